@@ -1,0 +1,62 @@
+# The two commands: `make demo` and `make test`. Both install what they need on a fresh machine.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(UV) run python
+DEMO_STAFF ?= 2000
+DEMO_SEED ?= 7
+APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext
+
+.PHONY: demo test setup system-packages python-env assets lint typecheck test-unit test-postgres test-redis test-browser messages clean
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup lint typecheck test-unit test-postgres test-redis test-browser
+
+setup: system-packages python-env assets messages
+
+# Debian packages: PostgreSQL and Redis for the integration tests, Chromium for the browser tests,
+# Pango for WeasyPrint, gettext for compiling translations. Installed only when missing.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+python-env:
+	@command -v uv >/dev/null 2>&1 || [ -x $(HOME)/.local/bin/uv ] || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+
+assets:
+	@[ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent
+
+messages:
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+typecheck:
+	$(UV) run mypy
+
+test-unit:
+	$(UV) run pytest -m "not postgres and not redis and not browser" -q
+
+# A throwaway PostgreSQL cluster: pg_virtualenv creates it (owned by postgres, since initdb refuses root),
+# exports PGHOST/PGPORT/PGUSER/PGPASSWORD, runs the tests, and removes it.
+test-postgres:
+	pg_virtualenv -o shared_buffers=64MB $(UV) run pytest -m postgres -q -p no:cacheprovider
+
+test-redis:
+	$(UV) run pytest -m redis -q
+
+test-browser:
+	$(UV) run pytest -m browser -q
+
+clean:
+	rm -rf var/*.sqlite3* var/static

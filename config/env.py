@@ -1,0 +1,64 @@
+"""The only reader of ``os.environ``: every setting that comes from the environment is parsed here.
+
+A bad value fails loudly at start-up (``ImproperlyConfigured``) instead of surfacing later as odd behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from error
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEBUG = env_bool("TELEWORK_DEBUG", False)
+SECRET_KEY = env_str("TELEWORK_SECRET_KEY", "")
+ALLOWED_HOSTS = env_list("TELEWORK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")
+# Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "")
+EMAIL_PORT = env_int("TELEWORK_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("TELEWORK_FROM_EMAIL", "telework@localhost")
+TIME_ZONE = env_str("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh")
+LANGUAGE_CODE = env_str("TELEWORK_LANGUAGE", "vi")
+if LANGUAGE_CODE not in {"vi", "en"}:
+    raise ImproperlyConfigured(f"TELEWORK_LANGUAGE must be 'vi' or 'en', got {LANGUAGE_CODE!r}")

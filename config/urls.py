@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("telework.core.urls")),
+    path("accounts/", include("telework.accounts.urls")),
+    path("organization/", include("telework.organization.urls")),
+    path("policy/", include("telework.policy.urls")),
+    path("registrations/", include("telework.registrations.urls")),
+]

@@ -1,0 +1,73 @@
+"""Users, their role, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a user may see and do. The scope (own data, unit subtree, agency, city) follows from the role and
+    the staff record the user is linked to (see ``telework.accounts.scope``)."""
+
+    STAFF = "staff", _("Staff member")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    AGENCY_HR = "agency_hr", _("Agency HR officer")
+    HOME_AFFAIRS = "home_affairs", _("Home Affairs officer")
+    CITY_LEADERSHIP = "city_leadership", _("City leadership")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a SHA-256 digest is stored; the key is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        """Create a token and return it with its clear-text key (never stored)."""
+        key = "tw_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_digest=cls.digest(key), prefix=key[3:11])
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

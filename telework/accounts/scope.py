@@ -1,0 +1,112 @@
+"""Who may see and act on which organisation rows. Every selector and permission check builds on this.
+
+Scope by role: staff see themselves; a unit head sees the subtree of the unit they belong to; agency heads and
+HR see their agency; Home Affairs, city leadership and system administrators see the whole city.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from telework.accounts.models import Role
+from telework.organization.models import Agency, Staff, Unit
+
+CITY_WIDE_ROLES = frozenset({Role.HOME_AFFAIRS, Role.CITY_LEADERSHIP, Role.SYSTEM_ADMIN})
+AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_HR})
+# Roles that decide registrations for staff in their scope (besides each staff member's direct superior).
+DECIDING_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})
+
+
+def own_staff(user: Any) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff  # type: ignore[no-any-return]
+    except Staff.DoesNotExist:
+        return None
+
+
+def staff_scope_filter(user: Any) -> Q:
+    """A filter on Staff for the rows ``user`` may see."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.role in CITY_WIDE_ROLES or user.is_superuser:
+        return Q()
+    me = own_staff(user)
+    if me is None:
+        return Q(pk__in=[])
+    if user.role in AGENCY_ROLES:
+        return Q(unit__agency_id=me.unit.agency_id)
+    if user.role == Role.UNIT_HEAD:
+        return Q(unit__path__startswith=me.unit.path) | Q(pk=me.pk)
+    return Q(pk=me.pk)
+
+
+def visible_staff(user: Any) -> QuerySet[Staff]:
+    return Staff.objects.filter(staff_scope_filter(user))
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    if user.role in CITY_WIDE_ROLES or user.is_superuser:
+        return Unit.objects.all()
+    me = own_staff(user)
+    if me is None or user.role == Role.STAFF:
+        return Unit.objects.none()
+    if user.role in AGENCY_ROLES:
+        return Unit.objects.filter(agency_id=me.unit.agency_id)
+    return Unit.objects.filter(path__startswith=me.unit.path)
+
+
+def visible_agencies(user: Any) -> QuerySet[Agency]:
+    if not getattr(user, "is_authenticated", False):
+        return Agency.objects.none()
+    if user.role in CITY_WIDE_ROLES or user.is_superuser:
+        return Agency.objects.all()
+    me = own_staff(user)
+    if me is None:
+        return Agency.objects.none()
+    return Agency.objects.filter(pk=me.unit.agency_id)
+
+
+def can_see_staff(user: Any, staff: Staff) -> bool:
+    return visible_staff(user).filter(pk=staff.pk).exists()
+
+
+def can_decide_for(user: Any, staff: Staff) -> bool:
+    """Whether ``user`` may approve, reject or revoke ``staff``'s registrations: their direct superior, or a unit
+    head or agency head whose scope holds them. Nobody decides their own."""
+    me = own_staff(user)
+    if me is None or me.pk == staff.pk:
+        return False
+    if staff.direct_superior_id == me.pk:
+        return True
+    if user.role == Role.UNIT_HEAD:
+        return staff.unit.path.startswith(me.unit.path)
+    if user.role == Role.AGENCY_HEAD:
+        return staff.unit.agency_id == me.unit.agency_id
+    return False
+
+
+def is_city_policy_maker(user: Any) -> bool:
+    """Home Affairs (and system administrators) run pilots, policies and switches."""
+    return getattr(user, "is_authenticated", False) and (user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser)
+
+
+def can_manage_organisation(user: Any, agency: Agency | None = None) -> bool:
+    """Agency HR (for their agency), Home Affairs and system administrators import and edit the organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser:
+        return True
+    if user.role == Role.AGENCY_HR:
+        me = own_staff(user)
+        return me is not None and (agency is None or agency.pk == me.unit.agency_id)
+    return False
+
+
+def can_read_audit(user: Any) -> bool:
+    return getattr(user, "is_authenticated", False) and (user.role in CITY_WIDE_ROLES | AGENCY_ROLES | {Role.UNIT_HEAD} or user.is_superuser)

@@ -1,0 +1,62 @@
+"""Working-day calendar: Monday to Friday minus Vietnamese public holidays (``holidays.VN``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _vietnam_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year)
+
+
+def holiday_name(day: dt.date) -> str | None:
+    """The name of the public holiday on ``day``, or None."""
+    name = _vietnam_holidays(day.year).get(day)
+    return str(name) if name else None
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday–Friday and not a Vietnamese public holiday (Labour Code 2019, Art. 112)."""
+    return day.weekday() < 5 and holiday_name(day) is None
+
+
+def days_between(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """Every calendar day from ``start`` to ``end`` inclusive."""
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Working days from ``start`` to ``end`` inclusive."""
+    return [day for day in days_between(start, end) if is_working_day(day)]
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The date ``count`` working days after ``start`` (``count`` ≥ 0; 0 gives ``start``)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def iso_week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of ``day``'s ISO week."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of ``day``'s month."""
+    first = day.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, next_month - dt.timedelta(days=1)

@@ -1,0 +1,152 @@
+"""The organisation: city → agencies → units (a tree) → job positions → staff; one-stop desks and duty posts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    DEPARTMENT = "department", _("Specialised department")
+    WARD_COMMITTEE = "ward_committee", _("Ward/commune People's Committee")
+    PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
+
+
+class Agency(models.Model):
+    """A sở/ban/ngành, a ward or commune People's Committee, or a public service unit."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    # Official administrative-unit code of the ward/commune (after 1 July 2025), when the agency is one.
+    administrative_code = models.CharField(_("administrative unit code"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A phòng/ban inside an agency. Units form a tree; ``path`` ("/3/17/") makes subtree queries one LIKE."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    class Meta:
+        ordering = ["agency__code", "path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+
+
+class Position(models.Model):
+    """A job position (vị trí việc làm) and the flags that decide whether it may be done from home."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="positions")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    faces_citizens = models.BooleanField(_("faces citizens or businesses"), default=False)
+    handles_dossiers = models.BooleanField(_("receives or returns administrative dossiers"), default=False)
+    is_one_stop_desk = models.BooleanField(_("one-stop desk"), default=False)
+    is_duty_post = models.BooleanField(_("duty post"), default=False)
+
+    class Meta:
+        ordering = ["agency__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="position_code_unique_per_agency")]
+        verbose_name = _("job position")
+        verbose_name_plural = _("job positions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffType(models.TextChoices):
+    CONG_CHUC = "cong_chuc", _("Civil servant (công chức)")
+    VIEN_CHUC = "vien_chuc", _("Public employee (viên chức)")
+    NGUOI_LAO_DONG = "nguoi_lao_dong", _("Contract worker (người lao động)")
+
+
+class Equipment(models.TextChoices):
+    """Working conditions a staff member may have at home (the seeds list phone, computer, printer, Internet)."""
+
+    PHONE = "phone", _("Phone")
+    COMPUTER = "computer", _("Computer")
+    PRINTER = "printer", _("Printer")
+    INTERNET = "internet", _("Internet")
+
+
+class Staff(models.Model):
+    """A cán bộ, công chức, viên chức or người lao động."""
+
+    code = models.CharField(_("staff code"), max_length=32, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    staff_type = models.CharField(_("staff type"), max_length=32, choices=StaffType.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff")
+    position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="staff")
+    is_leader = models.BooleanField(_("leader"), default=False)
+    direct_superior = models.ForeignKey("self", verbose_name=_("direct superior"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    # Equipment on file: a list of ``Equipment`` values.
+    equipment = models.JSONField(_("equipment on file"), default=list, blank=True)
+    training_completed_on = models.DateField(_("telework training completed on"), null=True, blank=True)
+    disciplined_until = models.DateField(_("under discipline until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.code})"
+
+    @property
+    def agency_id(self) -> int:
+        return self.unit.agency_id
+
+
+class ServicePointKind(models.TextChoices):
+    ONE_STOP_DESK = "one_stop_desk", _("One-stop desk")
+    DUTY_POST = "duty_post", _("Duty post")
+
+
+class ServicePoint(models.Model):
+    """A one-stop desk (bộ phận một cửa) or duty post (trực) that must be staffed on site every working day.
+
+    How many qualified staff it needs on site comes from the policy (``desk_staff_on_site`` /
+    ``duty_staff_on_site``) unless ``required_on_site`` overrides it for this point.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_points")
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=ServicePointKind.choices)
+    required_on_site = models.PositiveSmallIntegerField(_("staff required on site"), null=True, blank=True)
+    qualified_staff = models.ManyToManyField(Staff, verbose_name=_("qualified staff"), related_name="service_points", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,136 @@
+"""Pilots (phases, scope), versioned policies (city, agency, unit) and the city-wide switches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from telework.organization.models import Agency, Position, Staff, Unit
+
+
+class PilotStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class Pilot(models.Model):
+    """A telework pilot (đề án thí điểm): phases, and a scope of agencies, units and positions.
+
+    Scope reads: the staff member's agency is in ``agencies``; and, if ``units`` is not empty, their unit is one of
+    them or below one; and, if ``positions`` is not empty, their position is one of them.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=PilotStatus.choices, default=PilotStatus.PLANNED)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True, related_name="pilots")
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="pilots")
+    positions = models.ManyToManyField(Position, verbose_name=_("positions"), blank=True, related_name="pilots")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PilotPhase(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["pilot", "starts_on"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="phase_dates_ordered")]
+        verbose_name = _("pilot phase")
+        verbose_name_plural = _("pilot phases")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+
+
+class PolicyLevel(models.TextChoices):
+    CITY = "city", _("City-wide")
+    AGENCY = "agency", _("Agency")
+    UNIT = "unit", _("Unit")
+
+
+class Policy(models.Model):
+    """One version of a rule set. The city level holds every parameter; agency and unit levels hold only the
+    parameters they override, each no looser than the city's (``parameters.check_within_bounds``).
+
+    Versions are never edited: a change is a new version whose ``effective_from`` closes the previous one.
+    """
+
+    level = models.CharField(_("level"), max_length=16, choices=PolicyLevel.choices)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="policies")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="policies")
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    preset = models.CharField(_("preset"), max_length=32, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["level", "agency_id", "unit_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "agency", "unit", "version"], name="policy_version_unique", nulls_distinct=False),
+            models.CheckConstraint(
+                condition=(Q(level="city", agency__isnull=True, unit__isnull=True))
+                | Q(level="agency", agency__isnull=False, unit__isnull=True)
+                | Q(level="unit", unit__isnull=False),
+                name="policy_level_matches_scope",
+            ),
+        ]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.level == PolicyLevel.UNIT and self.unit is not None:
+            return str(self.unit)
+        if self.level == PolicyLevel.AGENCY and self.agency is not None:
+            return str(self.agency)
+        return str(_("City-wide"))
+
+
+class SwitchKind(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency mode")
+    SUSPENSION = "suspension", _("Telework suspension")
+
+
+class PolicySwitch(models.Model):
+    """A city-wide switch that overlays every policy at once while on (emergency 2021; suspension 2025).
+
+    One row per kind; its history lives in the audit trail.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SwitchKind.choices, unique=True)
+    is_active = models.BooleanField(_("on"), default=False)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    # Suspension only: staff who keep teleworking (disability, medical condition, certified compelling reason).
+    exempted_staff = models.ManyToManyField(Staff, verbose_name=_("exempted staff"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("city-wide switch")
+        verbose_name_plural = _("city-wide switches")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())

@@ -1,0 +1,217 @@
+"""Writes for pilots, policies and switches. Each is one transaction with its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telework.core.audit import audit_record
+from telework.core.exceptions import ValidationFailed
+from telework.organization.models import Agency, Staff, Unit
+from telework.policy.models import Pilot, PilotPhase, Policy, PolicyLevel, PolicySwitch, SwitchKind
+from telework.policy.parameters import (
+    PRESETS,
+    ParameterProblem,
+    PolicyParameters,
+    check_within_bounds,
+    validate_values,
+)
+
+PROBLEM_MESSAGES = {
+    "unknown": _("“%(name)s” is not a policy parameter."),
+    "type": _("“%(name)s” has a value of the wrong kind: %(value)s."),
+    "range": _("“%(name)s” = %(value)s is outside the allowed range %(bound)s."),
+    "inconsistent_shares": _("The on-site minimum %(value)s and the home maximum cannot both hold: the on-site minimum may be at most %(bound)s."),
+    "exceeds_city_bound": _("“%(name)s” = %(value)s is looser than the city's bound %(bound)s."),
+    "below_city_bound": _("“%(name)s” = %(value)s is below the city's minimum %(bound)s."),
+    "drops_city_item": _("“%(name)s” drops %(bound)s, which the city requires."),
+    "drops_city_requirement": _("“%(name)s” cannot be switched off: the city requires it."),
+    "switch_only": _("“%(name)s” is set only by the city-wide switches."),
+}
+
+
+def _problems_error(problems: list[ParameterProblem]) -> ValidationFailed:
+    details = [
+        {
+            "rule": problem.name,
+            "code": problem.code,
+            "message": str(PROBLEM_MESSAGES[problem.code] % {"name": problem.name, "value": problem.value, "bound": problem.bound}),
+        }
+        for problem in problems
+    ]
+    return ValidationFailed("; ".join(detail["message"] for detail in details), rule=problems[0].name, params={"problems": len(problems)}, details=details)
+
+
+@transaction.atomic
+def policy_version_create(
+    *,
+    actor: Any,
+    level: str,
+    parameters: dict[str, Any],
+    effective_from: dt.date,
+    name: str,
+    agency: Agency | None = None,
+    unit: Unit | None = None,
+    preset: str = "",
+    note: str = "",
+) -> Policy:
+    """Add a new version of the city, agency or unit policy, effective from ``effective_from``.
+
+    A city version must give every parameter a valid value; an override may only tighten the city version in
+    force on ``effective_from``. The previous open-ended version of the same scope is closed the day before.
+    """
+    if level == PolicyLevel.UNIT and unit is not None:
+        agency = unit.agency
+    problems = validate_values(parameters)
+    if problems:
+        raise _problems_error(problems)
+    if level == PolicyLevel.CITY:
+        full = PolicyParameters().as_dict()
+        full.update(parameters)
+        parameters = full
+    else:
+        city = Policy.objects.filter(level=PolicyLevel.CITY, effective_from__lte=effective_from).order_by("-version").first()
+        city_parameters = PolicyParameters.from_dict(city.parameters) if city else PolicyParameters()
+        problems = check_within_bounds(city_parameters, parameters)
+        if problems:
+            raise _problems_error(problems)
+    scope = Policy.objects.select_for_update().filter(
+        level=level, agency=agency if level != PolicyLevel.CITY else None, unit=unit if level == PolicyLevel.UNIT else None
+    )
+    previous = scope.order_by("-version").first()
+    if previous is not None and previous.effective_from >= effective_from:
+        raise ValidationFailed(
+            _("A new version must start after the current one (from %(date)s).") % {"date": previous.effective_from.strftime("%d/%m/%Y")},
+            rule="effective_from",
+        )
+    if previous is not None and (previous.effective_to is None or previous.effective_to >= effective_from):
+        before = {"effective_to": previous.effective_to}
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+        previous.save(update_fields=["effective_to"])
+        audit_record(
+            actor=actor, action="policy.close", target=previous, before=before, after={"effective_to": previous.effective_to}, agency_id=previous.agency_id
+        )
+    policy = Policy.objects.create(
+        level=level,
+        agency=agency if level != PolicyLevel.CITY else None,
+        unit=unit if level == PolicyLevel.UNIT else None,
+        version=(previous.version + 1) if previous else 1,
+        name=name,
+        preset=preset,
+        parameters=parameters,
+        effective_from=effective_from,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="policy.create",
+        target=policy,
+        before={"version": previous.version, "parameters": previous.parameters} if previous else None,
+        after={"version": policy.version, "parameters": parameters, "effective_from": effective_from},
+        reason=note,
+        agency_id=policy.agency_id,
+    )
+    return policy
+
+
+def policy_apply_preset(*, actor: Any, preset: str, effective_from: dt.date, note: str = "") -> Policy:
+    """Make a shipped regime the city-wide policy from ``effective_from``."""
+    if preset not in PRESETS:
+        raise ValidationFailed(_("Unknown preset “%(preset)s”.") % {"preset": preset}, rule="preset")
+    return policy_version_create(
+        actor=actor,
+        level=PolicyLevel.CITY,
+        parameters=PRESETS[preset].parameters.as_dict(),
+        effective_from=effective_from,
+        name=str(PRESET_NAMES[preset]),
+        preset=preset,
+        note=note or PRESETS[preset].source,
+    )
+
+
+PRESET_NAMES = {
+    "hcmc_pilot": _("HCMC telework pilot"),
+    "emergency_2021": _("Emergency 2021 (≤ 1/2 at home)"),
+    "france": _("France-like regime (≤ 3 home, ≥ 2 office days)"),
+    "us": _("US-like regime (agreement and training)"),
+    "suspension": _("Telework suspended"),
+}
+
+
+@transaction.atomic
+def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_staff: list[Staff] | None = None) -> PolicySwitch:
+    """Turn a city-wide switch on or off; it applies to every agency at once. A reason is required."""
+    if kind not in SwitchKind.values:
+        raise ValidationFailed(_("Unknown switch."), rule="kind")
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason for changing a city-wide switch."), rule="reason")
+    switch, _created = PolicySwitch.objects.select_for_update().get_or_create(kind=kind)
+    before = {"is_active": switch.is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
+    switch.is_active = is_active
+    switch.changed_at = timezone.now()
+    switch.changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    switch.reason = reason
+    switch.save(update_fields=["is_active", "changed_at", "changed_by", "reason"])
+    if exempted_staff is not None:
+        switch.exempted_staff.set(exempted_staff)
+    after = {"is_active": is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
+    audit_record(actor=actor, action=f"switch.{'on' if is_active else 'off'}", target=switch, before=before, after=after, reason=reason)
+    return switch
+
+
+@transaction.atomic
+def pilot_save(
+    *,
+    actor: Any,
+    pilot: Pilot | None,
+    code: str,
+    name: str,
+    description: str,
+    status: str,
+    agencies: list[Agency],
+    units: list[Unit],
+    positions: list[Any],
+    phases: list[tuple[str, dt.date, dt.date]],
+) -> Pilot:
+    """Create or update a pilot and its phases. Phases must not overlap; units must belong to listed agencies."""
+    agency_ids = {agency.pk for agency in agencies}
+    outside = [unit for unit in units if unit.agency_id not in agency_ids]
+    if outside:
+        raise ValidationFailed(_("Unit %(unit)s belongs to an agency that is not in the pilot.") % {"unit": outside[0].name}, rule="pilot.units")
+    ordered = sorted(phases, key=lambda phase: phase[1])
+    for phase_name, starts_on, ends_on in ordered:
+        if ends_on < starts_on:
+            raise ValidationFailed(_("Phase “%(phase)s” ends before it starts.") % {"phase": phase_name}, rule="pilot.phases")
+    for (first_name, _s1, first_end), (second_name, second_start, _e2) in zip(ordered, ordered[1:], strict=False):
+        if second_start <= first_end:
+            raise ValidationFailed(_("Phases “%(first)s” and “%(second)s” overlap.") % {"first": first_name, "second": second_name}, rule="pilot.phases")
+    before = _pilot_snapshot(pilot) if pilot else None
+    if pilot is None:
+        pilot = Pilot.objects.create(code=code, name=name, description=description, status=status)
+    else:
+        pilot.code, pilot.name, pilot.description, pilot.status = code, name, description, status
+        pilot.save(update_fields=["code", "name", "description", "status"])
+    pilot.agencies.set(agencies)
+    pilot.units.set(units)
+    pilot.positions.set(positions)
+    pilot.phases.all().delete()
+    PilotPhase.objects.bulk_create(PilotPhase(pilot=pilot, name=n, starts_on=s, ends_on=e) for n, s, e in ordered)
+    audit_record(actor=actor, action="pilot.save", target=pilot, before=before, after=_pilot_snapshot(pilot))
+    return pilot
+
+
+def _pilot_snapshot(pilot: Pilot) -> dict[str, Any]:
+    return {
+        "code": pilot.code,
+        "name": pilot.name,
+        "status": pilot.status,
+        "agencies": sorted(pilot.agencies.values_list("code", flat=True)),
+        "units": sorted(pilot.units.values_list("code", flat=True)),
+        "positions": sorted(pilot.positions.values_list("code", flat=True)),
+        "phases": [[p.name, p.starts_on.isoformat(), p.ends_on.isoformat()] for p in pilot.phases.order_by("starts_on")],
+    }

@@ -1,0 +1,104 @@
+"""Reads for registrations, always scoped by the viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from telework.accounts import scope
+from telework.core.exceptions import NotFound
+from telework.organization.models import ServicePoint, Staff, Unit
+from telework.registrations.caps import ServicePointFacts, UnitFacts
+from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
+
+
+def unit_facts(unit: Unit, first_day: dt.date, last_day: dt.date, *, exclude_registration: int | None = None) -> UnitFacts:
+    """Headcount, leaders, service points and approved home days of ``unit`` between two dates (for the caps)."""
+    members = list(Staff.objects.filter(unit=unit, is_active=True).values_list("pk", "is_leader"))
+    points = ServicePoint.objects.filter(unit=unit).prefetch_related("qualified_staff")
+    home_by_day: dict[dt.date, set[int]] = defaultdict(set)
+    counted = RegistrationDay.objects.filter(unit=unit, is_counted=True, day__gte=first_day, day__lte=last_day)
+    if exclude_registration is not None:
+        counted = counted.exclude(registration_id=exclude_registration)
+    for staff_id, day in counted.values_list("staff_id", "day"):
+        home_by_day[day].add(staff_id)
+    return UnitFacts(
+        unit_name=unit.name,
+        staff_ids=frozenset(pk for pk, _leader in members),
+        leader_ids=frozenset(pk for pk, leader in members if leader),
+        service_points=tuple(
+            ServicePointFacts(
+                id=point.pk,
+                name=point.name,
+                kind=point.kind,
+                required_on_site=point.required_on_site,
+                qualified_staff_ids=frozenset(member.pk for member in point.qualified_staff.all() if member.is_active),
+            )
+            for point in points
+        ),
+        home_by_day=dict(home_by_day),
+    )
+
+
+def registration_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Registration]:
+    """Registrations of the staff the viewer may see, newest first. Filters: ``status``, ``staff``, ``unit``,
+    ``mine`` (only the viewer's own)."""
+    filters = filters or {}
+    queryset = Registration.objects.filter(staff__in=scope.visible_staff(viewer)).select_related(
+        "staff", "staff__position", "unit", "unit__agency", "decided_by"
+    )
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("staff"):
+        queryset = queryset.filter(staff_id=filters["staff"])
+    if filters.get("unit"):
+        queryset = queryset.filter(unit_id=filters["unit"])
+    if filters.get("mine"):
+        me = scope.own_staff(viewer)
+        queryset = queryset.filter(staff=me) if me else queryset.none()
+    return queryset.order_by("-created_at", "-id")
+
+
+def registration_get(*, viewer: Any, registration_id: int) -> Registration:
+    """One registration the viewer may see; otherwise ``NotFound`` (404, never 403, so ids do not leak)."""
+    registration = registration_list(viewer=viewer).prefetch_related("days").filter(pk=registration_id).first()
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+def approval_inbox(*, viewer: Any) -> list[Registration]:
+    """Registrations awaiting a decision that the viewer may take, oldest first."""
+    pending = registration_list(viewer=viewer, filters={"status": RegistrationStatus.SUBMITTED}).order_by("submitted_at", "id").prefetch_related("days")
+    return [registration for registration in pending if scope.can_decide_for(viewer, registration.staff)]
+
+
+def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, Any]:
+    """Who is approved (or waiting) for which day in ``unit``, against the day's limit."""
+    from telework.core import calendar
+    from telework.policy.selectors import PolicyResolver
+    from telework.registrations.caps import unit_home_limit
+
+    members = list(Staff.objects.filter(unit=unit, is_active=True).select_related("position").order_by("-is_leader", "full_name"))
+    days = calendar.working_days(first_day, last_day)
+    cells: dict[tuple[int, dt.date], str] = {}
+    for staff_id, day, counted, status in RegistrationDay.objects.filter(unit=unit, day__gte=first_day, day__lte=last_day).values_list(
+        "staff_id", "day", "is_counted", "registration__status"
+    ):
+        if counted:
+            cells[(staff_id, day)] = "approved"
+        elif status == RegistrationStatus.SUBMITTED and (staff_id, day) not in cells:
+            cells[(staff_id, day)] = "pending"
+    resolver = PolicyResolver()
+    headcount = len(members)
+    columns = []
+    for day in days:
+        parameters = resolver.resolve(unit, day).parameters
+        approved = sum(1 for member in members if cells.get((member.pk, day)) == "approved")
+        limit = unit_home_limit(headcount, parameters)
+        columns.append({"day": day, "approved": approved, "limit": limit, "is_full": approved >= limit, "max_home_share": parameters.max_home_share})
+    rows = [{"staff": member, "cells": [cells.get((member.pk, day), "") for day in days]} for member in members]
+    return {"unit": unit, "days": days, "columns": columns, "rows": rows, "headcount": headcount}

@@ -1,0 +1,416 @@
+"""Registration actions: submit, resubmit, withdraw, approve, reject, request changes, revoke.
+
+One decision, one service, one transaction: each validates, locks what owns the cap, changes state, writes the
+audit row and queues the notification on commit. Views, the API and commands all call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telework.accounts import scope
+from telework.core import calendar
+from telework.core.audit import audit_record
+from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.organization.models import Staff, Unit
+from telework.policy.eligibility import EligibilityDecision
+from telework.policy.selectors import PolicyResolver, eligibility_for
+from telework.registrations import caps
+from telework.registrations.models import TRANSITIONS, Registration, RegistrationDay, RegistrationMode
+from telework.registrations.selectors import unit_facts
+
+MAX_PERIOD_DAYS = 184  # half a year: a registration is renewed, not open-ended
+
+
+def expand_days(*, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date]) -> list[dt.date]:
+    """The working days a request covers: chosen weekdays every week in the period, or chosen dates. Public
+    holidays and weekends are dropped (they are not working days at all)."""
+    if mode == RegistrationMode.WEEKLY:
+        wanted = set(weekdays)
+        return [day for day in calendar.working_days(starts_on, ends_on) if day.weekday() in wanted]
+    return sorted({day for day in dates if starts_on <= day <= ends_on and calendar.is_working_day(day)})
+
+
+def _validate_shape(*, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date], today: dt.date) -> list[dt.date]:
+    if mode not in RegistrationMode.values:
+        raise ValidationFailed(_("Choose weekly days or specific dates."), rule="mode")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("The period ends before it starts."), rule="period")
+    if starts_on < today:
+        raise ValidationFailed(_("The period cannot start in the past."), rule="period")
+    if (ends_on - starts_on).days + 1 > MAX_PERIOD_DAYS:
+        raise ValidationFailed(_("A registration covers at most %(days)s days; register again for a later period.") % {"days": MAX_PERIOD_DAYS}, rule="period")
+    if mode == RegistrationMode.WEEKLY and (not weekdays or any(day not in range(5) for day in weekdays)):
+        raise ValidationFailed(_("Choose at least one weekday from Monday to Friday."), rule="weekdays")
+    if mode == RegistrationMode.DATES:
+        outside = [day for day in dates if not starts_on <= day <= ends_on]
+        if not dates:
+            raise ValidationFailed(_("Choose at least one date."), rule="dates")
+        if outside:
+            raise ValidationFailed(_("The date %(date)s is outside the period.") % {"date": outside[0].strftime("%d/%m/%Y")}, rule="dates")
+    days = expand_days(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates)
+    if not days:
+        raise ValidationFailed(_("The chosen days include no working day (weekends and public holidays are excluded)."), rule="dates")
+    return days
+
+
+def _eligibility_problems(staff: Staff, days: list[dt.date], resolver: PolicyResolver) -> tuple[list[dict[str, Any]], EligibilityDecision]:
+    """Eligibility on every distinct rule set the period crosses (start, and every day the verdict may change)."""
+    problems: list[dict[str, Any]] = []
+    first = eligibility_for(staff, days[0], resolver=resolver)
+    seen: set[tuple[str, str]] = set()
+    for day in days:
+        decision = first if day == days[0] else eligibility_for(staff, day, resolver=resolver)
+        for rule in decision.failed_rules:
+            key = (rule.code, rule.reason("en"))
+            if key in seen:
+                continue
+            seen.add(key)
+            problems.append({"rule": rule.parameter or rule.code, "date": day.isoformat(), "message": rule.reason()})
+    return problems, first
+
+
+def _cap_violations(*, staff: Staff, unit: Unit, days: list[dt.date], resolver: PolicyResolver, exclude_registration: int | None) -> list[caps.Violation]:
+    facts = unit_facts(unit, days[0], days[-1], exclude_registration=exclude_registration)
+    counted = RegistrationDay.objects.filter(
+        staff=staff, is_counted=True, day__gte=calendar.month_bounds(days[0])[0], day__lte=calendar.month_bounds(days[-1])[1]
+    )
+    if exclude_registration is not None:
+        counted = counted.exclude(registration_id=exclude_registration)
+    person_days = set(counted.values_list("day", flat=True))
+    overlap = sorted(person_days & set(days))
+    if overlap:
+        return [caps.Violation("registration_overlap", overlap[0], "%(date)s is already an approved home day in another registration.", {"date": overlap[0]})]
+    return caps.check_request(
+        staff_id=staff.pk,
+        days=days,
+        unit=facts,
+        person_home_days=person_days,
+        parameters_for=lambda day: resolver.resolve(unit, day).parameters,
+        working_days_between=calendar.working_days,
+        week_bounds=calendar.iso_week_bounds,
+        month_bounds=calendar.month_bounds,
+    )
+
+
+def _raise_if_refused(eligibility_problems: list[dict[str, Any]], violations: list[caps.Violation]) -> None:
+    details = eligibility_problems + [violation.as_dict() for violation in violations]
+    if not details:
+        return
+    first = details[0]
+    raise RuleViolation(first["message"], rule=first["rule"], params={"violations": len(details)}, details=details)
+
+
+def _validate_request(
+    *, staff: Staff, days: list[dt.date], equipment_attested: list[str], commitment_accepted: bool, resolver: PolicyResolver, exclude_registration: int | None
+) -> tuple[EligibilityDecision, dict[str, Any]]:
+    problems, decision = _eligibility_problems(staff, days, resolver)
+    parameters = resolver.resolve(staff.unit, days[0]).parameters
+    missing = sorted(set(parameters.required_equipment) - set(equipment_attested))
+    if missing:
+        problems.append(
+            {
+                "rule": "required_equipment",
+                "date": None,
+                "message": str(_("Attest that you have: %(items)s.") % {"items": ", ".join(str(_(item)) for item in missing)}),
+            }
+        )
+    if parameters.written_commitment_required and not commitment_accepted:
+        problems.append({"rule": "written_commitment_required", "date": None, "message": str(_("The policy requires you to accept the written commitment."))})
+    violations = _cap_violations(staff=staff, unit=staff.unit, days=days, resolver=resolver, exclude_registration=exclude_registration)
+    _raise_if_refused(problems, violations)
+    return decision, parameters.as_dict()
+
+
+def _transition(registration: Registration, action: str) -> str:
+    sources, target = TRANSITIONS[action]
+    if registration.status not in sources:
+        raise InvalidTransition(
+            _("This registration is “%(status)s”; it cannot be changed that way.") % {"status": registration.get_status_display()},
+            rule="registration.status",
+            params={"status": registration.status, "action": action},
+        )
+    return target
+
+
+def _snapshot(registration: Registration) -> dict[str, Any]:
+    return {
+        "status": registration.status,
+        "starts_on": registration.starts_on,
+        "ends_on": registration.ends_on,
+        "days": [day.isoformat() for day in registration.days.values_list("day", flat=True)],
+        "revoked_effective_on": registration.revoked_effective_on,
+    }
+
+
+def _notify(registration: Registration, event: str) -> None:
+    from telework.registrations.tasks import notify_registration_event
+
+    transaction.on_commit(lambda: notify_registration_event.delay(registration.pk, event))
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    staff: Staff,
+    actor: Any,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    mode: str = RegistrationMode.WEEKLY,
+    weekdays: list[int] | None = None,
+    dates: list[dt.date] | None = None,
+    equipment_attested: list[str] | None = None,
+    commitment_accepted: bool = False,
+    work_plan: str = "",
+    today: dt.date | None = None,
+) -> Registration:
+    """Register home days for a period. Refused, with every rule named, if the staff member is not eligible, did
+    not attest the equipment or accept the commitment, or the days would break a cap given what is approved."""
+    if scope.own_staff(actor) != staff:
+        raise NotPermitted(_("Only the staff member registers their own home days."))
+    today = today or timezone.localdate()
+    weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
+    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
+    resolver = PolicyResolver()
+    decision, parameters = _validate_request(
+        staff=staff, days=days, equipment_attested=equipment_attested, commitment_accepted=commitment_accepted, resolver=resolver, exclude_registration=None
+    )
+    registration = Registration.objects.create(
+        staff=staff,
+        unit=staff.unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        mode=mode,
+        weekdays=sorted(weekdays),
+        requested_dates=[day.isoformat() for day in sorted(dates)],
+        equipment_attested=sorted(equipment_attested),
+        commitment_accepted=commitment_accepted,
+        commitment_text=str(COMMITMENT_TEXT),
+        work_plan=work_plan,
+        eligibility_snapshot=decision.as_dict(),
+        policy_snapshot=parameters,
+        submitted_at=timezone.now(),
+    )
+    RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=staff, unit=staff.unit, day=day) for day in days)
+    audit_record(actor=actor, action="registration.submit", target=registration, after=_snapshot(registration), agency_id=staff.unit.agency_id)
+    _notify(registration, "submitted")
+    return registration
+
+
+COMMITMENT_TEXT = _(
+    "I commit to completing the work assigned to me on my home days by its deadlines, in the agreed volume and "
+    "quality; to staying reachable by phone during working hours; to reporting progress and results to my direct "
+    "superior through the system; and to keeping official documents and data secure."
+)
+
+
+@transaction.atomic
+def registration_resubmit(
+    *,
+    registration: Registration,
+    actor: Any,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    mode: str,
+    weekdays: list[int] | None = None,
+    dates: list[dt.date] | None = None,
+    equipment_attested: list[str] | None = None,
+    commitment_accepted: bool = False,
+    work_plan: str = "",
+    today: dt.date | None = None,
+) -> Registration:
+    """After the head asked for changes, the staff member edits and submits again; validated like a new one."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if scope.own_staff(actor) != registration.staff:
+        raise NotPermitted(_("Only the staff member edits their own registration."))
+    target = _transition(registration, "resubmit")
+    today = today or timezone.localdate()
+    weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
+    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
+    before = _snapshot(registration)
+    decision, parameters = _validate_request(
+        staff=registration.staff,
+        days=days,
+        equipment_attested=equipment_attested,
+        commitment_accepted=commitment_accepted,
+        resolver=PolicyResolver(),
+        exclude_registration=registration.pk,
+    )
+    registration.starts_on, registration.ends_on, registration.mode = starts_on, ends_on, mode
+    registration.weekdays = sorted(weekdays)
+    registration.requested_dates = [day.isoformat() for day in sorted(dates)]
+    registration.equipment_attested = sorted(equipment_attested)
+    registration.commitment_accepted = commitment_accepted
+    registration.work_plan = work_plan
+    registration.eligibility_snapshot = decision.as_dict()
+    registration.policy_snapshot = parameters
+    registration.status = target
+    registration.submitted_at = timezone.now()
+    registration.save()
+    registration.days.all().delete()
+    RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=registration.staff, unit=registration.unit, day=day) for day in days)
+    audit_record(
+        actor=actor, action="registration.resubmit", target=registration, before=before, after=_snapshot(registration), agency_id=registration.unit.agency_id
+    )
+    _notify(registration, "submitted")
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(*, registration: Registration, actor: Any) -> Registration:
+    """The staff member withdraws a registration that has not been decided."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if scope.own_staff(actor) != registration.staff:
+        raise NotPermitted(_("Only the staff member withdraws their own registration."))
+    before = _snapshot(registration)
+    registration.status = _transition(registration, "withdraw")
+    registration.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action="registration.withdraw", target=registration, before=before, after=_snapshot(registration), agency_id=registration.unit.agency_id
+    )
+    return registration
+
+
+def _check_decider(registration: Registration, actor: Any) -> None:
+    if not scope.can_decide_for(actor, registration.staff):
+        raise NotPermitted(_("Only the direct superior or a head in charge of this unit decides this registration."))
+
+
+@transaction.atomic
+def registration_approve(*, registration: Registration, actor: Any, comment: str = "", today: dt.date | None = None) -> Registration:
+    """Approve, after re-checking every rule against what is approved now.
+
+    The unit row is locked first (``select_for_update``): approvals in one unit run one after another, so two heads
+    approving the last slot at once cannot both succeed. The partial unique index on counted days backs this up.
+    """
+    Unit.objects.select_for_update().get(pk=registration.unit_id)
+    registration = Registration.objects.select_for_update().select_related("staff__unit__agency", "staff__position").get(pk=registration.pk)
+    _check_decider(registration, actor)
+    target = _transition(registration, "approve")
+    today = today or timezone.localdate()
+    days = sorted(registration.days.filter(day__gte=today).values_list("day", flat=True))
+    if not days:
+        raise ValidationFailed(_("Every requested day has passed; ask the staff member to register again."), rule="period")
+    resolver = PolicyResolver()
+    problems, _decision = _eligibility_problems(registration.staff, days, resolver)
+    violations = _cap_violations(staff=registration.staff, unit=registration.unit, days=days, resolver=resolver, exclude_registration=registration.pk)
+    _raise_if_refused(problems, violations)
+    before = _snapshot(registration)
+    now = timezone.now()
+    registration.status = target
+    registration.decided_by = actor
+    registration.decided_at = now
+    registration.approved_at = now
+    registration.decision_comment = comment
+    registration.save(update_fields=["status", "decided_by", "decided_at", "approved_at", "decision_comment", "updated_at"])
+    try:
+        with transaction.atomic():
+            registration.days.filter(day__in=days).update(is_counted=True)
+    except IntegrityError as error:
+        raise RuleViolation(_("One of these days is already an approved home day."), rule="registration_overlap") from error
+    audit_record(
+        actor=actor,
+        action="registration.approve",
+        target=registration,
+        before=before,
+        after=_snapshot(registration),
+        reason=comment,
+        agency_id=registration.unit.agency_id,
+    )
+    _notify(registration, "approved")
+    return registration
+
+
+@transaction.atomic
+def registration_reject(*, registration: Registration, actor: Any, reason: str) -> Registration:
+    """Reject with a reason, which the staff member sees."""
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _check_decider(registration, actor)
+    before = _snapshot(registration)
+    registration.status = _transition(registration, "reject")
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), reason.strip()
+    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="registration.reject",
+        target=registration,
+        before=before,
+        after=_snapshot(registration),
+        reason=reason,
+        agency_id=registration.unit.agency_id,
+    )
+    _notify(registration, "rejected")
+    return registration
+
+
+@transaction.atomic
+def registration_request_changes(*, registration: Registration, actor: Any, comment: str) -> Registration:
+    """Send back to the staff member with what to change."""
+    if not comment.strip():
+        raise ValidationFailed(_("Say what should change."), rule="comment")
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _check_decider(registration, actor)
+    before = _snapshot(registration)
+    registration.status = _transition(registration, "request_changes")
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), comment.strip()
+    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="registration.request_changes",
+        target=registration,
+        before=before,
+        after=_snapshot(registration),
+        reason=comment,
+        agency_id=registration.unit.agency_id,
+    )
+    _notify(registration, "changes_requested")
+    return registration
+
+
+def revocation_effective_on(registration: Registration, today: dt.date) -> tuple[dt.date, int]:
+    """The last home day kept when revoking today, and the notice applied: the policy's notice to end
+    (``notice_days``), or the shorter ``notice_days_during_trial`` within the trial period after approval
+    (décret 2016-151 art. 5: 2 months, 1 during adaptation)."""
+    parameters = registration.policy_snapshot or {}
+    notice = int(parameters.get("notice_days", 0))
+    trial_days = int(parameters.get("trial_period_days", 0))
+    approved_on = timezone.localdate(registration.approved_at) if registration.approved_at else today
+    if trial_days and today < approved_on + dt.timedelta(days=trial_days):
+        notice = int(parameters.get("notice_days_during_trial", notice))
+    return today + dt.timedelta(days=notice), notice
+
+
+@transaction.atomic
+def registration_revoke(*, registration: Registration, actor: Any, reason: str, today: dt.date | None = None) -> Registration:
+    """Revoke an approved registration. Home days after the notice period stop counting; earlier ones stand."""
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the revocation."), rule="reason")
+    Unit.objects.select_for_update().get(pk=registration.unit_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _check_decider(registration, actor)
+    today = today or timezone.localdate()
+    before = _snapshot(registration)
+    registration.status = _transition(registration, "revoke")
+    effective_on, notice = revocation_effective_on(registration, today)
+    registration.revoked_effective_on = effective_on
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), reason.strip()
+    registration.save(update_fields=["status", "revoked_effective_on", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    registration.days.filter(day__gt=effective_on).update(is_counted=False)
+    audit_record(
+        actor=actor,
+        action="registration.revoke",
+        target=registration,
+        before=before,
+        after={**_snapshot(registration), "notice_days": notice},
+        reason=reason,
+        agency_id=registration.unit.agency_id,
+    )
+    _notify(registration, "revoked")
+    return registration
