@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from telework.core import audit_views, views
 
 app_name = "core"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("audit/", audit_views.audit_search, name="audit"),
+    path("audit/<str:object_type>/<str:object_id>/", audit_views.audit_for_object, name="audit_object"),
+]

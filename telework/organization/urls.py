@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.http import HttpResponse
+from django.urls import path
 
 app_name = "organization"
-urlpatterns: list = []  # type: ignore[type-arg]
+
+
+def _placeholder(request, **kwargs):  # type: ignore[no-untyped-def]
+    return HttpResponse("being built")
+
+
+urlpatterns = [
+    path("staff/", _placeholder, name="staff_list"),
+]
