@@ -1,6 +1,7 @@
 # The two commands: `make demo` and `make test`. Both install what they need on a fresh machine.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# `python3 -m uv` works right after `pip install uv`, whatever PATH says (pyenv shims need a rehash).
+UV := python3 -m uv
 PY := $(UV) run python
 DEMO_STAFF ?= 2000
 DEMO_SEED ?= 7
@@ -28,7 +29,7 @@ system-packages:
 	fi
 
 python-env:
-	@command -v uv >/dev/null 2>&1 || [ -x $(HOME)/.local/bin/uv ] || python3 -m pip install --quiet uv
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
 assets:

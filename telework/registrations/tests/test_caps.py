@@ -1,0 +1,119 @@
+"""Cap rules, checked directly and as properties over generated units (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from telework.core import calendar
+from telework.policy.parameters import PRESETS, PolicyParameters
+from telework.registrations.caps import ServicePointFacts, UnitFacts, check_request, unit_home_limit
+
+MONDAY = dt.date(2026, 12, 7)
+HCMC = PRESETS["hcmc_pilot"].parameters
+
+
+def check(staff_id, days, unit, parameters=HCMC, person_days=()):
+    return check_request(
+        staff_id=staff_id,
+        days=days,
+        unit=unit,
+        person_home_days=set(person_days),
+        parameters_for=lambda _day: parameters,
+        working_days_between=calendar.working_days,
+        week_bounds=calendar.iso_week_bounds,
+        month_bounds=calendar.month_bounds,
+    )
+
+
+def unit_of(size, leaders=(0,), points=(), home=None):
+    return UnitFacts(
+        unit_name="Phòng A",
+        staff_ids=frozenset(range(size)),
+        leader_ids=frozenset(leaders),
+        service_points=tuple(points),
+        home_by_day=home or {},
+    )
+
+
+def test_limit_rounds_against_telework():
+    assert unit_home_limit(10, HCMC) == 3
+    assert unit_home_limit(3, HCMC) == 0  # 30 % of 3 is 0.9: nobody
+    assert unit_home_limit(7, PolicyParameters(max_home_share=0.5, min_onsite_share=0.5)) == 3
+    assert unit_home_limit(10, PolicyParameters(max_home_share=0.5, min_onsite_share=0.7)) == 3
+
+
+def test_fourth_person_home_on_a_day_breaks_the_unit_share():
+    unit = unit_of(10, home={MONDAY: {1, 2, 3}})
+    violations = check(4, [MONDAY], unit)
+    assert [(violation.rule, violation.day) for violation in violations] == [("max_home_share", MONDAY)]
+    assert violations[0].params == {
+        "date": MONDAY,
+        "unit": "Phòng A",
+        "home": 4,
+        "headcount": 10,
+        "limit": 3,
+        "max_home_percent": 30,
+        "min_onsite_percent": 70,
+    }
+
+
+def test_on_site_minimum_named_when_it_is_the_binding_rule():
+    parameters = PolicyParameters(max_home_share=0.5, min_onsite_share=0.8)
+    violations = check(4, [MONDAY], unit_of(10, home={MONDAY: {1, 2}}), parameters)
+    assert [violation.rule for violation in violations] == ["min_onsite_share"]
+
+
+def test_weekly_maximum_and_office_minimum():
+    week = [MONDAY + dt.timedelta(days=offset) for offset in range(3)]
+    violations = check(5, week, unit_of(40))
+    assert sorted(violation.rule for violation in violations) == ["max_home_days_per_week", "min_office_days_per_week"]
+
+
+def test_monthly_rules_count_other_registrations():
+    parameters = PolicyParameters(max_home_share=1.0, min_onsite_share=0.0, max_home_days_per_month=4, leader_on_site_each_day=False)
+    earlier = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3), dt.date(2026, 12, 4)]
+    violations = check(5, [dt.date(2026, 12, 8)], unit_of(10), parameters, person_days=earlier)
+    assert [(violation.rule, violation.params["count"]) for violation in violations] == [("max_home_days_per_month", 5)]
+
+
+def test_last_leader_on_site_must_stay():
+    unit = unit_of(40, leaders=(0, 1), home={MONDAY: {1}})
+    assert [violation.rule for violation in check(0, [MONDAY], unit)] == ["leader_on_site_each_day"]
+    assert check(0, [MONDAY + dt.timedelta(days=1)], unit) == []
+
+
+def test_desk_needs_its_qualified_staff_on_site():
+    desk = ServicePointFacts(1, "Bàn đất đai", "one_stop_desk", 2, frozenset({5, 6, 7}))
+    unit = unit_of(40, points=[desk], home={MONDAY: {6}})
+    violations = check(5, [MONDAY], unit)
+    assert [(violation.rule, violation.params["on_site"], violation.params["required"]) for violation in violations] == [("desk_staff_on_site", 1, 2)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    size=st.integers(min_value=1, max_value=40),
+    share=st.sampled_from([0.2, 0.3, 0.5]),
+    requests=st.lists(st.tuples(st.integers(min_value=0, max_value=39), st.integers(min_value=0, max_value=4)), max_size=80),
+)
+def test_accepting_only_requests_without_violations_never_exceeds_the_cap(size, share, requests):
+    """Whatever order requests arrive in, approving only those the checker accepts keeps every day within the limit."""
+    parameters = PolicyParameters(max_home_share=share, min_onsite_share=1 - share, max_home_days_per_week=2, leader_on_site_each_day=True)
+    unit = unit_of(size, leaders=(0,))
+    for staff_id, offset in requests:
+        if staff_id >= size:
+            continue
+        day = MONDAY + dt.timedelta(days=offset)
+        person_days = {d for d, ids in unit.home_by_day.items() if staff_id in ids}
+        if day in person_days:
+            continue
+        if not check(staff_id, [day], unit, parameters, person_days):
+            unit.home_by_day.setdefault(day, set()).add(staff_id)
+    limit = unit_home_limit(size, parameters)
+    for day, ids in unit.home_by_day.items():
+        assert len(ids) <= limit
+        assert 0 not in ids or size == 1  # the only leader stays on site
+    for staff_id in range(size):
+        assert sum(1 for ids in unit.home_by_day.values() if staff_id in ids) <= 2
