@@ -188,6 +188,10 @@ def _person_period_caps(
                 )
             )
         if minimum_office is not None:
+            # Pro rata in a period shortened by public holidays (Tết, 30/4–1/5, 2/9): a week of three working days
+            # needs ⌈3 × 3 / 5⌉ = 2 office days under "at least 3 a week", not 3.
+            weekdays = sum(1 for offset in range((end - start).days + 1) if (start + dt.timedelta(days=offset)).weekday() < 5)
+            minimum_office = math.ceil(minimum_office * len(working) / weekdays - 1e-9) if weekdays else 0
             office_days = len([day for day in working if day not in all_home])
             if office_days < minimum_office:
                 violations.append(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from telework.accounts import scope
 from telework.core.exceptions import NotFound
 from telework.organization.models import ServicePoint, Staff, Unit
-from telework.registrations.caps import ServicePointFacts, UnitFacts
+from telework.registrations.caps import ServicePointFacts, UnitFacts, unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
 
@@ -72,7 +73,14 @@ def registration_get(*, viewer: Any, registration_id: int) -> Registration:
 
 def approval_inbox(*, viewer: Any) -> list[Registration]:
     """Registrations awaiting a decision that the viewer may take, oldest first."""
-    pending = registration_list(viewer=viewer, filters={"status": RegistrationStatus.SUBMITTED}).order_by("submitted_at", "id").prefetch_related("days")
+    # ``staff__unit``: ``can_decide_for`` reads the staff member's unit path for every row a unit or agency head
+    # decides without being the direct superior; without it the inbox costs one query per row.
+    pending = (
+        registration_list(viewer=viewer, filters={"status": RegistrationStatus.SUBMITTED})
+        .select_related("staff__unit")
+        .order_by("submitted_at", "id")
+        .prefetch_related("days")
+    )
     return [registration for registration in pending if scope.can_decide_for(viewer, registration.staff)]
 
 
@@ -80,7 +88,6 @@ def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[
     """Who is approved (or waiting) for which day in ``unit``, against the day's limit."""
     from telework.core import calendar
     from telework.policy.selectors import PolicyResolver
-    from telework.registrations.caps import unit_home_limit
 
     members = list(Staff.objects.filter(unit=unit, is_active=True).select_related("position").order_by("-is_leader", "full_name"))
     days = calendar.working_days(first_day, last_day)
@@ -102,3 +109,76 @@ def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[
         columns.append({"day": day, "approved": approved, "limit": limit, "is_full": approved >= limit, "max_home_share": parameters.max_home_share})
     rows = [{"staff": member, "cells": [cells.get((member.pk, day), "") for day in days]} for member in members]
     return {"unit": unit, "days": days, "columns": columns, "rows": rows, "headcount": headcount}
+
+
+def own_registrations(*, viewer: Any) -> QuerySet[Registration]:
+    """The viewer's own registrations, newest first, each with ``day_count`` (the working days it requests)."""
+    return registration_list(viewer=viewer, filters={"mine": True}).annotate(day_count=Count("days"))
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    """How full a unit already is on one requested day: approved home days against the day's limit."""
+
+    day: dt.date
+    approved: int
+    limit: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.approved >= self.limit
+
+
+def requested_day_loads(registrations: list[Registration], *, resolver: Any = None) -> dict[int, list[DayLoad]]:
+    """For each registration (with ``days`` prefetched), every requested day and how many of its unit are already
+    approved to be at home that day, against the limit the policy in force sets (``max_home_share`` and
+    ``min_onsite_share`` via ``caps.unit_home_limit``). A constant number of queries, whatever the number of rows."""
+    from telework.policy.selectors import PolicyResolver
+
+    requested = [day.day for registration in registrations for day in registration.days.all()]
+    if not requested:
+        return {registration.pk: [] for registration in registrations}
+    unit_ids = {registration.unit_id for registration in registrations}
+    headcounts = dict(
+        Staff.objects.filter(unit_id__in=unit_ids, is_active=True).values("unit_id").annotate(headcount=Count("pk")).values_list("unit_id", "headcount")
+    )
+    approved: dict[tuple[int, dt.date], int] = {
+        (row["unit_id"], row["day"]): row["approved"]
+        for row in RegistrationDay.objects.filter(unit_id__in=unit_ids, is_counted=True, day__gte=min(requested), day__lte=max(requested))
+        .values("unit_id", "day")
+        .annotate(approved=Count("pk"))
+    }
+    resolver = resolver or PolicyResolver()
+    loads: dict[int, list[DayLoad]] = {}
+    for registration in registrations:
+        headcount = headcounts.get(registration.unit_id, 0)
+        loads[registration.pk] = [
+            DayLoad(
+                day=day.day,
+                approved=approved.get((registration.unit_id, day.day), 0),
+                limit=unit_home_limit(headcount, resolver.resolve(registration.unit, day.day).parameters),
+            )
+            for day in registration.days.all()
+        ]
+    return loads
+
+
+def unit_week_overview(*, unit: Unit, monday: dt.date) -> dict[str, Any]:
+    """``unit_overview`` for the ISO week starting ``monday``, Monday to Friday, with public holidays kept as
+    closed columns (``holiday`` holds the name) so the week always reads as five days."""
+    from telework.core import calendar
+
+    weekdays = [monday + dt.timedelta(days=offset) for offset in range(5)]
+    overview = unit_overview(unit=unit, first_day=weekdays[0], last_day=weekdays[-1])
+    position = {day: index for index, day in enumerate(overview["days"])}
+    rows = [{"staff": row["staff"], "cells": [row["cells"][position[day]] if day in position else "closed" for day in weekdays]} for row in overview["rows"]]
+    columns = []
+    for index, day in enumerate(weekdays):
+        if day in position:
+            pending = sum(1 for row in rows if row["cells"][index] == "pending")
+            columns.append({**overview["columns"][position[day]], "pending": pending, "holiday": None})
+        else:
+            columns.append(
+                {"day": day, "approved": 0, "pending": 0, "limit": 0, "is_full": False, "max_home_share": None, "holiday": calendar.holiday_name(day) or ""}
+            )
+    return {**overview, "days": weekdays, "columns": columns, "rows": rows}

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from telework.accounts import scope
 from telework.core import calendar
@@ -85,7 +86,11 @@ def _cap_violations(*, staff: Staff, unit: Unit, days: list[dt.date], resolver: 
     person_days = set(counted.values_list("day", flat=True))
     overlap = sorted(person_days & set(days))
     if overlap:
-        return [caps.Violation("registration_overlap", overlap[0], "%(date)s is already an approved home day in another registration.", {"date": overlap[0]})]
+        return [
+            caps.Violation(
+                "registration_overlap", overlap[0], gettext_noop("%(date)s is already an approved home day in another registration."), {"date": overlap[0]}
+            )
+        ]
     return caps.check_request(
         staff_id=staff.pk,
         days=days,

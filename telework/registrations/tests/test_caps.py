@@ -117,3 +117,17 @@ def test_accepting_only_requests_without_violations_never_exceeds_the_cap(size, 
         assert 0 not in ids or size == 1  # the only leader stays on site
     for staff_id in range(size):
         assert sum(1 for ids in unit.home_by_day.values() if staff_id in ids) <= 2
+
+
+def test_office_minimum_is_pro_rata_in_a_holiday_week():
+    # Week of 28/12/2026: Friday 1/1/2027 is New Year's Day, 4 working days; "at least 3 office days a week" becomes
+    # ⌈3 × 4 / 5⌉ = 3, so 1 home day is fine and 2 are not.
+    monday = dt.date(2026, 12, 28)
+    assert len(calendar.working_days(monday, monday + dt.timedelta(days=4))) == 4
+    assert check(5, [monday], unit_of(40)) == []
+    assert [violation.rule for violation in check(5, [monday, monday + dt.timedelta(days=1)], unit_of(40))] == ["min_office_days_per_week"]
+    # Tết 2027: the week of 8/2 keeps 2 working days (Thursday, Friday); the minimum becomes ⌈3 × 2 / 5⌉ = 2.
+    thursday = dt.date(2027, 2, 11)
+    assert calendar.working_days(dt.date(2027, 2, 8), dt.date(2027, 2, 12)) == [thursday, thursday + dt.timedelta(days=1)]
+    violations = check(5, [thursday], unit_of(40))
+    assert [(violation.rule, violation.params["limit"]) for violation in violations] == [("min_office_days_per_week", 2)]
