@@ -10,7 +10,6 @@ APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-
 .PHONY: demo test setup system-packages python-env assets lint typecheck test-unit test-postgres test-redis test-browser messages clean
 
 demo: setup
-	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
 	$(PY) manage.py runserver 127.0.0.1:8000
 
@@ -19,9 +18,13 @@ test: setup lint typecheck test-unit test-postgres test-redis test-browser
 setup: system-packages python-env assets messages
 
 # Debian packages: PostgreSQL and Redis for the integration tests, Chromium for the browser tests,
-# Pango for WeasyPrint, gettext for compiling translations. Installed only when missing.
+# Pango for WeasyPrint, gettext for compiling translations. Installed only when missing. npm (for the front-end
+# packages) and pip (to fetch uv) are looked for as commands, since they may come from elsewhere (NodeSource, pyenv):
+# Debian's npm would conflict with another Node.js.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	python3 -m uv --version >/dev/null 2>&1 || python3 -m pip --version >/dev/null 2>&1 || missing="$$missing python3-pip"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -29,7 +32,7 @@ system-packages:
 	fi
 
 python-env:
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@python3 -m uv --version >/dev/null 2>&1 || PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
 assets:
@@ -45,18 +48,24 @@ lint:
 typecheck:
 	$(UV) run mypy
 
-test-unit:
+test-unit: setup
 	$(UV) run pytest -m "not postgres and not redis and not browser" -q
 
-# A throwaway PostgreSQL cluster: pg_virtualenv creates it (owned by postgres, since initdb refuses root),
-# exports PGHOST/PGPORT/PGUSER/PGPASSWORD, runs the tests, and removes it.
-test-postgres:
-	pg_virtualenv -o shared_buffers=64MB $(UV) run pytest -m postgres -q -p no:cacheprovider
+# The same suite again on PostgreSQL, plus the tests marked postgres (concurrent approvals, the audit trigger).
+# pg_virtualenv makes a throwaway cluster (owned by postgres, since initdb refuses root), exports
+# PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE, runs pytest, and removes the cluster. The locale is explicit: in a bare
+# CI environment (no LANG) initdb would pick SQL_ASCII, and Vietnamese text would neither sort nor case-fold.
+# Durability is off: the cluster lives for one run.
+PG_VIRTUALENV := pg_virtualenv -c "--locale=C.UTF-8 --encoding=UTF8" -o shared_buffers=64MB -o fsync=off -o synchronous_commit=off -o full_page_writes=off
+test-postgres: setup
+	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser" -q -p no:cacheprovider
 
-test-redis:
+# A redis-server on a free loopback port and a Celery worker thread, started by the tests' fixtures.
+test-redis: setup
 	$(UV) run pytest -m redis -q
 
-test-browser:
+# Playwright drives Debian's chromium (never `playwright install`); failures leave screenshots in var/screenshots/.
+test-browser: setup
 	$(UV) run pytest -m browser -q
 
 clean:

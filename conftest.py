@@ -1,29 +1,129 @@
-"""Shared pytest set-up: database settings for the PostgreSQL run."""
+"""Shared pytest set-up: which database a run uses, test-only database plumbing, the ``city`` fixture, and a real
+Redis server with a Celery worker for the tests marked ``redis``.
+
+Two databases, one suite. ``make test-unit`` runs everything not marked postgres/redis/browser on an in-memory
+SQLite database; ``make test-postgres`` runs that same suite again, plus the tests marked ``postgres`` (the
+concurrency races, the audit trigger), on a throwaway PostgreSQL cluster that ``pg_virtualenv`` creates and
+describes in PGHOST/PGPORT/PGUSER/PGPASSWORD.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
+# Playwright fixtures for the tests marked ``browser``, wherever they live (telework/core/tests/browser/fixtures.py).
+pytest_plugins = ["telework.core.tests.browser.fixtures"]
+
+POSTGRES_HINT = "needs PostgreSQL: `make test-postgres` runs it under pg_virtualenv (pytest --postgres)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        default=False,
+        help="run against the PostgreSQL server named by PGHOST/PGPORT/PGUSER/PGPASSWORD (make test-postgres sets them with pg_virtualenv)",
+    )
+
+
+def _wants_postgres(config: pytest.Config) -> bool:
+    if config.getoption("postgres"):
+        if not os.environ.get("PGHOST"):
+            raise pytest.UsageError("--postgres needs PGHOST (and PGPORT/PGUSER/PGPASSWORD): run it under pg_virtualenv, as `make test-postgres` does")
+        return True
+    # Kept from the first version: `pytest -m postgres` inside pg_virtualenv also switches.
+    markexpr = config.getoption("markexpr", default="") or ""
+    return "postgres" in markexpr and "not postgres" not in markexpr and bool(os.environ.get("PGHOST"))
+
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Under pg_virtualenv (make test-postgres) PGHOST & co. are set: point Django at that cluster.
-    markexpr = config.getoption("markexpr", default="") or ""
-    if "postgres" in markexpr and "not postgres" not in markexpr and os.environ.get("PGHOST"):
-        from django.conf import settings
+    # WhiteNoise warns, for every test client, that STATIC_ROOT (filled by collectstatic for production) does not
+    # exist; tests serve static files from the finders instead.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")
+    if _wants_postgres(config):
+        _switch_default_database(
+            {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": os.environ.get("PGDATABASE", "postgres"),
+                "USER": os.environ["PGUSER"],
+                "PASSWORD": os.environ.get("PGPASSWORD", ""),
+                "HOST": os.environ["PGHOST"],
+                "PORT": os.environ.get("PGPORT", "5432"),
+                "CONN_MAX_AGE": 0,
+                "OPTIONS": {},
+                # pytest-django creates and drops it; pg_virtualenv's user is the cluster's superuser.
+                "TEST": {"NAME": "telework_test"},
+            }
+        )
+    _let_test_flushes_pass_the_audit_triggers()
 
-        settings.DATABASES["default"] = {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": os.environ.get("PGDATABASE", "postgres"),
-            "USER": os.environ["PGUSER"],
-            "PASSWORD": os.environ.get("PGPASSWORD", ""),
-            "HOST": os.environ["PGHOST"],
-            "PORT": os.environ.get("PGPORT", "5432"),
-            "CONN_MAX_AGE": 0,
-            "OPTIONS": {},
-            "TEST": {"NAME": "telework_test"},
-        }
+
+def _switch_default_database(database: dict[str, Any]) -> None:
+    """Point the ``default`` alias at ``database``. ``django.setup()`` (run by pytest-django before this hook) has
+    already read DATABASES and opened the SQLite connection object, so both are dropped and rebuilt."""
+    from django.conf import settings
+    from django.db import connections
+
+    settings.DATABASES["default"] = database
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+    if hasattr(connections._connections, "default"):
+        del connections["default"]
+    connections.__dict__.pop("settings", None)
+    connections._settings = None
+    assert connections["default"].vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason=POSTGRES_HINT)
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _let_test_flushes_pass_the_audit_triggers() -> None:
+    """Transactional tests (``transaction=True``, ``live_server``) end with Django's ``flush``, which empties every
+    table. The audit trail's triggers (core migration 0002) refuse that on purpose, so, in tests only, the flush
+    steps around them: on SQLite it drops and re-creates them (the same SQL as the migration) in the flush's
+    transaction; on PostgreSQL it disables and re-enables the table's user triggers, so a TRUNCATE guard added later
+    is covered too. The tests that prove the trail append-only run with the triggers in place."""
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+    from django.db.backends.sqlite3.operations import DatabaseOperations as SqliteOperations
+
+    if getattr(SqliteOperations.sql_flush, "steps_around_audit_triggers", False):
+        return
+    triggers = importlib.import_module("telework.core.migrations.0002_audit_append_only_triggers")
+    table = "core_auditevent"
+
+    def wrap(original: Any, before: list[str], after: list[str]) -> Any:
+        def sql_flush(self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False) -> list[str]:
+            statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+            if table not in tables or not statements:
+                return list(statements)
+            return [*before, *statements, *after]
+
+        sql_flush.steps_around_audit_triggers = True  # type: ignore[attr-defined]
+        return sql_flush
+
+    SqliteOperations.sql_flush = wrap(SqliteOperations.sql_flush, triggers.SQLITE_BACKWARD, triggers.SQLITE_FORWARD)  # type: ignore[method-assign]
+    PostgresOperations.sql_flush = wrap(  # type: ignore[method-assign]
+        PostgresOperations.sql_flush, [f"ALTER TABLE {table} DISABLE TRIGGER USER;"], [f"ALTER TABLE {table} ENABLE TRIGGER USER;"]
+    )
 
 
 @pytest.fixture
@@ -32,3 +132,131 @@ def city(db):  # type: ignore[no-untyped-def]
     from telework.core.testing import build_city
 
     return build_city()
+
+
+# --- Redis and Celery (tests marked ``redis``) -------------------------------------------------------------------
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A throwaway ``redis-server`` on a free loopback port, without persistence, for the whole session."""
+    import redis
+
+    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = _free_loopback_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed executable, arguments built here
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+    deadline = time.monotonic() + 15
+    try:
+        while True:
+            if server.poll() is not None:
+                output = server.stdout.read().decode(errors="replace") if server.stdout else ""
+                raise RuntimeError(f"redis-server exited with {server.returncode}: {output}")
+            try:
+                if client.ping():
+                    break
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@dataclass
+class FinishedTask:
+    name: str
+    args: list[Any]
+    state: str
+    is_eager: bool
+    routing_key: str  # the broker queue it came from ("" when run in-process)
+    thread_name: str
+    error: BaseException | None = None
+
+
+@dataclass
+class CeleryWorker:
+    """The running worker and every task it finished (filled from the worker's ``task_postrun`` signal)."""
+
+    hostname: str
+    finished: list[FinishedTask] = field(default_factory=list)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def record(self, task: FinishedTask) -> None:
+        with self._changed:
+            self.finished.append(task)
+            self._changed.notify_all()
+
+    def wait_for(self, count: int, *, timeout: float = 20) -> list[FinishedTask]:
+        """Block until the worker has finished ``count`` tasks in all; return them in the order they finished."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self.finished) >= count, timeout=timeout):
+                raise AssertionError(f"the worker finished {len(self.finished)} task(s) within {timeout}s, expected {count}: {self.finished}")
+            return list(self.finished)
+
+
+@pytest.fixture
+def celery_worker(redis_url: str, transactional_db: None) -> Iterator[CeleryWorker]:
+    """The project's Celery app on the real Redis broker (not eager), with a worker running in a thread.
+
+    The database is transactional: the worker thread reads what the test committed, through its own connection.
+    Settings are restored afterwards, so the rest of the session runs tasks eagerly again.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_failure, task_postrun
+
+    from config.celery import app
+
+    keys = ("broker_url", "task_always_eager", "broker_connection_retry_on_startup", "worker_hijack_root_logger")
+    saved = {key: app.conf[key] for key in keys}
+    app.close()  # drop a connection pool built for the previous broker
+    app.conf.update(broker_url=redis_url, task_always_eager=False, broker_connection_retry_on_startup=True, worker_hijack_root_logger=False)
+    failures: dict[str, BaseException] = {}
+
+    def on_failure(task_id: str, exception: BaseException, **_kwargs: Any) -> None:
+        failures[task_id] = exception
+
+    task_failure.connect(on_failure, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as worker:
+            probe = CeleryWorker(hostname=worker.hostname)
+
+            def on_postrun(task_id: str, task: Any, args: Any, state: str | None = None, **_kwargs: Any) -> None:
+                probe.record(
+                    FinishedTask(
+                        name=task.name,
+                        args=list(args or []),
+                        state=state or "",
+                        is_eager=bool(task.request.is_eager),
+                        routing_key=(task.request.delivery_info or {}).get("routing_key") or "",
+                        thread_name=threading.current_thread().name,
+                        error=failures.get(task_id),
+                    )
+                )
+
+            task_postrun.connect(on_postrun, weak=False)
+            try:
+                yield probe
+            finally:
+                task_postrun.disconnect(on_postrun)
+    finally:
+        task_failure.disconnect(on_failure)
+        app.close()
+        app.conf.update(saved)

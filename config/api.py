@@ -1,20 +1,46 @@
-"""The HTTP API: one NinjaAPI, a router per app, one error handler rendering domain errors as JSON."""
+"""The HTTP API: one NinjaAPI, a router per app, and error handlers that give every failure one JSON shape:
+``{code, rule, message, params, details}`` (``telework.accounts.api_auth.ErrorOut``)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from typing import Any
 
-from telework.accounts.api_auth import ApiKeyAuth, SessionOrToken
-from telework.core.exceptions import DomainError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from telework.accounts.api_auth import CSRF_FAILED, NOT_AUTHENTICATED, VALIDATION_FAILED, BearerToken, BrowserSession
+from telework.accounts.api_auth import router as me_router
+from telework.core.exceptions import DomainError, NotFound
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 JSON that leaves Vietnamese text readable ("Phòng Kế hoạch") instead of escaping every accented letter."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Telework API",
     version="1.0",
-    description="Eligibility, home-day registrations and approvals. Authenticate with `Authorization: Bearer <token>`.",
-    auth=[ApiKeyAuth(), SessionOrToken()],
+    description=(
+        "Eligibility, home-day registrations and approvals for the work-from-home pilot. "
+        "Authenticate with `Authorization: Bearer <token>` (create a token under Account → API tokens), "
+        "or with the browser session (send the `X-CSRFToken` header on POST and PUT). "
+        "Every refusal answers with the same JSON: `code` (stable), `rule` (the rule or policy parameter that decided), "
+        "`message` (in the request's language, Vietnamese by default), `params` and `details` (one entry per date, rule or field). "
+        "An object outside your scope answers 404."
+    ),
+    auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
+    renderer=ReadableJSONRenderer(),
 )
+
+
+def _error(request: HttpRequest, status: int, *, code: str, rule: str, message: Any, details: list[dict[str, Any]] | None = None) -> HttpResponse:
+    body = {"code": code, "rule": rule, "message": str(message), "params": {}, "details": details or []}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)
@@ -22,8 +48,43 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return api.create_response(request, error.as_dict(), status=error.http_status)
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, NotFound().as_dict(), status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, code="not_authenticated", rule="authentication", message=NOT_AUTHENTICATED)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 403:
+        return _error(request, 403, code="csrf_failed", rule="csrf", message=CSRF_FAILED)
+    return _error(request, error.status_code, code="http_error", rule="", message=error.message)
+
+
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Ninja's input validation, in the domain errors' shape: one detail per field (``field`` is the dotted path
+    inside the body, query or path, ``rule`` the kind of check that failed)."""
+    details = []
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ())]
+        # Drop Ninja's wrappers ("body", "payload", "query"…) so the field reads as the client sent it.
+        while location and location[0] in {"body", "query", "path", "payload", "filters", "pagination"}:
+            location = location[1:]
+        details.append({"field": ".".join(location), "rule": item.get("type", ""), "message": item.get("msg", "")})
+    rule = details[0]["field"] if details else ""
+    return _error(request, 422, code="validation_failed", rule=rule, message=VALIDATION_FAILED, details=details)
+
+
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
 
+api.add_router("/", me_router)
 api.add_router("/", policy_router)
-api.add_router("/registrations", registrations_router)
+api.add_router("/", registrations_router)

@@ -14,18 +14,21 @@ DEBUG = env.DEBUG
 SECRET_KEY = env.SECRET_KEY
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 
+# Our apps come first: their translation catalogs then take precedence over Django's own for shared words.
 INSTALLED_APPS = [
+    "telework.core",
+    "telework.accounts",
+    "telework.organization",
+    "telework.policy",
+    "telework.registrations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "telework.core",
-    "telework.accounts",
-    "telework.organization",
-    "telework.policy",
-    "telework.registrations",
+    # Installed for its static files: /api/docs serves Swagger UI locally instead of from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

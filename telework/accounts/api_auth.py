@@ -1,16 +1,37 @@
-"""API authentication: bearer tokens for clients, the browser session for the web UI's own calls."""
+"""The API's foundation: who is calling (bearer tokens for clients, the browser session for the web UI's own
+calls), the ``/me`` endpoint, and the error shape every endpoint answers with.
+
+Clients send ``Authorization: Bearer tw_…`` (see ``ApiToken``). The browser's session is accepted too, with
+Django's CSRF check on unsafe methods. A request that carries a bearer token is judged by the token alone: a
+revoked or unknown token answers 401 even if a session cookie rides along, so a client never silently acts
+under someone else's session.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
-from telework.accounts.models import ApiToken
+from telework.accounts import scope
+from telework.accounts.models import ApiToken, Role
+
+# Messages the API shows for failures that happen before any service runs.
+NOT_AUTHENTICATED = _("Log in, or send a valid API token as “Authorization: Bearer <token>”. A revoked token no longer works.")
+CSRF_FAILED = _("The security check (CSRF) failed: reload the page, or send the X-CSRFToken header with a session.")
+VALIDATION_FAILED = _("Some fields are missing or malformed; see the details for each field.")
+NO_STAFF_RECORD = _("Your account is not linked to a staff record, so you have no home days of your own.")
 
 
-class ApiKeyAuth(HttpBearer):
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer tw_…``: an unrevoked token of an active user."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = ApiToken.authenticate(token)
         if user is not None:
@@ -18,12 +39,91 @@ class ApiKeyAuth(HttpBearer):
         return user
 
 
-class SessionOrToken(APIKeyCookie):
-    """The logged-in browser session (CSRF-checked by Ninja for unsafe methods)."""
+class BrowserSession(APIKeyCookie):
+    """The logged-in browser session, CSRF-checked on unsafe methods.
 
-    param_name = "sessionid"
+    Skipped when the request carries an ``Authorization`` header (the token decides alone), and for anonymous
+    requests, which answer 401 rather than a CSRF failure.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "Authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, str(CSRF_FAILED))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated:
+        if key is not None and request.user.is_authenticated:
             return request.user
         return None
+
+
+class ErrorOut(Schema):
+    """Every refusal: ``code`` is stable (``rule_violation``, ``not_found``…), ``rule`` names the rule or policy
+    parameter that decided, ``message`` explains it in the request's language, ``details`` holds one entry per
+    finding (per date, per rule or per field)."""
+
+    code: str
+    rule: str
+    message: str
+    params: dict[str, Any]
+    details: list[dict[str, Any]]
+
+
+class StaffRecordOut(Schema):
+    code: str
+    full_name: str
+    staff_type: str
+    is_leader: bool
+    position: str
+    unit_id: int
+    unit: str
+    agency_id: int
+    agency: str
+    direct_superior: str | None
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    staff: StaffRecordOut | None
+
+
+def staff_record(user: Any) -> dict[str, Any] | None:
+    me = scope.own_staff(user)
+    if me is None:
+        return None
+    return {
+        "code": me.code,
+        "full_name": me.full_name,
+        "staff_type": me.staff_type,
+        "is_leader": me.is_leader,
+        "position": me.position.name,
+        "unit_id": me.unit_id,
+        "unit": me.unit.name,
+        "agency_id": me.unit.agency_id,
+        "agency": me.unit.agency.name,
+        "direct_superior": me.direct_superior.full_name if me.direct_superior else None,
+    }
+
+
+router = Router(tags=["me"])
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The current user, their role and staff record")
+def me(request: HttpRequest) -> dict[str, Any]:
+    """Who the API sees you as: username, role (and its label in your language) and, when the account belongs to
+    a staff member, their code, unit and agency."""
+    user: Any = request.auth  # type: ignore[attr-defined]
+    return {
+        "username": user.get_username(),
+        "full_name": user.get_full_name(),
+        "role": user.role,
+        "role_label": str(Role(user.role).label),
+        "staff": staff_record(user),
+    }

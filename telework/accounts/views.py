@@ -28,7 +28,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Give the token a name, such as the phone or program that will use it."))
         else:
             _token, new_key = ApiToken.issue(user=request.user, name=name)  # type: ignore[arg-type]
-    items = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    items = ApiToken.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
     return render(request, "accounts/tokens.html", {"items": items, "new_key": new_key})
 
 

@@ -4,7 +4,7 @@ from telework.core.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: the audit trail is append-only."""
 
     list_display = ["occurred_at", "actor_label", "action", "object_type", "object_label"]

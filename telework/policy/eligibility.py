@@ -74,11 +74,11 @@ class RuleResult:
 
     def reason(self, language: str | None = None) -> str:
         """The reason in ``language`` ("vi" or "en"), or in the active language."""
-        params = {key: _display(value) for key, value in self.params.items()}
         if language is None:
-            return gettext(self.message) % params
+            return gettext(self.message) % {key: _display(value) for key, value in self.params.items()}
         with translation.override(language):
-            return gettext(self.message) % params
+            # Parameters are rendered inside the switch too: equipment names are translated words.
+            return self.reason()
 
     def as_dict(self) -> dict[str, Any]:
         return {

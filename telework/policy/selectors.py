@@ -7,9 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
-from telework.organization.models import Staff, Unit
+from telework.accounts import scope
+from telework.accounts.models import Role
+from telework.core.exceptions import NotFound
+from telework.core.models import AuditEvent
+from telework.organization.models import Agency, Staff, Unit
 from telework.policy import eligibility
 from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchKind
 from telework.policy.parameters import PRESETS, PolicyParameters, merge
@@ -172,3 +176,133 @@ def switches() -> list[PolicySwitch]:
         switch, _ = PolicySwitch.objects.get_or_create(kind=kind)
         result.append(switch)
     return result
+
+
+# --- Who may read and change pilots, policies and switches (the Home Affairs screens) -------------------------
+
+
+def can_read_city_policy(user: Any) -> bool:
+    """Home Affairs and system administrators (who change them) and city leadership (read-only) see every pilot,
+    policy and switch."""
+    return scope.is_city_policy_maker(user) or (getattr(user, "is_authenticated", False) and user.role == Role.CITY_LEADERSHIP)
+
+
+def can_read_policies(user: Any) -> bool:
+    """City readers, and agency heads: they see the city policy and their own agency's overrides."""
+    return can_read_city_policy(user) or override_agencies(user).exists()
+
+
+def override_agencies(user: Any) -> QuerySet[Agency]:
+    """Agencies for which ``user`` may create an agency or unit override: every agency for Home Affairs, their own for
+    an agency head (thủ trưởng cơ quan), none for anyone else."""
+    if scope.is_city_policy_maker(user):
+        return Agency.objects.all()
+    if getattr(user, "is_authenticated", False) and user.role == Role.AGENCY_HEAD:
+        me = scope.own_staff(user)
+        if me is not None:
+            return Agency.objects.filter(pk=me.unit.agency_id)
+    return Agency.objects.none()
+
+
+def can_override(user: Any, agency: Agency) -> bool:
+    return override_agencies(user).filter(pk=agency.pk).exists()
+
+
+def visible_policies(viewer: Any) -> QuerySet[Policy]:
+    """Policy versions ``viewer`` may read: all for city readers; the city's and their agency's for an agency head."""
+    queryset = Policy.objects.select_related("agency", "unit", "created_by")
+    if can_read_city_policy(viewer):
+        return queryset
+    agencies = override_agencies(viewer)
+    return queryset.filter(Q(level=PolicyLevel.CITY) | Q(agency__in=agencies))
+
+
+def policy_get(*, viewer: Any, policy_id: int) -> Policy:
+    """One policy version ``viewer`` may read, else ``NotFound``."""
+    policy = visible_policies(viewer).filter(pk=policy_id).first()
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def policy_in_force(*, level: str, on: dt.date, agency: Agency | None = None, unit: Unit | None = None) -> Policy | None:
+    """The version of one scope (city, an agency, a unit) in force on ``on``."""
+    return (
+        Policy.objects.select_related("agency", "unit", "created_by")
+        .filter(level=level, agency=agency if level != PolicyLevel.CITY else None, unit=unit if level == PolicyLevel.UNIT else None)
+        .filter(effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-version")
+        .first()
+    )
+
+
+def policy_previous_version(policy: Policy) -> Policy | None:
+    """The version of the same scope just before ``policy`` (what a diff compares against)."""
+    return Policy.objects.filter(level=policy.level, agency=policy.agency, unit=policy.unit, version__lt=policy.version).order_by("-version").first()
+
+
+def overrides_in_force(*, viewer: Any, on: dt.date) -> list[Policy]:
+    """Agency and unit overrides ``viewer`` may read that are in force on ``on`` or start later, by agency."""
+    return list(
+        visible_policies(viewer)
+        .exclude(level=PolicyLevel.CITY)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("agency__code", "level", "unit__code", "-version")
+    )
+
+
+def pilot_list(*, viewer: Any) -> QuerySet[Pilot]:
+    """Every pilot, newest first, for city readers; nothing for anyone else."""
+    if not can_read_city_policy(viewer):
+        return Pilot.objects.none()
+    return Pilot.objects.prefetch_related("phases").annotate(agency_count=Count("agencies", distinct=True)).order_by("-created_at")
+
+
+def pilot_get(*, viewer: Any, pilot_id: int) -> Pilot:
+    pilot = pilot_list(viewer=viewer).prefetch_related("agencies", "units", "units__agency", "positions", "positions__agency").filter(pk=pilot_id).first()
+    if pilot is None:
+        raise NotFound()
+    return pilot
+
+
+def pilot_staff_in_scope(pilot: Pilot) -> QuerySet[Staff]:
+    """Active staff the pilot's scope covers (agencies; units with their subtrees, if any; positions, if any). The same
+    reading as the eligibility rule ``pilot_scope``, before the position rules (citizen-facing, desks) apply."""
+    queryset = Staff.objects.filter(is_active=True, unit__agency__in=pilot.agencies.all())
+    units = list(pilot.units.all())
+    if units:
+        in_units = Q(pk__in=[])
+        for unit in units:
+            in_units |= Q(unit__path__startswith=unit.path)
+        queryset = queryset.filter(in_units)
+    if pilot.positions.exists():
+        queryset = queryset.filter(position__in=pilot.positions.all())
+    return queryset
+
+
+def pilot_scope_counts(pilot: Pilot) -> list[dict[str, Any]]:
+    """Staff in scope per agency: [{"agency": name, "staff": n}], largest first."""
+    rows = pilot_staff_in_scope(pilot).values("unit__agency__name").annotate(staff=Count("pk")).order_by("-staff", "unit__agency__name")
+    return [{"agency": row["unit__agency__name"], "staff": row["staff"]} for row in rows]
+
+
+def switch_history(switch: PolicySwitch, *, limit: int = 5) -> list[AuditEvent]:
+    """The last changes of one switch, newest first (the switch row keeps only the latest)."""
+    return list(AuditEvent.objects.filter(object_type=PolicySwitch._meta.label_lower, object_id=str(switch.pk))[:limit])
+
+
+def staff_by_codes(codes: list[str]) -> tuple[list[Staff], list[str]]:
+    """Staff for the given codes (case-insensitive, any order) and the codes that match nobody."""
+    wanted = {code.strip().upper(): code.strip() for code in codes if code.strip()}
+    found = list(Staff.objects.select_related("unit", "unit__agency").filter(code__in=list(wanted)))
+    known = {member.code.upper() for member in found}
+    if len(known) < len(wanted):
+        # Codes are stored as imported; fall back to a case-insensitive match for the rest.
+        for code in [key for key in wanted if key not in known]:
+            match = Staff.objects.select_related("unit", "unit__agency").filter(code__iexact=code).first()
+            if match is not None:
+                found.append(match)
+                known.add(code)
+    missing = [original for key, original in wanted.items() if key not in known]
+    return sorted(found, key=lambda member: member.code), missing

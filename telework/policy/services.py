@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.core.audit import audit_record
-from telework.core.exceptions import ValidationFailed
+from telework.core.exceptions import NotPermitted, ValidationFailed
 from telework.organization.models import Agency, Staff, Unit
 from telework.policy.models import Pilot, PilotPhase, Policy, PolicyLevel, PolicySwitch, SwitchKind
 from telework.policy.parameters import (
@@ -20,6 +20,7 @@ from telework.policy.parameters import (
     check_within_bounds,
     validate_values,
 )
+from telework.policy.selectors import can_override
 
 PROBLEM_MESSAGES = {
     "unknown": _("“%(name)s” is not a policy parameter."),
@@ -39,6 +40,9 @@ def _problems_error(problems: list[ParameterProblem]) -> ValidationFailed:
         {
             "rule": problem.name,
             "code": problem.code,
+            # The refused value and the bound it breaks, so a form can say it next to the field in human terms.
+            "value": problem.value,
+            "bound": problem.bound,
             "message": str(PROBLEM_MESSAGES[problem.code] % {"name": problem.name, "value": problem.value, "bound": problem.bound}),
         }
         for problem in problems
@@ -215,3 +219,36 @@ def _pilot_snapshot(pilot: Pilot) -> dict[str, Any]:
         "positions": sorted(pilot.positions.values_list("code", flat=True)),
         "phases": [[p.name, p.starts_on.isoformat(), p.ends_on.isoformat()] for p in pilot.phases.order_by("starts_on")],
     }
+
+
+def policy_override_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    unit: Unit | None,
+    parameters: dict[str, Any],
+    effective_from: dt.date,
+    name: str,
+    note: str = "",
+) -> Policy:
+    """An agency override (``unit`` None) or a unit override, created by Home Affairs or by the agency's own head.
+
+    Only the parameters being overridden are given; ``policy_version_create`` refuses any that would loosen the city's
+    policy in force on ``effective_from``.
+    """
+    if not can_override(actor, agency):
+        raise NotPermitted(rule="policy.override_scope")
+    if unit is not None and unit.agency_id != agency.pk:
+        raise ValidationFailed(_("Unit %(unit)s does not belong to %(agency)s.") % {"unit": unit.name, "agency": agency.name}, rule="unit")
+    if not parameters:
+        raise ValidationFailed(_("Choose at least one parameter to override."), rule="parameters")
+    return policy_version_create(
+        actor=actor,
+        level=PolicyLevel.UNIT if unit is not None else PolicyLevel.AGENCY,
+        parameters=parameters,
+        effective_from=effective_from,
+        name=name,
+        agency=agency,
+        unit=unit,
+        note=note,
+    )

@@ -294,7 +294,9 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
     approving the last slot at once cannot both succeed. The partial unique index on counted days backs this up.
     """
     Unit.objects.select_for_update().get(pk=registration.unit_id)
-    registration = Registration.objects.select_for_update().select_related("staff__unit__agency", "staff__position").get(pk=registration.pk)
+    # ``of``: lock the registration and the person (their own caps), not the agency and position rows that
+    # select_related joins, which would make approvals in sibling units of one agency wait for each other.
+    registration = Registration.objects.select_for_update(of=("self", "staff")).select_related("staff__unit__agency", "staff__position").get(pk=registration.pk)
     _check_decider(registration, actor)
     target = _transition(registration, "approve")
     today = today or timezone.localdate()

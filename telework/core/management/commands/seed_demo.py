@@ -1,0 +1,71 @@
+"""``manage.py seed_demo``: build the sample city and print one login per role (used by ``make demo``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from telework.core.demo import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF, DemoResult, DemoSeedError, build_demo_city, reset_database
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a deterministic HCMC-like sample city: departments, public service units and wards/communes named and "
+        "coded after HCMC's 168 wards of 2025, units, positions, staff with their accounts, one-stop desks and duty "
+        "posts, a running pilot with its policies, and registrations from three weeks back to four weeks ahead. The "
+        "same --seed (and --today) gives the same data. Every demo account's password is demo12345. "
+        "--reset empties the database first. The audit trail is append-only (its triggers refuse DELETE), so on SQLite "
+        "the database file is deleted and migrated again, and on PostgreSQL every table is emptied with TRUNCATE "
+        "(manage.py flush), which row triggers do not see."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--staff", type=int, default=2000, help=f"number of staff (default 2000, at least {MINIMUM_STAFF})")
+        parser.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same city (default 7)")
+        parser.add_argument("--reset", action="store_true", help="empty the database first (SQLite: recreate the file; PostgreSQL: TRUNCATE)")
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="anchor date YYYY-MM-DD for the pilot and registrations (default today)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        staff, seed, today = options["staff"], options["seed"], options["today"]
+        if staff < MINIMUM_STAFF:
+            raise CommandError(f"--staff must be at least {MINIMUM_STAFF}.")
+        started = time.perf_counter()
+        try:
+            if options["reset"]:
+                how = reset_database()
+                self.stdout.write(f"Reset: {how} ({time.perf_counter() - started:.1f} s).")
+            result = build_demo_city(staff=staff, seed=seed, today=today)
+        except DemoSeedError as error:
+            raise CommandError(str(error)) from error
+        self._report(result, staff=staff, seed=seed, total=time.perf_counter() - started)
+
+    def _report(self, result: DemoResult, *, staff: int, seed: int, total: float) -> None:
+        write = self.stdout.write
+        counts = result.counts
+        write(self.style.SUCCESS(f"Sample city built: seed {seed}, {staff:,} staff."))
+        write("\nTimings")
+        for label, seconds in result.timings:
+            write(f"  {label:<58} {seconds:6.1f} s")
+        write(f"  {'total (with reset, if any)':<58} {total:6.1f} s")
+        write("\nCounts")
+        write(
+            f"  agencies: {counts['departments']} departments, {counts['wards and communes']} wards/communes "
+            f"({counts['wards outside the pilot']} outside the pilot), {counts['public service units']} public service units"
+        )
+        write(f"  units: {counts['units']:,}   positions: {counts['positions']:,}   staff: {counts['staff']:,}   service points: {counts['service points']:,}")
+        by_status = ", ".join(f"{counts[key]:,} {key.removeprefix('registrations ')}" for key in counts if key.startswith("registrations ") and counts[key])
+        write(f"  registrations: {counts['registrations']:,} ({by_status}); requested home days: {counts['requested home days']:,}")
+        write(f"  audit events: {counts['audit events']:,}")
+        shares = ", ".join(f"{kind} {share:.0%}" for kind, share in result.public_facing_share.items())
+        write(f"  staff facing citizens or handling dossiers: {shares}")
+        write(f"\nLogins: open {DEMO_URL}, password {DEMO_PASSWORD} for every account")
+        role_width = max(len(login.role) for login in result.logins)
+        user_width = max(len(login.username) for login in result.logins)
+        name_width = max(len(login.full_name) for login in result.logins)
+        write(f"  {'ROLE':<{role_width}}  {'USERNAME':<{user_width}}  {'NAME':<{name_width}}  POST / WHAT TO TRY")
+        for login in result.logins:
+            write(f"  {login.role:<{role_width}}  {login.username:<{user_width}}  {login.full_name:<{name_width}}  {login.post}")
+            write(f"  {'':<{role_width}}  {'':<{user_width}}  {'':<{name_width}}  → {login.note}")
