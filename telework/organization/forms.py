@@ -1,0 +1,142 @@
+"""Forms of the organisation screens. They shape input; the rules are in ``services`` and ``importing``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from telework.accounts import scope
+from telework.organization import selectors
+from telework.organization.models import Agency, Position, ServicePointKind, Staff, StaffType, Unit
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+FLAG_FILTER_CHOICES = [
+    ("", _("Any")),
+    ("position_open", _("Position open to telework (no citizen, dossier or desk flag)")),
+    ("faces_citizens", _("Faces citizens")),
+    ("handles_dossiers", _("Receives or returns dossiers")),
+    ("is_one_stop_desk", _("One-stop desk")),
+    ("is_duty_post", _("Duty post")),
+    ("is_leader", _("Leaders")),
+    ("no_training", _("No telework training on file")),
+    ("inactive", _("Inactive records")),
+]
+
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} · {obj.name}"
+
+
+class StaffFilterForm(forms.Form):
+    """Filters of the staff list. Choices are limited to what the viewer may see; a city-wide viewer picks an
+    agency first, so the unit and position lists stay short."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All agencies"))
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units"))
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False, empty_label=_("All positions"))
+    staff_type = forms.ChoiceField(label=_("Staff type"), choices=[("", _("All types")), *StaffType.choices], required=False)
+    flag = forms.ChoiceField(label=_("Position flag"), choices=FLAG_FILTER_CHOICES, required=False)
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = scope.visible_agencies(viewer).order_by("name")
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.single_agency = agencies.first() if agencies.count() == 1 else None
+        agency = self.single_agency or self._chosen_agency(agencies)
+        self.chosen_agency = agency
+        if agency is not None:
+            self.fields["unit"].queryset = scope.visible_units(viewer).filter(agency=agency).order_by("code")  # type: ignore[attr-defined]
+            self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("code")  # type: ignore[attr-defined]
+
+    def _chosen_agency(self, agencies: Any) -> Agency | None:
+        raw = self.data.get("agency") if self.is_bound else None
+        if raw and str(raw).isdigit():
+            return agencies.filter(pk=int(raw)).first()  # type: ignore[no-any-return]
+        return None
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        if self.single_agency is not None:
+            data["agency"] = self.single_agency
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), empty_label=_("Choose the agency"))
+    file = forms.FileField(
+        label=_("Staff list (.xlsx or .csv)"),
+        help_text=_("One sheet, Vietnamese headers on the first row (a title above is allowed), dates as dd/mm/yyyy. CSV: UTF-8, comma or semicolon."),
+    )
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = selectors.manageable_agencies(viewer)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        if agencies.count() == 1:
+            self.fields["agency"].initial = agencies.first()
+            self.fields["agency"].widget = forms.HiddenInput()
+            self.fixed_agency = agencies.first()
+        else:
+            self.fixed_agency = None
+            self.fields["agency"].widget.attrs["class"] = "form-select"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv", ".txt")):
+            if name.endswith(".xls"):
+                raise forms.ValidationError(_("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."))
+            raise forms.ValidationError(_("Send an .xlsx workbook or a .csv file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)})
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput())
+    valid_only = forms.BooleanField(label=_("Import only the valid rows"), required=False)
+
+
+class PositionFlagsForm(forms.Form):
+    faces_citizens = forms.BooleanField(label=_("Faces citizens"), required=False)
+    handles_dossiers = forms.BooleanField(label=_("Receives or returns dossiers"), required=False)
+    is_one_stop_desk = forms.BooleanField(label=_("One-stop desk"), required=False)
+    is_duty_post = forms.BooleanField(label=_("Duty post"), required=False)
+
+
+class StaffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.code}) · {obj.position.name}"
+
+
+class ServicePointForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose the unit"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ServicePointKind.choices, widget=forms.RadioSelect)
+    code = forms.CharField(label=_("Code"), max_length=32, required=False, help_text=_("Leave blank to generate one from the unit's code."))
+    required_on_site = forms.IntegerField(
+        label=_("Staff required on site"), min_value=1, max_value=20, required=False, help_text=_("Leave blank to follow the policy.")
+    )
+    qualified_staff = StaffChoices(
+        label=_("Qualified staff"), queryset=Staff.objects.none(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args: Any, viewer: Any, unit: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(agency__in=selectors.manageable_agencies(viewer)).filter(pk__in=scope.visible_units(viewer).values("pk"))
+        self.fields["unit"].queryset = units.select_related("agency").order_by("agency__name", "code")  # type: ignore[attr-defined]
+        self.fields["unit"].widget.attrs["class"] = "form-select"
+        chosen = unit
+        raw = self.data.get("unit") if self.is_bound else None
+        if raw and str(raw).isdigit():
+            chosen = units.filter(pk=int(raw)).first() or chosen
+        self.chosen_unit = chosen
+        if chosen is not None:
+            self.fields["qualified_staff"].queryset = selectors.unit_staff_choices(chosen)  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""``manage.py import_staff FILE --agency CODE [--valid-only] [--dry-run]``: the web import, from the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from telework.organization import importing
+from telework.organization.models import Agency
+from telework.organization.services import ImportRefused, staff_import, staff_import_preview
+
+
+class Command(BaseCommand):
+    help = "Import an agency's staff list (.xlsx or .csv, the HR layout) and print the row-by-row report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The .xlsx or .csv file.")
+        parser.add_argument("--agency", required=True, help="Code of the agency the staff belong to.")
+        parser.add_argument("--valid-only", action="store_true", help="Import the valid rows even if other rows have errors.")
+        parser.add_argument("--dry-run", action="store_true", help="Print the report without importing anything.")
+        parser.add_argument("--problems-only", action="store_true", help="Print only the rows with errors or warnings.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        agency = Agency.objects.filter(code=options["agency"]).first()
+        if agency is None:
+            raise CommandError(_("No agency has the code %(code)s.") % {"code": options["agency"]})
+        content = path.read_bytes()
+        if options["dry_run"]:
+            report = staff_import_preview(actor=None, agency=agency, file_name=path.name, content=content)
+            self._print(report, agency, problems_only=options["problems_only"])
+            self.stdout.write(_("Dry run: nothing was imported."))
+            return
+        try:
+            result = staff_import(actor=None, agency=agency, file_name=path.name, content=content, valid_only=options["valid_only"])
+        except ImportRefused as refusal:
+            self._print(refusal.report, agency, problems_only=options["problems_only"])
+            raise CommandError(f"{refusal.message} [{refusal.rule}]") from refusal
+        self._print(result.report, agency, problems_only=options["problems_only"])
+        self.stdout.write(self.style.SUCCESS(_("Imported into %(agency)s (audit #%(id)s).") % {"agency": agency.name, "id": result.audit_event.pk}))
+
+    def _print(self, report: importing.ImportReport, agency: Agency, *, problems_only: bool) -> None:
+        write = self.stdout.write
+        write(_("File %(file)s → %(agency)s (%(code)s)") % {"file": report.file_name, "agency": agency.name, "code": agency.code})
+        for problem in report.file_problems:
+            write(self.style.ERROR("  " + problem.text()))
+        if not report.is_readable:
+            return
+        write(_("Header on row %(row)s.") % {"row": report.header_row})
+        if report.ignored_headers:
+            write(_("Columns not used: %(columns)s") % {"columns": ", ".join(report.ignored_headers)})
+        for row in report.rows:
+            if problems_only and not row.problems:
+                continue
+            style = self.style.ERROR if row.action == importing.REFUSED else (self.style.WARNING if row.problems else str)
+            write(style(f"{_('Row')} {row.number:>6}  {row.code:<14} {row.full_name:<32} {importing.ACTION_LABELS[row.action]}"))
+            for name, (before, after) in row.changes.items():
+                write(f"         {importing.field_label(name)}: {importing.display_value(before)} → {importing.display_value(after)}")
+            for problem in row.problems:
+                mark = _("error") if problem.is_error else _("warning")
+                write(f"         [{mark}] {problem.column}: {problem.text()}")
+        counts = report.counts()
+        write(
+            _(
+                "%(rows)s rows: %(created)s to create, %(updated)s to update, %(unchanged)s unchanged, %(refused)s refused, "
+                "%(warnings)s with warnings. Units: %(units_created)s new, %(units_updated)s changed. "
+                "Positions: %(positions_created)s new, %(positions_updated)s changed."
+            )
+            % counts
+        )
