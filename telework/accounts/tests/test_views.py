@@ -17,7 +17,8 @@ def test_login_with_staff_code_and_password(city, client):
 
 @pytest.mark.django_db
 def test_wrong_password_is_refused_on_the_form(city, client):
-    response = client.post(reverse("accounts:login"), {"username": city.staff[0].code, "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("accounts:login"), {"username": city.staff[0].code, "password": "wrong"})
     assert response.status_code == 200
     assert response.context["form"].errors["__all__"]
     assert "_auth_user_id" not in client.session

@@ -192,7 +192,8 @@ def test_page_links_keep_the_filters(client, city):
 @pytest.mark.django_db
 def test_a_row_shows_who_the_translated_action_a_link_and_the_change(client, city, trail):
     client.force_login(city.home_affairs)
-    content = client.get(reverse("core:audit"), {"action": "registration.approve"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    content = client.get(reverse("core:audit"), {"action": "registration.approve"}).content.decode()
     assert "Registration approved" in content
     assert reverse("registrations:detail", args=[trail["approved"].pk]) in content
     assert "Awaiting approval" in content
