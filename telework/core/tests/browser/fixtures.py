@@ -114,7 +114,14 @@ def page(request: pytest.FixtureRequest, chromium: Any, live_server: Any, browse
             browser_problems.append(f"{response.status} {response.request.method} {response.url}")
 
     browser_page.on("response", on_response)
-    browser_page.on("requestfailed", lambda failed: browser_problems.append(f"request failed: {failed.url} {failed.failure}"))
+    def on_request_failed(failed: Any) -> None:
+        # ERR_ABORTED is the browser dropping a fetch because the test navigated away (the icon, a late stylesheet),
+        # not a failure of the page.
+        if "ERR_ABORTED" in str(failed.failure) or failed.url.endswith(IGNORED_PATHS):
+            return
+        browser_problems.append(f"request failed: {failed.url} {failed.failure}")
+
+    browser_page.on("requestfailed", on_request_failed)
     try:
         yield browser_page
     finally:
