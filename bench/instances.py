@@ -1,0 +1,211 @@
+"""A deterministic generator of roster instances ("TT-ROSTER", roster-anchors §4).
+
+The same ``(staff, seed, weeks)`` always gives the same units. Each unit draws from its own random stream
+(seeded by the city seed and the unit's number), so a unit does not change when another one does.
+
+Knobs (roster-anchors §4): unit size lognormal (median 15, σ 0.7, clipped 3–200); 80 % of staff eligible;
+leaders about 8 % and at least one per unit; a desk or duty post in 30 % of units, needing 1–2 staff a day, with
+35 % of the unit qualified; 6 % of person-days on leave; part-time 15 % (pro-rata cap of 2 days a week);
+a cap of 3 home days a week; a team day in half the units; 0–3 preferences per person and week, 85 % of them
+"home", skewed to Monday and Friday; a history debt of −2..+2 days. Four families by on-site minimum:
+30 %, 40 %, 50 %, and a stress family at 50 or 60 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+
+from telework.core.calendar import is_working_day
+from telework.rosters.instance import (
+    DUTY_POST,
+    ONE_STOP_DESK,
+    FixedOnSiteDay,
+    Person,
+    RosterPolicy,
+    ServicePoint,
+    UnitInstance,
+)
+
+# ISO week 2026-W49 (30 November to 4 December 2026) and the three after it: no Vietnamese public holiday.
+FIRST_MONDAY = dt.date(2026, 11, 30)
+FAMILIES = ("onsite_30", "onsite_40", "onsite_50", "stress_50_60")
+FAMILY_ONSITE_SHARES = {"onsite_30": (0.3,), "onsite_40": (0.4,), "onsite_50": (0.5,), "stress_50_60": (0.5, 0.6)}
+PREFERENCE_WEEKDAY_WEIGHTS = (3, 1, 1, 1, 3)  # Monday and Friday are asked for three times as often
+
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
+MIDDLE_NAMES = ("Văn", "Thị", "Minh", "Thanh", "Ngọc", "Quốc", "Hữu", "Thu", "Đức", "Kim")
+GIVEN_NAMES = (
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+)
+POINT_NAMES = ("Tiếp nhận hồ sơ đất đai", "Bộ phận một cửa", "Hộ tịch", "Trực văn phòng", "Tiếp công dân", "Chứng thực")
+
+
+@dataclass(frozen=True)
+class Knobs:
+    median_unit_size: float = 15.0
+    unit_size_sigma: float = 0.7
+    min_unit_size: int = 3
+    max_unit_size: int = 200
+    eligible_share: float = 0.8
+    leader_share: float = 0.08
+    service_point_unit_share: float = 0.3
+    qualified_share: float = 0.35
+    absence_share: float = 0.06
+    part_time_share: float = 0.15
+    part_time_cap: int = 2
+    weekly_home_cap: int = 3
+    min_office_days_per_week: int = 2
+    team_day_unit_share: float = 0.5
+    max_preferences_per_week: int = 3
+    home_preference_share: float = 0.85
+    history_weeks: int = 4
+    max_history_debt: int = 2
+
+
+@dataclass(frozen=True)
+class GeneratedUnit:
+    family: str
+    instance: UnitInstance
+
+
+def horizon_days(weeks: int, first_monday: dt.date = FIRST_MONDAY) -> tuple[dt.date, ...]:
+    """The working days of ``weeks`` ISO weeks from ``first_monday`` (public holidays removed)."""
+    days = (first_monday + dt.timedelta(days=offset) for offset in range(7 * weeks))
+    return tuple(day for day in days if is_working_day(day))
+
+
+def unit_sizes(staff: int, seed: int, knobs: Knobs) -> list[int]:
+    """Unit sizes summing exactly to ``staff``."""
+    rng = random.Random(f"sizes:{seed}")
+    sizes: list[int] = []
+    remaining = staff
+    while remaining > 0:
+        size = round(rng.lognormvariate(math.log(knobs.median_unit_size), knobs.unit_size_sigma))
+        size = max(knobs.min_unit_size, min(knobs.max_unit_size, size))
+        if remaining - size < knobs.min_unit_size:
+            size = remaining
+        sizes.append(size)
+        remaining -= size
+    return sizes
+
+
+def generate_city(staff: int, seed: int, weeks: int, knobs: Knobs | None = None) -> list[GeneratedUnit]:
+    """Units for ``staff`` people over a horizon of ``weeks`` weeks, families in rotation."""
+    knobs = knobs or Knobs()
+    days = horizon_days(weeks)
+    units: list[GeneratedUnit] = []
+    next_person_id = 1
+    for index, size in enumerate(unit_sizes(staff, seed, knobs)):
+        family = FAMILIES[index % len(FAMILIES)]
+        instance = generate_unit(index + 1, size, family, days, random.Random(f"unit:{seed}:{index}"), knobs, next_person_id)
+        next_person_id += size
+        units.append(GeneratedUnit(family, instance))
+    return units
+
+
+def generate_unit(unit_id: int, size: int, family: str, days: tuple[dt.date, ...], rng: random.Random, knobs: Knobs, first_person_id: int) -> UnitInstance:
+    leader_count = max(1, sum(1 for _ in range(size) if rng.random() < knobs.leader_share))
+    leaders = set(rng.sample(range(size), leader_count))
+    weeks = sorted({day - dt.timedelta(days=day.weekday()) for day in days})
+    people: list[Person] = []
+    for offset in range(size):
+        person_id = first_person_id + offset
+        eligible = rng.random() < knobs.eligible_share
+        part_time = rng.random() < knobs.part_time_share
+        entitlement = 1 if part_time else rng.choice((2, 2, 2, 3, 3))
+        if not eligible:
+            approved_weekdays: list[int] = []
+        elif rng.random() < 0.5:
+            approved_weekdays = [0, 1, 2, 3, 4]  # floating days: any day of the week
+        else:
+            approved_weekdays = sorted(rng.sample(range(5), min(5, entitlement + 1)))  # a fixed pattern
+        leave = frozenset(day for day in days if rng.random() < knobs.absence_share)
+        requested_home: set[dt.date] = set()
+        requested_office: set[dt.date] = set()
+        for monday in weeks:
+            for _ in range(rng.randint(0, knobs.max_preferences_per_week)):
+                weekday = rng.choices(range(5), weights=PREFERENCE_WEEKDAY_WEIGHTS)[0]
+                day = monday + dt.timedelta(days=weekday)
+                if day not in days or day in requested_home or day in requested_office:
+                    continue
+                (requested_home if rng.random() < knobs.home_preference_share else requested_office).add(day)
+        debt = rng.randint(-knobs.max_history_debt, knobs.max_history_debt)
+        recent_entitled = entitlement * knobs.history_weeks if eligible else 0
+        recent_home = max(0, recent_entitled - debt) if eligible else 0
+        people.append(
+            Person(
+                id=person_id,
+                name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}",
+                is_leader=offset in leaders,
+                is_eligible=eligible,
+                approved_home_days=frozenset(day for day in days if day.weekday() in approved_weekdays),
+                requested_home_days=frozenset(requested_home),
+                requested_office_days=frozenset(requested_office),
+                leave_days=leave,
+                home_days_per_week=entitlement if eligible else 0,
+                max_home_days_per_week=knobs.part_time_cap if part_time else None,
+                recent_home_days=recent_home,
+                recent_entitled_days=recent_entitled,
+                recent_popular_home_days=rng.randint(0, min(recent_home, 2 * knobs.history_weeks)),
+                last_week_home_weekdays=frozenset(rng.sample(approved_weekdays, min(entitlement, len(approved_weekdays)))),
+            )
+        )
+    service_points: list[ServicePoint] = []
+    if rng.random() < knobs.service_point_unit_share:
+        qualified = frozenset(person.id for person in people if rng.random() < knobs.qualified_share)
+        service_points.append(
+            ServicePoint(
+                id=unit_id * 10 + 1,
+                name=rng.choice(POINT_NAMES),
+                kind=ONE_STOP_DESK if rng.random() < 0.7 else DUTY_POST,
+                required_on_site=rng.choice((1, 2)),
+                qualified_ids=qualified,
+            )
+        )
+    fixed: list[FixedOnSiteDay] = []
+    if rng.random() < knobs.team_day_unit_share:
+        weekday = rng.randrange(5)
+        fixed = [FixedOnSiteDay(day=day, label="Team day") for day in days if day.weekday() == weekday]
+    onsite = rng.choice(FAMILY_ONSITE_SHARES[family])
+    policy = RosterPolicy(
+        max_home_share=round(1.0 - onsite, 2),
+        min_onsite_share=onsite,
+        max_home_days_per_week=knobs.weekly_home_cap,
+        min_office_days_per_week=knobs.min_office_days_per_week,
+        leader_on_site_each_day=True,
+    )
+    return UnitInstance(
+        unit_id=unit_id,
+        unit_name=f"Unit {unit_id}",
+        days=days,
+        people=tuple(people),
+        service_points=tuple(service_points),
+        fixed_on_site=tuple(fixed),
+        policy=policy,
+    )

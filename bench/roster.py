@@ -1,0 +1,228 @@
+"""Benchmark of the roster engine: the solver against the round-robin baseline on the same generated city.
+
+    uv run python -m bench.roster --staff 20000 --seed 7 --json [--weeks 1|4|both] [--workers 2] [--repeat 3]
+
+For each horizon it generates the units (``bench.instances``), draws the baseline roster of every unit, solves
+every unit once in this process (T1) and ``--repeat`` times with a pool of ``--workers`` processes (TN), then
+judges both rosters with the independent checker against the structural lower bound. It prints JSON: for
+``solver`` and ``baseline`` the hard violations, the unavoidable ones, fairness and requests honoured and wall
+time; for the solver also optimality, gaps, unit times, CPU per 1,000 staff, parallel efficiency T1/(N·TN),
+peak memory and whether every run gave byte-identical rosters; the same comparison per instance family; and
+whether the targets of issue 3 are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from bench.instances import FAMILIES, GeneratedUnit, generate_city
+from telework.rosters.baseline import round_robin
+from telework.rosters.checker import check, measure
+from telework.rosters.explain import unavoidable_violations
+from telework.rosters.instance import HARD_RULES, Roster, UnitInstance, digest
+from telework.rosters.solver import SOLVER_VERSION, SolveSettings, UnitResult, solve_unit, solve_units
+
+WALL_TARGET_SECONDS = 15.0
+PROVEN_OPTIMAL_TARGET = 0.999
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[position]
+
+
+def _run_digest(results: Sequence[UnitResult]) -> str:
+    return digest("\n".join(result.digest() for result in results))
+
+
+def _judge(units: Sequence[GeneratedUnit], rosters: Sequence[Roster], bounds: Sequence[int]) -> dict[str, Any]:
+    """Hard violations (by the checker), fairness and requests for one set of rosters, overall and per family."""
+    by_rule = dict.fromkeys(HARD_RULES, 0)
+    families: dict[str, dict[str, Any]] = {family: {"spreads": [], "requests": 0, "honoured": 0, "violations": 0, "unavoidable": 0} for family in FAMILIES}
+    spreads: list[float] = []
+    requests = honoured = violations = shortfall = 0
+    integrity_errors = 0
+    units_above_bound = 0
+    for unit, roster, bound in zip(units, rosters, bounds, strict=True):
+        report = check(unit.instance, roster)
+        quality = measure(unit.instance, roster)
+        integrity_errors += len(report.integrity_errors)
+        for rule, count in report.by_rule.items():
+            by_rule[rule] += count
+        violations += report.total
+        units_above_bound += 1 if report.total > bound else 0
+        requests += quality.requests
+        honoured += quality.requests_honoured
+        shortfall += quality.shortfall_days
+        family = families[unit.family]
+        family["requests"] += quality.requests
+        family["honoured"] += quality.requests_honoured
+        family["violations"] += report.total
+        family["unavoidable"] += bound
+        if quality.fairness_spread is not None:
+            spreads.append(quality.fairness_spread)
+            family["spreads"].append(quality.fairness_spread)
+    return {
+        "hard_violations": violations,
+        "hard_violations_by_rule": {rule: count for rule, count in by_rule.items() if count},
+        "unavoidable_violations": sum(bounds),
+        "units_above_unavoidable": units_above_bound,
+        "integrity_errors": integrity_errors,
+        "fairness_spread": round(statistics.mean(spreads), 4) if spreads else 0.0,
+        "shortfall_days": shortfall,
+        "requests_honoured_share": round(honoured / requests, 4) if requests else 1.0,
+        "families": {
+            name: {
+                "hard_violations": data["violations"],
+                "unavoidable_violations": data["unavoidable"],
+                "fairness_spread": round(statistics.mean(data["spreads"]), 4) if data["spreads"] else 0.0,
+                "requests_honoured_share": round(data["honoured"] / data["requests"], 4) if data["requests"] else 1.0,
+            }
+            for name, data in families.items()
+        },
+    }
+
+
+def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, settings: SolveSettings) -> dict[str, Any]:
+    # Wall times depend on what else the machine runs: the load average before and after is part of the figures.
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    units = generate_city(staff, seed, weeks)
+    generation_seconds = time.perf_counter() - started
+    instances: list[UnitInstance] = [unit.instance for unit in units]
+    bounds = [unavoidable_violations(instance).total for instance in instances]
+
+    started = time.perf_counter()
+    baseline_rosters = [round_robin(instance) for instance in instances]
+    baseline_wall = time.perf_counter() - started
+
+    started = time.perf_counter()
+    sequential = [solve_unit(instance, settings) for instance in instances]
+    sequential_wall = time.perf_counter() - started
+
+    parallel_walls: list[float] = []
+    digests = {_run_digest(sequential)}
+    parallel: list[UnitResult] = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        parallel = solve_units(instances, workers=workers, settings=settings)
+        parallel_walls.append(time.perf_counter() - started)
+        digests.add(_run_digest(parallel))
+    by_id = {result.roster.unit_id: result for result in parallel}
+    results = [by_id[instance.unit_id] for instance in instances]
+
+    solver = _judge(units, [result.roster for result in results], bounds)
+    baseline = _judge(units, baseline_rosters, bounds)
+    certificates = [result.certificate for result in results]
+    gaps = [certificate.gap if certificate.gap is not None else 1.0 for certificate in certificates]
+    unit_seconds = [certificate.wall_seconds for certificate in certificates]
+    parallel_wall = statistics.median(parallel_walls)
+    staff_total = sum(instance.staff_count for instance in instances)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    solver.update(
+        {
+            "wall_seconds": round(parallel_wall, 3),
+            "wall_seconds_runs": [round(wall, 3) for wall in parallel_walls],
+            "wall_seconds_one_process": round(sequential_wall, 3),
+            "workers": workers,
+            "parallel_efficiency": round(sequential_wall / (workers * parallel_wall), 3),
+            "units_proven_optimal_share": round(sum(1 for certificate in certificates if certificate.is_proven_optimal) / len(certificates), 5),
+            "stragglers_resolved": sum(1 for certificate in certificates if len(certificate.phases) > 1),
+            "median_gap": statistics.median(gaps),
+            "max_gap": max(gaps),
+            "unit_seconds_p50": round(_percentile(unit_seconds, 0.5), 4),
+            "unit_seconds_p99": round(_percentile(unit_seconds, 0.99), 4),
+            "unit_seconds_max": round(max(unit_seconds), 4),
+            "cpu_seconds_per_1000_staff": round(sum(certificate.cpu_seconds for certificate in certificates) / staff_total * 1000, 4),
+            "peak_rss_mb": round(max(own, children), 1),
+            "peak_rss_mb_main": round(own, 1),
+            "peak_rss_mb_worker": round(children, 1),
+            "deterministic": len(digests) == 1,
+            "runs_compared": 1 + max(1, repeat),
+            "output_sha256": sorted(digests)[0],
+        }
+    )
+    baseline["wall_seconds"] = round(baseline_wall, 3)
+    beaten = {
+        family: solver["families"][family]["fairness_spread"] < baseline["families"][family]["fairness_spread"]
+        and solver["families"][family]["requests_honoured_share"] > baseline["families"][family]["requests_honoured_share"]
+        for family in FAMILIES
+    }
+    return {
+        "horizon_weeks": weeks,
+        "working_days": len(instances[0].days),
+        "staff": staff_total,
+        "units": len(instances),
+        "generation_seconds": round(generation_seconds, 3),
+        "machine": {"cpus": os.cpu_count(), "load_average_before": round(load_before, 2), "load_average_after": round(os.getloadavg()[0], 2)},
+        "solver": solver,
+        "baseline": baseline,
+        "targets": {
+            "solver_wall_under_15_seconds": parallel_wall < WALL_TARGET_SECONDS,
+            "hard_violations_equal_unavoidable": solver["hard_violations"] == solver["unavoidable_violations"] and solver["units_above_unavoidable"] == 0,
+            "units_proven_optimal_at_least_99_9_percent": solver["units_proven_optimal_share"] >= PROVEN_OPTIMAL_TARGET,
+            "baseline_beaten_on_fairness_and_requests_in_every_family": all(beaten.values()),
+            "baseline_beaten_by_family": beaten,
+            "deterministic": solver["deterministic"],
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.roster", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--staff", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--weeks", choices=("1", "4", "both"), default="1", help="horizon: one ISO week, four, or both in one run")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3, help="pool runs to compare for determinism (plus one single-process run)")
+    parser.add_argument("--json", action="store_true", help="print the full JSON (otherwise a short summary)")
+    arguments = parser.parse_args(argv)
+    settings = SolveSettings()
+    horizons = [1, 4] if arguments.weeks == "both" else [int(arguments.weeks)]
+    runs = {
+        f"{weeks}_week{'s' if weeks > 1 else ''}": run_horizon(arguments.staff, arguments.seed, weeks, arguments.workers, arguments.repeat, settings)
+        for weeks in horizons
+    }
+    report: dict[str, Any] = {
+        "benchmark": "tt-roster",
+        "seed": arguments.seed,
+        "solver_version": SOLVER_VERSION,
+        "settings": {
+            "seed": settings.seed,
+            "linearization_level": settings.linearization_level,
+            "first_presolve": settings.first_presolve,
+            "first_deterministic_time": settings.first_deterministic_time,
+            "straggler_workers": settings.straggler_workers,
+            "straggler_deterministic_time": settings.straggler_deterministic_time,
+        },
+    }
+    report.update(next(iter(runs.values())) if len(runs) == 1 else {"horizons": runs})
+    if arguments.json:
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for name, run in runs.items():
+            solver, baseline = run["solver"], run["baseline"]
+            sys.stdout.write(
+                f"{name}: {run['staff']} staff in {run['units']} units; solver {solver['wall_seconds']} s on {solver['workers']} workers "
+                f"({solver['units_proven_optimal_share']:.2%} proven optimal, {solver['hard_violations']} violations = "
+                f"{solver['unavoidable_violations']} unavoidable; fairness spread {solver['fairness_spread']} vs {baseline['fairness_spread']}; "
+                f"requests {solver['requests_honoured_share']:.1%} vs {baseline['requests_honoured_share']:.1%}); deterministic {solver['deterministic']}\n"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,551 @@
+"""Why a roster breaks a rule, in words a unit head understands (issue 3, item 3).
+
+Two kinds of reason:
+
+* **Unavoidable** (``unavoidable_violations``): what leave alone makes impossible, computed here from the facts,
+  independently of the solver: a day when every leader is on leave, a day when a desk or duty post cannot have
+  enough qualified staff present at all. This is the structural lower bound on hard violations; an optimal
+  roster breaks exactly this much of city policy and no more.
+* **Conflicts** (``explain``): when rules contradict each other (a desk that needs both of its qualified staff
+  every day, while policy promises each of them a home day), the smallest set of rules that cannot hold together,
+  found by CP-SAT over assumption literals and shrunk until dropping any one rule resolves it. The roster offered
+  is the closest one that relaxes only what the head may relax; each relaxation is listed.
+
+Messages are English message ids with ``%(name)s`` parameters, rendered in Vietnamese or English through the
+app's catalog (``locale/vi/LC_MESSAGES/django.po``), like ``telework.policy.eligibility.RuleResult.reason``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from ortools.sat.python import cp_model
+
+from telework.rosters.instance import (
+    FIXED_ON_SITE_DAYS,
+    HARD_RULES,
+    LEADER_ON_SITE,
+    MIN_HOME_DAYS_PER_WEEK,
+    ONE_STOP_DESK,
+    RELAXABLE_RULES,
+    STATUS_HOME,
+    Person,
+    ServicePoint,
+    UnitInstance,
+    group_days,
+    guaranteed_home_days,
+    service_point_rule,
+    week_key,
+)
+from telework.rosters.results import UnitResult
+from telework.rosters.solver import BuiltModel, build_model
+
+MAX_NAMES = 8
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable sentence: an English message id and its parameters (which may be messages themselves)."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, language: str | None = None) -> str:
+        """The sentence in ``language`` ("vi" or "en"), or in the active language."""
+        if language is None:
+            return self._render()
+        with translation.override(language):
+            return self._render()
+
+    def _render(self) -> str:
+        return gettext(self.msgid) % {key: _display(value) for key, value in self.params.items()}
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Messages listed in one parameter, each rendered in the language of the sentence that holds them."""
+
+    items: tuple[Message, ...]
+    separator: str = ", "
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value._render()
+    if isinstance(value, Joined):
+        return value.separator.join(item._render() for item in value.items)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def _day(day: dt.date) -> Message:
+    # Inside a function, not at import: gettext_noop reads the settings, and the bound must be computable without them.
+    weekdays = (gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"), gettext_noop("Thursday"), gettext_noop("Friday"))
+    return Message(gettext_noop("%(weekday)s %(date)s"), {"weekday": Message(weekdays[day.weekday()]), "date": day})
+
+
+def _when(first: dt.date, last: dt.date) -> Message:
+    if first == last:
+        return Message(gettext_noop("On %(day)s"), {"day": _day(first)})
+    return Message(gettext_noop("From %(first)s to %(last)s"), {"first": _day(first), "last": _day(last)})
+
+
+def _point(point: ServicePoint, *, capital: bool) -> Message:
+    if point.kind == ONE_STOP_DESK:
+        return Message(gettext_noop("Desk '%(name)s'") if capital else gettext_noop("desk '%(name)s'"), {"name": point.name})
+    return Message(gettext_noop("Duty post '%(name)s'") if capital else gettext_noop("duty post '%(name)s'"), {"name": point.name})
+
+
+def _home_days(count: int) -> Message:
+    if count == 1:
+        return Message(gettext_noop("1 home day"))
+    return Message(gettext_noop("%(count)s home days"), {"count": count})
+
+
+def _names(people: list[Person]) -> Message | str:
+    names = [person.name for person in sorted(people, key=lambda person: person.id)]
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return Message(gettext_noop("%(names)s and %(count)s others"), {"names": ", ".join(names[:MAX_NAMES]), "count": len(names) - MAX_NAMES})
+
+
+# -- the structural lower bound ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StructuralFinding:
+    """A violation nobody can avoid on ``day``: the rule, how much, and the facts that force it."""
+
+    rule: str
+    day: dt.date
+    amount: int
+    reason: str
+    point_ids: tuple[int, ...] = ()
+    required: int = 0
+    available: int = 0
+    qualified: int = 0
+
+
+@dataclass(frozen=True)
+class StructuralBound:
+    by_rule: dict[str, int]
+    findings: tuple[StructuralFinding, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_rule.values())
+
+
+def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
+    """The structural lower bound: leader and service-point violations that leave alone makes certain, whatever
+    the roster. Everything else can always be kept by keeping everyone present on site."""
+    instance = instance.canonical()
+    by_rule = dict.fromkeys(HARD_RULES, 0)
+    findings: list[StructuralFinding] = []
+    leaders = [person for person in instance.people if person.is_leader]
+    points = [point for point in instance.service_points if point.required_on_site > 0]
+    for day in instance.days:
+        if instance.policy.leader_on_site_each_day and not any(day not in leader.leave_days for leader in leaders):
+            reason = (
+                "no_leader"
+                if not leaders
+                else "one_leader_on_leave"
+                if len(leaders) == 1
+                else "two_leaders_on_leave"
+                if len(leaders) == 2
+                else "all_leaders_on_leave"
+            )
+            findings.append(StructuralFinding(LEADER_ON_SITE, day, 1, reason, qualified=len(leaders)))
+            by_rule[LEADER_ON_SITE] += 1
+        present = {person.id for person in instance.people if day not in person.leave_days}
+        available = {point.id: sorted(point.qualified_ids & present) for point in points}
+        filled, point_of = _max_staffing({point.id: point.required_on_site for point in points}, available)
+        by_id = {point.id: point for point in points}
+        for point in points:
+            by_rule[service_point_rule(point.kind)] += point.required_on_site - filled[point.id]
+        # Hall's witness: the points reachable from the short ones through people who could swap. All the qualified
+        # staff present for these points are busy inside the set, so each connected group of them lacks exactly
+        # (seats − people): that is what the head is told, once per group.
+        reachable = [point.id for point in points if filled[point.id] < point.required_on_site]
+        seen = set(reachable)
+        for current in reachable:
+            for person in available[current]:
+                other = point_of.get(person)
+                if other is not None and other not in seen:
+                    seen.add(other)
+                    reachable.append(other)
+        for group in _connected(sorted(seen), available):
+            seats = sum(by_id[point_id].required_on_site for point_id in group)
+            people = {person for point_id in group for person in available[point_id]}
+            first = by_id[group[0]]
+            if len(group) > 1:
+                reason = "qualified_staff_shared"
+            else:
+                reason = "too_few_qualified_present" if first.qualified_ids else "nobody_qualified"
+            findings.append(
+                StructuralFinding(service_point_rule(first.kind), day, seats - len(people), reason, tuple(group), seats, len(people), len(first.qualified_ids))
+            )
+    return StructuralBound(by_rule, tuple(findings))
+
+
+def _connected(point_ids: list[int], available: dict[int, list[int]]) -> list[list[int]]:
+    """Groups of points linked by a qualified person present for both, each sorted, in order of their first id."""
+    groups: list[list[int]] = []
+    for point_id in point_ids:
+        people = set(available[point_id])
+        linked = [group for group in groups if any(people & set(available[other]) for other in group)]
+        merged = sorted([point_id, *(other for group in linked for other in group)])
+        groups = [group for group in groups if group not in linked] + [merged]
+    return sorted(groups)
+
+
+def _max_staffing(required: dict[int, int], available: dict[int, list[int]]) -> tuple[dict[int, int], dict[int, int]]:
+    """How many seats of each point the present qualified staff can fill at most (one point per person a day),
+    and who sits where: a maximum flow found by moving people between points along augmenting paths."""
+    point_of: dict[int, int] = {}
+    filled = dict.fromkeys(required, 0)
+
+    def augment(point: int, visited: set[int]) -> bool:
+        for person in available[point]:
+            if person not in point_of:
+                point_of[person] = point
+                return True
+        for person in available[point]:
+            current = point_of[person]
+            if current != point and current not in visited:
+                visited.add(current)
+                if augment(current, visited):
+                    point_of[person] = point
+                    return True
+        return False
+
+    for point, seats in required.items():
+        for _ in range(seats):
+            if augment(point, {point}):
+                filled[point] += 1
+    return filled, point_of
+
+
+# -- conflicts among the rules ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Conflict:
+    """A minimal set of groups of hard rules that cannot all hold together (dropping any one makes them hold)."""
+
+    groups: tuple[str, ...]
+    rules: dict[str, str]
+
+
+def minimal_conflicts(instance: UnitInstance, *, max_conflicts: int = 5, deterministic_time: float = 5.0) -> tuple[Conflict, ...]:
+    """Minimal conflicting sets of rule groups, leave taken as given (what leave alone makes impossible is the
+    structural bound, explained separately). After each conflict, the groups the head may relax in it are set
+    aside (they are what the closest roster relaxes) and the search goes on, so independent conflicts are all named."""
+    instance = instance.canonical()
+    built = build_model(instance, with_assumptions=True)
+    remaining = sorted(built.groups)
+    conflicts: list[Conflict] = []
+    while len(conflicts) < max_conflicts:
+        core = _core(built, remaining, deterministic_time)
+        if core is None:
+            break
+        minimal = list(core)
+        for group in list(core):
+            trial = [item for item in minimal if item != group]
+            if _core(built, trial, deterministic_time) is not None:
+                minimal = trial
+        conflicts.append(Conflict(tuple(minimal), {group: built.group_rules[group] for group in minimal}))
+        relaxable = [group for group in minimal if built.group_rules[group] in RELAXABLE_RULES]
+        dropped = set(relaxable or minimal)
+        remaining = [group for group in remaining if group not in dropped]
+    return tuple(conflicts)
+
+
+def _core(built: BuiltModel, groups: Sequence[str], deterministic_time: float) -> list[str] | None:
+    """The groups of an infeasible core when ``groups`` cannot all hold, else None (feasible or undecided)."""
+    if not groups:
+        return None
+    model = built.model
+    model.clear_assumptions()
+    model.add_assumptions([built.groups[group] for group in groups])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 1
+    solver.parameters.max_deterministic_time = deterministic_time
+    status = solver.solve(model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    by_index = {built.groups[group].index: group for group in groups}
+    core = [by_index[index] for index in solver.sufficient_assumptions_for_infeasibility() if index in by_index]
+    return sorted(core) if core else list(groups)
+
+
+# -- explanations --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Explanation:
+    """Why the roster breaks rules: what leave forces, which rules conflict, and what the offered roster relaxes."""
+
+    unavoidable: tuple[Message, ...]
+    conflicts: tuple[Message, ...]
+    relaxed: tuple[Message, ...]
+
+    @property
+    def is_clean(self) -> bool:
+        return not (self.unavoidable or self.conflicts or self.relaxed)
+
+    def lines(self, language: str | None = None) -> list[str]:
+        return [message.render(language) for message in (*self.unavoidable, *self.conflicts, *self.relaxed)]
+
+    def as_dict(self) -> dict[str, Any]:
+        def both(messages: tuple[Message, ...]) -> list[dict[str, str]]:
+            return [{"vi": message.render("vi"), "en": message.render("en")} for message in messages]
+
+        return {"unavoidable": both(self.unavoidable), "conflicts": both(self.conflicts), "relaxed": both(self.relaxed)}
+
+
+def explain(instance: UnitInstance, result: UnitResult | None = None, *, max_conflicts: int = 20) -> Explanation:
+    """Explain ``result`` (or, without one, whether ``instance`` can keep every rule at all)."""
+    instance = instance.canonical()
+    unavoidable = tuple(_structural_messages(instance, unavoidable_violations(instance)))
+    conflicts: tuple[Message, ...] = ()
+    if result is None or result.relaxations or result.certificate.status != "OPTIMAL":
+        # A conflict among city rules alone is leave sharing staff between points: already told as unavoidable.
+        found = tuple(
+            conflict
+            for conflict in minimal_conflicts(instance, max_conflicts=max_conflicts)
+            if any(rule in RELAXABLE_RULES for rule in conflict.rules.values())
+        )
+        conflicts = tuple(_conflict_message(instance, conflict) for conflict in _merge_by_rule(found))
+    relaxed = tuple(_relaxed_messages(instance, result)) if result is not None else ()
+    return Explanation(unavoidable, conflicts, relaxed)
+
+
+def _merge_by_rule(conflicts: tuple[Conflict, ...]) -> list[Conflict]:
+    """One sentence per policy rule in conflict: minimal sets that differ only in whose guarantee they hold (a
+    desk that needs every qualified person conflicts with each one's home day separately) are told together."""
+    merged: dict[tuple[str, ...], list[str]] = {}
+    rules: dict[str, str] = {}
+    for conflict in conflicts:
+        rules.update(conflict.rules)
+        others = tuple(group for group in conflict.groups if not group.startswith("guarantee:"))
+        guarantees = merged.setdefault(others, [])
+        guarantees += [group for group in conflict.groups if group.startswith("guarantee:") and group not in guarantees]
+    told = []
+    for others, guarantees in merged.items():
+        groups = others + tuple(sorted(guarantees, key=lambda group: int(group.split(":")[1])))
+        told.append(Conflict(groups, {group: rules[group] for group in groups}))
+    return told
+
+
+def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list[Message]:
+    """One sentence per run of consecutive working days with the same cause."""
+    messages: list[Message] = []
+    leaders = [person for person in instance.people if person.is_leader]
+    index = {day: position for position, day in enumerate(instance.days)}
+    runs: list[tuple[StructuralFinding, dt.date]] = []
+    for finding in bound.findings:
+        key = (finding.rule, finding.reason, finding.point_ids, finding.required, finding.available, finding.qualified, finding.amount)
+        if runs:
+            first, last = runs[-1]
+            previous = (first.rule, first.reason, first.point_ids, first.required, first.available, first.qualified, first.amount)
+            if previous == key and index[finding.day] == index[last] + 1:
+                runs[-1] = (first, finding.day)
+                continue
+        runs.append((finding, finding.day))
+    points = {point.id: point for point in instance.service_points}
+    for finding, last in runs:
+        when = _when(finding.day, last)
+        if finding.reason == "no_leader":
+            messages.append(Message(gettext_noop("%(unit)s has no leader, and the policy requires a leader on site every day."), {"unit": instance.unit_name}))
+        elif finding.reason == "one_leader_on_leave":
+            messages.append(
+                Message(gettext_noop("%(when)s no leader can be on site: the only leader, %(names)s, is on leave."), {"when": when, "names": _names(leaders)})
+            )
+        elif finding.reason == "two_leaders_on_leave":
+            messages.append(Message(gettext_noop("%(when)s no leader can be on site: both leaders are on leave."), {"when": when}))
+        elif finding.reason == "all_leaders_on_leave":
+            messages.append(
+                Message(gettext_noop("%(when)s no leader can be on site: all %(count)s leaders are on leave."), {"when": when, "count": finding.qualified})
+            )
+        elif finding.reason == "nobody_qualified":
+            messages.append(
+                Message(
+                    gettext_noop("%(when)s %(point)s needs %(required)s qualified staff on site, but nobody in the unit is qualified for it."),
+                    {"when": when, "point": _point(points[finding.point_ids[0]], capital=False), "required": finding.required},
+                )
+            )
+        elif finding.reason == "too_few_qualified_present":
+            messages.append(
+                Message(
+                    gettext_noop(
+                        "%(when)s %(point)s needs %(required)s qualified staff on site, but with leave only %(available)s of its %(qualified)s qualified staff can be there."
+                    ),
+                    {
+                        "when": when,
+                        "point": _point(points[finding.point_ids[0]], capital=False),
+                        "required": finding.required,
+                        "available": finding.available,
+                        "qualified": finding.qualified,
+                    },
+                )
+            )
+        else:
+            labels = Joined(tuple(_point(points[point_id], capital=False) for point_id in finding.point_ids))
+            messages.append(
+                Message(
+                    gettext_noop(
+                        "%(when)s %(points)s need %(required)s qualified staff on site between them, but with leave only %(available)s different qualified staff can be there."
+                    ),
+                    {"when": when, "points": labels, "required": finding.required, "available": finding.available},
+                )
+            )
+    return messages
+
+
+def _conflict_message(instance: UnitInstance, conflict: Conflict) -> Message:
+    people = {person.id: person for person in instance.people}
+    guaranteed = [people[int(group.split(":")[1])] for group in conflict.groups if group.startswith("guarantee:")]
+    others = [group for group in conflict.groups if not group.startswith("guarantee:")]
+    policy = instance.policy
+    promised = guaranteed_home_days(instance)
+    amounts = [days for (person_id, _), days in promised.items() if person_id in {person.id for person in guaranteed}]
+    home_days = _home_days(max(amounts, default=policy.min_home_days_per_week))
+    if guaranteed and len(others) == 1:
+        other = others[0]
+        if other.startswith("point:"):
+            point = next(point for point in instance.service_points if point.id == int(other.split(":")[1]))
+            qualified = [people[person_id] for person_id in sorted(point.qualified_ids)]
+            if len(guaranteed) == len(qualified) == 1:
+                return Message(
+                    gettext_noop(
+                        "%(point)s needs %(required)s qualified staff on site every day; only one person is qualified (%(names)s) and policy gives them at least %(home_days)s a week."
+                    ),
+                    {"point": _point(point, capital=True), "required": point.required_on_site, "names": _names(qualified), "home_days": home_days},
+                )
+            if len(guaranteed) == len(qualified):
+                return Message(
+                    gettext_noop(
+                        "%(point)s needs %(required)s qualified staff on site every day; only %(qualified)s are qualified (%(names)s) and policy gives each at least %(home_days)s a week."
+                    ),
+                    {
+                        "point": _point(point, capital=True),
+                        "required": point.required_on_site,
+                        "qualified": len(qualified),
+                        "names": _names(qualified),
+                        "home_days": home_days,
+                    },
+                )
+            return Message(
+                gettext_noop(
+                    "%(point)s needs %(required)s qualified staff on site every day; %(qualified)s are qualified and policy gives %(guaranteed)s of them (%(names)s) at least %(home_days)s a week."
+                ),
+                {
+                    "point": _point(point, capital=True),
+                    "required": point.required_on_site,
+                    "qualified": len(qualified),
+                    "guaranteed": len(guaranteed),
+                    "names": _names(guaranteed),
+                    "home_days": home_days,
+                },
+            )
+        if other == "leader":
+            leaders = [person for person in instance.people if person.is_leader]
+            if len(leaders) == 1:
+                return Message(
+                    gettext_noop(
+                        "A leader must be on site every day; %(unit)s has one leader, %(names)s, and policy gives them at least %(home_days)s a week."
+                    ),
+                    {"unit": instance.unit_name, "names": _names(leaders), "home_days": home_days},
+                )
+            return Message(
+                gettext_noop(
+                    "A leader must be on site every day; %(unit)s has %(count)s leaders (%(names)s) and policy gives each at least %(home_days)s a week."
+                ),
+                {"unit": instance.unit_name, "count": len(leaders), "names": _names(leaders), "home_days": home_days},
+            )
+        # The unit's shares compete with every promise, not only with the few a minimal set happens to name.
+        holders = sorted({people[person_id] for person_id, _ in promised}, key=lambda person: person.id)
+        if other == "unit_home_share":
+            headcount = len(instance.people)
+            return Message(
+                gettext_noop(
+                    "%(unit)s has %(headcount)s staff; at most %(percent)s%% may be at home on any day (%(limit)s of them), but policy gives %(guaranteed)s staff (%(names)s) at least %(home_days)s a week on the days they registered."
+                ),
+                {
+                    "unit": instance.unit_name,
+                    "headcount": headcount,
+                    "percent": round(policy.max_home_share * 100),
+                    "limit": int(policy.max_home_share * headcount + 1e-9),
+                    "guaranteed": len(holders),
+                    "names": _names(holders),
+                    "home_days": home_days,
+                },
+            )
+        if other == "unit_onsite_share":
+            return Message(
+                gettext_noop(
+                    "At least %(percent)s%% of the staff present must be on site every day, but policy gives %(guaranteed)s staff (%(names)s) at least %(home_days)s a week on the days they registered."
+                ),
+                {"percent": round(policy.min_onsite_share * 100), "guaranteed": len(holders), "names": _names(holders), "home_days": home_days},
+            )
+    parts = Joined(tuple(_group_description(instance, group) for group in conflict.groups), "; ")
+    return Message(gettext_noop("These rules cannot all hold together: %(rules)s."), {"rules": parts})
+
+
+def _group_description(instance: UnitInstance, group: str) -> Message:
+    people = {person.id: person for person in instance.people}
+    policy = instance.policy
+    kind, _, key = group.partition(":")
+    if kind == "unit_home_share":
+        return Message(
+            gettext_noop("at most %(percent)s%% of the unit's %(headcount)s staff at home on any day"),
+            {"percent": round(policy.max_home_share * 100), "headcount": len(instance.people)},
+        )
+    if kind == "unit_onsite_share":
+        return Message(gettext_noop("at least %(percent)s%% of the staff present on site every day"), {"percent": round(policy.min_onsite_share * 100)})
+    if kind == "leader":
+        leaders = [person for person in instance.people if person.is_leader]
+        return Message(gettext_noop("a leader on site every day (%(names)s)"), {"names": _names(leaders)})
+    if kind == "point":
+        point = next(point for point in instance.service_points if point.id == int(key))
+        return Message(
+            gettext_noop("%(point)s: %(required)s qualified staff on site every day (%(qualified)s qualified)"),
+            {"point": _point(point, capital=True), "required": point.required_on_site, "qualified": len(point.qualified_ids)},
+        )
+    if kind == "fixed":
+        fixed = instance.fixed_on_site[int(key)]
+        return Message(gettext_noop("%(label)s on %(day)s: everyone concerned on site"), {"label": fixed.label, "day": _day(fixed.day)})
+    if kind == "guarantee":
+        return Message(
+            gettext_noop("%(person)s: at least %(home_days)s a week"), {"person": people[int(key)].name, "home_days": _home_days(policy.min_home_days_per_week)}
+        )
+    return Message(gettext_noop("%(person)s: the weekly and monthly limits on home days and the minimum office days"), {"person": people[int(key)].name})
+
+
+def _relaxed_messages(instance: UnitInstance, result: UnitResult) -> list[Message]:
+    people = {person.id: person for person in instance.people}
+    cell = result.roster.status_by_cell()
+    weeks = group_days(instance.days, week_key)
+    messages: list[Message] = []
+    for breach in result.relaxations:
+        if breach.person_id is None:
+            continue
+        person = people[breach.person_id]
+        if breach.rule == MIN_HOME_DAYS_PER_WEEK:
+            given = sum(1 for day in weeks.get(breach.period, []) if cell.get((person.id, day)) == STATUS_HOME)
+            messages.append(
+                Message(
+                    gettext_noop("Relaxed: %(person)s gets %(given)s of the %(guaranteed)s guaranteed home days in week %(week)s."),
+                    {"person": person.name, "given": given, "guaranteed": given + breach.amount, "week": breach.period},
+                )
+            )
+        elif breach.rule == FIXED_ON_SITE_DAYS:
+            messages.append(
+                Message(
+                    gettext_noop("Relaxed: %(person)s works from home on %(day)s, a fixed on-site day (%(label)s)."),
+                    {"person": person.name, "day": _day(dt.date.fromisoformat(breach.period)), "label": breach.label},
+                )
+            )
+    return messages

@@ -1,0 +1,430 @@
+"""What a roster is computed from, and what a roster is: frozen dataclasses, no ORM.
+
+A ``UnitInstance`` holds everything the solver, the checker, the baseline and the explanation need about one
+unit and one horizon (one ISO week, or four): the working days (weekends and public holidays already removed by
+the caller), the people, the one-stop desks and duty posts, the fixed on-site days, the policy numbers and the
+objective weights. A ``Roster`` gives each person one status per working day.
+
+The definitions shared by everyone who *measures* a roster (the home-day target of a person, ISO week and month
+keys) live here. The hard rules themselves are written twice on purpose: once as CP-SAT constraints
+(``solver``) and once as plain counting (``checker``), so that each checks the other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from telework.policy.parameters import PolicyParameters
+
+STATUS_OFFICE = "office"
+STATUS_HOME = "home"
+STATUS_LEAVE = "leave"
+# "desk:<service point id>": on site, staffing that one-stop desk or duty post.
+STATUS_DESK_PREFIX = "desk:"
+
+ONE_STOP_DESK = "one_stop_desk"
+DUTY_POST = "duty_post"
+
+# Mondays and Fridays: the home days everybody asks for, rotated across people (weekday numbers).
+POPULAR_WEEKDAYS = frozenset({0, 4})
+
+# Every hard rule, by the name of the policy parameter (or fact) that sets it.
+MAX_HOME_SHARE = "max_home_share"
+MIN_ONSITE_SHARE = "min_onsite_share"
+MAX_HOME_DAYS_PER_WEEK = "max_home_days_per_week"
+MIN_OFFICE_DAYS_PER_WEEK = "min_office_days_per_week"
+MAX_HOME_DAYS_PER_MONTH = "max_home_days_per_month"
+MIN_OFFICE_DAYS_PER_MONTH = "min_office_days_per_month"
+APPROVED_DAYS_ONLY = "approved_days_only"
+INELIGIBLE_ON_SITE = "ineligible_on_site"
+DESK_STAFF_ON_SITE = "desk_staff_on_site"
+DUTY_STAFF_ON_SITE = "duty_staff_on_site"
+LEADER_ON_SITE = "leader_on_site_each_day"
+FIXED_ON_SITE_DAYS = "fixed_on_site_days"
+MIN_HOME_DAYS_PER_WEEK = "min_home_days_per_week"
+
+HARD_RULES: tuple[str, ...] = (
+    MAX_HOME_SHARE,
+    MIN_ONSITE_SHARE,
+    MAX_HOME_DAYS_PER_WEEK,
+    MIN_OFFICE_DAYS_PER_WEEK,
+    MAX_HOME_DAYS_PER_MONTH,
+    MIN_OFFICE_DAYS_PER_MONTH,
+    APPROVED_DAYS_ONLY,
+    INELIGIBLE_ON_SITE,
+    DESK_STAFF_ON_SITE,
+    DUTY_STAFF_ON_SITE,
+    LEADER_ON_SITE,
+    FIXED_ON_SITE_DAYS,
+    MIN_HOME_DAYS_PER_WEEK,
+)
+# What the unit head may relax: the head's own meetings and team days, and the home-day guarantee (the head may
+# call someone in). Everything else is city policy or law and is never traded away: the solver gives these rules
+# a weight so large that it breaks one only when no roster at all can keep it.
+RELAXABLE_RULES = frozenset({FIXED_ON_SITE_DAYS, MIN_HOME_DAYS_PER_WEEK})
+POLICY_RULES = tuple(rule for rule in HARD_RULES if rule not in RELAXABLE_RULES)
+
+
+def service_point_rule(kind: str) -> str:
+    """The policy parameter that sets how many staff a service point of ``kind`` needs on site."""
+    return DESK_STAFF_ON_SITE if kind == ONE_STOP_DESK else DUTY_STAFF_ON_SITE
+
+
+@dataclass(frozen=True)
+class MonthHistory:
+    """What a person already did in a month before the horizon starts (for the monthly rules)."""
+
+    month: str  # "2026-12"
+    home_days: int
+    office_days: int
+
+
+@dataclass(frozen=True)
+class Person:
+    """One member of the unit. Days are working days of the horizon; other days are ignored."""
+
+    id: int
+    name: str
+    is_leader: bool = False
+    # Eligibility comes from ``telework.policy.eligibility``; an ineligible person is on site every working day.
+    is_eligible: bool = True
+    # Only these days may be home days: those registered and approved (``telework.registrations``).
+    approved_home_days: frozenset[dt.date] = frozenset()
+    # Preferences (soft): days the person asked to be at home, or in the office.
+    requested_home_days: frozenset[dt.date] = frozenset()
+    requested_office_days: frozenset[dt.date] = frozenset()
+    # Approved leave: absent, neither on site nor at home.
+    leave_days: frozenset[dt.date] = frozenset()
+    # Entitlement: home days a week the person should get when the unit has room (soft, fairness).
+    home_days_per_week: int = 0
+    # A personal cap tighter than the policy's (part-time staff, pro rata), or None.
+    max_home_days_per_week: int | None = None
+    # History over recent weeks: home days taken against home days due; the difference is a debt the rotation pays.
+    recent_home_days: int = 0
+    recent_entitled_days: int = 0
+    # Mondays and Fridays at home in recent weeks, so popular days rotate across people.
+    recent_popular_home_days: int = 0
+    # Last published week's home weekdays (0 = Monday): each week of the new roster stays close to it.
+    last_week_home_weekdays: frozenset[int] = frozenset()
+    month_history: tuple[MonthHistory, ...] = ()
+
+    @property
+    def history_debt(self) -> int:
+        """Home days owed to the person (positive) or taken in advance (negative) over recent weeks."""
+        return self.recent_entitled_days - self.recent_home_days
+
+
+@dataclass(frozen=True)
+class ServicePoint:
+    """A one-stop desk (bộ phận một cửa) or duty post (trực) that needs ``required_on_site`` qualified staff on site
+    every working day (the policy's ``desk_staff_on_site`` / ``duty_staff_on_site`` unless the point overrides it)."""
+
+    id: int
+    name: str
+    kind: str
+    required_on_site: int
+    qualified_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class FixedOnSiteDay:
+    """A meeting, training or team day: the people it names (everyone when empty) are on site that day."""
+
+    day: dt.date
+    label: str
+    person_ids: frozenset[int] = frozenset()
+
+    def applies_to(self, person_id: int) -> bool:
+        return not self.person_ids or person_id in self.person_ids
+
+
+@dataclass(frozen=True)
+class RosterPolicy:
+    """The policy numbers a roster obeys (``PolicyParameters`` resolved for the unit, plus the home-day guarantee)."""
+
+    max_home_share: float = 0.5
+    min_onsite_share: float = 0.5
+    max_home_days_per_week: int | None = None
+    min_office_days_per_week: int | None = None
+    max_home_days_per_month: int | None = None
+    min_office_days_per_month: int | None = None
+    leader_on_site_each_day: bool = True
+    # Home days a week guaranteed to each eligible person who registered for them (0: no guarantee). The head may
+    # relax it, so it is the rule the solver gives up first when the unit cannot keep every promise.
+    min_home_days_per_week: int = 0
+
+    @classmethod
+    def from_parameters(cls, parameters: PolicyParameters, *, min_home_days_per_week: int = 0) -> RosterPolicy:
+        """The roster's view of a resolved policy."""
+        return cls(
+            max_home_share=parameters.max_home_share,
+            min_onsite_share=parameters.min_onsite_share,
+            max_home_days_per_week=parameters.max_home_days_per_week,
+            min_office_days_per_week=parameters.min_office_days_per_week,
+            max_home_days_per_month=parameters.max_home_days_per_month,
+            min_office_days_per_month=parameters.min_office_days_per_month,
+            leader_on_site_each_day=parameters.leader_on_site_each_day,
+            min_home_days_per_week=min_home_days_per_week,
+        )
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the soft goals (configurable per unit). The hard rules' weights are not set here: the solver
+    derives them from these, large enough that no soft gain can ever pay for a hard violation."""
+
+    # Fairness first: the worst shortfall against a person's target, in sixtieths of that target (so a person due
+    # 3 days who gets 2 counts as much as one due 6 who gets 4), then the total shortfall in days.
+    worst_shortfall: int = 10
+    total_shortfall: int = 50
+    # Home days beyond the target are not needed; a small cost keeps them for people who asked.
+    over_target: int = 2
+    # Rotation of Mondays and Fridays: spread (max − min) of popular home days, history included.
+    popular_day_spread: int = 20
+    # A requested home (or office) day not honoured.
+    unmet_request: int = 5
+    # A day whose status differs from last week's pattern.
+    stability: int = 1
+
+
+@dataclass(frozen=True)
+class UnitInstance:
+    """One unit, one horizon: the whole input of a roster. ``canonical()`` sorts it, so that the same facts in
+    any order give the same model and therefore the same roster."""
+
+    unit_id: int
+    unit_name: str
+    days: tuple[dt.date, ...]
+    people: tuple[Person, ...]
+    service_points: tuple[ServicePoint, ...] = ()
+    fixed_on_site: tuple[FixedOnSiteDay, ...] = ()
+    policy: RosterPolicy = field(default_factory=RosterPolicy)
+    weights: Weights = field(default_factory=Weights)
+    # Working days of each month that fall after the horizon (for the monthly office minimum): (month, count).
+    month_days_after: tuple[tuple[str, int], ...] = ()
+
+    def canonical(self) -> UnitInstance:
+        """The same instance in canonical order (people, service points by id; days, fixed days by date)."""
+        return dataclasses.replace(
+            self,
+            days=tuple(sorted(set(self.days))),
+            people=tuple(
+                dataclasses.replace(person, month_history=tuple(sorted(person.month_history, key=lambda item: item.month)))
+                for person in sorted(self.people, key=lambda person: person.id)
+            ),
+            service_points=tuple(sorted(self.service_points, key=lambda point: point.id)),
+            fixed_on_site=tuple(sorted(self.fixed_on_site, key=lambda fixed: (fixed.day, fixed.label, sorted(fixed.person_ids)))),
+            month_days_after=tuple(sorted(self.month_days_after)),
+        )
+
+    def validate(self) -> None:
+        """Refuse inputs that cannot describe a unit (raise ``ValueError`` naming the problem)."""
+        ids = [person.id for person in self.people]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"unit {self.unit_id}: duplicate person ids")
+        if len(self.days) != len(set(self.days)):
+            raise ValueError(f"unit {self.unit_id}: duplicate days")
+        if any(day.weekday() >= 5 for day in self.days):
+            raise ValueError(f"unit {self.unit_id}: weekend days are not working days")
+        known = set(ids)
+        for point in self.service_points:
+            if point.kind not in (ONE_STOP_DESK, DUTY_POST):
+                raise ValueError(f"unit {self.unit_id}: service point {point.id} has unknown kind {point.kind!r}")
+            if point.required_on_site < 0:
+                raise ValueError(f"unit {self.unit_id}: service point {point.id} needs a negative number of staff")
+            if not point.qualified_ids <= known:
+                raise ValueError(f"unit {self.unit_id}: service point {point.id} names staff outside the unit")
+        for fixed in self.fixed_on_site:
+            if not fixed.person_ids <= known:
+                raise ValueError(f"unit {self.unit_id}: fixed on-site day {fixed.label!r} names staff outside the unit")
+        shares = (self.policy.max_home_share, self.policy.min_onsite_share)
+        if any(not 0.0 <= share <= 1.0 for share in shares):
+            raise ValueError(f"unit {self.unit_id}: shares must lie between 0 and 1")
+
+    @property
+    def staff_count(self) -> int:
+        return len(self.people)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One person's statuses, one per working day of the roster (``office``, ``home``, ``leave`` or ``desk:<id>``)."""
+
+    person_id: int
+    statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Roster:
+    unit_id: int
+    days: tuple[dt.date, ...]
+    rows: tuple[RosterRow, ...]
+
+    def status_by_cell(self) -> dict[tuple[int, dt.date], str]:
+        return {(row.person_id, day): status for row in self.rows for day, status in zip(self.days, row.statuses, strict=True)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "days": [day.isoformat() for day in self.days],
+            "rows": [{"person_id": row.person_id, "statuses": list(row.statuses)} for row in self.rows],
+        }
+
+
+def is_on_site(status: str) -> bool:
+    return status == STATUS_OFFICE or status.startswith(STATUS_DESK_PREFIX)
+
+
+def week_key(day: dt.date) -> str:
+    """The ISO week of ``day``: "2026-W49"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def group_days(days: Iterable[dt.date], key: Any) -> dict[str, list[dt.date]]:
+    """Days grouped by ``key`` (``week_key`` or ``month_key``), groups and days in order."""
+    groups: dict[str, list[dt.date]] = {}
+    for day in sorted(days):
+        groups.setdefault(key(day), []).append(day)
+    return groups
+
+
+def fixed_days_of(instance: UnitInstance, person_id: int) -> frozenset[dt.date]:
+    return frozenset(fixed.day for fixed in instance.fixed_on_site if fixed.applies_to(person_id))
+
+
+def weekly_home_cap(policy: RosterPolicy, person: Person) -> int | None:
+    """The tighter of the policy's weekly cap and the person's own."""
+    caps = [cap for cap in (policy.max_home_days_per_week, person.max_home_days_per_week) if cap is not None]
+    return min(caps) if caps else None
+
+
+def home_day_targets(instance: UnitInstance) -> dict[int, int]:
+    """Each person's target: the home days they should get over the horizon if the unit has room.
+
+    A day counts towards it only if the rules let this person, alone, be at home that day: eligible, present,
+    approved, not a fixed on-site day, the unit's daily limits leave at least one home place, another leader is
+    present when the person is a leader the policy needs on site, and every desk or duty post the person is
+    qualified for keeps enough other qualified staff present. Per week: the entitlement, within those days and
+    the weekly cap and office minimum; then the history debt is added, and the total never exceeds what the
+    person could take at all. Ineligible staff have no target.
+
+    This is the yardstick of fairness for the solver's objective and for every report on a roster, so that
+    nobody is counted as "treated unfairly" for a home day no lawful roster could give them.
+    """
+    policy = instance.policy
+    headcount = len(instance.people)
+    home_places = math.floor(policy.max_home_share * headcount + 1e-9)
+    points = [point for point in instance.service_points if point.required_on_site > 0]
+    leaders = [person for person in instance.people if person.is_leader]
+    weeks = group_days(instance.days, week_key)
+    present_by_day: dict[dt.date, set[int]] = {day: {person.id for person in instance.people if day not in person.leave_days} for day in instance.days}
+    targets: dict[int, int] = {}
+    for person in instance.people:
+        if not person.is_eligible:
+            targets[person.id] = 0
+            continue
+        fixed = fixed_days_of(instance, person.id)
+        cap = weekly_home_cap(policy, person)
+        qualified_for = [point for point in points if person.id in point.qualified_ids]
+        entitled = 0
+        achievable = 0
+        for days in weeks.values():
+            present = [day for day in days if day not in person.leave_days]
+            open_days = 0
+            for day in present:
+                if day not in person.approved_home_days or day in fixed:
+                    continue
+                here = present_by_day[day]
+                if min(home_places, len(here) - math.ceil(policy.min_onsite_share * len(here) - 1e-9)) < 1:
+                    continue
+                if person.is_leader and policy.leader_on_site_each_day and not any(other.id != person.id and other.id in here for other in leaders):
+                    continue
+                if any(len((point.qualified_ids & here) - {person.id}) < point.required_on_site for point in qualified_for):
+                    continue
+                open_days += 1
+            room = open_days
+            if cap is not None:
+                room = min(room, cap)
+            if policy.min_office_days_per_week is not None:
+                room = min(room, len(present) - min(policy.min_office_days_per_week, len(present)))
+            achievable += room
+            entitled += min(person.home_days_per_week, room)
+        targets[person.id] = max(0, min(achievable, entitled + person.history_debt))
+    return targets
+
+
+def guaranteed_home_days(instance: UnitInstance) -> dict[tuple[int, str], int]:
+    """The home-day guarantee (``min_home_days_per_week``) as it applies to each person and ISO week.
+
+    The policy promises each eligible person that many home days a week, but never more than their own situation
+    allows: approved days they are present and not called to a fixed on-site day, their weekly cap and office
+    minimum, and what is left of their monthly cap and monthly office minimum (shared out week by week, in date
+    order). So a guarantee can only conflict with the unit's rules (shares, desks, leaders), which is what the
+    head is told about. Keys are (person id, ISO week); weeks without a guarantee are absent.
+    """
+    policy = instance.policy
+    guaranteed: dict[tuple[int, str], int] = {}
+    if policy.min_home_days_per_week <= 0:
+        return guaranteed
+    weeks = group_days(instance.days, week_key)
+    months = group_days(instance.days, month_key)
+    after = dict(instance.month_days_after)
+    for person in instance.people:
+        if not person.is_eligible:
+            continue
+        fixed = fixed_days_of(instance, person.id)
+        cap = weekly_home_cap(policy, person)
+        history = {item.month: item for item in person.month_history}
+        room: dict[str, int] = {}
+        for month, days in months.items():
+            present = sum(1 for day in days if day not in person.leave_days)
+            before = history.get(month)
+            home_before = before.home_days if before else 0
+            office_before = before.office_days if before else 0
+            month_room = present
+            if policy.max_home_days_per_month is not None:
+                month_room = min(month_room, max(0, policy.max_home_days_per_month - home_before))
+            if policy.min_office_days_per_month is not None:
+                later = after.get(month, 0)
+                required_total = min(policy.min_office_days_per_month, office_before + home_before + present + later)
+                month_room = min(month_room, present - min(present, max(0, required_total - office_before - later)))
+            room[month] = month_room
+        for week, days in weeks.items():
+            present_days = [day for day in days if day not in person.leave_days]
+            open_days = [day for day in present_days if day in person.approved_home_days and day not in fixed]
+            limit = min(policy.min_home_days_per_week, len(open_days))
+            if cap is not None:
+                limit = min(limit, cap)
+            if policy.min_office_days_per_week is not None:
+                limit = min(limit, len(present_days) - min(policy.min_office_days_per_week, len(present_days)))
+            granted = 0
+            for day in open_days:
+                if granted >= limit:
+                    break
+                if room[month_key(day)] > 0:
+                    room[month_key(day)] -= 1
+                    granted += 1
+            if granted:
+                guaranteed[person.id, week] = granted
+    return guaranteed
+
+
+def canonical_json(data: Mapping[str, Any]) -> str:
+    """JSON with sorted keys and no spaces: the same data always gives the same bytes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,55 @@
+"""The benchmark's generator and command, on a small city: deterministic instances, and JSON with every figure."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from bench import roster as bench_roster
+from bench.instances import FAMILIES, generate_city, horizon_days
+
+
+def test_the_generator_is_deterministic_and_sizes_add_up():
+    first = generate_city(500, seed=11, weeks=4)
+    again = generate_city(500, seed=11, weeks=4)
+    other = generate_city(500, seed=12, weeks=4)
+
+    assert first == again
+    assert first != other
+    assert sum(unit.instance.staff_count for unit in first) == 500
+    assert all(3 <= unit.instance.staff_count for unit in first)
+    assert Counter(unit.family for unit in first[:8]) == dict.fromkeys(FAMILIES, 2)
+    assert all(any(person.is_leader for person in unit.instance.people) for unit in first)
+    assert len(horizon_days(4)) == 20
+    assert len(horizon_days(1)) == 5
+    ids = [person.id for unit in first for person in unit.instance.people]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_benchmark_prints_the_figures_for_solver_and_baseline(capsys):
+    assert bench_roster.main(["--staff", "120", "--seed", "5", "--workers", "2", "--repeat", "1", "--json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    solver, baseline = report["solver"], report["baseline"]
+    for key in ("hard_violations", "unavoidable_violations", "fairness_spread", "requests_honoured_share", "wall_seconds"):
+        assert key in solver
+        assert key in baseline
+    for key in (
+        "units_proven_optimal_share",
+        "median_gap",
+        "max_gap",
+        "unit_seconds_p50",
+        "unit_seconds_p99",
+        "unit_seconds_max",
+        "cpu_seconds_per_1000_staff",
+        "workers",
+        "parallel_efficiency",
+        "peak_rss_mb",
+        "deterministic",
+    ):
+        assert key in solver
+    assert report["staff"] == 120
+    assert solver["hard_violations"] == solver["unavoidable_violations"] == baseline["unavoidable_violations"]
+    assert solver["deterministic"] is True
+    assert solver["units_proven_optimal_share"] == 1.0
+    assert report["targets"]["hard_violations_equal_unavoidable"] is True
