@@ -84,7 +84,9 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
 
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
+from telework.rosters.api import router as rosters_router  # noqa: E402
 
 api.add_router("/", me_router)
 api.add_router("/", policy_router)
 api.add_router("/", registrations_router)
+api.add_router("/rosters", rosters_router)

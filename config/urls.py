@@ -12,4 +12,5 @@ urlpatterns = [
     path("organization/", include("telework.organization.urls")),
     path("policy/", include("telework.policy.urls")),
     path("registrations/", include("telework.registrations.urls")),
+    path("rosters/", include("telework.rosters.urls")),
 ]

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "telework.policy",
     "telework.registrations",
     "telework.rosters",
+    "telework.rosters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

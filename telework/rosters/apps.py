@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class RostersConfig(AppConfig):
+    name = "telework.rosters"
+    label = "rosters"
+
+    def ready(self) -> None:
+        # Switching emergency mode or the suspension re-solves the affected rosters (issue 3, item 6). A signal keeps
+        # the policy app unaware of rosters.
+        from telework.rosters import signals  # noqa: F401

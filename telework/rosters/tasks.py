@@ -1,0 +1,167 @@
+"""Background work for rosters. Tasks take ids, call a service or send a message, and are idempotent (notifications are
+keyed, so a retried task sends nothing twice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from celery import shared_task
+
+from telework.core.notifications import notify_user
+
+
+def _roster_url(roster_id: int) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("rosters:version", args=[roster_id])
+    except NoReverseMatch:
+        return ""
+
+
+@shared_task(name="rosters.resolve_after_switch")
+def resolve_after_switch_task(kind: str, is_active: bool, actor_id: int | None) -> None:
+    """Re-generate this week's and next week's rosters after a city-wide switch changed (``actor_id`` is the person
+    who switched; the re-generation itself is the system's)."""
+    from telework.rosters.services import rosters_regenerate_after_switch
+
+    rosters_regenerate_after_switch(kind=kind, is_active=is_active)
+
+
+@shared_task(name="rosters.generate_run")
+def generate_run_task(run_id: int) -> None:
+    """Carry out a many-unit generation started from the screens."""
+    from telework.rosters.models import RosterRun
+    from telework.rosters.services import roster_run_execute
+
+    run = RosterRun.objects.select_related("agency", "started_by").filter(pk=run_id, status=RosterRun.Status.RUNNING, finished_at__isnull=True).first()
+    if run is None or run.units_done:
+        return
+    roster_run_execute(run=run)
+
+
+@shared_task(name="rosters.generate_units")
+def generate_units_task(run_id: int, unit_ids: list[int], week_start: str, actor_id: int | None, reason: str) -> int:
+    """One chunk of a run fanned out to Celery workers (units of a few agencies)."""
+    from telework.accounts.models import User
+    from telework.rosters.models import RosterRun
+    from telework.rosters.services import generate_units_chunk
+
+    run = RosterRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return 0
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return generate_units_chunk(run=run, unit_ids=unit_ids, week_start=dt.date.fromisoformat(week_start), actor=actor, reason=reason)
+
+
+@shared_task(name="rosters.notify_published")
+def notify_roster_published_task(roster_id: int) -> int:
+    """Tell every staff member of the unit that the week's roster is published, with their own days."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from telework.rosters.models import Roster, RosterEntry
+    from telework.rosters.selectors import cell_label, weekday_name
+
+    roster = Roster.objects.select_related("unit").filter(pk=roster_id).first()
+    if roster is None:
+        return 0
+    entries = RosterEntry.objects.filter(roster=roster).select_related("staff__user", "service_point").order_by("staff_id", "day")
+    days_by_staff: dict[int, list[RosterEntry]] = {}
+    for entry in entries:
+        days_by_staff.setdefault(entry.staff_id, []).append(entry)
+    sent = 0
+    url = _roster_url(roster.pk)
+    with translation.override("vi"):
+        title = _("The roster for week %(week)s of %(unit)s is published") % {"week": roster.iso_week, "unit": roster.unit.name}
+        for rows in days_by_staff.values():
+            user = rows[0].staff.user
+            if user is None or not rows[0].staff.is_active:
+                continue
+            body = "; ".join(f"{weekday_name(entry.day)} {entry.day:%d/%m}: {cell_label(entry.status, entry.service_point)}" for entry in rows)
+            notify_user(user, key=f"roster:{roster.pk}:published", title=title, body=body, url=url)
+            sent += 1
+    return sent
+
+
+@shared_task(name="rosters.notify_cell_changed")
+def notify_cell_changed_task(entry_id: int) -> None:
+    """Tell a staff member that the head changed their day in a published roster."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from telework.rosters.models import RosterEntry
+    from telework.rosters.selectors import cell_label, weekday_name
+
+    entry = RosterEntry.objects.select_related("staff__user", "roster__unit", "service_point").filter(pk=entry_id).first()
+    if entry is None or entry.staff.user is None:
+        return
+    with translation.override("vi"):
+        notify_user(
+            entry.staff.user,
+            key=f"roster:{entry.roster_id}:cell:{entry.pk}:{entry.status}:{entry.service_point_id}",
+            title=_("Your day on %(date)s changed") % {"date": f"{weekday_name(entry.day)} {entry.day:%d/%m/%Y}"},
+            body=_("Now: %(status)s (roster of %(unit)s, week %(week)s).")
+            % {"status": cell_label(entry.status, entry.service_point), "unit": entry.roster.unit.name, "week": entry.roster.iso_week},
+            url=_roster_url(entry.roster_id),
+        )
+
+
+@shared_task(name="rosters.notify_swap")
+def notify_swap_task(swap_id: int, event: str) -> None:
+    """Tell the people concerned about a swap: the colleague when asked, the heads when accepted, both when decided."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from telework.rosters.models import SwapRequest
+
+    swap = (
+        SwapRequest.objects.select_related("requester__user", "counterpart__user", "roster__unit", "requester__direct_superior__user")
+        .filter(pk=swap_id)
+        .first()
+    )
+    if swap is None:
+        return
+    url = _roster_url(swap.roster_id)
+    key = f"swap:{swap.pk}:{event}"
+    with translation.override("vi"):
+        names = {"requester": swap.requester.full_name, "counterpart": swap.counterpart.full_name}
+        if event == "requested" and swap.counterpart.user is not None:
+            notify_user(swap.counterpart.user, key=key, title=_("%(requester)s asks to swap days with you") % names, body=swap.reason, url=url)
+        elif event == "accepted":
+            for user in _heads_of(swap.roster.unit):
+                notify_user(user, key=key, title=_("Swap to approve: %(requester)s and %(counterpart)s") % names, body=swap.reason, url=url)
+        elif event in ("approved", "rejected"):
+            title = _("Your swap with %(other)s was approved") if event == "approved" else _("Your swap with %(other)s was rejected")
+            for person, other in ((swap.requester, swap.counterpart), (swap.counterpart, swap.requester)):
+                if person.user is not None:
+                    notify_user(person.user, key=key, title=title % {"other": other.full_name}, body=swap.decision_comment, url=url)
+
+
+def _heads_of(unit: Any) -> list[Any]:
+    """The unit heads who decide for ``unit``: users with the unit-head role whose unit is ``unit`` or above it."""
+    from telework.accounts.models import Role, User
+
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return list(User.objects.filter(is_active=True, role=Role.UNIT_HEAD, staff__unit_id__in=ancestors).order_by("pk"))
+
+
+@shared_task(name="rosters.notify_heads_regenerated")
+def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
+    """After a switch, tell each unit head that a new draft replaces the published roster and waits for review."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from telework.rosters.models import Roster
+
+    with translation.override("vi"):
+        for roster in Roster.objects.select_related("unit").filter(pk__in=roster_ids):
+            for user in _heads_of(roster.unit):
+                notify_user(
+                    user,
+                    key=f"roster:{roster.pk}:regenerated",
+                    title=_("New draft roster for %(unit)s, week %(week)s: review and publish it") % {"unit": roster.unit.name, "week": roster.iso_week},
+                    body=reason,
+                    url=_roster_url(roster.pk),
+                )
