@@ -82,6 +82,7 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
     return _error(request, 422, code="validation_failed", rule=rule, message=VALIDATION_FAILED, details=details)
 
 
+from telework.assignments.api import router as assignments_router  # noqa: E402
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
 from telework.rosters.api import router as rosters_router  # noqa: E402
@@ -89,4 +90,5 @@ from telework.rosters.api import router as rosters_router  # noqa: E402
 api.add_router("/", me_router)
 api.add_router("/", policy_router)
 api.add_router("/", registrations_router)
+api.add_router("/work", assignments_router)
 api.add_router("/rosters", rosters_router)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("organization/", include("telework.organization.urls")),
     path("policy/", include("telework.policy.urls")),
     path("registrations/", include("telework.registrations.urls")),
+    path("work/", include("telework.assignments.urls")),
     path("rosters/", include("telework.rosters.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -21,7 +22,7 @@ INSTALLED_APPS = [
     "telework.organization",
     "telework.policy",
     "telework.registrations",
-    "telework.rosters",
+    "telework.assignments",
     "telework.rosters",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -114,6 +115,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict[str, Any] = {
+    # Stall and deadline alerts each working morning, before the day starts (the task skips weekends and public
+    # holidays itself). Without a broker, cron runs `manage.py detect_stalls` instead.
+    "assignments-detect-stalls": {"task": "assignments.detect_stalls", "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri")},
+}
 
 LOGGING = {
     "version": 1,

@@ -127,6 +127,11 @@ PARAMETER_LABELS: dict[str, ParameterLabel] = {
         _("Set by the suspension switch: nobody works from home except named exemptions."),
         "bool",
     ),
+    "office_norm_hours_per_day": ParameterLabel(
+        _("Office norm (hours per working day)"),
+        _("The hours of work one working day stands for: planned work is compared with it to find who is under- or over-loaded."),
+        "hours",
+    ),
 }
 
 # The order and grouping of parameters on every screen.
@@ -137,6 +142,7 @@ PARAMETER_GROUPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (_("Staffing kept on site"), ("leader_on_site_each_day", "desk_staff_on_site", "duty_staff_on_site")),
     (_("Commitment, trial and notice"), ("written_commitment_required", "trial_period_days", "notice_days", "notice_days_during_trial")),
     (_("Set by the city-wide switches"), ("citizen_reception_suspended", "telework_suspended")),
+    (_("Workload"), ("office_norm_hours_per_day",)),
 )
 
 PRESET_DESCRIPTIONS: dict[str, Promise] = {

@@ -49,6 +49,10 @@ class PolicyParameters:
     notice_days_during_trial: int = 0
     citizen_reception_suspended: bool = False
     telework_suspended: bool = False
+    # Hours of work a working day at the office stands for: the yardstick of "equivalent workload" (khối lượng công
+    # việc tương đương) in telework.assignments. Whole hours, so the policy forms take it as a number (8 h: Labour
+    # Code 2019 art. 105, the civil service's 8-hour day).
+    office_norm_hours_per_day: int = 8
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -105,6 +109,7 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
     # Set only by the city-wide switches; an override may not touch them.
     ParameterSpec("citizen_reception_suspended", bool, Direction.FREE),
     ParameterSpec("telework_suspended", bool, Direction.REQUIRE),
+    ParameterSpec("office_norm_hours_per_day", int, Direction.FREE, 1, 12),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in PARAMETER_SPECS}
 SWITCH_ONLY_PARAMETERS = frozenset({"citizen_reception_suspended", "telework_suspended"})

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
 from telework.accounts.models import Role
+from telework.assignments.selectors import home_days_workload
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.organization.models import Staff, Unit
 from telework.policy import labels
@@ -300,6 +301,8 @@ def _check_response(request: HttpRequest, *, staff: Staff, registration: Registr
             context["error"] = error
         else:
             context["days"] = [{"day": day, "weekday": WEEKDAY_NAMES[day.weekday()]} for day in days]
+            # Equivalent workload (MISSION item 5): warn, never refuse, when little work is planned on these days.
+            context["workload"] = home_days_workload(staff=staff, days=days)
     # 200 even for a refusal: HTMX swaps only successful responses into the page.
     return render(request, "registrations/_check_result.html", context)
 

@@ -574,3 +574,23 @@ def test_check_on_the_edit_page_excludes_the_registration_itself(city):
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CHANGES_REQUESTED
     assert list(registration.days.values_list("day", flat=True)) == [monday, monday + dt.timedelta(days=1)]
+
+
+@pytest.mark.django_db
+def test_check_warns_when_little_work_is_planned_on_the_home_days(city):
+    monday = next_monday()
+    response = client_for(city.staff[0].user).post(
+        reverse("registrations:check"),
+        {
+            "starts_on": monday.isoformat(),
+            "ends_on": (monday + dt.timedelta(days=4)).isoformat(),
+            "mode": "weekly",
+            "weekdays": ["0"],
+            "equipment": ["computer", "internet", "phone", "printer"],
+            "commitment_accepted": "on",
+        },
+    )
+    content = response.content.decode()
+    assert 'data-check="ok"' in content
+    # Nothing is assigned to this person: 0 h planned against the 8 h norm, so the check warns without refusing.
+    assert 'data-home-days-workload="under"' in content

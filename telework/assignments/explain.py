@@ -1,0 +1,118 @@
+"""Alerts and workload in words, in the active language: the same sentence on the board, in the notification and in
+the email, naming the rule and its figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+import holidays
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from telework.assignments import rules
+
+# The policy parameter this app reads (``telework.policy.labels``): listed here so that this app's catalog carries
+# its Vietnamese label too, and the policy screens show it translated whichever catalog is compiled first.
+POLICY_LABELS_USED_HERE = (
+    gettext_noop("Office norm (hours per working day)"),
+    gettext_noop("The hours of work one working day stands for: planned work is compared with it to find who is under- or over-loaded."),
+    gettext_noop("Workload"),
+)
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
+def _working_days(count: int) -> str:
+    return ngettext("%(count)s working day", "%(count)s working days", count) % {"count": count}
+
+
+def describe_alert(kind: str, params: dict[str, Any]) -> str:
+    """What an alert says: the finding, its figures, and for a dossier what to do (the apology slip)."""
+    if kind == rules.KIND_NO_UPDATE:
+        return _("No progress update for %(idle)s (last activity %(last)s); the limit is %(limit)s.") % {
+            "idle": _working_days(int(params.get("idle_days", 0))),
+            "last": _date(params.get("last_activity_on")),
+            "limit": _working_days(int(params.get("limit", rules.STALL_WORKING_DAYS))),
+        }
+    if kind == rules.KIND_BEHIND_SCHEDULE:
+        return _("%(elapsed)s%% of the time has passed but the work is %(progress)s%% done, with %(left)s left before the deadline of %(due)s.") % {
+            "elapsed": params.get("elapsed_percent"),
+            "progress": params.get("progress_percent"),
+            "left": _working_days(int(params.get("days_left", 0))),
+            "due": _date(params.get("due_on")),
+        }
+    if kind == rules.KIND_OVERDUE:
+        return _("The deadline of %(due)s passed %(late)s ago and the work is not accepted.") % {
+            "due": _date(params.get("due_on")),
+            "late": _working_days(int(params.get("days_late", 0))),
+        }
+    if kind == rules.KIND_LEGAL_AT_RISK:
+        sentence = _("Due %(due)s: %(progress)s%% done, %(left)s left.") % {
+            "due": _date(params.get("due_on")),
+            "progress": params.get("progress_percent"),
+            "left": _working_days(int(params.get("days_left", 0))),
+        }
+        if params.get("awaiting_acceptance"):
+            sentence += " " + _("The work awaits the head's acceptance.")
+        if params.get("can_issue_apology_slip"):
+            sentence += " " + _(
+                "If the result cannot be returned on time, issue the apology slip (Phiếu xin lỗi và hẹn lại ngày trả kết quả) with the reason and a new date no later than %(last)s."
+            ) % {"last": _date(params.get("slip_deadline"))}
+        elif int(params.get("slips_issued", 0)) > 0:
+            sentence += " " + _("The result was already rescheduled once with an apology slip; it cannot be rescheduled again.")
+        else:
+            sentence += " " + _("The last day to issue an apology slip (%(last)s) has passed.") % {"last": _date(params.get("slip_deadline"))}
+        return sentence
+    if kind == rules.KIND_LEGAL_OVERDUE:
+        if params.get("has_apology_slip"):
+            return _("The rescheduled date of %(due)s, given in the apology slip, passed %(late)s ago.") % {
+                "due": _date(params.get("due_on")),
+                "late": _working_days(int(params.get("days_late", 0))),
+            }
+        return _("The legal deadline of %(due)s passed %(late)s ago and no apology slip was issued, as Decree 118/2025/NĐ-CP requires for a late dossier.") % {
+            "due": _date(params.get("due_on")),
+            "late": _working_days(int(params.get("days_late", 0))),
+        }
+    return kind
+
+
+def describe_load(load: rules.Workload) -> str:
+    """ "32 of 40 hours (80 %): balanced" as a head reads it."""
+    if load.ratio is None:
+        return _("No working day in this period.")
+    labels = {"under": _("under-loaded"), "balanced": _("balanced"), "over": _("over-loaded")}
+    return _("%(planned)s of %(norm)s norm hours (%(percent)s%%): %(status)s") % {
+        "planned": _hours(load.planned_hours),
+        "norm": _hours(load.norm_hours),
+        "percent": round(load.ratio * 100),
+        "status": labels[load.status],
+    }
+
+
+def _hours(value: float) -> str:
+    """8 → "8", 15.25 → "15,3" in Vietnamese ("15.3" in English): the request's decimal separator."""
+    rounded = round(value, 1)
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return formats.number_format(rounded, decimal_pos=1)
+
+
+@lru_cache(maxsize=16)
+def _holiday_names(year: int, language: str) -> Any:
+    return holidays.country_holidays("VN", years=year, language=language)
+
+
+def holiday_label(day: dt.date) -> str:
+    """The public holiday's name in the active language ("Mùng ba Tết Nguyên Đán" / "Third Day of Lunar New Year")."""
+    language = "vi" if (translation.get_language() or "vi").startswith("vi") else "en_US"
+    return str(_holiday_names(day.year, language).get(day) or "")

@@ -1,0 +1,74 @@
+"""Who may see and act on which work items and progress reports, built on ``telework.accounts.scope``.
+
+* Seeing follows the organisation scope: staff see their own work, a unit head their unit's subtree, agency heads
+  and HR their agency, Home Affairs, city leadership and administrators the city. An item outside the scope is a 404.
+* Managing (assigning, accepting a proposal, accepting or returning submitted work, cancelling, reviewing a report)
+  belongs to whoever may decide for the person: their direct superior, or a unit or agency head whose scope holds
+  them (``scope.can_decide_for``). Nobody manages their own work.
+* Doing the work (starting, progress, submitting) belongs to the assignee alone.
+City leadership, HR and Home Affairs read; they never act (they are nobody's decider).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from telework.accounts import scope
+from telework.accounts.models import Role
+from telework.assignments.models import ProgressReport, WorkItem
+from telework.organization.models import Staff
+
+
+def visible_items(user: Any) -> QuerySet[WorkItem]:
+    """Work items of the staff ``user`` may see."""
+    return WorkItem.objects.filter(staff__in=scope.visible_staff(user))
+
+
+def visible_reports(user: Any) -> QuerySet[ProgressReport]:
+    """Progress reports of the staff ``user`` may see."""
+    return ProgressReport.objects.filter(staff__in=scope.visible_staff(user))
+
+
+def is_assignee(user: Any, item: WorkItem) -> bool:
+    me = scope.own_staff(user)
+    return me is not None and me.pk == item.staff_id
+
+
+def can_manage(user: Any, item: WorkItem) -> bool:
+    """Assign, accept or decline a proposal, accept or return submitted work, cancel: the person's decider."""
+    return scope.can_decide_for(user, item.staff)
+
+
+def can_take_part(user: Any, item: WorkItem) -> bool:
+    """Comment, attach files, issue an apology slip: the assignee and whoever manages the item."""
+    return is_assignee(user, item) or can_manage(user, item)
+
+
+def decidable_staff(user: Any) -> QuerySet[Staff]:
+    """Active staff ``user`` may assign work to: the same people ``scope.can_decide_for`` answers yes for, as one
+    query (direct reports; the unit subtree for a unit head; the agency for an agency head), never oneself."""
+    me = scope.own_staff(user)
+    if me is None:
+        return Staff.objects.none()
+    condition = Q(direct_superior_id=me.pk)
+    if user.role == Role.UNIT_HEAD:
+        condition |= Q(unit__path__startswith=me.unit.path)
+    elif user.role == Role.AGENCY_HEAD:
+        condition |= Q(unit__agency_id=me.unit.agency_id)
+    return Staff.objects.filter(condition, is_active=True).exclude(pk=me.pk)
+
+
+def is_head(user: Any) -> bool:
+    """Whether ``user`` assigns and accepts work for anyone (shows the board, the assign form and the reviews)."""
+    return decidable_staff(user).exists()
+
+
+def can_read_boards(user: Any) -> bool:
+    """The head's board: heads act on it; agency HR, Home Affairs and city leadership read it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in scope.CITY_WIDE_ROLES or user.is_superuser or user.role in scope.AGENCY_ROLES:
+        return True
+    return is_head(user)

@@ -1,0 +1,49 @@
+"""Every write of the assignments app. One decision, one service, one transaction with its audit row.
+
+``items``: work items (assign, propose, progress, submit, accept, return, cancel, comments, files, apology slips);
+``detection``: the daily stall detection; ``reports``: progress reports and their review.
+"""
+
+from telework.assignments.services.detection import DetectionSummary, detect_stalls
+from telework.assignments.services.items import (
+    UploadedFile,
+    apology_slip_issue,
+    attachment_add,
+    comment_add,
+    progress_record,
+    upload_problem_message,
+    validate_terms,
+    work_item_accept,
+    work_item_accept_proposal,
+    work_item_assign,
+    work_item_cancel,
+    work_item_decline_proposal,
+    work_item_propose,
+    work_item_return,
+    work_item_start,
+    work_item_submit,
+)
+from telework.assignments.services.reports import progress_report_review, progress_report_submit
+
+__all__ = [
+    "DetectionSummary",
+    "UploadedFile",
+    "apology_slip_issue",
+    "attachment_add",
+    "comment_add",
+    "detect_stalls",
+    "progress_record",
+    "progress_report_review",
+    "progress_report_submit",
+    "upload_problem_message",
+    "validate_terms",
+    "work_item_accept",
+    "work_item_accept_proposal",
+    "work_item_assign",
+    "work_item_cancel",
+    "work_item_decline_proposal",
+    "work_item_propose",
+    "work_item_return",
+    "work_item_start",
+    "work_item_submit",
+]

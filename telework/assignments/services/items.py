@@ -1,0 +1,669 @@
+"""Work-item actions: assign, propose, accept or decline a proposal, start, record progress, submit, accept with a
+rating, return with a reason, cancel; comments, attachments and apology slips.
+
+One decision, one service, one transaction: each checks who acts, validates, locks the item, moves it through the
+declared transition table (``models.TRANSITIONS``), writes the audit row and queues the notification on commit.
+Views, the API, Celery tasks and commands all call these; a refusal raises a ``DomainError`` naming the rule and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telework.accounts import scope
+from telework.assignments import permissions, rules, uploads
+from telework.assignments.models import (
+    OPEN_STATES,
+    PROGRESS_STATES,
+    TRANSITIONS,
+    Alert,
+    AlertKind,
+    ApologySlip,
+    Attachment,
+    Comment,
+    Priority,
+    ProgressUpdate,
+    WorkItem,
+    WorkStatus,
+)
+from telework.core import calendar
+from telework.core.audit import audit_record
+from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.organization.models import Staff
+
+MAX_TITLE_LENGTH = 200
+MAX_TEXT_LENGTH = 4000
+MAX_ESTIMATED_HOURS = Decimal("2000")
+MAX_LEGAL_WORKING_DAYS = 365
+MAX_HOURS_PER_DAY = Decimal("24")
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file to attach: its name as the user chose it and its bytes (views and the API read the upload into this)."""
+
+    name: str
+    content: bytes
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _transition(item: WorkItem, action: str) -> str:
+    sources, target = TRANSITIONS[action]
+    if item.status not in sources:
+        raise InvalidTransition(
+            _("This work item is “%(status)s”; it cannot be changed that way.") % {"status": item.get_status_display()},
+            rule="work_item.status",
+            params={"status": item.status, "action": action},
+        )
+    return target
+
+
+def _snapshot(item: WorkItem) -> dict[str, Any]:
+    return {
+        "status": item.status,
+        "staff": item.staff_id,
+        "title": item.title,
+        "estimated_hours": item.estimated_hours,
+        "starts_on": item.starts_on,
+        "due_on": item.due_on,
+        "priority": item.priority,
+        "is_legal_deadline": item.is_legal_deadline,
+        "dossier_code": item.dossier_code,
+        "legal_due_on": item.legal_due_on,
+        "progress_percent": item.progress_percent,
+        "hours_spent": item.hours_spent,
+        "quality_rating": item.quality_rating,
+    }
+
+
+def _audit(item: WorkItem, *, actor: Any, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
+    audit_record(
+        actor=actor,
+        action=f"work_item.{action}",
+        target=item,
+        before=before,
+        after={**_snapshot(item), **(extra or {})},
+        reason=reason,
+        agency_id=item.unit.agency_id,
+    )
+
+
+def _notify(item: WorkItem, event: str) -> None:
+    from telework.assignments.tasks import notify_work_event
+
+    transaction.on_commit(lambda: notify_work_event.delay(item.pk, event))
+
+
+def _locked(item: WorkItem) -> WorkItem:
+    # ``of=("self",)``: lock the item only, not the staff, unit and agency rows select_related joins.
+    return WorkItem.objects.select_for_update(of=("self",)).select_related("staff__unit", "unit").get(pk=item.pk)
+
+
+def _require_assignee(actor: Any, item: WorkItem, message: Any) -> None:
+    if not permissions.is_assignee(actor, item):
+        raise NotPermitted(message)
+
+
+def _require_manager(actor: Any, item: WorkItem) -> None:
+    if not permissions.can_manage(actor, item):
+        raise NotPermitted(_("Only the direct superior or a head in charge of this person decides on their work."))
+
+
+def _required_text(value: str, *, rule: str, message: Any) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(message, rule=rule)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule=rule)
+    return text
+
+
+def _resolve_alerts(item: WorkItem, kinds: Iterable[str] | None = None) -> None:
+    """Findings that the change just made no longer hold (a progress update ends a stall; closing ends them all)."""
+    alerts = Alert.objects.filter(item=item, resolved_at__isnull=True)
+    if kinds is not None:
+        alerts = alerts.filter(kind__in=list(kinds))
+    alerts.update(resolved_at=timezone.now())
+
+
+def _as_decimal(value: Any, *, rule: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationFailed(_("Enter a number."), rule=rule) from error
+    if not number.is_finite():
+        raise ValidationFailed(_("Enter a number."), rule=rule)
+    return number.quantize(Decimal("0.1"))
+
+
+# ------------------------------------------------------------------------------------------------ the work's terms
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A work item's validated terms, with the deadline computed for a dossier."""
+
+    title: str
+    description: str
+    estimated_hours: Decimal
+    starts_on: dt.date
+    due_on: dt.date
+    priority: str
+    is_legal_deadline: bool
+    dossier_code: str
+    dossier_received_on: dt.date | None
+    legal_deadline_working_days: int | None
+    legal_due_on: dt.date | None
+
+
+def validate_terms(
+    *,
+    title: str,
+    description: str = "",
+    estimated_hours: Any,
+    starts_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    priority: str = Priority.NORMAL,
+    is_legal_deadline: bool = False,
+    dossier_code: str = "",
+    dossier_received_on: dt.date | None = None,
+    legal_deadline_working_days: int | None = None,
+    today: dt.date | None = None,
+) -> Terms:
+    """Check a work item's terms and compute a dossier's legal due date. Every problem is reported at once
+    (``details``: one per field, ``rule`` naming the field), so a form can show each next to its field.
+
+    Dates must be possible: the deadline not before the start nor in the past, and at least one working day
+    between them. A dossier (``is_legal_deadline``) needs its code, the day it was received (not in the future) and
+    its legal deadline in working days; its due date is ``rules.legal_due_date`` and an internal deadline, if
+    given, may not fall after it."""
+    today = _today(today)
+    problems: list[dict[str, Any]] = []
+
+    def problem(rule: str, message: Any) -> None:
+        problems.append({"rule": rule, "message": str(message)})
+
+    title = (title or "").strip()
+    if not title:
+        problem("title", _("Give the work a title."))
+    elif len(title) > MAX_TITLE_LENGTH:
+        problem("title", _("At most %(count)s characters.") % {"count": MAX_TITLE_LENGTH})
+    description = (description or "").strip()
+    if len(description) > MAX_TEXT_LENGTH * 2:
+        problem("description", _("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH * 2})
+    hours = Decimal(0)
+    try:
+        hours = _as_decimal(estimated_hours, rule="estimated_hours")
+    except ValidationFailed as error:
+        problem("estimated_hours", error.message)
+    else:
+        if hours <= 0:
+            problem("estimated_hours", _("The estimated effort must be more than 0 hours."))
+        elif hours > MAX_ESTIMATED_HOURS:
+            problem("estimated_hours", _("At most %(hours)s hours for one work item; split larger work.") % {"hours": MAX_ESTIMATED_HOURS})
+    if priority not in Priority.values:
+        problem("priority", _("Choose a priority."))
+    legal_due_on = None
+    working_days = None
+    code = (dossier_code or "").strip()
+    if is_legal_deadline:
+        if not code:
+            problem("dossier_code", _("Give the dossier code."))
+        if dossier_received_on is None:
+            problem("dossier_received_on", _("Give the day the dossier was received."))
+        elif dossier_received_on > today:
+            problem("dossier_received_on", _("The dossier cannot have been received in the future."))
+        if legal_deadline_working_days is None or not 1 <= legal_deadline_working_days <= MAX_LEGAL_WORKING_DAYS:
+            problem("legal_deadline_working_days", _("Give the legal deadline in working days (1 to %(max)s).") % {"max": MAX_LEGAL_WORKING_DAYS})
+        else:
+            working_days = legal_deadline_working_days
+        if dossier_received_on is not None and working_days is not None:
+            legal_due_on = rules.legal_due_date(dossier_received_on, working_days)
+            if legal_due_on < today:
+                problem(
+                    "legal_deadline_working_days",
+                    _("The legal deadline (%(date)s) has already passed.") % {"date": legal_due_on.strftime("%d/%m/%Y")},
+                )
+            if due_on is None:
+                due_on = legal_due_on
+            elif due_on > legal_due_on:
+                problem(
+                    "due_on",
+                    _("The deadline may not fall after the legal due date, %(date)s (%(days)s working days from receipt).")
+                    % {"date": legal_due_on.strftime("%d/%m/%Y"), "days": working_days},
+                )
+        if starts_on is None and dossier_received_on is not None:
+            starts_on = max(dossier_received_on, today)
+    starts_on = starts_on or today
+    if due_on is None:
+        if not is_legal_deadline:
+            problem("due_on", _("Give the deadline."))
+    elif due_on < starts_on:
+        problem("due_on", _("The deadline is before the start date."))
+    elif due_on < today:
+        problem("due_on", _("The deadline has already passed."))
+    elif not calendar.working_days(starts_on, due_on):
+        problem("due_on", _("There is no working day between the start date and the deadline (weekends and public holidays do not count)."))
+    if problems:
+        raise ValidationFailed(problems[0]["message"], rule=problems[0]["rule"], params={"problems": len(problems)}, details=problems)
+    assert due_on is not None
+    return Terms(
+        title=title,
+        description=description,
+        estimated_hours=hours,
+        starts_on=starts_on,
+        due_on=due_on,
+        priority=priority,
+        is_legal_deadline=is_legal_deadline,
+        dossier_code=code if is_legal_deadline else "",
+        dossier_received_on=dossier_received_on if is_legal_deadline else None,
+        legal_deadline_working_days=working_days if is_legal_deadline else None,
+        legal_due_on=legal_due_on,
+    )
+
+
+def _create(*, staff: Staff, actor: Any, terms: Terms, status: str, today: dt.date) -> WorkItem:
+    is_assigned = status == WorkStatus.ASSIGNED
+    return WorkItem.objects.create(
+        staff=staff,
+        unit=staff.unit,
+        title=terms.title,
+        description=terms.description,
+        estimated_hours=terms.estimated_hours,
+        starts_on=terms.starts_on,
+        due_on=terms.due_on,
+        priority=terms.priority,
+        is_legal_deadline=terms.is_legal_deadline,
+        dossier_code=terms.dossier_code,
+        dossier_received_on=terms.dossier_received_on,
+        legal_deadline_working_days=terms.legal_deadline_working_days,
+        legal_due_on=terms.legal_due_on,
+        status=status,
+        last_activity_on=today,
+        created_by=actor,
+        assigned_by=actor if is_assigned else None,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ creating work
+
+
+@transaction.atomic
+def work_item_assign(*, actor: Any, staff: Staff, today: dt.date | None = None, **terms: Any) -> WorkItem:
+    """A head assigns work to a person they may decide for (their direct superior, or a unit or agency head whose
+    scope holds them). Terms as in ``validate_terms``."""
+    if not scope.can_decide_for(actor, staff):
+        raise NotPermitted(_("Only the direct superior or a head in charge of this person assigns them work."))
+    if not staff.is_active:
+        raise RuleViolation(_("%(name)s is no longer active.") % {"name": staff.full_name}, rule="staff.is_active")
+    today = _today(today)
+    checked = validate_terms(today=today, **terms)
+    item = _create(staff=staff, actor=actor, terms=checked, status=WorkStatus.ASSIGNED, today=today)
+    _audit(item, actor=actor, action="assign", before=None)
+    _notify(item, "assigned")
+    return item
+
+
+@transaction.atomic
+def work_item_propose(*, actor: Any, today: dt.date | None = None, **terms: Any) -> WorkItem:
+    """A staff member proposes work for themselves; it counts as planned work once their head accepts it."""
+    me = scope.own_staff(actor)
+    if me is None:
+        raise NotPermitted(_("Only staff members propose work for themselves."))
+    staff = Staff.objects.select_related("unit").get(pk=me.pk)
+    today = _today(today)
+    checked = validate_terms(today=today, **terms)
+    item = _create(staff=staff, actor=actor, terms=checked, status=WorkStatus.PROPOSED, today=today)
+    _audit(item, actor=actor, action="propose", before=None)
+    _notify(item, "proposed")
+    return item
+
+
+@transaction.atomic
+def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", today: dt.date | None = None) -> WorkItem:
+    """The head accepts a proposal: the work is assigned as proposed."""
+    item = _locked(item)
+    _require_manager(actor, item)
+    before = _snapshot(item)
+    item.status = _transition(item, "accept_proposal")
+    item.assigned_by = actor
+    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), (comment or "").strip()
+    item.last_activity_on = _today(today)
+    item.save(update_fields=["status", "assigned_by", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
+    _audit(item, actor=actor, action="accept_proposal", before=before, reason=item.decision_comment)
+    _notify(item, "proposal_accepted")
+    return item
+
+
+@transaction.atomic
+def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
+    """The head declines a proposal, saying why."""
+    reason = _required_text(reason, rule="reason", message=_("Give the reason for declining."))
+    item = _locked(item)
+    _require_manager(actor, item)
+    before = _snapshot(item)
+    item.status = _transition(item, "decline_proposal")
+    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _audit(item, actor=actor, action="decline_proposal", before=before, reason=reason)
+    _notify(item, "proposal_declined")
+    return item
+
+
+# ------------------------------------------------------------------------------------------------ doing the work
+
+
+@transaction.atomic
+def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None) -> WorkItem:
+    """The assignee starts (or, after a return, resumes) the work."""
+    item = _locked(item)
+    _require_assignee(actor, item, _("Only the person the work is assigned to starts it."))
+    before = _snapshot(item)
+    item.status = _transition(item, "start")
+    item.last_activity_on = _today(today)
+    item.save(update_fields=["status", "last_activity_on", "updated_at"])
+    _audit(item, actor=actor, action="start", before=before)
+    return item
+
+
+def _check_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    checked = []
+    for upload in files:
+        kind, problem = uploads.check_upload(upload.name, upload.content)
+        if problem is not None:
+            raise ValidationFailed(upload_problem_message(upload.name, problem), rule="attachment", params={"file": upload.name, **problem.params})
+        assert kind is not None
+        checked.append((upload, kind))
+    return checked
+
+
+def upload_problem_message(filename: str, problem: uploads.UploadProblem) -> str:
+    """Why a file is refused, in the user's language."""
+    params = {"file": filename, **problem.params}
+    messages = {
+        "empty": _("“%(file)s” is empty."),
+        "too_large": _("“%(file)s” is %(size_mb)s MB; attachments may be at most %(max_mb)s MB."),
+        "extension": _("“%(file)s”: files of type %(extension)s cannot be attached; allowed: %(allowed)s."),
+        "content": _("“%(file)s” is named %(extension)s but its content is not such a file."),
+        "mismatch": _("“%(file)s” is named %(extension)s but its content is a %(actual)s file; rename it or attach the right file."),
+    }
+    return str(messages[problem.code] % params)
+
+
+def _store_files(item: WorkItem, actor: Any, checked: list[tuple[UploadedFile, str]], update: ProgressUpdate | None) -> list[Attachment]:
+    return [
+        Attachment.objects.create(
+            item=item,
+            progress_update=update,
+            uploaded_by=actor,
+            filename=upload.name[:255],
+            kind=kind,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            content=upload.content,
+        )
+        for upload, kind in checked
+    ]
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    item: WorkItem,
+    actor: Any,
+    progress_percent: int,
+    hours_spent: Any = 0,
+    note: str = "",
+    work_date: dt.date | None = None,
+    files: Iterable[UploadedFile] = (),
+    today: dt.date | None = None,
+) -> ProgressUpdate:
+    """The assignee reports progress: percent done (0–100), hours spent on ``work_date`` (0–24, and at most 24 across
+    all their work that day), a note, files. On assigned or returned work it starts the work. An update that says
+    nothing new (same percent, no hours, no note, no file) is refused."""
+    today = _today(today)
+    item = _locked(item)
+    _require_assignee(actor, item, _("Only the person the work is assigned to reports its progress."))
+    if item.status not in PROGRESS_STATES:
+        raise InvalidTransition(
+            _("This work item is “%(status)s”; progress can no longer be reported on it.") % {"status": item.get_status_display()},
+            rule="work_item.status",
+            params={"status": item.status, "action": "progress"},
+        )
+    if isinstance(progress_percent, bool) or not isinstance(progress_percent, int) or not 0 <= progress_percent <= 100:
+        raise ValidationFailed(_("Progress is a percentage from 0 to 100."), rule="progress_percent", params={"value": progress_percent})
+    hours = _as_decimal(hours_spent or 0, rule="hours_spent")
+    if not Decimal(0) <= hours <= MAX_HOURS_PER_DAY:
+        raise ValidationFailed(_("Hours spent on one day are between 0 and 24."), rule="hours_spent", params={"value": hours})
+    work_date = work_date or today
+    if work_date > today:
+        raise ValidationFailed(_("Hours cannot be reported for a day in the future."), rule="work_date")
+    if work_date < timezone.localdate(item.created_at):
+        raise ValidationFailed(_("The work did not exist yet on that day."), rule="work_date")
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT_LENGTH:
+        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
+    files = list(files)
+    checked = _check_files(files)
+    if progress_percent == item.progress_percent and hours == 0 and not note and not checked:
+        raise ValidationFailed(_("Nothing to record: change the progress, or give hours, a note or a file."), rule="note")
+    if hours:
+        already = ProgressUpdate.objects.filter(item__staff_id=item.staff_id, work_date=work_date).aggregate(total=Sum("hours_spent"))["total"] or 0
+        if already + hours > MAX_HOURS_PER_DAY:
+            raise ValidationFailed(
+                _("%(date)s already has %(hours)s hours reported across your work; a day has at most 24.")
+                % {"date": work_date.strftime("%d/%m/%Y"), "hours": already},
+                rule="hours_spent",
+            )
+    before = _snapshot(item)
+    update = ProgressUpdate.objects.create(item=item, author=actor, work_date=work_date, progress_percent=progress_percent, hours_spent=hours, note=note)
+    attachments = _store_files(item, actor, checked, update)
+    if item.status != WorkStatus.IN_PROGRESS:
+        item.status = _transition(item, "start")
+    item.progress_percent = progress_percent
+    item.hours_spent = F("hours_spent") + hours
+    item.last_activity_on = today
+    item.save(update_fields=["status", "progress_percent", "hours_spent", "last_activity_on", "updated_at"])
+    item.refresh_from_db(fields=["hours_spent"])
+    _resolve_alerts(item, [AlertKind.NO_UPDATE])
+    _audit(
+        item,
+        actor=actor,
+        action="progress",
+        before=before,
+        reason=note,
+        extra={"update": update.pk, "work_date": work_date, "hours_reported": hours, "attachments": [attachment.filename for attachment in attachments]},
+    )
+    return update
+
+
+@transaction.atomic
+def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
+    """The assignee hands in finished work for acceptance (progress becomes 100 %)."""
+    item = _locked(item)
+    _require_assignee(actor, item, _("Only the person the work is assigned to submits it."))
+    note = (note or "").strip()[:MAX_TEXT_LENGTH]
+    before = _snapshot(item)
+    item.status = _transition(item, "submit")
+    item.progress_percent = 100
+    item.submitted_at = timezone.now()
+    item.save(update_fields=["status", "progress_percent", "submitted_at", "updated_at"])
+    _resolve_alerts(item, [AlertKind.NO_UPDATE, AlertKind.BEHIND_SCHEDULE])
+    _audit(item, actor=actor, action="submit", before=before, reason=note)
+    _notify(item, "submitted")
+    return item
+
+
+# ------------------------------------------------------------------------------------------------ the head's decisions
+
+
+@transaction.atomic
+def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = "") -> WorkItem:
+    """The head accepts submitted work and rates its quality from 1 (poor) to 5 (excellent); the rating feeds the
+    period's evaluation."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed(_("Rate the quality from 1 to 5."), rule="quality_rating", params={"value": rating})
+    comment = (comment or "").strip()
+    if len(comment) > MAX_TEXT_LENGTH:
+        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="comment")
+    item = _locked(item)
+    _require_manager(actor, item)
+    before = _snapshot(item)
+    item.status = _transition(item, "accept")
+    now = timezone.now()
+    item.quality_rating, item.rating_comment = rating, comment
+    item.decided_by, item.decided_at, item.accepted_at = actor, now, now
+    item.save(update_fields=["status", "quality_rating", "rating_comment", "decided_by", "decided_at", "accepted_at", "updated_at"])
+    _resolve_alerts(item)
+    _audit(item, actor=actor, action="accept", before=before, reason=comment)
+    _notify(item, "accepted")
+    return item
+
+
+@transaction.atomic
+def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date | None = None) -> WorkItem:
+    """The head returns submitted work for rework, saying what is missing; the stall clock restarts today."""
+    reason = _required_text(reason, rule="reason", message=_("Say what must be reworked."))
+    item = _locked(item)
+    _require_manager(actor, item)
+    before = _snapshot(item)
+    item.status = _transition(item, "return")
+    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.last_activity_on = _today(today)
+    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
+    _audit(item, actor=actor, action="return", before=before, reason=reason)
+    _notify(item, "returned")
+    return item
+
+
+@transaction.atomic
+def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
+    """The head cancels work that is no longer needed, saying why."""
+    reason = _required_text(reason, rule="reason", message=_("Give the reason for cancelling."))
+    item = _locked(item)
+    _require_manager(actor, item)
+    before = _snapshot(item)
+    item.status = _transition(item, "cancel")
+    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    _resolve_alerts(item)
+    _audit(item, actor=actor, action="cancel", before=before, reason=reason)
+    _notify(item, "cancelled")
+    return item
+
+
+# ------------------------------------------------------------------------------------------------ comments and files
+
+
+@transaction.atomic
+def comment_add(*, item: WorkItem, actor: Any, body: str) -> Comment:
+    """The assignee or the head adds to the item's discussion; the other side is notified."""
+    body = _required_text(body, rule="body", message=_("Write a comment."))
+    item = _locked(item)
+    if not permissions.can_take_part(actor, item):
+        raise NotPermitted(_("Only the person doing the work and their head comment on it."))
+    comment = Comment.objects.create(item=item, author=actor, body=body)
+    _audit(item, actor=actor, action="comment", before=None, reason=body, extra={"comment": comment.pk})
+    from telework.assignments.tasks import notify_comment
+
+    transaction.on_commit(lambda: notify_comment.delay(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def attachment_add(*, item: WorkItem, actor: Any, files: Iterable[UploadedFile]) -> list[Attachment]:
+    """Attach files (PDF, Word, Excel, PNG, JPEG; at most 10 MB each, type checked from the content) to open work."""
+    item = _locked(item)
+    if not permissions.can_take_part(actor, item):
+        raise NotPermitted(_("Only the person doing the work and their head attach files to it."))
+    if item.status not in OPEN_STATES:
+        raise InvalidTransition(
+            _("This work item is “%(status)s”; files can no longer be added.") % {"status": item.get_status_display()},
+            rule="work_item.status",
+            params={"status": item.status, "action": "attach"},
+        )
+    checked = _check_files(files)
+    if not checked:
+        raise ValidationFailed(_("Choose a file."), rule="attachment")
+    attachments = _store_files(item, actor, checked, None)
+    _audit(item, actor=actor, action="attach", before=None, extra={"attachments": [attachment.filename for attachment in attachments]})
+    return attachments
+
+
+# ------------------------------------------------------------------------------------------------ apology slips
+
+
+SLIP_MESSAGES = {
+    "not_legal": _("Only work with a deadline fixed by law (an administrative dossier) takes an apology slip."),
+    "max_reschedules": _("An apology slip was already issued for this dossier: its result may be rescheduled only %(max)s time(s)."),
+    "apology_lead_days": _(
+        "An apology slip must be issued at least %(lead_days)s working day(s) before the deadline of %(due_on)s: the last day was %(last_day)s."
+    ),
+    "new_date_not_later": _("The new date must be after the current deadline, %(due_on)s."),
+    "new_date_not_working_day": _("The new date, %(new_due_date)s, is not a working day."),
+}
+
+
+def slip_problem_message(problem: rules.SlipProblem) -> str:
+    params = {key: value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value for key, value in problem.params.items()}
+    return str(SLIP_MESSAGES[problem.code] % params)
+
+
+@transaction.atomic
+def apology_slip_issue(
+    *, item: WorkItem, actor: Any, reason: str, new_due_date: dt.date, today: dt.date | None = None, parameters: rules.DetectionParameters | None = None
+) -> ApologySlip:
+    """Issue the apology slip for a dossier that will be late (Phiếu xin lỗi và hẹn lại ngày trả kết quả): before
+    the deadline by ``apology_lead_days`` working days, with the reason and a new date, at most ``max_reschedules``
+    times (``rules.apology_slip_problems``). The work's deadline moves to the new date; the head and the agency head
+    are told."""
+    reason = _required_text(reason, rule="reason", message=_("Give the reason for the delay, as the citizen will read it."))
+    today = _today(today)
+    parameters = parameters or rules.DetectionParameters()
+    item = _locked(item)
+    if not permissions.can_take_part(actor, item):
+        raise NotPermitted(_("Only the person handling the dossier and their head issue its apology slip."))
+    if item.status not in OPEN_STATES:
+        raise InvalidTransition(
+            _("This work item is “%(status)s”; no apology slip is needed.") % {"status": item.get_status_display()},
+            rule="work_item.status",
+            params={"status": item.status, "action": "apology_slip"},
+        )
+    issued = item.apology_slips.count()
+    problems = rules.apology_slip_problems(
+        is_legal_deadline=item.is_legal_deadline, today=today, due_on=item.due_on, new_due_date=new_due_date, slips_issued=issued, parameters=parameters
+    )
+    if problems:
+        details = [{"rule": problem.rule, "message": slip_problem_message(problem)} for problem in problems]
+        raise RuleViolation(details[0]["message"], rule=details[0]["rule"], params={"problems": len(details)}, details=details)
+    before = _snapshot(item)
+    try:
+        with transaction.atomic():
+            slip = ApologySlip.objects.create(
+                item=item, sequence=issued + 1, issued_on=today, issued_by=actor, reason=reason, previous_due_date=item.due_on, new_due_date=new_due_date
+            )
+    except IntegrityError as error:
+        raise RuleViolation(SLIP_MESSAGES["max_reschedules"] % {"max": parameters.max_reschedules}, rule="max_reschedules") from error
+    item.due_on = new_due_date
+    item.save(update_fields=["due_on", "updated_at"])
+    _resolve_alerts(item, [AlertKind.LEGAL_AT_RISK])
+    _audit(item, actor=actor, action="apology_slip", before=before, reason=reason, extra={"apology_slip": slip.pk, "new_due_date": new_due_date})
+    _notify(item, "apology_slip")
+    return slip
