@@ -114,6 +114,7 @@ def page(request: pytest.FixtureRequest, chromium: Any, live_server: Any, browse
             browser_problems.append(f"{response.status} {response.request.method} {response.url}")
 
     browser_page.on("response", on_response)
+
     def on_request_failed(failed: Any) -> None:
         # ERR_ABORTED is the browser dropping a fetch because the test navigated away (the icon, a late stylesheet),
         # not a failure of the page.
