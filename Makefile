@@ -5,7 +5,7 @@ UV := python3 -m uv
 PY := $(UV) run python
 DEMO_STAFF ?= 2000
 DEMO_SEED ?= 7
-APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext
+APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext wrk
 
 .PHONY: demo test setup system-packages python-env assets lint typecheck test-unit test-postgres test-redis test-browser messages clean
 
@@ -18,7 +18,7 @@ test: setup lint typecheck test-unit test-postgres test-redis test-browser
 setup: system-packages python-env assets messages
 
 # Debian packages: PostgreSQL and Redis for the integration tests, Chromium for the browser tests,
-# Pango for WeasyPrint, gettext for compiling translations. Installed only when missing. npm (for the front-end
+# Pango for WeasyPrint, gettext for compiling translations, wrk for the check-in benchmark. Installed only when missing. npm (for the front-end
 # packages) and pip (to fetch uv) are looked for as commands, since they may come from elsewhere (NodeSource, pyenv):
 # Debian's npm would conflict with another Node.js.
 system-packages:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("registrations/", include("telework.registrations.urls")),
     path("work/", include("telework.assignments.urls")),
     path("rosters/", include("telework.rosters.urls")),
+    path("attendance/", include("telework.attendance.urls")),
 ]

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "telework.registrations",
     "telework.assignments",
     "telework.rosters",
+    "telework.attendance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -119,6 +120,13 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # Stall and deadline alerts each working morning, before the day starts (the task skips weekends and public
     # holidays itself). Without a broker, cron runs `manage.py detect_stalls` instead.
     "assignments-detect-stalls": {"task": "assignments.detect_stalls", "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri")},
+    # Missed check-ins just after the 09:00 cut-off on working days (public holidays are skipped by the task; it is
+    # idempotent). Without a broker, cron runs `manage.py detect_missed_checkins --today` instead.
+    "attendance-detect-missed-check-ins": {
+        "task": "attendance.detect_missed_check_ins",
+        "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
+        "kwargs": {"cutoff": "09:00"},
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,30 @@
+"""Who may see which attendance rows.
+
+A staff member sees and writes only their own check-ins. The live board and the monthly timesheet of a unit are
+read by those whose scope holds the unit (``telework.accounts.scope.visible_units``): a unit head for the units of
+their subtree, the agency head and agency HR for their agency, Home Affairs, city leadership and administrators
+city-wide. A unit outside the viewer's scope answers 404, never 403, so ids do not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from telework.accounts import scope
+from telework.organization.models import Unit
+
+
+def readable_units(user: Any) -> QuerySet[Unit]:
+    """Units whose live board and timesheets ``user`` may read (none for a plain staff member)."""
+    return scope.visible_units(user).select_related("agency").order_by("agency__code", "path")
+
+
+def can_read_unit(user: Any, unit: Unit) -> bool:
+    return readable_units(user).filter(pk=unit.pk).exists()
+
+
+def reads_units(user: Any) -> bool:
+    """Whether ``user`` has any unit's board to read (the navigation shows the board only then)."""
+    return readable_units(user).exists()

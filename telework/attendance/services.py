@@ -1,0 +1,245 @@
+"""Attendance actions: check in, check out, set the reachable status, detect missed check-ins.
+
+Each is one transaction. The web page, the phone API, the Celery task and the command all call these; the rules
+themselves are in ``telework.attendance.rules``.
+
+Check-in is the morning peak (a whole city within about fifteen minutes, MISSION "Scale to plan for"), so its path
+is short on purpose: one read (the staff record, their roster cell and leave, ``selectors.check_in_context``) and
+one INSERT that the unique index (staff, day) guards; a second check-in fails on the index and is explained, and
+nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from telework.accounts import scope
+from telework.attendance import rules, selectors
+from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
+from telework.core import calendar
+from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+
+NOTE_MAX_LENGTH = 300
+NO_STAFF_RECORD = _("Only staff members check in; your account is not linked to an active staff record.")
+
+
+def _local_time(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _clean_note(note: str, field: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationFailed(
+            _("The note is %(length)s characters long; keep it to %(limit)s.") % {"length": len(note), "limit": NOTE_MAX_LENGTH},
+            rule=field,
+            params={"limit": NOTE_MAX_LENGTH},
+        )
+    return note
+
+
+def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.datetime | None = None, context: selectors.CheckInContext | None = None) -> CheckIn:
+    """Check the actor in for today, at the office or at home, as they choose.
+
+    The check-in is compared with the newest published roster and recorded leave (``rules.compare``): at home while
+    the roster says office (or a desk), at the office while it says home, or checked in while on leave is flagged
+    for the head, never refused. One check-in per person per day (the unique index ``one_check_in_per_person_per_day``):
+    a second is refused with the time of the first, and nothing changes. No location or address is recorded.
+
+    ``context``: the actor's facts for today when the caller already read them (the phone API reads them with the
+    token, ``selectors.caller_by_token``); otherwise, or if they are for another person or day, they are read here.
+    """
+    if mode not in WorkMode.values:
+        raise ValidationFailed(_("Choose where you work today: at the office or at home."), rule="mode")
+    note = _clean_note(note, "note")
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if context is None or context.user_id != getattr(actor, "pk", None) or context.day != day:
+        context = selectors.check_in_context(user=actor, day=day)
+    if context is None:
+        raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
+    finding = rules.compare(mode, selectors.day_plan(context, day))
+    check_in = CheckIn(
+        staff_id=context.staff_id,
+        unit_id=context.unit_id,
+        day=day,
+        mode=mode,
+        checked_in_at=now,
+        note=note,
+        rostered=context.rostered or "",
+        finding=finding,
+        is_mismatch=rules.is_mismatch(finding),
+        reachability=Reachability.REACHABLE if mode == WorkMode.HOME else "",
+        reachability_at=now if mode == WorkMode.HOME else None,
+    )
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so that a refusal leaves the caller's transaction usable
+                CheckIn.objects.insert(check_in)
+        else:
+            # Alone, the INSERT is its own transaction: BEGIN and COMMIT around it would cost two more round trips.
+            CheckIn.objects.insert(check_in)
+    except IntegrityError as error:
+        existing = CheckIn.objects.filter(staff_id=context.staff_id, day=day).first()
+        if existing is None:
+            raise
+        raise RuleViolation(
+            _(
+                "You already checked in today at %(time)s (%(mode)s). There is one check-in per person per day; if the first was wrong, say so in the note when you check out."
+            )
+            % {"time": _local_time(existing.checked_in_at), "mode": existing.get_mode_display()},
+            rule="one_check_in_per_person_per_day",
+            params={"checked_in_at": existing.checked_in_at.isoformat(), "mode": existing.mode},
+        ) from error
+    return check_in
+
+
+@transaction.atomic
+def attendance_check_out(*, actor: Any, note: str = "", now: dt.datetime | None = None) -> CheckIn:
+    """Check the actor out of today's check-in; the hours worked run from check-in to check-out.
+
+    Refused without a check-in today (a check-in left open on an earlier day stays open: its hours are unknown),
+    a second time, and when the check-out would come before the check-in or more than ``rules.MAX_SHIFT_MINUTES``
+    after it.
+    """
+    me = scope.own_staff(actor)
+    if me is None or not me.is_active:
+        raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
+    note = _clean_note(note, "note")
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    check_in = CheckIn.objects.select_for_update().filter(staff=me, day=day).first()
+    if check_in is None:
+        earlier = CheckIn.objects.filter(staff=me, day__lt=day, checked_out_at__isnull=True).order_by("-day").first()
+        details = []
+        if earlier is not None:
+            details.append(
+                {
+                    "rule": "check_out.same_day",
+                    "date": earlier.day.isoformat(),
+                    "message": str(
+                        _("Your check-in of %(date)s was never checked out, so its hours are not counted.")
+                        % {"date": formats.date_format(earlier.day, "d/m/Y")}
+                    ),
+                }
+            )
+        raise InvalidTransition(_("You have not checked in today, so there is nothing to check out of."), rule="check_out.requires_check_in", details=details)
+    if check_in.checked_out_at is not None:
+        raise InvalidTransition(
+            _("You already checked out today at %(time)s.") % {"time": _local_time(check_in.checked_out_at)},
+            rule="check_out.once",
+            params={"checked_out_at": check_in.checked_out_at.isoformat()},
+        )
+    problem = rules.check_out_problem(check_in.checked_in_at, now)
+    if problem == "check_out_before_check_in":
+        raise ValidationFailed(
+            _("A check-out at %(out)s would come before the check-in at %(in)s.") % {"out": _local_time(now), "in": _local_time(check_in.checked_in_at)},
+            rule="check_out_after_check_in",
+        )
+    if problem == "shift_too_long":
+        raise ValidationFailed(
+            _("A check-out at %(out)s would make a working day of more than %(hours)s hours since the check-in at %(in)s.")
+            % {"out": _local_time(now), "in": _local_time(check_in.checked_in_at), "hours": rules.MAX_SHIFT_MINUTES // 60},
+            rule="max_shift_hours",
+            params={"hours": rules.MAX_SHIFT_MINUTES // 60},
+        )
+    check_in.checked_out_at = now
+    check_in.check_out_note = note
+    check_in.save(update_fields=["checked_out_at", "check_out_note"])
+    return check_in
+
+
+@transaction.atomic
+def attendance_set_reachability(*, actor: Any, status: str, now: dt.datetime | None = None) -> CheckIn:
+    """A person working at home today tells their head whether they can be reached now (reachable, in a meeting,
+    briefly away). Refused for an unknown status, without a check-in today, at the office, and after check-out."""
+    if status not in Reachability.values:
+        raise ValidationFailed(_("Choose reachable, in a meeting or briefly away."), rule="status")
+    me = scope.own_staff(actor)
+    if me is None or not me.is_active:
+        raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
+    now = now or timezone.now()
+    check_in = CheckIn.objects.select_for_update().filter(staff=me, day=timezone.localdate(now)).first()
+    if check_in is None:
+        raise InvalidTransition(_("Check in first: the reachable status belongs to today's check-in at home."), rule="reachability.requires_check_in")
+    if check_in.mode != WorkMode.HOME:
+        raise InvalidTransition(_("The reachable status is for working at home; you checked in at the office today."), rule="reachability.home_only")
+    if check_in.checked_out_at is not None:
+        raise InvalidTransition(
+            _("You checked out at %(time)s; the reachable status ends with the working day.") % {"time": _local_time(check_in.checked_out_at)},
+            rule="reachability.checked_out",
+        )
+    check_in.reachability = status
+    check_in.reachability_at = now
+    check_in.save(update_fields=["reachability", "reachability_at"])
+    return check_in
+
+
+# --- missed check-ins -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissedRun:
+    """What one detection did: ``skipped`` says why nothing was checked ("" when it ran)."""
+
+    day: dt.date
+    cutoff: dt.time
+    skipped: str
+    expected: int
+    checked_in: int
+    missed: int
+    new: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "cutoff": self.cutoff.strftime("%H:%M"),
+            "skipped": self.skipped,
+            "expected": self.expected,
+            "checked_in": self.checked_in,
+            "missed": self.missed,
+            "new": self.new,
+        }
+
+
+def missed_check_ins_detect(*, day: dt.date, now: dt.datetime | None = None, cutoff: dt.time = selectors.DEFAULT_CUTOFF) -> MissedRun:
+    """Record, once per person and day, everyone the published rosters expected on ``day`` (at the office, at a desk
+    or at home; not on leave) who had not checked in by ``cutoff`` local time, and alert them and their head after
+    commit. Nothing happens on weekends and public holidays, or before the cut-off. Idempotent: a second run
+    records and alerts nobody twice (unique (staff, day), alerts keyed per row)."""
+    now = now or timezone.now()
+    if not calendar.is_working_day(day):
+        return MissedRun(day=day, cutoff=cutoff, skipped="holiday" if calendar.holiday_name(day) else "weekend", expected=0, checked_in=0, missed=0, new=0)
+    if timezone.localtime(now) < rules.cutoff_moment(day, cutoff, timezone.get_current_timezone()):
+        return MissedRun(day=day, cutoff=cutoff, skipped="before_cutoff", expected=0, checked_in=0, missed=0, new=0)
+    expected = selectors.expected_check_ins(day)
+    checked_in = set(CheckIn.objects.filter(day=day).values_list("staff_id", flat=True))
+    missed = [item for item in expected if item.staff_id not in checked_in]
+    with transaction.atomic():
+        already = set(MissedCheckIn.objects.filter(day=day).values_list("staff_id", flat=True))
+        new_rows = [
+            MissedCheckIn(staff_id=item.staff_id, unit_id=item.unit_id, day=day, rostered=item.rostered, cutoff=cutoff, detected_at=now)
+            for item in missed
+            if item.staff_id not in already
+        ]
+        # ignore_conflicts: a detection running at the same moment may have recorded the same person first.
+        MissedCheckIn.objects.bulk_create(new_rows, ignore_conflicts=True, batch_size=1000)
+        if new_rows:
+            from telework.attendance.tasks import notify_missed_check_ins
+
+            transaction.on_commit(lambda: notify_missed_check_ins.delay(day.isoformat()))
+    return MissedRun(
+        day=day,
+        cutoff=cutoff,
+        skipped="",
+        expected=len(expected),
+        checked_in=sum(1 for item in expected if item.staff_id in checked_in),
+        missed=len(missed),
+        new=len(new_rows),
+    )

@@ -1,0 +1,84 @@
+"""Background work for attendance. Tasks take ids or ISO dates, call a service or send messages, and are idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from celery import shared_task
+
+from telework.core.notifications import notify_user
+
+
+@shared_task(name="attendance.detect_missed_check_ins")
+def detect_missed_check_ins(day: str | None = None, cutoff: str = "09:00") -> dict[str, Any]:
+    """The periodic job (Celery beat, working days after the cut-off): record and alert today's missed check-ins."""
+    from django.utils import timezone
+
+    from telework.attendance.services import missed_check_ins_detect
+
+    target = dt.date.fromisoformat(day) if day else timezone.localdate()
+    return missed_check_ins_detect(day=target, cutoff=dt.time.fromisoformat(cutoff)).as_dict()
+
+
+@shared_task(name="attendance.notify_missed_check_ins")
+def notify_missed_check_ins(day: str) -> int:
+    """Alert every person recorded as missed on ``day`` and not yet alerted, and each of their heads once with the
+    list of their people. Keys make a retry send nothing twice; rows are marked alerted afterwards. Returns the
+    number of rows alerted."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils import formats, timezone, translation
+    from django.utils.translation import gettext as _
+
+    from telework.accounts.models import Role
+    from telework.attendance.models import MissedCheckIn
+    from telework.attendance.selectors import ROSTER_STATUS_LABELS
+    from telework.organization.models import Staff
+
+    target = dt.date.fromisoformat(day)
+    rows = list(
+        MissedCheckIn.objects.filter(day=target, notified_at__isnull=True).select_related("staff__user", "staff__direct_superior__user", "unit").order_by("id")
+    )
+    if not rows:
+        return 0
+    batch = rows[0].pk
+    # A person without a direct superior on record is followed by the unit's leaders who head it.
+    leaders_by_unit: dict[int, list[Any]] = defaultdict(list)
+    for leader in Staff.objects.filter(
+        Q(unit_id__in={row.unit_id for row in rows}), is_active=True, is_leader=True, user__isnull=False, user__role__in=[Role.UNIT_HEAD, Role.AGENCY_HEAD]
+    ).select_related("user"):
+        leaders_by_unit[leader.unit_id].append(leader.user)
+    heads: dict[int, tuple[Any, list[MissedCheckIn]]] = {}
+    with translation.override("vi"):
+        when = formats.date_format(target, "d/m/Y")
+        my_page = reverse("attendance:mine")
+        for row in rows:
+            person = row.staff
+            if person.user is not None:
+                notify_user(
+                    person.user,
+                    key=f"attendance:missed:{row.pk}",
+                    title=_("You have not checked in today (%(date)s)") % {"date": when},
+                    body=_("The roster has you %(status)s today and no check-in was recorded by %(cutoff)s. Check in now, or tell your head why.")
+                    % {"status": ROSTER_STATUS_LABELS.get(row.rostered, row.rostered), "cutoff": row.cutoff.strftime("%H:%M")},
+                    url=my_page,
+                )
+            superior = person.direct_superior
+            recipients = [superior.user] if superior is not None and superior.user is not None else leaders_by_unit.get(row.unit_id, [])
+            for user in recipients:
+                if user.pk != (person.user_id or 0):
+                    heads.setdefault(user.pk, (user, []))[1].append(row)
+        for user, missed in heads.values():
+            names = ", ".join(f"{row.staff.full_name} ({row.unit.name})" for row in missed)
+            notify_user(
+                user,
+                key=f"attendance:missed-digest:{target.isoformat()}:{batch}",
+                title=_("%(count)s of your staff have not checked in (%(date)s)") % {"count": len(missed), "date": when},
+                body=_("Not checked in by %(cutoff)s although the roster expects them: %(names)s.")
+                % {"cutoff": missed[0].cutoff.strftime("%H:%M"), "names": names},
+                url=f"{reverse('attendance:board')}?unit={missed[0].unit_id}",
+            )
+    MissedCheckIn.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=timezone.now())
+    return len(rows)
