@@ -84,6 +84,7 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
 
 from telework.assignments.api import router as assignments_router  # noqa: E402
 from telework.attendance.api import router as attendance_router  # noqa: E402
+from telework.evaluations.api import router as evaluations_router  # noqa: E402
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
 from telework.rosters.api import router as rosters_router  # noqa: E402
@@ -91,6 +92,7 @@ from telework.rosters.api import router as rosters_router  # noqa: E402
 # Attendance first: Django tries URL patterns in order, and the morning check-in peak should not walk every other
 # endpoint's pattern first (bench/checkin.py).
 api.add_router("/attendance", attendance_router)
+api.add_router("/evaluations", evaluations_router)
 api.add_router("/", me_router)
 api.add_router("/", policy_router)
 api.add_router("/", registrations_router)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("work/", include("telework.assignments.urls")),
     path("rosters/", include("telework.rosters.urls")),
     path("attendance/", include("telework.attendance.urls")),
+    path("evaluations/", include("telework.evaluations.urls")),
 ]

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "telework.assignments",
     "telework.rosters",
     "telework.attendance",
+    "telework.evaluations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1643,7 +1643,21 @@ def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None) -> D
         )
     counts["audit events"] = AuditEvent.objects.count()
     logins = _choose_logins(agencies, plans, planner.eligible, named)
+    _seed_finished_quarter(logins, today=today, seed=seed)
+    lap("evaluate and publish the previous quarter (one agency)")
     return DemoResult(logins, timings, counts, _public_facing_share(agencies))
+
+
+def _seed_finished_quarter(logins: list[DemoLogin], *, today: dt.date, seed: int) -> None:
+    """A finished quarter to look at (issue 5): the example unit head's agency, evaluated, classified under the
+    quota and published, so every login of that agency has a breakdown to read."""
+    from telework.accounts.models import Role
+    from telework.evaluations.demo import seed_demo_quarter
+
+    usernames = [login.username for login in logins]
+    head = Staff.objects.select_related("unit__agency").filter(user__username__in=usernames, user__role=Role.UNIT_HEAD).first()
+    if head is not None:
+        seed_demo_quarter(agency=head.unit.agency, today=today, seed=seed)
 
 
 def _counts(agencies: list[AgencyPlan], plans: list[RegistrationPlan], day_count: int) -> dict[str, int]:

@@ -1,0 +1,337 @@
+"""Pages for evaluation: my results, the periods and their run, a head's unit finalisation, a person's breakdown,
+appeals. Views gather input, call a selector or a service and render; no rule lives here. A refusal from a service
+(``DomainError``) is rendered with the rule it names, and nothing has changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from telework.accounts import scope
+from telework.core.exceptions import DomainError, NotFound
+from telework.evaluations import exports, permissions, selectors, services
+from telework.evaluations.models import PERIOD_ACTIONS, Evaluation, EvaluationPeriod, LevelChoice, PeriodKind, PeriodStatus
+from telework.evaluations.scoring import GENERAL_CRITERIA, LEVEL_LABELS, Regime
+from telework.organization.models import Unit
+
+NAV_LABEL = gettext_lazy("Evaluation")
+GENERAL_LABELS = dict(GENERAL_CRITERIA)
+LEVELS = [(value, label) for value, label in LevelChoice.choices]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _period_or_404(user: Any, pk: int) -> EvaluationPeriod:
+    try:
+        return selectors.period_get(viewer=user, period_id=pk)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+def _evaluation_or_404(user: Any, pk: int) -> Evaluation:
+    try:
+        return selectors.evaluation_get(viewer=user, evaluation_id=pk)
+    except NotFound as missing:
+        raise Http404 from missing
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My results, the periods I may see, and what waits for me."""
+    user: Any = request.user
+    is_runner = permissions.can_run(user, None) or user.role in permissions.RUNNING_ROLES
+    periods = list(selectors.period_list(viewer=user)[:24]) if user.role != "staff" else []
+    return render(
+        request,
+        "evaluations/home.html",
+        {
+            "mine": list(selectors.my_evaluations(viewer=user)),
+            "periods": periods,
+            "can_create": is_runner,
+            "agencies": list(scope.visible_agencies(user)) if is_runner else [],
+            "kinds": PeriodKind.choices,
+            "this_year": timezone.localdate().year,
+            "appeal_count": len(selectors.pending_appeals(viewer=user)),
+            "can_decide_appeals": permissions.can_decide_appeals(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_create(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    agency_id = request.POST.get("agency") or ""
+    agency = scope.visible_agencies(user).filter(pk=agency_id).first() if agency_id else None
+    try:
+        period = services.period_create(
+            actor=user, kind=request.POST.get("kind", ""), year=_int(request.POST.get("year")), number=_int(request.POST.get("number")), agency=agency
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("evaluations:home")
+    messages.success(request, _("Period opened: %(period)s.") % {"period": period})
+    return redirect("evaluations:period", pk=period.pk)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+@login_required
+def period(request: HttpRequest, pk: int) -> HttpResponse:
+    """A period: its state and actions, the level counts, the units to finalise, the quota, home vs office."""
+    user: Any = request.user
+    period = _period_or_404(user, pk)
+    evaluations = selectors.evaluation_list(viewer=user, period=period)
+    counts: dict[str, int] = {value: 0 for value, _label in LEVELS}
+    undecided = 0
+    for level, final in evaluations.values_list("proposed_level", "final_level"):
+        counts[final or level or ""] = counts.get(final or level or "", 0) + 1
+        undecided += not final
+    agencies, units = selectors.home_vs_office(viewer=user, period=period)
+    return render(
+        request,
+        "evaluations/period.html",
+        {
+            "period": period,
+            "counts": [(value, label, counts.get(value, 0)) for value, label in LEVELS],
+            "not_classified": counts.get("", 0),
+            "undecided": undecided,
+            "total": sum(counts.values()),
+            "units": _units_of(user, period),
+            "can_run": permissions.can_run(user, period.agency),
+            "actions": PERIOD_ACTIONS.get(period.status, ()),
+            "quota": selectors.quota_panel(viewer=user, period=period).reasons(),
+            "agency_distribution": agencies,
+            "unit_distribution": units,
+            "levels": LEVELS,
+        },
+    )
+
+
+def _units_of(user: Any, period: EvaluationPeriod) -> list[Unit]:
+    units = selectors.reviewable_units(viewer=user)
+    if period.agency_id is not None:
+        units = units.filter(agency_id=period.agency_id)
+    unit_ids = set(selectors.evaluation_list(viewer=user, period=period).values_list("unit_id", flat=True))
+    return [unit for unit in units if unit.pk in unit_ids]
+
+
+PERIOD_SERVICES: dict[str, tuple[Callable[..., Any], Any]] = {
+    "run": (services.period_run, gettext_lazy("Everyone in scope was measured and scored.")),
+    "start_review": (services.period_start_review, gettext_lazy("Self-assessment closed; the heads' review is open.")),
+    "enforce_quota": (services.quota_enforce, gettext_lazy("Quota enforced.")),
+    "lock": (services.period_lock, gettext_lazy("Levels locked.")),
+    "publish": (services.period_publish, gettext_lazy("Results published to the staff.")),
+}
+
+
+@login_required
+@require_POST
+def period_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    period = _period_or_404(request.user, pk)
+    service, success = PERIOD_SERVICES[action]
+    try:
+        service(period=period, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, str(success))
+    return redirect("evaluations:period", pk=period.pk)
+
+
+@login_required
+def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """The head's finalisation page for one unit: each person's measured inputs, proposal, self-assessment and the
+    decision form; the quota panel; confirm-all and (for whoever runs the period) lock."""
+    user: Any = request.user
+    period = _period_or_404(user, pk)
+    unit = selectors.reviewable_units(viewer=user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    evaluations = list(selectors.evaluation_list(viewer=user, period=period, unit=unit))
+    for evaluation in evaluations:
+        evaluation.period = period  # one period (with its criteria sets) for every row, not one query per row
+    return render(
+        request,
+        "evaluations/unit.html",
+        {
+            "period": period,
+            "unit": unit,
+            "rows": [_row_context(user, evaluation) for evaluation in evaluations],
+            "quota": selectors.quota_panel(viewer=user, period=period, unit=unit).reasons(),
+            "can_run": permissions.can_run(user, period.agency),
+            "is_open": period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
+            "undecided": sum(1 for evaluation in evaluations if not evaluation.final_level),
+        },
+    )
+
+
+def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
+    general = evaluation.general_scores or {}
+    return {
+        "evaluation": evaluation,
+        "can_review": permissions.can_review(user, evaluation) and evaluation.period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
+        "general_fields": [(code, label, (posted or {}).get(code, general.get(code, ""))) for code, label in GENERAL_CRITERIA],
+        "levels": LEVELS,
+        "chosen_level": (posted or {}).get("level") or evaluation.final_level or evaluation.proposed_level,
+        "reason": (posted or {}).get("reason", evaluation.change_reason),
+        "error": error,
+        "field_errors": {detail.get("field"): detail.get("message") for detail in (error.details if error else [])},
+        "error_field": error.rule if error else "",
+        "quota_reason": selectors.quota_reason(evaluation),
+        "general_max": evaluation.period.criteria_for(evaluation.regime).scoring_parameters().general_criterion_max,
+        "is_335": evaluation.regime == Regime.DECREE_335,
+    }
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's decision on one person (HTMX: answers the row)."""
+    user: Any = request.user
+    evaluation = _evaluation_or_404(user, pk)
+    posted = {key: request.POST.get(key, "") for key in ("level", "reason", *GENERAL_LABELS)}
+    general = {code: posted[code] for code in GENERAL_LABELS} if any(posted[code] != "" for code in GENERAL_LABELS) else None
+    error = None
+    try:
+        evaluation = services.head_confirm_or_change(evaluation=evaluation, actor=user, level=posted["level"], reason=posted["reason"], general=general)
+        evaluation = _evaluation_or_404(user, pk)
+        posted = {}
+    except DomainError as exception:
+        error = exception
+        evaluation = _evaluation_or_404(user, pk)
+    if _is_htmx(request):
+        return render(request, "evaluations/_row.html", {"row": _row_context(user, evaluation, error, posted or None)})
+    if error:
+        messages.error(request, str(error.message))
+    return redirect("evaluations:unit", pk=evaluation.period_id, unit_id=evaluation.unit_id)
+
+
+@login_required
+@require_POST
+def confirm_unit(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    user: Any = request.user
+    period = _period_or_404(user, pk)
+    unit = selectors.reviewable_units(viewer=user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    try:
+        count = services.head_confirm_unit(period=period, actor=user, evaluations=list(selectors.evaluation_list(viewer=user, period=period, unit=unit)))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(count)s proposed level(s) confirmed.") % {"count": count})
+    return redirect("evaluations:unit", pk=period.pk, unit_id=unit.pk)
+
+
+@login_required
+def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's breakdown, criterion by criterion, with the decree and article; self-assessment, comment and the
+    one appeal for the person; the appeal decision for the decider."""
+    user: Any = request.user
+    item = _evaluation_or_404(user, pk)
+    return _evaluation_page(request, item)
+
+
+def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError | None = None, form: str = "", status: int = 200) -> HttpResponse:
+    user: Any = request.user
+    me = scope.own_staff(user)
+    is_own = me is not None and me.pk == item.staff_id
+    is_published = item.period.status == PeriodStatus.PUBLISHED
+    return render(
+        request,
+        "evaluations/evaluation.html",
+        {
+            "item": item,
+            "assessment": selectors.breakdown(item),
+            "is_own": is_own,
+            "shows_final": selectors.shows_final_level(item, user),
+            "can_self_assess": is_own and item.period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
+            "can_comment": is_own and is_published,
+            "can_appeal": is_own and is_published and not item.has_appealed,
+            "can_decide_appeal": item.has_appealed and not item.appeal_decision and permissions.can_decide_appeal(user, item),
+            "quota_reason": selectors.quota_reason(item),
+            "quota_citation": selectors.quota_citation(item),
+            "levels": LEVELS,
+            "level_labels": LEVEL_LABELS,
+            "error": error,
+            "error_form": form,
+            "posted": request.POST if error else {},
+        },
+        status=status,
+    )
+
+
+EVALUATION_SERVICES: dict[str, Callable[..., Any]] = {
+    "self_assess": lambda item, user, post: services.self_assess(evaluation=item, actor=user, text=post.get("text", ""), level=post.get("level", "")),
+    "comment": lambda item, user, post: services.evaluation_comment(evaluation=item, actor=user, text=post.get("text", "")),
+    "appeal": lambda item, user, post: services.evaluation_appeal(evaluation=item, actor=user, text=post.get("text", "")),
+    "decide_appeal": lambda item, user, post: services.appeal_decide(evaluation=item, actor=user, level=post.get("level", ""), reason=post.get("reason", "")),
+}
+EVALUATION_SUCCESS = {
+    "self_assess": gettext_lazy("Self-assessment saved."),
+    "comment": gettext_lazy("Comment saved."),
+    "appeal": gettext_lazy("Appeal sent."),
+    "decide_appeal": gettext_lazy("Appeal decided."),
+}
+
+
+@login_required
+@require_POST
+def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: Any = request.user
+    item = _evaluation_or_404(user, pk)
+    try:
+        EVALUATION_SERVICES[action](item, user, request.POST)
+    except DomainError as error:
+        return _evaluation_page(request, _evaluation_or_404(user, pk), error, action, status=error.http_status)
+    messages.success(request, str(EVALUATION_SUCCESS[action]))
+    return redirect("evaluations:evaluation", pk=pk)
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    """Appeals for the decider: pending first, then decided."""
+    return render(request, "evaluations/appeals.html", {"appeals": selectors.pending_appeals(viewer=request.user)})
+
+
+@login_required
+def period_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The classification list of the period, for the people the reader may see."""
+    user: Any = request.user
+    period = _period_or_404(user, pk)
+    if user.role == "staff":
+        raise Http404
+    content = exports.classification_xlsx(period, list(selectors.evaluation_list(viewer=user, period=period)), language=translation.get_language() or "vi")
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{exports.list_filename(period)}"'
+    return response
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's result as a PDF; the person gets it once the period is published."""
+    user = request.user
+    item = _evaluation_or_404(user, pk)
+    if not selectors.shows_final_level(item, user):
+        raise Http404
+    response = HttpResponse(exports.evaluation_pdf(item, language=translation.get_language() or "vi"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.person_filename(item)}"'
+    return response
