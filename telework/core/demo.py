@@ -1652,8 +1652,12 @@ def _seed_finished_quarter(logins: list[DemoLogin], *, today: dt.date, seed: int
     """A finished quarter to look at (issue 5): the example unit head's agency, evaluated, classified under the
     quota and published, so every login of that agency has a breakdown to read."""
     from telework.accounts.models import Role
+    from telework.evaluations.builtin import install
     from telework.evaluations.demo import seed_demo_quarter
+    from telework.evaluations.models import CriteriaSet
 
+    # A reset on PostgreSQL empties every table with TRUNCATE, the built-in criteria sets (a data migration) included.
+    install(CriteriaSet)
     usernames = [login.username for login in logins]
     head = Staff.objects.select_related("unit__agency").filter(user__username__in=usernames, user__role=Role.UNIT_HEAD).first()
     if head is not None:
