@@ -8,7 +8,6 @@ shown with the rule it names, next to the field it concerns, and nothing has cha
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -27,9 +26,8 @@ from telework.assignments.models import TRANSITIONS, Alert, ProgressReport, Repo
 from telework.assignments.uploads import CONTENT_TYPES
 from telework.core import calendar
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.core.web import is_htmx, own_staff_or_403, week_monday
 from telework.organization.models import Staff, Unit
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 SUCCESS_MESSAGES = {
     "start": gettext_lazy("Work started."),
@@ -62,15 +60,8 @@ MANAGER_ACTIONS = ("accept", "return", "cancel", "accept_proposal", "decline_pro
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _own_staff_or_403(user: Any) -> Staff:
-    me = scope.own_staff(user)
-    if me is None:
-        raise PermissionDenied(_("Only staff members have work of their own; your account is not linked to a staff record."))
-    return Staff.objects.select_related("unit__agency", "position").get(pk=me.pk)
+    return own_staff_or_403(user, _("Only staff members have work of their own; your account is not linked to a staff record."))
 
 
 def _item_or_404(user: Any, pk: int) -> WorkItem:
@@ -78,16 +69,6 @@ def _item_or_404(user: Any, pk: int) -> WorkItem:
         return selectors.work_item_get(viewer=user, item_id=pk)
     except NotFound as missing:
         raise Http404 from missing
-
-
-def _week_monday(value: str | None, today: dt.date) -> dt.date:
-    match = _WEEK.match((value or "").strip())
-    if match:
-        try:
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - dt.timedelta(days=today.weekday())
 
 
 def _week_label(monday: dt.date) -> str:
@@ -189,7 +170,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("attachments", str(refusal.message))
             else:
                 _attach_refusal(form, refusal, forms.PROGRESS_FIELDS)
-    if _is_htmx(request):
+    if is_htmx(request):
         fresh = _item_or_404(request.user, pk)
         done = None if (error or form.errors) else _("Progress recorded.")
         card_form = form if (error or form.errors) else forms.ProgressForm(initial={"progress_percent": fresh.progress_percent}, auto_id=f"p{fresh.pk}_%s")
@@ -388,7 +369,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             services.comment_add(item=item, actor=request.user, body=form.cleaned_data["body"])
         except DomainError as refusal:
             error = refusal
-    if _is_htmx(request):
+    if is_htmx(request):
         fresh_form = form if (error or form.errors) else forms.CommentForm()
         context = {
             "item": item,
@@ -484,7 +465,7 @@ def board(request: HttpRequest) -> HttpResponse:
         me = scope.own_staff(request.user)
         unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
     today = timezone.localdate()
-    monday = _week_monday(request.GET.get("week"), today)
+    monday = week_monday(request.GET.get("week"), today)
     rows = selectors.board(viewer=request.user, unit=unit, monday=monday) if unit else []
     for row in rows:
         _with_alert_texts(row.alerts)
@@ -540,7 +521,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     week = request.GET.get("week", "").strip()
     if week:
-        filters["week"] = _week_monday(week, today)
+        filters["week"] = week_monday(week, today)
     person = request.GET.get("staff", "").strip()
     if person.isdigit():
         filters["staff"] = int(person)

@@ -27,6 +27,7 @@ from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityFor
 from telework.attendance.models import Reachability, WorkMode
 from telework.core import calendar
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
 from telework.registrations.forms import WEEKDAY_NAMES
 
@@ -36,10 +37,6 @@ SUCCESS_MESSAGES = {
     "check_out": gettext_lazy("Checked out."),
     "reachability": gettext_lazy("Reachable status updated."),
 }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _own_staff_or_403(user: Any) -> Staff:
@@ -116,7 +113,7 @@ def _month_rows(staff: Staff) -> list[dict[str, Any]]:
 
 def _render_mine(request: HttpRequest, staff: Staff, *, status: int = 200, **today: Any) -> HttpResponse:
     context = _today_context(staff, **today)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "attendance/_today.html", context)
     context["month_rows"] = _month_rows(staff)
     return render(request, "attendance/mine.html", context, status=status)
@@ -147,7 +144,7 @@ def _act(request: HttpRequest, action: str, form: Any, perform: Any) -> HttpResp
     except DomainError as refusal:
         error = refusal
     if error is None:
-        if _is_htmx(request):
+        if is_htmx(request):
             return _render_mine(request, staff, done=str(SUCCESS_MESSAGES[action]))
         messages.success(request, SUCCESS_MESSAGES[action])
         return redirect("attendance:mine")
@@ -245,7 +242,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "attendance/_board.html", context)
     return render(request, "attendance/board.html", context)
 

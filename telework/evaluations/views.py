@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
 from telework.core.exceptions import DomainError, NotFound
+from telework.core.web import is_htmx
 from telework.evaluations import exports, permissions, selectors, services
 from telework.evaluations.models import PERIOD_ACTIONS, Evaluation, EvaluationPeriod, LevelChoice, PeriodKind, PeriodStatus
 from telework.evaluations.scoring import GENERAL_CRITERIA, LEVEL_LABELS, Regime
@@ -27,10 +28,6 @@ from telework.organization.models import Unit
 NAV_LABEL = gettext_lazy("Evaluation")
 GENERAL_LABELS = dict(GENERAL_CRITERIA)
 LEVELS = [(value, label) for value, label in LevelChoice.choices]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _period_or_404(user: Any, pk: int) -> EvaluationPeriod:
@@ -217,7 +214,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exception:
         error = exception
         evaluation = _evaluation_or_404(user, pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "evaluations/_row.html", {"row": _row_context(user, evaluation, error, posted or None)})
     if error:
         messages.error(request, str(error.message))

@@ -30,6 +30,7 @@ from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.models import AuditEvent
+from telework.core.web import is_htmx
 from telework.organization import importing, selectors, services
 from telework.organization.forms import ImportConfirmForm, ImportUploadForm, PositionFlagsForm, ServicePointForm, StaffFilterForm
 from telework.organization.models import Agency, Equipment, ServicePoint, ServicePointKind, Unit
@@ -40,10 +41,6 @@ PREVIEW_PROBLEM_ROWS = 1000
 PREVIEW_CHANGE_ROWS = 300
 SESSION_KEY = "organization_import"
 STAGED_FILE_MAX_AGE = 24 * 3600
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -96,7 +93,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "equipment": Equipment.choices,
     }
-    if _is_htmx(request) and request.headers.get("HX-Target") == "staff-results":
+    if is_htmx(request) and request.headers.get("HX-Target") == "staff-results":
         return render(request, "organization/_staff_results.html", context)
     return render(request, "organization/staff_list.html", context)
 
@@ -170,7 +167,7 @@ def position_flags(request: HttpRequest, pk: int) -> HttpResponse:
             error = refusal
     counted = selectors.position_list(viewer=request.user, agency=position.agency).filter(pk=position.pk).first()
     position.headcount = getattr(counted, "headcount", 0)  # type: ignore[attr-defined]
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "organization/_position_row.html", {"position": position, "can_manage": True, "error": error, "saved": saved})
     if error is not None:
         messages.error(request, str(error.message))

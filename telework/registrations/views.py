@@ -8,7 +8,6 @@ Views gather input, call a selector or a service and render; no rule lives here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.assignments.selectors import home_days_workload
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.core.web import is_htmx, own_staff_or_403, week_monday
 from telework.organization.models import Staff, Unit
 from telework.policy import labels
 from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
@@ -65,21 +65,12 @@ SUCCESS_MESSAGES = {
 DECIDER_ACTIONS = ("approve", "reject", "request_changes", "revoke")
 OWNER_ACTIONS = ("withdraw",)
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
-
 
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _own_staff_or_403(user: Any) -> Staff:
-    me = scope.own_staff(user)
-    if me is None:
-        raise PermissionDenied(_("Only staff members have home days; your account is not linked to a staff record."))
-    return Staff.objects.select_related("unit__agency", "position").get(pk=me.pk)
+    return own_staff_or_403(user, _("Only staff members have home days; your account is not linked to a staff record."))
 
 
 def _get_registration_or_404(user: Any, pk: int) -> Registration:
@@ -96,16 +87,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def _week_monday(value: str | None, today: dt.date) -> dt.date:
-    match = _WEEK.match((value or "").strip())
-    if match:
-        try:
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - dt.timedelta(days=today.weekday())
 
 
 def _week_label(monday: dt.date) -> str:
@@ -500,7 +481,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except DomainError as refusal:
             error = refusal
     from_inbox = request.POST.get("from") == "inbox"
-    if from_inbox and _is_htmx(request):
+    if from_inbox and is_htmx(request):
         fresh = _get_registration_or_404(request.user, pk)
         row = _inbox_row(fresh, selectors.requested_day_loads([fresh])[fresh.pk], error)
         return render(request, "registrations/_inbox_row.html", {"row": row, "done": None if error else SUCCESS_MESSAGES[action]})
@@ -563,7 +544,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         me = scope.own_staff(request.user)
         unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
     today = timezone.localdate()
-    monday = _week_monday(request.GET.get("week"), today)
+    monday = week_monday(request.GET.get("week"), today)
     context: dict[str, Any] = {
         "units": list(units),
         "unit": unit,
