@@ -52,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # exist; tests serve static files from the finders instead.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")
     if _wants_postgres(config):
+        from config import env
+
         _switch_default_database(
             {
                 "ENGINE": "django.db.backends.postgresql",
@@ -61,7 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
                 "HOST": os.environ["PGHOST"],
                 "PORT": os.environ.get("PGPORT", "5432"),
                 "CONN_MAX_AGE": 0,
-                "OPTIONS": {},
+                # As config.settings.base sets it for PostgreSQL: the hot path's statements are prepared.
+                "OPTIONS": {"prepare_threshold": 0} if env.DATABASE_PREPARED_STATEMENTS else {},
                 # pytest-django creates and drops it; pg_virtualenv's user is the cluster's superuser.
                 "TEST": {"NAME": "telework_test"},
             }

@@ -8,18 +8,17 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.renderers import JSONRenderer
 
-from telework.accounts.api_auth import CSRF_FAILED, NOT_AUTHENTICATED, VALIDATION_FAILED, BearerToken, BrowserSession
+from telework.accounts.api_auth import (
+    CSRF_FAILED,
+    NOT_AUTHENTICATED,
+    VALIDATION_FAILED,
+    BearerToken,
+    BrowserSession,
+    ReadableJSONRenderer,
+)
 from telework.accounts.api_auth import router as me_router
 from telework.core.exceptions import DomainError, NotFound
-
-
-class ReadableJSONRenderer(JSONRenderer):
-    """UTF-8 JSON that leaves Vietnamese text readable ("Phòng Kế hoạch") instead of escaping every accented letter."""
-
-    json_dumps_params = {"ensure_ascii": False}
-
 
 api = NinjaAPI(
     title="Telework API",

@@ -53,6 +53,10 @@ DEBUG = env_bool("TELEWORK_DEBUG", False)
 SECRET_KEY = env_str("TELEWORK_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("TELEWORK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")
+# PostgreSQL: the morning check-in's two statements run as server-side prepared statements (planned once per
+# connection, telework.core.db.hot_cursor). Set 0 behind a pooler that cannot keep them (PgBouncer in transaction
+# mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("TELEWORK_DB_PREPARED_STATEMENTS", True)
 # Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -69,5 +70,10 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        cls.mark_used(token.pk, timezone.now())
         return token.user
+
+    @classmethod
+    def mark_used(cls, token_id: int, when: dt.datetime) -> None:
+        """Stamp the token's last use (shown under Account → API tokens)."""
+        cls.objects.filter(pk=token_id).update(last_used_at=when)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from telework.attendance import rules
+from telework.core.db import hot_cursor
 from telework.organization.models import Staff, Unit
 
 
@@ -57,7 +58,7 @@ class CheckInManager(models.Manager["CheckIn"]):
         connection = connections[self.db]
         sql, fields = _insert_statement(connection.alias)
         values = [field.get_db_prep_save(field.pre_save(check_in, add=True), connection) for field in fields]
-        with connection.cursor() as cursor:
+        with hot_cursor(self.db) as cursor:
             cursor.execute(sql, values)
             row = cursor.fetchone()
         check_in.pk = row[0] if row else None
@@ -85,9 +86,11 @@ class CheckIn(models.Model):
     finding from the roster in force, which the head may have changed since).
     """
 
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="check_ins")
+    # No single-column indexes on the two keys: the unique (staff, day) and the (unit, day) indexes lead with them and
+    # serve every lookup by person or unit; two more indexes would be two more writes per check-in at the peak.
+    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="check_ins", db_index=False)
     # The unit at check-in time: the live board and the timesheet read a unit's day or month through (unit, day).
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="check_ins")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="check_ins", db_index=False)
     day = models.DateField(_("day"))
     mode = models.CharField(_("mode"), max_length=8, choices=WorkMode.choices)
     checked_in_at = models.DateTimeField(_("checked in at"))

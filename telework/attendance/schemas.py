@@ -63,6 +63,30 @@ class TodayOut(Schema):
     check_in: CheckInOut | None
 
 
+def request_schema(model: type[Schema]) -> dict[str, Any]:
+    """The JSON schema of a request body with its definitions written in place (for an operation's
+    ``openapi_extra``, where ``#/$defs/…`` references would point nowhere)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return inline(definitions[reference.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return dict(inline(schema))
+
+
+# The labels of the answer, looked up directly: ``get_FOO_display`` hashes the whole choice list at every call.
+_MODE_LABELS = dict(WorkMode.choices)
+_REACHABILITY_LABELS = dict(Reachability.choices)
+
+
 def check_in_out(check_in: CheckIn) -> dict[str, Any]:
     """The check-in as the API returns it (no query: everything is on the row)."""
     minutes = check_in.minutes_worked
@@ -70,7 +94,7 @@ def check_in_out(check_in: CheckIn) -> dict[str, Any]:
         "id": check_in.pk,
         "day": check_in.day,
         "mode": check_in.mode,
-        "mode_label": str(check_in.get_mode_display()),
+        "mode_label": str(_MODE_LABELS.get(check_in.mode, check_in.mode)),
         "checked_in_at": check_in.checked_in_at,
         "checked_out_at": check_in.checked_out_at,
         "minutes_worked": minutes,
@@ -82,6 +106,6 @@ def check_in_out(check_in: CheckIn) -> dict[str, Any]:
         "finding_label": finding_label(check_in.finding),
         "is_mismatch": check_in.is_mismatch,
         "reachability": check_in.reachability or None,
-        "reachability_label": str(check_in.get_reachability_display()) if check_in.reachability else "",
+        "reachability_label": str(_REACHABILITY_LABELS.get(check_in.reachability, check_in.reachability)) if check_in.reachability else "",
         "reachability_at": check_in.reachability_at,
     }

@@ -23,6 +23,7 @@ from telework.accounts.models import ApiToken, User
 from telework.attendance import permissions, rules
 from telework.attendance.models import CheckIn, Finding, MissedCheckIn
 from telework.core import calendar
+from telework.core.db import hot_cursor
 from telework.core.exceptions import NotFound
 from telework.organization.models import Staff, Unit
 from telework.rosters.models import Leave, Roster, RosterEntry, RosterStatus
@@ -40,9 +41,15 @@ ROSTER_STATUS_LABELS: dict[str, Any] = {
 DEFAULT_CUTOFF = dt.time(9, 0)
 
 
+# value → label of a choice, looked up without ``Choices.values`` (rebuilt at every access) or
+# ``get_FOO_display`` (which hashes the whole choice list): the check-in's answer reads three of them at the peak.
+_FINDING_LABELS = dict(Finding.choices)
+
+
 def finding_label(finding: str) -> str:
     """A finding as a person reads it ("At home, but the roster says at the office"); empty for none."""
-    return str(Finding(finding).label) if finding in Finding.values else ""
+    label = _FINDING_LABELS.get(finding)
+    return str(label) if label is not None else ""
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -68,35 +75,44 @@ class CheckInContext:
 _CALLER_FIELDS = ("id", "username", "first_name", "last_name", "role", "is_active", "is_staff", "is_superuser")
 
 
+def check_in_facts_sql() -> str:
+    """The columns ``rostered`` (the status in the newest published roster for the day, NULL without one) and
+    ``is_on_leave`` (recorded, uncancelled leave covers the day) of the staff row aliased ``s``, through the
+    ``(staff, day)`` index of roster entries and the leave index. Parameters ``%(day)s`` and ``%(published)s``
+    (``facts_parameters``)."""
+    entry, roster, leave = (model._meta.db_table for model in (RosterEntry, Roster, Leave))
+    return (
+        f"(SELECT e.status FROM {entry} e JOIN {roster} r ON r.id = e.roster_id "  # noqa: S608 - names from the models
+        "WHERE e.staff_id = s.id AND e.day = %(day)s AND r.status = %(published)s ORDER BY r.version DESC, r.id DESC LIMIT 1) AS rostered, "
+        f"EXISTS (SELECT 1 FROM {leave} l WHERE l.staff_id = s.id AND l.cancelled_at IS NULL "
+        "AND l.starts_on <= %(day)s AND l.ends_on >= %(day)s) AS is_on_leave"
+    )
+
+
+def facts_parameters(day: dt.date) -> dict[str, Any]:
+    return {"day": day.isoformat(), "published": RosterStatus.PUBLISHED.value}
+
+
 def _check_in_context_sql() -> tuple[str, str]:
     """The morning peak's read, written once as SQL: built with the ORM (a Subquery and an Exists annotation, the
     token joined to its user) the same read costs more CPU per request than the rest of the check-in together
     (measured by ``bench/checkin.py``). Names come from the models; it runs on SQLite and PostgreSQL alike.
 
-    The first form starts from the user, the second from an API token's digest (the phone's call: the token, its
-    user and the user's check-in facts in one read)."""
-    users, tokens, staff, entry, roster, leave = (model._meta.db_table for model in (User, ApiToken, Staff, RosterEntry, Roster, Leave))
-    facts = (
-        f"(SELECT e.status FROM {entry} e JOIN {roster} r ON r.id = e.roster_id "  # noqa: S608 - names from the models
-        "WHERE e.staff_id = s.id AND e.day = %s AND r.status = %s ORDER BY r.version DESC, r.id DESC LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {leave} l WHERE l.staff_id = s.id AND l.cancelled_at IS NULL AND l.starts_on <= %s AND l.ends_on >= %s)"
-    )
+    The first form starts from the user, the second from an API token's digest (the token, its user and the user's
+    check-in facts in one read)."""
+    users, tokens, staff = (model._meta.db_table for model in (User, ApiToken, Staff))
+    facts = check_in_facts_sql()
     user_columns = ", ".join(f"u.{field.column}" for name in _CALLER_FIELDS if isinstance(field := User._meta.get_field(name), models.Field))
-    by_user = f"SELECT s.id, s.unit_id, {facts} FROM {staff} s WHERE s.user_id = %s AND s.is_active"  # noqa: S608 - names from the models
+    by_user = f"SELECT s.id, s.unit_id, {facts} FROM {staff} s WHERE s.user_id = %(user_id)s AND s.is_active"  # noqa: S608 - names from the models
     by_token = (
         f"SELECT {user_columns}, t.id, s.id, s.unit_id, {facts} "  # noqa: S608 - names from the models
         f"FROM {users} u JOIN {tokens} t ON t.user_id = u.id LEFT JOIN {staff} s ON s.user_id = u.id AND s.is_active "
-        "WHERE t.key_digest = %s AND t.revoked_at IS NULL AND u.is_active"
+        "WHERE t.key_digest = %(digest)s AND t.revoked_at IS NULL AND u.is_active"
     )
     return by_user, by_token
 
 
 _CONTEXT_BY_USER_SQL, _CONTEXT_BY_TOKEN_SQL = _check_in_context_sql()
-_STAMP_TOKEN_SQL = f"UPDATE {ApiToken._meta.db_table} SET last_used_at = %s WHERE id = %s"  # noqa: S608 - name from the model
-
-
-def _facts_parameters(day: dt.date) -> list[Any]:
-    return [day.isoformat(), RosterStatus.PUBLISHED.value, day.isoformat(), day.isoformat()]
 
 
 def check_in_context(*, user: Any, day: dt.date) -> CheckInContext | None:
@@ -106,8 +122,8 @@ def check_in_context(*, user: Any, day: dt.date) -> CheckInContext | None:
     None when the account has no active staff record."""
     if not getattr(user, "is_authenticated", False):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_CONTEXT_BY_USER_SQL, [*_facts_parameters(day), user.pk])
+    with hot_cursor() as cursor:
+        cursor.execute(_CONTEXT_BY_USER_SQL, {**facts_parameters(day), "user_id": user.pk})
         row = cursor.fetchone()
     if row is None:
         return None
@@ -125,19 +141,18 @@ class TokenCaller:
     context: CheckInContext | None
 
 
-def caller_by_token(*, key: str, day: dt.date, now: dt.datetime) -> TokenCaller | None:
+def caller_by_token(*, key: str, day: dt.date) -> TokenCaller | None:
     """The active user holding the unrevoked API token ``key`` (the rule of ``ApiToken.authenticate``) with their
     check-in facts for ``day``, in ONE indexed read (the token's unique digest, then the roster and leave indexes as
-    in ``check_in_context``); the token's last use is stamped ``now``, as ``ApiToken.authenticate`` does. None for an
-    unknown or revoked token or an inactive user (and nothing is stamped)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CONTEXT_BY_TOKEN_SQL, [*_facts_parameters(day), ApiToken.digest(key)])
+    in ``check_in_context``). None for an unknown or revoked token or an inactive user. Nothing is written: the
+    caller stamps the token's use."""
+    with hot_cursor() as cursor:
+        cursor.execute(_CONTEXT_BY_TOKEN_SQL, {**facts_parameters(day), "digest": ApiToken.digest(key)})
         row = cursor.fetchone()
-        if row is None:
-            return None
-        width = len(_CALLER_FIELDS)
-        token_id, staff_id, unit_id, rostered, is_on_leave = row[width:]
-        cursor.execute(_STAMP_TOKEN_SQL, [now, token_id])
+    if row is None:
+        return None
+    width = len(_CALLER_FIELDS)
+    token_id, staff_id, unit_id, rostered, is_on_leave = row[width:]
     user = User.from_db(connection.alias, list(_CALLER_FIELDS), list(row[:width]))
     context = None
     if staff_id is not None:

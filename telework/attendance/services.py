@@ -6,7 +6,7 @@ themselves are in ``telework.attendance.rules``.
 Check-in is the morning peak (a whole city within about fifteen minutes, MISSION "Scale to plan for"), so its path
 is short on purpose: one read (the staff record, their roster cell and leave, ``selectors.check_in_context``) and
 one INSERT that the unique index (staff, day) guards; a second check-in fails on the index and is explained, and
-nothing changes.
+nothing changes. The phone's check-in by token on PostgreSQL is a single statement (``telework.attendance.peak``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
-from telework.attendance import rules, selectors
+from telework.accounts.models import ApiToken
+from telework.attendance import peak, rules, selectors
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
 from telework.core import calendar
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
@@ -44,6 +45,28 @@ def _clean_note(note: str, field: str) -> str:
     return note
 
 
+def _valid_check_in(mode: str, note: str) -> str:
+    """The note, stripped, once the mode and the note are known to be acceptable (else ``ValidationFailed``)."""
+    if mode not in rules.MODES:
+        raise ValidationFailed(_("Choose where you work today: at the office or at home."), rule="mode")
+    return _clean_note(note, "note")
+
+
+def _already_checked_in(staff_id: int, day: dt.date) -> RuleViolation | None:
+    """The refusal of a second check-in, with the time and mode of the first (None if there is no first)."""
+    existing = CheckIn.objects.filter(staff_id=staff_id, day=day).first()
+    if existing is None:
+        return None
+    return RuleViolation(
+        _(
+            "You already checked in today at %(time)s (%(mode)s). There is one check-in per person per day; if the first was wrong, say so in the note when you check out."
+        )
+        % {"time": _local_time(existing.checked_in_at), "mode": existing.get_mode_display()},
+        rule="one_check_in_per_person_per_day",
+        params={"checked_in_at": existing.checked_in_at.isoformat(), "mode": existing.mode},
+    )
+
+
 def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.datetime | None = None, context: selectors.CheckInContext | None = None) -> CheckIn:
     """Check the actor in for today, at the office or at home, as they choose.
 
@@ -52,12 +75,10 @@ def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.dateti
     for the head, never refused. One check-in per person per day (the unique index ``one_check_in_per_person_per_day``):
     a second is refused with the time of the first, and nothing changes. No location or address is recorded.
 
-    ``context``: the actor's facts for today when the caller already read them (the phone API reads them with the
-    token, ``selectors.caller_by_token``); otherwise, or if they are for another person or day, they are read here.
+    ``context``: the actor's facts for today when the caller already read them (``selectors.caller_by_token``);
+    otherwise, or if they are for another person or day, they are read here.
     """
-    if mode not in WorkMode.values:
-        raise ValidationFailed(_("Choose where you work today: at the office or at home."), rule="mode")
-    note = _clean_note(note, "note")
+    note = _valid_check_in(mode, note)
     now = now or timezone.now()
     day = timezone.localdate(now)
     if context is None or context.user_id != getattr(actor, "pk", None) or context.day != day:
@@ -86,18 +107,40 @@ def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.dateti
             # Alone, the INSERT is its own transaction: BEGIN and COMMIT around it would cost two more round trips.
             CheckIn.objects.insert(check_in)
     except IntegrityError as error:
-        existing = CheckIn.objects.filter(staff_id=context.staff_id, day=day).first()
-        if existing is None:
+        refusal = _already_checked_in(context.staff_id, day)
+        if refusal is None:
             raise
-        raise RuleViolation(
-            _(
-                "You already checked in today at %(time)s (%(mode)s). There is one check-in per person per day; if the first was wrong, say so in the note when you check out."
-            )
-            % {"time": _local_time(existing.checked_in_at), "mode": existing.get_mode_display()},
-            rule="one_check_in_per_person_per_day",
-            params={"checked_in_at": existing.checked_in_at.isoformat(), "mode": existing.mode},
-        ) from error
+        raise refusal from error
     return check_in
+
+
+def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: dt.datetime | None = None) -> CheckIn | None:
+    """The phone's check-in: the holder of the API token ``key`` checks in, exactly as ``attendance_check_in``
+    (same rules, same refusals), and the token's last use is stamped, whatever the outcome once the token is valid.
+
+    None for an unknown or revoked token or an inactive user: nothing is written. On PostgreSQL it is one
+    statement (``telework.attendance.peak``: the morning peak); on SQLite a read and a write.
+    """
+    note = _valid_check_in(mode, note)
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    if connection.vendor == "postgresql":
+        done = peak.check_in_by_token(key=key, mode=mode, note=note, now=now, day=day, is_working_day=calendar.is_working_day(day))
+        if done is None:
+            return None
+        if done.staff_id is None:
+            raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
+        if done.check_in is None:
+            # The unique index refused the INSERT (ON CONFLICT DO NOTHING): someone checked in first, this person.
+            raise _already_checked_in(done.staff_id, day) or RuleViolation(
+                _("Your check-in could not be recorded; try again."), rule="one_check_in_per_person_per_day"
+            )
+        return done.check_in
+    caller = selectors.caller_by_token(key=key, day=day)
+    if caller is None:
+        return None
+    ApiToken.mark_used(caller.token_id, now)
+    return attendance_check_in(actor=caller.user, mode=mode, note=note, now=now, context=caller.context)
 
 
 @transaction.atomic

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from telework.accounts.models import ApiToken
 from telework.attendance.models import CheckIn
+from telework.attendance.schemas import CheckInOut
 from telework.attendance.tests.builders import publish_roster, record_leave
 from telework.rosters.models import EntryStatus
 
@@ -171,9 +173,15 @@ def statements(captured) -> list[str]:
     return [verb for verb in verbs if verb not in {"SAVEPOINT", "RELEASE", "ROLLBACK"}]
 
 
+# The phone's check-in: on PostgreSQL one statement (the token's holder and facts, the token's last-use stamp and the
+# INSERT: telework.attendance.peak); on SQLite the read, the stamp and the INSERT one after the other.
+def check_in_statements() -> list[str]:
+    return ["WITH"] if connection.vendor == "postgresql" else ["SELECT", "UPDATE", "INSERT"]
+
+
 def test_the_check_in_path_stays_within_its_query_budget(city, phone, django_assert_max_num_queries):
-    """The morning peak: one read (the token, its user, their staff record, roster cell and leave), the token's
-    last-use stamp, and one INSERT guarded by the unique index; no query per roster entry or per colleague."""
+    """The morning peak: one read (the token, its user, their staff record, roster cell and leave) and one write:
+    the INSERT guarded by the unique index, with the token's last-use stamp; no query per roster entry or colleague."""
     today = timezone.localdate()
     publish_roster(city.unit, today, {city.staff[0]: EntryStatus.HOME})
     record_leave(city.staff[1], today)
@@ -181,9 +189,10 @@ def test_the_check_in_path_stays_within_its_query_budget(city, phone, django_ass
     with django_assert_max_num_queries(5) as captured:
         response = post(phone, "/api/attendance/check-in", {"mode": "home"}, headers)
     assert response.status_code == 201
-    assert statements(captured) == ["SELECT", "UPDATE", "INSERT"]
-    insert = next(query["sql"] for query in captured.captured_queries if query["sql"].startswith("INSERT"))
-    assert '"attendance_checkin"' in insert
+    assert statements(captured) == check_in_statements()
+    insert = next(query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"])
+    assert 'INSERT INTO "attendance_checkin"' in insert
+    assert ApiToken.objects.get(user=city.staff[0].user).last_used_at is not None
 
 
 def test_the_phone_sees_the_same_facts_as_the_page(city, phone):
@@ -201,7 +210,53 @@ def test_a_refused_second_check_in_costs_one_more_read(city, phone, django_asser
     post(phone, "/api/attendance/check-in", {"mode": "office"}, headers)
     with django_assert_max_num_queries(7) as captured:
         assert post(phone, "/api/attendance/check-in", {"mode": "office"}, headers).status_code == 409
-    assert statements(captured) == ["SELECT", "UPDATE", "INSERT", "SELECT"]
+    assert statements(captured) == [*check_in_statements(), "SELECT"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({"mode": "office"}, 409), ({"mode": "garden"}, 422)],
+    ids=["second check-in", "malformed"],
+)
+def test_a_refused_check_in_still_stamps_the_token(city, phone, body, status):
+    """Account → API tokens shows when a phone last called, whether or not the call succeeded."""
+    headers = bearer(city.staff[0].user)
+    assert post(phone, "/api/attendance/check-in", {"mode": "office"}, headers).status_code == 201
+    token = ApiToken.objects.get(user=city.staff[0].user)
+    token.last_used_at = timezone.now() - dt.timedelta(days=1)
+    token.save()
+    assert post(phone, "/api/attendance/check-in", body, headers).status_code == status
+    token.refresh_from_db()
+    assert token.last_used_at > timezone.now() - dt.timedelta(minutes=1)
+
+
+def test_a_malformed_check_in_without_a_valid_token_answers_401_not_422(city, phone):
+    """Who is calling is checked before what they sent, as on every other endpoint."""
+    assert post(phone, "/api/attendance/check-in", {"mode": "garden"}, {"HTTP_AUTHORIZATION": "Bearer tw_unknown"}).status_code == 401
+    assert post(phone, "/api/attendance/check-in", {"mode": "garden"}, {}).status_code == 401
+    assert phone.post("/api/attendance/check-in", b"not json", content_type="application/json", **bearer(city.staff[0].user)).status_code == 422
+
+
+def test_an_account_without_staff_record_has_its_token_stamped(city, phone):
+    headers = bearer(city.home_affairs)
+    assert post(phone, "/api/attendance/check-in", {"mode": "office"}, headers).status_code == 403
+    assert ApiToken.objects.get(user=city.home_affairs).last_used_at is not None
+
+
+def test_the_check_in_answer_is_a_valid_check_in_out(city, phone):
+    """The check-in's answer skips Ninja's response validation (the morning peak's CPU): it must still be exactly a
+    CheckInOut, and read the same as the check-in in ``/today``."""
+    today = timezone.localdate()
+    publish_roster(city.unit, today, {city.staff[0]: EntryStatus.OFFICE})
+    headers = bearer(city.staff[0].user)
+    response = post(phone, "/api/attendance/check-in", {"mode": "home", "note": "Sốt"}, headers)
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    CheckInOut.model_validate(body)
+    assert set(body) == set(CheckInOut.model_fields)
+    assert phone.get("/api/attendance/today", **headers).json()["check_in"] == body
+    assert "Sốt" in response.content.decode()  # readable UTF-8, as every other answer
 
 
 def test_openapi_documents_the_attendance_endpoints(client):
@@ -215,3 +270,14 @@ def test_openapi_documents_the_attendance_endpoints(client):
     }
     check_in = schema["paths"]["/api/attendance/check-in"]["post"]
     assert set(check_in["responses"]) == {"201", "401", "403", "409", "422"}
+
+
+@pytest.mark.postgres
+def test_the_phone_check_in_is_one_prepared_statement(city, phone):
+    """PostgreSQL plans the check-in's statement once per connection, not at every check-in (telework.core.db)."""
+    for member in city.staff[:3]:
+        assert post(phone, "/api/attendance/check-in", {"mode": "office"}, bearer(member.user)).status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["WITH caller AS%"])
+        assert cursor.fetchone()[0] == 1
+    assert CheckIn.objects.count() == 3

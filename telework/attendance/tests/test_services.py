@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from telework.accounts.models import ApiToken
 from telework.attendance import rules, services
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability
 from telework.attendance.tests.builders import at, publish_roster, record_leave
@@ -440,3 +441,59 @@ def test_a_user_without_staff_record_is_never_expected(city):
     monday = next_monday()
     publish_roster(city.unit, monday, {})
     assert services.missed_check_ins_detect(day=monday, now=at(monday, 9, 5)).expected == 10
+
+
+# --- the phone's check-in by token (one statement on PostgreSQL) --------------------------------------------------
+
+
+@pytest.mark.parametrize("on_leave", [False, True], ids=["no leave", "on leave"])
+@pytest.mark.parametrize("rostered", [*EntryStatus.values, None], ids=[*EntryStatus.values, "no roster"])
+@pytest.mark.parametrize("mode", rules.MODES)
+def test_the_phone_check_in_finds_what_the_rules_find(city, mode, rostered, on_leave):
+    """Every plan a check-in can meet, through the phone's path (on PostgreSQL the finding is picked inside the
+    statement from findings computed by ``rules.compare``): the stored row is the one the web page would store."""
+    monday = next_monday()
+    member = city.staff[0]
+    if rostered is not None:
+        publish_roster(city.unit, monday, {member: rostered}, service_point=city.desk)
+    if on_leave:
+        record_leave(member, monday)
+    _token, key = ApiToken.issue(user=member.user, name="điện thoại")
+    check_in = services.attendance_check_in_with_token(key=key, mode=mode, note="  ghi chú  ", now=at(monday, 7, 50))
+    expected = rules.compare(mode, rules.DayPlan(rostered=rostered, is_on_leave=on_leave, is_working_day=True))
+    stored = CheckIn.objects.get(staff=member)
+    assert (stored.pk, stored.finding, stored.is_mismatch) == (check_in.pk, expected, rules.is_mismatch(expected))
+    assert (stored.mode, stored.day, stored.checked_in_at, stored.note, stored.rostered) == (mode, monday, at(monday, 7, 50), "ghi chú", rostered or "")
+    assert (stored.reachability, stored.reachability_at) == (("reachable", at(monday, 7, 50)) if mode == "home" else ("", None))
+    assert [getattr(check_in, field.attname) for field in CheckIn._meta.concrete_fields] == [
+        getattr(stored, field.attname) for field in CheckIn._meta.concrete_fields
+    ]
+
+
+def test_the_phone_check_in_on_a_holiday_is_noted_not_refused(city):
+    member = city.staff[0]
+    _token, key = ApiToken.issue(user=member.user, name="điện thoại")
+    check_in = services.attendance_check_in_with_token(key=key, mode="home", now=at(NATIONAL_DAY, 9))
+    assert CheckIn.objects.get(pk=check_in.pk).finding == rules.NOT_A_WORKING_DAY
+
+
+def test_the_phone_check_in_refuses_like_the_page(city):
+    monday = next_monday()
+    member = city.staff[0]
+    token, key = ApiToken.issue(user=member.user, name="điện thoại")
+    first = services.attendance_check_in_with_token(key=key, mode="office", now=at(monday, 7, 50))
+    before = snapshot()
+    with pytest.raises(RuleViolation) as refused:
+        services.attendance_check_in_with_token(key=key, mode="home", now=at(monday, 8, 10))
+    assert (refused.value.rule, refused.value.params["mode"]) == ("one_check_in_per_person_per_day", "office")
+    assert snapshot() == before
+    token.refresh_from_db()
+    assert token.last_used_at == at(monday, 8, 10)  # the refused call still counts as the token's last use
+    assert CheckIn.objects.get().pk == first.pk
+    with pytest.raises(ValidationFailed):
+        services.attendance_check_in_with_token(key=key, mode="garden", now=at(monday, 8, 10))
+    assert services.attendance_check_in_with_token(key="tw_nobody", mode="office", now=at(monday, 8, 10)) is None
+    _token, stranger = ApiToken.issue(user=UserFactory(), name="không có hồ sơ")
+    with pytest.raises(NotPermitted):
+        services.attendance_check_in_with_token(key=stranger, mode="office", now=at(monday, 8, 10))
+    assert snapshot() == before
