@@ -101,22 +101,25 @@ def check_in_by_token(*, key: str, mode: str, note: str, now: dt.datetime, day: 
     staff_id, unit_id, rostered, check_in_id, finding, is_mismatch = row
     if staff_id is None or check_in_id is None:
         return TokenCheckIn(staff_id=staff_id, check_in=None)
-    check_in = CheckIn(
-        pk=check_in_id,
-        staff_id=staff_id,
-        unit_id=unit_id,
-        day=day,
-        mode=mode,
-        checked_in_at=now,
-        note=note,
-        rostered=rostered or "",
-        finding=finding,
-        is_mismatch=is_mismatch,
-        reachability=parameters["reachability"],
-        reachability_at=parameters["reachability_at"],
-    )
-    check_in._state.adding = False
-    check_in._state.db = connection.alias
+    # As the ORM loads a row (positional, the fast path of Model.__init__): the values the statement stored.
+    stored = {
+        "id": check_in_id,
+        "staff_id": staff_id,
+        "unit_id": unit_id,
+        "day": day,
+        "mode": mode,
+        "checked_in_at": now,
+        "checked_out_at": None,
+        "note": note,
+        "check_out_note": "",
+        "rostered": rostered or "",
+        "finding": finding,
+        "is_mismatch": is_mismatch,
+        "reachability": parameters["reachability"],
+        "reachability_at": parameters["reachability_at"],
+    }
+    columns = [field.attname for field in CheckIn._meta.concrete_fields]
+    check_in = CheckIn.from_db(connection.alias, columns, [stored[column] for column in columns])
     return TokenCheckIn(staff_id=staff_id, check_in=check_in)
 
 

@@ -115,3 +115,23 @@ def test_the_references_resolve_as_early_as_the_check_in(settings):
     # After the API's own openapi.json and docs, the attendance endpoints come first.
     assert [str(pattern.pattern) for pattern in api.url_patterns][2] == "attendance/check-in"
     sys.modules.pop("bench.checkin_urls", None)
+
+
+def test_a_row_lost_in_any_round_fails_the_run():
+    """The ratio is the median round's, but every round's writes must all be in the database."""
+    result = {
+        "raw_insert": phase(1000, 10000, 10000),
+        "checkin_peak": phase(750, 20000, 20000),
+        "checkin_paced": phase(350, 7000, 7000, rate=350),
+        "ratios": {"checkin_to_raw_insert": 0.75},
+        "rounds": [{"ratio": 0.75, "nothing_lost": True}, {"ratio": 0.74, "nothing_lost": False}],
+    }
+    assert checkin.targets(result)["nothing_lost"] is False
+    result["rounds"][1]["nothing_lost"] = True
+    assert all(checkin.targets(result).values())
+
+
+def test_the_rounds_option_is_checked(capsys):
+    with pytest.raises(SystemExit):
+        checkin.parse_arguments(["--rounds", "0"])
+    assert "--rounds must be at least 1" in capsys.readouterr().err
