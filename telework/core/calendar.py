@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -60,3 +61,19 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     first = day.replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return first, next_month - dt.timedelta(days=1)
+
+
+# An ISO week as people and <input type="week"> write it: "2026-W49" (a one-digit week is accepted too).
+ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+def iso_week_monday(text: str | None) -> dt.date | None:
+    """The Monday of the ISO week written ``text`` ("2026-W49"); None when it is not written so or does not exist
+    (week 53 of a 52-week year)."""
+    match = ISO_WEEK.match((text or "").strip())
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from telework.accounts import scope
+from telework.core import calendar
 from telework.organization.models import Staff
-
-ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -31,10 +29,4 @@ def own_staff_or_403(user: Any, refusal: Any) -> Staff:
 
 def week_monday(value: str | None, today: dt.date) -> dt.date:
     """The Monday of an ISO week given as "2026-W49"; this week's Monday when the value is missing or invalid."""
-    match = ISO_WEEK.match((value or "").strip())
-    if match:
-        try:
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - dt.timedelta(days=today.weekday())
+    return calendar.iso_week_monday(value) or today - dt.timedelta(days=today.weekday())

@@ -9,7 +9,6 @@ with the rule and one detail per date.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
+from telework.core import calendar
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.registrations import selectors, services
 from telework.registrations.models import RegistrationStatus
@@ -39,7 +39,6 @@ router = Router(tags=["registrations"])
 READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_PAGE_SIZE = 200
-ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def _viewer(request: HttpRequest) -> Any:
@@ -169,16 +168,14 @@ def approval_inbox(request: HttpRequest) -> list[dict[str, Any]]:
 def _week_bounds(week: str | None) -> tuple[str, dt.date, dt.date]:
     """Monday and Friday of an ISO week written "2026-W49" (this week when empty)."""
     if not week:
-        year, number, _weekday = timezone.localdate().isocalendar()
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
     else:
-        match = ISO_WEEK.match(week)
-        if match is None:
+        found = calendar.iso_week_monday(week)
+        if found is None:
             raise _bad_week(week)
-        year, number = int(match.group(1)), int(match.group(2))
-    try:
-        monday = dt.date.fromisocalendar(year, number, 1)
-    except ValueError as error:
-        raise _bad_week(week or "") from error
+        monday = found
+    year, number, _weekday = monday.isocalendar()
     return f"{year}-W{number:02d}", monday, monday + dt.timedelta(days=4)
 
 

@@ -4,18 +4,17 @@ exists in the viewer's unit); every rule (caps, desks, leaders, who may do what)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from telework.core import calendar
 from telework.organization.models import Agency, Staff
 from telework.rosters.models import EntryStatus, LeaveKind, UnitEventKind
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
-ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 # What a head may set a cell to by hand; leave is recorded as leave, never typed into a cell.
 EDITABLE_STATUSES = (EntryStatus.OFFICE, EntryStatus.HOME, EntryStatus.DESK)
 
@@ -23,13 +22,7 @@ EDITABLE_STATUSES = (EntryStatus.OFFICE, EntryStatus.HOME, EntryStatus.DESK)
 def parse_week(value: str | None) -> dt.date | None:
     """The Monday of an ISO week written "2026-W49" (also accepted: the ``<input type="week">`` value, which is the
     same text), or None when it does not parse."""
-    match = ISO_WEEK.match((value or "").strip())
-    if not match:
-        return None
-    try:
-        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
+    return calendar.iso_week_monday(value)
 
 
 def week_label(monday: dt.date) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,8 +29,6 @@ from telework.organization.models import Agency, ServicePoint, Staff, Unit
 from telework.rosters import instance as engine
 from telework.rosters.checker import Finding, check
 from telework.rosters.models import EntryStatus, Leave, LeaveKind, Roster, RosterEntry, RosterRun, RosterStatus, SwapRequest, SwapStatus, UnitEvent
-
-ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 # The translated name of every hard rule (what the grid, the refusals and the exports call it).
 RULE_LABELS: dict[str, Any] = {
@@ -72,13 +69,12 @@ def iso_week_of(day: dt.date) -> str:
 
 def parse_iso_week(text: str) -> dt.date:
     """The Monday of an ISO week written "2026-W49"; ``ValidationFailed(rule="week")`` otherwise."""
-    match = ISO_WEEK.match((text or "").strip())
-    if match is None:
+    if calendar.ISO_WEEK.match((text or "").strip()) is None:
         raise ValidationFailed(_("Write the week as YYYY-Www, for example 2026-W49."), rule="week", params={"week": text})
-    try:
-        return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError as error:
-        raise ValidationFailed(_("Week %(week)s does not exist.") % {"week": text}, rule="week", params={"week": text}) from error
+    monday = calendar.iso_week_monday(text)
+    if monday is None:
+        raise ValidationFailed(_("Week %(week)s does not exist.") % {"week": text}, rule="week", params={"week": text})
+    return monday
 
 
 # --- permissions --------------------------------------------------------------------------------------------------
