@@ -30,7 +30,7 @@ WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 409: Er
 # The check-in authenticates and reads its body itself (see ``check_in``), so its OpenAPI entry names what Ninja
 # would have derived: the same two ways in as every endpoint, and the CheckInIn body.
 CHECK_IN_DOCS: dict[str, Any] = {
-    "security": [{"BearerToken": []}, {"BrowserSession": []}],
+    "security": [{BearerToken.__name__: []}, {BrowserSession.__name__: []}],
     "requestBody": {"required": True, "content": {"application/json": {"schema": request_schema(CheckInIn)}}},
 }
 

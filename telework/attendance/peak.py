@@ -33,7 +33,7 @@ from django.db import connection
 
 from telework.accounts.models import ApiToken, User
 from telework.attendance import rules, selectors
-from telework.attendance.models import CheckIn, Reachability, WorkMode
+from telework.attendance.models import CheckIn
 from telework.core.db import hot_cursor
 from telework.organization.models import Staff
 from telework.rosters.models import EntryStatus
@@ -72,22 +72,23 @@ class TokenCheckIn:
     check_in: CheckIn | None
 
 
-def check_in_by_token(*, key: str, mode: str, note: str, now: dt.datetime, day: dt.date, is_working_day: bool) -> TokenCheckIn | None:
+def check_in_by_token(
+    *, key: str, mode: str, note: str, now: dt.datetime, day: dt.date, is_working_day: bool, reachability: str, reachability_at: dt.datetime | None
+) -> TokenCheckIn | None:
     """Check in the holder of the API token ``key`` for ``day`` in one statement, stamping the token's use.
 
-    None when the token is unknown or revoked or its user inactive: then nothing is written. ``mode`` and ``note``
-    must already be valid (``services.attendance_check_in_with_token`` checks them).
+    None when the token is unknown or revoked or its user inactive: then nothing is written. The values must already
+    be valid and decided (``services.attendance_check_in_with_token``); the statement adds the holder's facts.
     """
     findings = findings_for(mode, is_working_day)
-    at_home = mode == WorkMode.HOME
     parameters = {
         **selectors.facts_parameters(day),
         "digest": ApiToken.digest(key),
         "now": now,
         "mode": mode,
         "note": note,
-        "reachability": Reachability.REACHABLE.value if at_home else "",
-        "reachability_at": now if at_home else None,
+        "reachability": reachability,
+        "reachability_at": reachability_at,
         # One text parameter rather than an array: it costs the server the same and the client less to send.
         "findings": ",".join(findings.by_status),
         "finding_on_leave": findings.on_leave,
@@ -101,7 +102,8 @@ def check_in_by_token(*, key: str, mode: str, note: str, now: dt.datetime, day: 
     staff_id, unit_id, rostered, check_in_id, finding, is_mismatch = row
     if staff_id is None or check_in_id is None:
         return TokenCheckIn(staff_id=staff_id, check_in=None)
-    # As the ORM loads a row (positional, the fast path of Model.__init__): the values the statement stored.
+    # The row the INSERT stored: the caller's values and the four the statement found (returning every column
+    # instead costs the client the parsing of all of them at the peak).
     stored = {
         "id": check_in_id,
         "staff_id": staff_id,
@@ -115,12 +117,14 @@ def check_in_by_token(*, key: str, mode: str, note: str, now: dt.datetime, day: 
         "rostered": rostered or "",
         "finding": finding,
         "is_mismatch": is_mismatch,
-        "reachability": parameters["reachability"],
-        "reachability_at": parameters["reachability_at"],
+        "reachability": reachability,
+        "reachability_at": reachability_at,
     }
-    columns = [field.attname for field in CheckIn._meta.concrete_fields]
-    check_in = CheckIn.from_db(connection.alias, columns, [stored[column] for column in columns])
-    return TokenCheckIn(staff_id=staff_id, check_in=check_in)
+    return TokenCheckIn(staff_id=staff_id, check_in=CheckIn.from_db(connection.alias, _COLUMNS, [stored[column] for column in _COLUMNS]))
+
+
+# Every column of a check-in, in the model's order (as ``CheckIn.from_db`` takes them).
+_COLUMNS = [field.attname for field in CheckIn._meta.concrete_fields]
 
 
 def _text_array(values: Any) -> str:

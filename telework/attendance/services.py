@@ -52,6 +52,11 @@ def _valid_check_in(mode: str, note: str) -> str:
     return _clean_note(note, "note")
 
 
+def _reachability_at_check_in(mode: str, now: dt.datetime) -> tuple[str, dt.datetime | None]:
+    """A check-in at home starts reachable (MISSION item 6); at the office there is no reachable status."""
+    return (Reachability.REACHABLE.value, now) if mode == WorkMode.HOME else ("", None)
+
+
 def _already_checked_in(staff_id: int, day: dt.date) -> RuleViolation | None:
     """The refusal of a second check-in, with the time and mode of the first (None if there is no first)."""
     existing = CheckIn.objects.filter(staff_id=staff_id, day=day).first()
@@ -86,6 +91,7 @@ def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.dateti
     if context is None:
         raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
     finding = rules.compare(mode, selectors.day_plan(context, day))
+    reachability, reachability_at = _reachability_at_check_in(mode, now)
     check_in = CheckIn(
         staff_id=context.staff_id,
         unit_id=context.unit_id,
@@ -96,8 +102,8 @@ def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.dateti
         rostered=context.rostered or "",
         finding=finding,
         is_mismatch=rules.is_mismatch(finding),
-        reachability=Reachability.REACHABLE if mode == WorkMode.HOME else "",
-        reachability_at=now if mode == WorkMode.HOME else None,
+        reachability=reachability,
+        reachability_at=reachability_at,
     )
     try:
         if connection.in_atomic_block:
@@ -125,7 +131,17 @@ def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: 
     now = now or timezone.now()
     day = timezone.localdate(now)
     if connection.vendor == "postgresql":
-        done = peak.check_in_by_token(key=key, mode=mode, note=note, now=now, day=day, is_working_day=calendar.is_working_day(day))
+        reachability, reachability_at = _reachability_at_check_in(mode, now)
+        done = peak.check_in_by_token(
+            key=key,
+            mode=mode,
+            note=note,
+            now=now,
+            day=day,
+            is_working_day=calendar.is_working_day(day),
+            reachability=reachability,
+            reachability_at=reachability_at,
+        )
         if done is None:
             return None
         if done.staff_id is None:

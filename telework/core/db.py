@@ -42,17 +42,12 @@ class _PreparingCursor(psycopg.Cursor[Any]):
 def hot_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[Any]:
     """A cursor whose statements PostgreSQL prepares once per connection (see the module's note)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw is None or getattr(raw, "prepare_threshold", None) is None:
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    # Django's own wrapper (query log, execute wrappers, error translation) around a server-binding cursor.
-    cursor = cast(Any, connection)._prepare_cursor(_PreparingCursor(raw))
-    with cursor:
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        if getattr(connection.connection, "prepare_threshold", None) is not None:
+            # Django's own wrapper (query log, execute wrappers, error translation) around a server-binding cursor.
+            with cast(Any, connection)._prepare_cursor(_PreparingCursor(connection.connection)) as cursor:
+                yield cursor
+            return
+    with connection.cursor() as cursor:
         yield cursor
