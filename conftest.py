@@ -1,5 +1,11 @@
 """Shared pytest set-up: which database a run uses, test-only database plumbing, the ``city`` fixture, and a real
-Redis server with a Celery worker for the tests marked ``redis``.
+Redis server with a Celery worker for the tests marked ``redis``, and the suite's frozen clock.
+
+One clock. Every test runs with time frozen (time-machine, ticking from there) at ``SUITE_NOW``: Wednesday
+18 November 2026, 09:30 in Ho Chi Minh City, so no test takes its dates from the machine's real clock and the suite
+passes whatever day it runs. A test that needs another moment says so with ``@pytest.mark.frozen_at("2027-02-17
+08:00")`` (local time) or moves the ``clock`` fixture (``clock.move_to(...)``). Tests that need holidays in their
+period pick them on purpose (Tết 2027 is 5–11 February, Reunification Day 30 April, National Day 2 September).
 
 Two databases, one suite. ``make test-unit`` runs everything not marked postgres/redis/browser on an in-memory
 SQLite database; ``make test-postgres`` runs that same suite again, plus the tests marked ``postgres`` (the
@@ -9,6 +15,7 @@ describes in PGHOST/PGPORT/PGUSER/PGPASSWORD.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import shutil
@@ -16,16 +23,47 @@ import socket
 import subprocess
 import threading
 import time
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import time_machine
 
 # Playwright fixtures for the tests marked ``browser``, wherever they live (telework/core/tests/browser/fixtures.py).
 pytest_plugins = ["telework.core.tests.browser.fixtures"]
 
 POSTGRES_HINT = "needs PostgreSQL: `make test-postgres` runs it under pg_virtualenv (pytest --postgres)"
+
+
+CITY_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# An ordinary working week: the next four weeks (to 18 December) hold no public holiday, so a standing pattern fits.
+SUITE_NOW = dt.datetime(2026, 11, 18, 9, 30, tzinfo=CITY_ZONE)
+
+
+def _frozen_moment(request: pytest.FixtureRequest) -> dt.datetime:
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        return SUITE_NOW
+    value = marker.args[0]
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=CITY_ZONE)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(9, 30), tzinfo=CITY_ZONE)
+    moment = dt.datetime.fromisoformat(str(value))
+    if len(str(value)) <= 10:
+        moment = moment.replace(hour=9, minute=30)
+    return moment if moment.tzinfo else moment.replace(tzinfo=CITY_ZONE)
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates]:
+    """Time frozen at ``SUITE_NOW`` (or the test's ``frozen_at`` marker) and ticking from there, for every test.
+
+    The moment travels with the test: ``clock.move_to(datetime)`` jumps, ``clock.shift(timedelta)`` moves on."""
+    with time_machine.travel(_frozen_moment(request), tick=True) as traveller:
+        yield traveller
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

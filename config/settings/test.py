@@ -9,3 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run with the clock frozen (root conftest.py) while Chromium keeps the machine's real clock: cookies that
+# carry an expiry computed from the frozen clock could already be stale for the browser, so in tests they are
+# session cookies.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_AGE = None

@@ -8,8 +8,9 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from telework.core import clock
 
 
 class Role(models.TextChoices):
@@ -70,7 +71,7 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             return None
-        cls.mark_used(token.pk, timezone.now())
+        cls.mark_used(token.pk, clock.now())
         return token.user
 
     @classmethod

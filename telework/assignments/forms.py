@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from telework.assignments.models import Priority, ReportPeriod
 from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
+from telework.core import clock
 from telework.organization.models import Staff
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -140,7 +140,7 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["work_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["work_date"].widget.attrs["max"] = clock.today().isoformat()
 
 
 class AttachForm(forms.Form):

@@ -12,10 +12,11 @@ from typing import Any
 from celery import shared_task
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from telework.accounts.models import Role
+from telework.core import clock
 from telework.core.models import Notification
 from telework.core.notifications import notify_user
 
@@ -85,7 +86,7 @@ def notify_work_event(item_id: int, event: str) -> None:
         }
         # The moment the event happened makes the key: a second submission after a return is a new message.
         moments = {"assigned": item.created_at, "proposed": item.created_at, "submitted": item.submitted_at, "apology_slip": item.updated_at}
-        key = f"work:{item.pk}:{event}:{(moments.get(event, item.decided_at) or timezone.now()).isoformat()}"
+        key = f"work:{item.pk}:{event}:{(moments.get(event, item.decided_at) or clock.now()).isoformat()}"
         if event in to_person:
             body = item.decision_comment if event in {"returned", "cancelled", "proposal_declined"} else item.description[:500]
             if event == "accepted" and item.quality_rating:

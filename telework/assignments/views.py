@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +23,7 @@ from telework.accounts import scope
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import TRANSITIONS, Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx, own_staff_or_403, week_monday
 from telework.organization.models import Staff, Unit
@@ -119,7 +118,7 @@ def _card_context(request: HttpRequest, item: WorkItem, **extra: Any) -> dict[st
         "item": item,
         "alerts": _with_alert_texts(alerts),
         "actions": _item_actions(request.user, item),
-        "today": timezone.localdate(),
+        "today": clock.today(),
         **extra,
     }
 
@@ -135,7 +134,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             for item in items
         ]
         groups.append({"status": status, "label": WorkStatus(status).label, "cards": cards})
-    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    monday = clock.today() - dt.timedelta(days=clock.today().weekday())
     load = selectors.week_workloads([me], monday)[me.pk]
     return render(
         request,
@@ -213,7 +212,7 @@ def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
             messages.success(request, _("Work assigned; the staff member is notified.") if assign else _("Proposal sent to your head."))
             return redirect("assignments:detail", pk=item.pk)
     status = refusal.http_status if refusal else 422 if form.errors else 200
-    return render(request, "assignments/form.html", {"form": form, "assign": assign, "error": refusal, "today": timezone.localdate()}, status=status)
+    return render(request, "assignments/form.html", {"form": form, "assign": assign, "error": refusal, "today": clock.today()}, status=status)
 
 
 @login_required
@@ -292,13 +291,13 @@ def _render_detail(
         "slips": slips,
         "slip_deadline": rules.apology_slip_deadline(item.due_on, parameters) if item.is_legal_deadline else None,
         "slip_allowed": len(slips) < parameters.max_reschedules,
-        "progress_form": progress_form or forms.ProgressForm(initial={"progress_percent": item.progress_percent, "work_date": timezone.localdate()}),
+        "progress_form": progress_form or forms.ProgressForm(initial={"progress_percent": item.progress_percent, "work_date": clock.today()}),
         "comment_form": comment_form or forms.CommentForm(),
         "slip_form": slip_form or forms.ApologySlipForm(),
         "attach_form": attach_form or forms.AttachForm(),
         "accept_form": forms.AcceptForm(),
         "rating_choices": forms.RATING_CHOICES,
-        "today": timezone.localdate(),
+        "today": clock.today(),
         "is_assignee": permissions.is_assignee(request.user, item),
         "can_manage": permissions.can_manage(request.user, item),
     }
@@ -464,7 +463,7 @@ def board(request: HttpRequest) -> HttpResponse:
     else:
         me = scope.own_staff(request.user)
         unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
-    today = timezone.localdate()
+    today = clock.today()
     monday = week_monday(request.GET.get("week"), today)
     rows = selectors.board(viewer=request.user, unit=unit, monday=monday) if unit else []
     for row in rows:
@@ -517,7 +516,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     can_read_others = permissions.can_read_boards(request.user)
     if me is None and not can_read_others:
         raise PermissionDenied(_("Your account is not linked to a staff record."))
-    today = timezone.localdate()
+    today = clock.today()
     filters: dict[str, Any] = {}
     week = request.GET.get("week", "").strip()
     if week:
@@ -547,7 +546,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     """Write a daily or weekly report: the lines are assembled from one's work items; one adds a note."""
     me = _own_staff_or_403(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     data = request.POST if request.method == "POST" else None
     form = forms.ReportForm(data, initial={"day": today, "period": "weekly"})
     refusal: DomainError | None = None
@@ -586,7 +585,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     form = forms.ReportForm(request.POST)
     form.is_valid()
     period = form.cleaned_data.get("period") or "weekly"
-    day = form.cleaned_data.get("day") or timezone.localdate()
+    day = form.cleaned_data.get("day") or clock.today()
     return render(request, "assignments/_report_lines.html", {"preview": _report_preview(me, period, day)})
 
 

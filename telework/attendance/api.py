@@ -12,7 +12,6 @@ from typing import Any
 
 import pydantic
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Router
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -21,6 +20,7 @@ from telework.accounts.api_auth import BearerToken, BrowserSession, ErrorOut
 from telework.accounts.models import ApiToken
 from telework.attendance import selectors, services
 from telework.attendance.schemas import CheckInIn, CheckInOut, CheckOutIn, ReachabilityIn, TodayOut, check_in_out, request_schema
+from telework.core import clock
 from telework.core.exceptions import NotPermitted
 
 router = Router(tags=["attendance"], auth=[BearerToken(), BrowserSession()])
@@ -101,7 +101,7 @@ def today(request: HttpRequest) -> dict[str, Any]:
     staff = selectors.own_staff(_viewer(request))
     if staff is None:
         raise NotPermitted(services.NO_STAFF_RECORD, rule="staff_record")
-    mine = selectors.my_day(staff=staff, day=timezone.localdate())
+    mine = selectors.my_day(staff=staff, day=clock.today())
     return {
         "day": mine.day,
         "is_working_day": mine.is_working_day,

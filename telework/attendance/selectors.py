@@ -22,7 +22,7 @@ from telework.accounts import scope
 from telework.accounts.models import ApiToken, User
 from telework.attendance import permissions, rules
 from telework.attendance.models import CheckIn, Finding, MissedCheckIn
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.db import hot_cursor
 from telework.core.exceptions import NotFound
 from telework.organization.models import Staff, Unit
@@ -381,7 +381,7 @@ def unit_board(*, viewer: Any, unit: Unit, day: dt.date | None = None, now: dt.d
     unit's size. ``NotFound`` outside the viewer's scope."""
     if not permissions.can_read_unit(viewer, unit):
         raise NotFound()
-    now = now or timezone.now()
+    now = now or clock.now()
     day = day or timezone.localdate(now)
     check_ins = {item.staff_id: item for item in CheckIn.objects.filter(unit=unit, day=day)}
     members = list(Staff.objects.filter(Q(unit=unit, is_active=True) | Q(pk__in=list(check_ins))).select_related("position"))
@@ -492,7 +492,7 @@ def unit_timesheet(*, viewer: Any, unit: Unit, month: dt.date, today: dt.date | 
     HR)."""
     if not permissions.can_read_unit(viewer, unit):
         raise NotFound()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     first_day, last_day = calendar.month_bounds(month)
     days = list(calendar.days_between(first_day, last_day))
     check_ins: dict[tuple[int, dt.date], CheckIn] = {

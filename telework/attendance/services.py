@@ -23,7 +23,7 @@ from telework.accounts import scope
 from telework.accounts.models import ApiToken
 from telework.attendance import peak, rules, selectors
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 
 NOTE_MAX_LENGTH = 300
@@ -84,7 +84,7 @@ def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.dateti
     otherwise, or if they are for another person or day, they are read here.
     """
     note = _valid_check_in(mode, note)
-    now = now or timezone.now()
+    now = now or clock.now()
     day = timezone.localdate(now)
     if context is None or context.user_id != getattr(actor, "pk", None) or context.day != day:
         context = selectors.check_in_context(user=actor, day=day)
@@ -128,7 +128,7 @@ def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: 
     statement (``telework.attendance.peak``: the morning peak); on SQLite a read and a write.
     """
     note = _valid_check_in(mode, note)
-    now = now or timezone.now()
+    now = now or clock.now()
     day = timezone.localdate(now)
     if connection.vendor == "postgresql":
         reachability, reachability_at = _reachability_at_check_in(mode, now)
@@ -171,7 +171,7 @@ def attendance_check_out(*, actor: Any, note: str = "", now: dt.datetime | None 
     if me is None or not me.is_active:
         raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
     note = _clean_note(note, "note")
-    now = now or timezone.now()
+    now = now or clock.now()
     day = timezone.localdate(now)
     check_in = CheckIn.objects.select_for_update().filter(staff=me, day=day).first()
     if check_in is None:
@@ -223,7 +223,7 @@ def attendance_set_reachability(*, actor: Any, status: str, now: dt.datetime | N
     me = scope.own_staff(actor)
     if me is None or not me.is_active:
         raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
-    now = now or timezone.now()
+    now = now or clock.now()
     check_in = CheckIn.objects.select_for_update().filter(staff=me, day=timezone.localdate(now)).first()
     if check_in is None:
         raise InvalidTransition(_("Check in first: the reachable status belongs to today's check-in at home."), rule="reachability.requires_check_in")
@@ -272,7 +272,7 @@ def missed_check_ins_detect(*, day: dt.date, now: dt.datetime | None = None, cut
     or at home; not on leave) who had not checked in by ``cutoff`` local time, and alert them and their head after
     commit. Nothing happens on weekends and public holidays, or before the cut-off. Idempotent: a second run
     records and alerts nobody twice (unique (staff, day), alerts keyed per row)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not calendar.is_working_day(day):
         return MissedRun(day=day, cutoff=cutoff, skipped="holiday" if calendar.holiday_name(day) else "weekend", expected=0, checked_in=0, missed=0, new=0)
     if timezone.localtime(now) < rules.cutoff_moment(day, cutoff, timezone.get_current_timezone()):

@@ -8,17 +8,17 @@ from typing import Any
 
 from celery import shared_task
 
+from telework.core import clock
 from telework.core.notifications import notify_user
 
 
 @shared_task(name="attendance.detect_missed_check_ins")
 def detect_missed_check_ins(day: str | None = None, cutoff: str = "09:00") -> dict[str, Any]:
     """The periodic job (Celery beat, working days after the cut-off): record and alert today's missed check-ins."""
-    from django.utils import timezone
 
     from telework.attendance.services import missed_check_ins_detect
 
-    target = dt.date.fromisoformat(day) if day else timezone.localdate()
+    target = dt.date.fromisoformat(day) if day else clock.today()
     return missed_check_ins_detect(day=target, cutoff=dt.time.fromisoformat(cutoff)).as_dict()
 
 
@@ -29,7 +29,7 @@ def notify_missed_check_ins(day: str) -> int:
     number of rows alerted."""
     from django.db.models import Q
     from django.urls import reverse
-    from django.utils import formats, timezone, translation
+    from django.utils import formats, translation
     from django.utils.translation import gettext as _
 
     from telework.accounts.models import Role
@@ -80,5 +80,5 @@ def notify_missed_check_ins(day: str) -> int:
                 % {"cutoff": missed[0].cutoff.strftime("%H:%M"), "names": names},
                 url=f"{reverse('attendance:board')}?unit={missed[0].unit_id}",
             )
-    MissedCheckIn.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=timezone.now())
+    MissedCheckIn.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=clock.now())
     return len(rows)

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from telework.attendance import exports, permissions, rules, selectors, services
 from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityForm, parse_day, parse_month
 from telework.attendance.models import Reachability, WorkMode
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
@@ -77,7 +76,7 @@ def leave_label(kind: str) -> str:
 
 
 def _today_context(staff: Staff, *, error: DomainError | None = None, forms: dict[str, Any] | None = None, done: str = "") -> dict[str, Any]:
-    day = timezone.localdate()
+    day = clock.today()
     mine = selectors.my_day(staff=staff, day=day)
     suggested = WorkMode.HOME if mine.roster_cell is not None and mine.roster_cell.status == rules.ROSTERED_HOME else WorkMode.OFFICE
     forms = forms or {}
@@ -99,7 +98,7 @@ def _today_context(staff: Staff, *, error: DomainError | None = None, forms: dic
 
 
 def _month_rows(staff: Staff) -> list[dict[str, Any]]:
-    today = timezone.localdate()
+    today = clock.today()
     first_day, _last = calendar.month_bounds(today)
     return [
         {
@@ -219,7 +218,7 @@ def board(request: HttpRequest) -> HttpResponse:
     it every minute."""
     units = _readable_units_or_403(request.user)
     unit = _pick_unit(request, units)
-    day = timezone.localdate()
+    day = clock.today()
     if request.GET.get("day"):
         asked = parse_day(request.GET.get("day"))
         if asked is None:
@@ -234,8 +233,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "board": data,
         "rows": _board_rows(data),
         "day_label": day_label(day),
-        "is_today": day == timezone.localdate(),
-        "refreshed_at": timezone.localtime(),
+        "is_today": day == clock.today(),
+        "refreshed_at": clock.local_now(),
         "refresh_seconds": BOARD_REFRESH_SECONDS,
         "refresh_url": reverse("attendance:board") + query,
         "timesheet_url": reverse("attendance:timesheet") + f"?unit={unit.pk}&month={day:%Y-%m}",
@@ -253,7 +252,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def _timesheet_or_error(request: HttpRequest) -> tuple[Any, Unit, selectors.Timesheet | None, DomainError | None]:
     units = _readable_units_or_403(request.user)
     unit = _pick_unit(request, units)
-    month = parse_month(request.GET.get("month"), timezone.localdate())
+    month = parse_month(request.GET.get("month"), clock.today())
     if month is None:
         error = ValidationFailed(_("“%(value)s” is not a month; write it as 2026-11.") % {"value": request.GET.get("month", "")[:20]}, rule="month")
         return units, unit, None, error

@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from telework.accounts.models import Role, User
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.models import AuditEvent, Notification
 from telework.organization.models import Agency, AgencyKind, Position, ServicePoint, ServicePointKind, Staff, StaffType, Unit
 from telework.policy import eligibility
@@ -1606,14 +1606,14 @@ def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None) -> D
         raise DemoSeedError(f"The sample city needs at least {MINIMUM_STAFF} staff.")
     if database_holds_data():
         raise DemoSeedError("The database already holds an organisation or accounts; reset it first (seed_demo --reset).")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     timings: list[tuple[str, float]] = []
-    clock = [time.perf_counter()]
+    lap_started = [time.perf_counter()]
 
     def lap(label: str) -> None:
         now = time.perf_counter()
-        timings.append((label, now - clock[0]))
-        clock[0] = now
+        timings.append((label, now - lap_started[0]))
+        lap_started[0] = now
 
     pilot_calendar = PilotCalendar.around(today)
     with transaction.atomic():

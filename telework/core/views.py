@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.models import Notification
 
 
@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from telework.registrations.selectors import approval_inbox, registration_list
 
     me = scope.own_staff(request.user)
-    today = timezone.localdate()
+    today = clock.today()
     context = {
         "me": me,
         "today": today,
@@ -39,5 +39,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True).update(read_at=clock.now())
     return redirect("core:notifications")

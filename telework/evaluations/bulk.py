@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from telework.core import clock
 from telework.evaluations.models import Evaluation
 
 TABLE = Evaluation._meta.db_table
@@ -67,7 +67,7 @@ def upsert(rows: Sequence[RunRow], update_fields: Sequence[str]) -> None:
     other column of an existing evaluation (self-assessment, the head's input, appeals) is left as it is."""
     if not rows:
         return
-    now = timezone.now()
+    now = clock.now()
     columns = _columns_and_defaults()
     if connection.vendor != "postgresql":
         instances = [Evaluation(**{name: getattr(row, name) for name in _row_fields()}) for row in rows]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.evaluations import bulk, permissions
@@ -121,7 +122,7 @@ def criteria_set_publish(*, criteria_set: CriteriaSet, actor: Any) -> CriteriaSe
     if criteria_set.published_at is not None:
         raise InvalidTransition(_("This criteria set is already published."), rule="criteria_set.published_at")
     criteria_set.scoring_parameters()  # a bad parameter fails here, before anyone relies on it
-    criteria_set.published_at = timezone.now()
+    criteria_set.published_at = clock.now()
     criteria_set.save(update_fields=["published_at"])
     audit_record(actor=actor, action="criteria_set.publish", target=criteria_set, after={"version": criteria_set.version, "regime": criteria_set.regime})
     return criteria_set
@@ -207,13 +208,13 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
     list(EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
     period.refresh_from_db()
     target = _transition(period, "run")
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     measured = measure(period)
     scored_by_head = dict(Evaluation.objects.filter(period=period, general_scores__isnull=False).values_list("staff_id", "general_scores"))
     period_scores = year_period_scores(period)
-    read_seconds = time.perf_counter() - clock
+    read_seconds = time.perf_counter() - lap_started
 
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     parameters = {regime: period.criteria_for(regime).scoring_parameters() for regime in (Regime.DECREE_335, Regime.DECREE_90)}
     evaluations: list[bulk.RunRow] = []
     leaders: list[tuple[Measured, bulk.RunRow]] = []
@@ -251,14 +252,14 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
             evaluation.inputs["unit"] = unit_snapshot(unit_work, managed)
             _store(evaluation, assess(_facts(leader, period, evaluation), parameters[Regime.DECREE_90]))
             level_of[leader.staff_id] = evaluation.proposed_level
-    score_seconds = time.perf_counter() - clock
+    score_seconds = time.perf_counter() - lap_started
 
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     # One upsert: new people are inserted, known ones get the computed fields only (the head's input stays).
     bulk.upsert(evaluations, COMPUTED_FIELDS)
     before = _period_snapshot(period)
     period.status = target
-    period.run_at = timezone.now()
+    period.run_at = clock.now()
     period.save(update_fields=["status", "run_at"])
     audit_record(
         actor=actor,
@@ -269,7 +270,7 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
         agency_id=_agency_id(period),
     )
     if timings is not None:
-        timings.update({"read_seconds": read_seconds, "score_seconds": score_seconds, "write_seconds": time.perf_counter() - clock})
+        timings.update({"read_seconds": read_seconds, "score_seconds": score_seconds, "write_seconds": time.perf_counter() - lap_started})
     return len(evaluations)
 
 
@@ -360,7 +361,7 @@ def self_assess(*, evaluation: Evaluation, actor: Any, text: str, level: str = "
     if level and level not in LevelChoice.values:
         raise ValidationFailed(_("Choose one of the four levels."), rule="self_level")
     before = {"self_assessment": evaluation.self_assessment, "self_level": evaluation.self_level}
-    evaluation.self_assessment, evaluation.self_level, evaluation.self_assessed_at = text.strip(), level, timezone.now()
+    evaluation.self_assessment, evaluation.self_level, evaluation.self_assessed_at = text.strip(), level, clock.now()
     evaluation.save(update_fields=["self_assessment", "self_level", "self_assessed_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -417,7 +418,7 @@ def head_confirm_or_change(*, evaluation: Evaluation, actor: Any, level: str, re
     evaluation.change_reason = reason if level != evaluation.proposed_level else ""
     evaluation.is_quota_drop = False
     evaluation.quota_explanation = {}
-    evaluation.decided_by, evaluation.decided_at = actor, timezone.now()
+    evaluation.decided_by, evaluation.decided_at = actor, clock.now()
     evaluation.save()
     audit_record(
         actor=actor,
@@ -494,7 +495,7 @@ def quota_enforce(*, period: EvaluationPeriod, actor: Any) -> int:
     drops = quota_drops(period, quota_rows(period))
     if not drops:
         return 0
-    now = timezone.now()
+    now = clock.now()
     Evaluation.objects.filter(pk__in=[row.pk for row, _drop, _ratio in drops]).update(
         final_level=Level.GOOD.value, is_quota_drop=True, decided_by=actor, decided_at=now, updated_at=now
     )
@@ -535,7 +536,7 @@ def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
             params={"count": len(over)},
         )
     before = _period_snapshot(period)
-    period.status, period.locked_at = target, timezone.now()
+    period.status, period.locked_at = target, clock.now()
     period.save(update_fields=["status", "locked_at"])
     audit_record(actor=actor, action="evaluation_period.lock", target=period, before=before, after=_period_snapshot(period), agency_id=_agency_id(period))
     return period
@@ -546,7 +547,7 @@ def period_publish(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Publish the levels to the staff (Decree 90/2020/NĐ-CP Art. 18 step 5: notice, electronic preferred)."""
     _require_run(actor, period)
     before = _period_snapshot(period)
-    period.status, period.published_at = _transition(period, "publish"), timezone.now()
+    period.status, period.published_at = _transition(period, "publish"), clock.now()
     period.save(update_fields=["status", "published_at"])
     audit_record(actor=actor, action="evaluation_period.publish", target=period, before=before, after=_period_snapshot(period), agency_id=_agency_id(period))
     return period
@@ -585,7 +586,7 @@ def evaluation_appeal(*, evaluation: Evaluation, actor: Any, text: str) -> Evalu
         raise RuleViolation(_("You have already appealed this result; an appeal is allowed once."), rule="evaluation.appeal_once")
     if not text.strip():
         raise ValidationFailed(_("Explain why you appeal."), rule="appeal_text")
-    evaluation.appeal_text, evaluation.appealed_at = text.strip(), timezone.now()
+    evaluation.appeal_text, evaluation.appealed_at = text.strip(), clock.now()
     evaluation.save(update_fields=["appeal_text", "appealed_at", "updated_at"])
     audit_record(actor=actor, action="evaluation.appeal", target=evaluation, after={"appeal_text": evaluation.appeal_text}, agency_id=evaluation.unit.agency_id)
     return evaluation
@@ -607,7 +608,7 @@ def appeal_decide(*, evaluation: Evaluation, actor: Any, level: str, reason: str
     evaluation.appeal_decision = AppealDecision.UPHELD if level == evaluation.final_level else AppealDecision.CHANGED
     evaluation.final_level = level
     evaluation.appeal_reason = reason.strip()
-    evaluation.appeal_decided_by, evaluation.appeal_decided_at = actor, timezone.now()
+    evaluation.appeal_decided_by, evaluation.appeal_decided_at = actor, clock.now()
     evaluation.save(update_fields=["appeal_decision", "final_level", "appeal_reason", "appeal_decided_by", "appeal_decided_at", "updated_at"])
     audit_record(
         actor=actor,

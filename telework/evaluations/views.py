@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
 from telework.evaluations import exports, permissions, selectors, services
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_create": is_runner,
             "agencies": list(scope.visible_agencies(user)) if is_runner else [],
             "kinds": PeriodKind.choices,
-            "this_year": timezone.localdate().year,
+            "this_year": clock.today().year,
             "appeal_count": len(selectors.pending_appeals(viewer=user)),
             "can_decide_appeals": permissions.can_decide_appeals(user),
         },

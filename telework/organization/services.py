@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed, _jsonable
 from telework.core.models import AuditEvent
@@ -57,7 +57,7 @@ def _check_manager(actor: Any, agency: Agency) -> None:
 def staff_import_preview(*, actor: Any, agency: Agency, file_name: str, content: bytes, today: dt.date | None = None) -> ImportReport:
     """Read the file and say, row by row, what importing it into ``agency`` would do. Writes nothing."""
     _check_manager(actor, agency)
-    return _plan(agency, file_name, content, today or timezone.localdate())
+    return _plan(agency, file_name, content, today or clock.today())
 
 
 def _plan(agency: Agency, file_name: str, content: bytes, today: dt.date) -> ImportReport:
@@ -92,7 +92,7 @@ def staff_import(*, actor: Any, agency: Agency, file_name: str, content: bytes, 
         # One import per agency at a time: the plan is made and applied under the agency's row lock.
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         _check_manager(actor, locked)
-        report = _plan(locked, file_name, content, today or timezone.localdate())
+        report = _plan(locked, file_name, content, today or clock.today())
         if not report.is_readable:
             raise ImportRefused(
                 report.file_problems[0].text(), report=report, rule="import_file_readable", params={"file": file_name}, details=_refusal_details(report)

@@ -22,12 +22,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts import scope
 from telework.accounts.models import Role
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.core.web import is_htmx
@@ -184,7 +184,7 @@ def _policy_on_site(units: list[Unit]) -> dict[int, dict[str, int]]:
     from telework.policy.selectors import PolicyResolver
 
     resolver = PolicyResolver()
-    today = timezone.localdate()
+    today = clock.today()
     result: dict[int, dict[str, int]] = {}
     for unit in units:
         parameters = resolver.resolve(unit, today).parameters

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router
 
 from telework.accounts import scope
 from telework.accounts.api_auth import ErrorOut
+from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.policy.schemas import EligibilityOut
 from telework.policy.selectors import eligibility_for
@@ -30,4 +30,4 @@ def eligibility(request: HttpRequest, staff_code: str, date: dt.date | None = No
     staff = scope.visible_staff(request.auth).select_related("unit__agency", "position").filter(code=staff_code).first()  # type: ignore[attr-defined]
     if staff is None:
         raise NotFound()
-    return eligibility_for(staff, date or timezone.localdate()).as_dict()
+    return eligibility_for(staff, date or clock.today()).as_dict()

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed
 from telework.organization.models import Agency, Staff, Unit
@@ -157,7 +157,7 @@ def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_
     switch, _created = PolicySwitch.objects.select_for_update().get_or_create(kind=kind)
     before = {"is_active": switch.is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
     switch.is_active = is_active
-    switch.changed_at = timezone.now()
+    switch.changed_at = clock.now()
     switch.changed_by = actor if getattr(actor, "is_authenticated", False) else None
     switch.reason = reason
     switch.save(update_fields=["is_active", "changed_at", "changed_by", "reason"])

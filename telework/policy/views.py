@@ -17,11 +17,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
 from telework.organization.models import Agency, AgencyKind, Position, Staff, Unit
 from telework.policy import labels, selectors, services
@@ -60,7 +60,7 @@ def _audit_url(target: Any) -> str:
 @require_GET
 def pilots(request: HttpRequest) -> HttpResponse:
     _require_city_reader(request)
-    today = timezone.localdate()
+    today = clock.today()
     rows = []
     for pilot in selectors.pilot_list(viewer=request.user):
         phases = list(pilot.phases.all())
@@ -75,7 +75,7 @@ def pilots(request: HttpRequest) -> HttpResponse:
 def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_city_reader(request)
     pilot = _pilot_or_404(request, pk)
-    today = timezone.localdate()
+    today = clock.today()
     agencies_by_kind = _group_by_kind(list(pilot.agencies.all()))
     counts = selectors.pilot_scope_counts(pilot)
     context = {
@@ -231,7 +231,7 @@ def pilot_scope_options(request: HttpRequest) -> HttpResponse:
 def policies(request: HttpRequest) -> HttpResponse:
     if not selectors.can_read_policies(request.user):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     city_versions = list(selectors.visible_policies(request.user).filter(level=PolicyLevel.CITY).order_by("-version"))
     current = selectors.policy_in_force(level=PolicyLevel.CITY, on=today)
     version_rows = []
@@ -298,7 +298,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         policy = selectors.policy_get(viewer=request.user, policy_id=pk)
     except NotFound as missing:
         raise Http404 from missing
-    today = timezone.localdate()
+    today = clock.today()
     previous = selectors.policy_previous_version(policy)
     context: dict[str, Any] = {
         "policy": policy,
@@ -327,7 +327,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_city_new(request: HttpRequest) -> HttpResponse:
     """A new city-wide version from edited parameters, prefilled from the version in force (or ``?from=<id>``)."""
     _require_policy_maker(request)
-    today = timezone.localdate()
+    today = clock.today()
     base = selectors.policy_in_force(level=PolicyLevel.CITY, on=today)
     source = request.GET.get("from", "")
     if source.isdigit():
@@ -376,7 +376,7 @@ def policy_preset(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("policy:policy_detail", pk=policy.pk)
     else:
-        form = PresetForm(initial={"effective_from": timezone.localdate(), "preset": request.GET.get("preset", "")})
+        form = PresetForm(initial={"effective_from": clock.today(), "preset": request.GET.get("preset", "")})
     presets = [
         {
             "key": key,
@@ -396,7 +396,7 @@ def policy_override_new(request: HttpRequest) -> HttpResponse:
     agencies = selectors.override_agencies(request.user)
     if not agencies.exists():
         raise PermissionDenied
-    today = timezone.localdate()
+    today = clock.today()
     city = selectors.policy_in_force(level=PolicyLevel.CITY, on=today)
     city_parameters = city.parameters if city else PolicyParameters().as_dict()
     error: DomainError | None = None

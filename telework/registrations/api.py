@@ -12,14 +12,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.registrations import selectors, services
 from telework.registrations.models import RegistrationStatus
@@ -168,7 +167,7 @@ def approval_inbox(request: HttpRequest) -> list[dict[str, Any]]:
 def _week_bounds(week: str | None) -> tuple[str, dt.date, dt.date]:
     """Monday and Friday of an ISO week written "2026-W49" (this week when empty)."""
     if not week:
-        today = timezone.localdate()
+        today = clock.today()
         monday = today - dt.timedelta(days=today.weekday())
     else:
         found = calendar.iso_week_monday(week)

@@ -8,10 +8,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
+from telework.core import clock
 from telework.policy.parameters import EQUIPMENT_ITEMS
 from telework.registrations.models import RegistrationMode
 
@@ -153,7 +153,7 @@ class RegistrationForm(forms.Form):
         equipment_field = self.fields["equipment"]
         assert isinstance(equipment_field, forms.MultipleChoiceField)
         equipment_field.choices = [(item, EQUIPMENT_ATTESTATIONS.get(item, item)) for item in required_equipment]
-        self.fields["dates"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["dates"].widget.attrs["min"] = clock.today().isoformat()
 
     def service_arguments(self) -> dict[str, Any]:
         """The cleaned input as keyword arguments of ``registration_submit`` / ``registration_resubmit``."""

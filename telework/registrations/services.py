@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from telework.accounts import scope
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.organization.models import Staff, Unit
@@ -178,7 +178,7 @@ def registration_submit(
     not attest the equipment or accept the commitment, or the days would break a cap given what is approved."""
     if scope.own_staff(actor) != staff:
         raise NotPermitted(_("Only the staff member registers their own home days."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
     days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
     resolver = PolicyResolver()
@@ -199,7 +199,7 @@ def registration_submit(
         work_plan=work_plan,
         eligibility_snapshot=decision.as_dict(),
         policy_snapshot=parameters,
-        submitted_at=timezone.now(),
+        submitted_at=clock.now(),
     )
     RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=staff, unit=staff.unit, day=day) for day in days)
     audit_record(actor=actor, action="registration.submit", target=registration, after=_snapshot(registration), agency_id=staff.unit.agency_id)
@@ -234,7 +234,7 @@ def registration_resubmit(
     if scope.own_staff(actor) != registration.staff:
         raise NotPermitted(_("Only the staff member edits their own registration."))
     target = _transition(registration, "resubmit")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
     days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
     before = _snapshot(registration)
@@ -255,7 +255,7 @@ def registration_resubmit(
     registration.eligibility_snapshot = decision.as_dict()
     registration.policy_snapshot = parameters
     registration.status = target
-    registration.submitted_at = timezone.now()
+    registration.submitted_at = clock.now()
     registration.save()
     registration.days.all().delete()
     RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=registration.staff, unit=registration.unit, day=day) for day in days)
@@ -299,7 +299,7 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
     registration = Registration.objects.select_for_update(of=("self", "staff")).select_related("staff__unit__agency", "staff__position").get(pk=registration.pk)
     _check_decider(registration, actor)
     target = _transition(registration, "approve")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = sorted(registration.days.filter(day__gte=today).values_list("day", flat=True))
     if not days:
         raise ValidationFailed(_("Every requested day has passed; ask the staff member to register again."), rule="period")
@@ -308,7 +308,7 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
     violations = _cap_violations(staff=registration.staff, unit=registration.unit, days=days, resolver=resolver, exclude_registration=registration.pk)
     _raise_if_refused(problems, violations)
     before = _snapshot(registration)
-    now = timezone.now()
+    now = clock.now()
     registration.status = target
     registration.decided_by = actor
     registration.decided_at = now
@@ -342,7 +342,7 @@ def registration_reject(*, registration: Registration, actor: Any, reason: str) 
     _check_decider(registration, actor)
     before = _snapshot(registration)
     registration.status = _transition(registration, "reject")
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), reason.strip()
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), reason.strip()
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
     audit_record(
         actor=actor,
@@ -366,7 +366,7 @@ def registration_request_changes(*, registration: Registration, actor: Any, comm
     _check_decider(registration, actor)
     before = _snapshot(registration)
     registration.status = _transition(registration, "request_changes")
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), comment.strip()
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), comment.strip()
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
     audit_record(
         actor=actor,
@@ -402,12 +402,12 @@ def registration_revoke(*, registration: Registration, actor: Any, reason: str, 
     Unit.objects.select_for_update().get(pk=registration.unit_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_decider(registration, actor)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     before = _snapshot(registration)
     registration.status = _transition(registration, "revoke")
     effective_on, notice = revocation_effective_on(registration, today)
     registration.revoked_effective_on = effective_on
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, timezone.now(), reason.strip()
+    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), reason.strip()
     registration.save(update_fields=["status", "revoked_effective_on", "decided_by", "decided_at", "decision_comment", "updated_at"])
     registration.days.filter(day__gt=effective_on).update(is_counted=False)
     audit_record(

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.assignments.selectors import home_days_workload
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx, own_staff_or_403, week_monday
 from telework.organization.models import Staff, Unit
@@ -205,7 +206,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _form_context(staff: Staff, data: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The policy in force for the staff member's unit on the requested start (today until one is given)."""
-    today = timezone.localdate()
+    today = clock.today()
     on = _parse_date(data.get("starts_on")) if data else None
     on = on if on and on >= today else today
     resolved = policy_for_unit(staff.unit, on)
@@ -333,7 +334,7 @@ def _rule_source(parameter: str, resolved: ResolvedPolicy, pilot_name: str | Non
 def eligibility(request: HttpRequest) -> HttpResponse:
     """Every eligibility rule for a date, passed or not, with its reason, its parameter and where that came from.
     Heads, HR and Home Affairs may look up anyone in their scope (``?staff=CODE``); a code outside it is a 404."""
-    today = timezone.localdate()
+    today = clock.today()
     on = _parse_date(request.GET.get("date")) or today
     code = request.GET.get("staff", "").strip()
     can_look_up = request.user.role != Role.STAFF or request.user.is_superuser  # type: ignore[union-attr]
@@ -404,7 +405,7 @@ def _snapshot_rules(registration: Registration) -> list[dict[str, Any]]:
 
 
 def _render_detail(request: HttpRequest, registration: Registration, *, error: DomainError | None = None, status: int = 200) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     me = scope.own_staff(request.user)
     is_owner = me is not None and me.pk == registration.staff_id
     can_decide = scope.can_decide_for(request.user, registration.staff)
@@ -543,7 +544,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     else:
         me = scope.own_staff(request.user)
         unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
-    today = timezone.localdate()
+    today = clock.today()
     monday = week_monday(request.GET.get("week"), today)
     context: dict[str, Any] = {
         "units": list(units),

@@ -17,13 +17,13 @@ from typing import Any
 
 import holidays as holidays_library
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from telework.accounts import scope
 from telework.accounts.models import Role
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, ValidationFailed
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
 from telework.rosters import instance as engine
@@ -679,7 +679,7 @@ def roster_today(*, viewer: Any, unit: Unit | None = None, agency: Agency | None
     """Who is where on ``day`` (today by default), from the newest *published* roster of each unit: one unit, or every
     unit of ``agency`` the viewer may see. Units without a published roster for the week come back empty
     (``is_published`` False)."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     units = roster_units(viewer=viewer)
     if unit is not None:
         units = units.filter(pk=unit.pk)

@@ -21,10 +21,9 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent
@@ -301,7 +300,7 @@ def rosters_generate_many(
     if actor is not None and not selectors.can_generate_city(actor):
         raise NotPermitted(rule="roster.generate_many")
     _week_days(week_start)
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     unit_queryset = Unit.objects.select_related("agency").order_by("pk")
     all_units = units is None and agency is None
     if units is not None:
@@ -315,9 +314,9 @@ def rosters_generate_many(
             week_start=week_start, iso_week=selectors.iso_week_of(week_start), agency=agency, reason=reason[:200], started_by=_actor_user(actor)
         )
     if _uses_celery():
-        return _fan_out(run, unit_list, week_start=week_start, actor=actor, reason=reason, started=clock)
+        return _fan_out(run, unit_list, week_start=week_start, actor=actor, reason=reason, started=lap_started)
     loaded = load_units(unit_list, week_start, all_units=all_units)
-    load_seconds = time.perf_counter() - clock
+    load_seconds = time.perf_counter() - lap_started
     RosterRun.objects.filter(pk=run.pk).update(units_total=len(loaded))
     total = len(loaded)
 
@@ -332,7 +331,7 @@ def rosters_generate_many(
         if progress is not None:
             progress(done, total)
 
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     staff = sum(item.staff_count for item in loaded)
     workers = workers or default_workers()
     if staff < POOL_MINIMUM_STAFF:
@@ -342,11 +341,11 @@ def rosters_generate_many(
     )
     by_unit = {result.roster.unit_id: result for result in results}
     solved = [_prepare(item, by_unit[item.unit.pk]) for item in loaded]
-    solve_seconds = time.perf_counter() - clock
-    clock = time.perf_counter()
+    solve_seconds = time.perf_counter() - lap_started
+    lap_started = time.perf_counter()
     with transaction.atomic():
         rosters = _store(solved, week_start=week_start, actor=actor, reason=reason or _("Generated for the whole week"), run=run)
-    save_seconds = time.perf_counter() - clock
+    save_seconds = time.perf_counter() - lap_started
     summary = summarise(
         [roster.certificate for roster in rosters],
         week_start=week_start,
@@ -356,7 +355,7 @@ def rosters_generate_many(
         mode="process_pool",
         seconds={"load": load_seconds, "solve": solve_seconds, "save": save_seconds},
     )
-    RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.DONE, units_done=total, summary=summary, finished_at=timezone.now())
+    RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.DONE, units_done=total, summary=summary, finished_at=clock.now())
     run.refresh_from_db()
     if actor is not None:
         audit_record(actor=actor, action="roster.generate_many", target=run, after=summary, reason=reason)
@@ -438,16 +437,16 @@ def generate_units_chunk(*, run: RosterRun, unit_ids: list[int], week_start: dt.
     run is skipped."""
     already = set(Roster.objects.filter(run=run, unit_id__in=unit_ids).values_list("unit_id", flat=True))
     units = list(Unit.objects.select_related("agency").filter(pk__in=[unit_id for unit_id in unit_ids if unit_id not in already]))
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     loaded = load_units(units, week_start)
-    load_seconds = time.perf_counter() - clock
+    load_seconds = time.perf_counter() - lap_started
     results = {result.roster.unit_id: result for result in solve_units([item.instance for item in loaded], workers=1)}
     share = {"load": load_seconds / max(1, len(loaded))}
     solved = [_prepare(item, results[item.unit.pk], {**share, "solve": results[item.unit.pk].certificate.wall_seconds}) for item in loaded]
-    clock = time.perf_counter()
+    lap_started = time.perf_counter()
     with transaction.atomic():
         rosters = _store(solved, week_start=week_start, actor=actor, reason=reason or _("Generated for the whole week"), run=run)
-        save_share = (time.perf_counter() - clock) / max(1, len(rosters))
+        save_share = (time.perf_counter() - lap_started) / max(1, len(rosters))
         for roster in rosters:
             roster.certificate.setdefault("timings", {})["save"] = round(save_share, 6)
             Roster.objects.filter(pk=roster.pk).update(certificate=roster.certificate)
@@ -474,8 +473,8 @@ def _close_run(run_id: int) -> None:
         mode="celery",
         seconds=dict(seconds),
     )
-    summary["wall_seconds"] = round((timezone.now() - run.started_at).total_seconds(), 3)
-    RosterRun.objects.filter(pk=run_id).update(summary=summary, finished_at=timezone.now())
+    summary["wall_seconds"] = round((clock.now() - run.started_at).total_seconds(), 3)
+    RosterRun.objects.filter(pk=run_id).update(summary=summary, finished_at=clock.now())
 
 
 def roster_run_start(*, week_start: dt.date, actor: Any, agency: Agency | None = None) -> RosterRun:
@@ -498,7 +497,7 @@ def roster_run_execute(*, run: RosterRun) -> dict[str, Any]:
     try:
         return rosters_generate_many(week_start=run.week_start, actor=run.started_by, agency=run.agency, run=run, reason=run.reason)
     except Exception as error:
-        RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
         raise
 
 
@@ -510,7 +509,7 @@ def rosters_regenerate_after_switch(*, kind: str, is_active: bool, today: dt.dat
     """
     from telework.policy.models import SwitchKind
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     monday = selectors.week_start_of(today)
     label = str(SwitchKind(kind).label) if kind in SwitchKind.values else kind
     reason = (_("Re-solved after %(switch)s was switched on") if is_active else _("Re-solved after %(switch)s was switched off")) % {"switch": label}
@@ -659,7 +658,7 @@ def roster_edit_cell(
     entry.service_point_id = point_id
     entry.is_manual = True
     entry.save(update_fields=["status", "service_point", "is_manual"])
-    Roster.objects.filter(pk=roster.pk).update(updated_at=timezone.now())
+    Roster.objects.filter(pk=roster.pk).update(updated_at=clock.now())
     after = {"staff": staff.code, "day": day.isoformat(), "status": status, "service_point": service_point.name if point_id and service_point else None}
     audit_record(
         actor=actor,
@@ -688,7 +687,7 @@ def roster_publish(*, roster: Roster, actor: Any) -> Roster:
         raise InvalidTransition(_("This roster is already published."), rule="roster.status")
     roster.status = target
     roster.published_by = _actor_user(actor)
-    roster.published_at = timezone.now()
+    roster.published_at = clock.now()
     roster.save(update_fields=["status", "published_by", "published_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -783,7 +782,7 @@ def swap_accept(*, swap: SwapRequest, actor: Any) -> SwapRequest:
         raise NotPermitted(rule="swap.counterpart")
     before = _swap_snapshot(swap)
     swap.status = _transition(swap, "accept")
-    swap.accepted_at = timezone.now()
+    swap.accepted_at = clock.now()
     swap.save(update_fields=["status", "accepted_at"])
     audit_record(actor=actor, action="swap.accept", target=swap, before=before, after=_swap_snapshot(swap), agency_id=swap.roster.unit.agency_id)
     swap_id = swap.pk
@@ -815,7 +814,7 @@ def swap_approve(*, swap: SwapRequest, actor: Any, comment: str = "") -> SwapReq
     swap.roster = roster
     swap.status = target
     swap.decided_by = _actor_user(actor)
-    swap.decided_at = timezone.now()
+    swap.decided_at = clock.now()
     swap.decision_comment = comment.strip()
     swap.save(update_fields=["roster", "status", "decided_by", "decided_at", "decision_comment"])
     after = {**_swap_snapshot(swap), "cells": [{"staff": staff_id, "day": day.isoformat(), "status": status} for staff_id, day, status, _point in changes]}
@@ -845,7 +844,7 @@ def swap_reject(*, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
     before = _swap_snapshot(swap)
     swap.status = _transition(swap, "reject")
     swap.decided_by = _actor_user(actor)
-    swap.decided_at = timezone.now()
+    swap.decided_at = clock.now()
     swap.decision_comment = reason.strip()
     swap.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     audit_record(
@@ -930,7 +929,7 @@ def leave_cancel(*, leave: Leave, actor: Any) -> Leave:
         raise NotPermitted(rule="leave.cancel")
     if leave.cancelled_at is not None:
         raise InvalidTransition(_("This leave is already cancelled."), rule="leave.cancelled_at")
-    leave.cancelled_at = timezone.now()
+    leave.cancelled_at = clock.now()
     leave.save(update_fields=["cancelled_at"])
     changed = _mark_leave_in_rosters(leave.staff, leave.starts_on, leave.ends_on, on_leave=False)
     audit_record(
@@ -1001,7 +1000,7 @@ def unit_event_cancel(*, event: UnitEvent, actor: Any) -> UnitEvent:
         raise NotPermitted(rule="unit_event.cancel")
     if event.cancelled_at is not None:
         raise InvalidTransition(_("This event is already cancelled."), rule="unit_event.cancelled_at")
-    event.cancelled_at = timezone.now()
+    event.cancelled_at = clock.now()
     event.save(update_fields=["cancelled_at"])
     audit_record(actor=actor, action="unit_event.cancel", target=event, before={"cancelled": False}, after={"cancelled": True}, agency_id=event.unit.agency_id)
     return event

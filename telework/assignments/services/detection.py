@@ -15,11 +15,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from telework.assignments import rules
 from telework.assignments.models import OPEN_STATES, PROGRESS_STATES, Alert, WorkItem
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import _jsonable
 
 # Items handled per transaction: bounded memory and short write locks, whatever the size of the city.
@@ -67,7 +66,7 @@ def detect_stalls(*, today: dt.date | None = None, parameters: rules.DetectionPa
     """Check every open work item on ``today`` (default: the local date). Nothing runs on weekends and public
     holidays: nobody is at work to act on an alert. Each new finding notifies the person and their head (and, for a
     legal deadline, the agency head) after its chunk commits."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     parameters = parameters or rules.DetectionParameters()
     summary = DetectionSummary(today=today, is_working_day=calendar.is_working_day(today))
     if not summary.is_working_day:
@@ -126,5 +125,5 @@ def _process(items: list[WorkItem], today: dt.date, parameters: rules.DetectionP
         if day != today or (item_id, kind) not in current
     ]
     if stale:
-        summary.resolved += Alert.objects.filter(pk__in=stale).update(resolved_at=timezone.now())
+        summary.resolved += Alert.objects.filter(pk__in=stale).update(resolved_at=clock.now())
     summary.items_checked += len(items)

@@ -37,7 +37,7 @@ from telework.assignments.models import (
     WorkItem,
     WorkStatus,
 )
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.organization.models import Staff
@@ -61,7 +61,7 @@ class UploadedFile:
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def _transition(item: WorkItem, action: str) -> str:
@@ -140,7 +140,7 @@ def _resolve_alerts(item: WorkItem, kinds: Iterable[str] | None = None) -> None:
     alerts = Alert.objects.filter(item=item, resolved_at__isnull=True)
     if kinds is not None:
         alerts = alerts.filter(kind__in=list(kinds))
-    alerts.update(resolved_at=timezone.now())
+    alerts.update(resolved_at=clock.now())
 
 
 def _as_decimal(value: Any, *, rule: str) -> Decimal:
@@ -344,7 +344,7 @@ def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", 
     before = _snapshot(item)
     item.status = _transition(item, "accept_proposal")
     item.assigned_by = actor
-    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), (comment or "").strip()
+    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), (comment or "").strip()
     item.last_activity_on = _today(today)
     item.save(update_fields=["status", "assigned_by", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
     _audit(item, actor=actor, action="accept_proposal", before=before, reason=item.decision_comment)
@@ -360,7 +360,7 @@ def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> Wo
     _require_manager(actor, item)
     before = _snapshot(item)
     item.status = _transition(item, "decline_proposal")
-    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
     _audit(item, actor=actor, action="decline_proposal", before=before, reason=reason)
     _notify(item, "proposal_declined")
@@ -503,7 +503,7 @@ def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
     before = _snapshot(item)
     item.status = _transition(item, "submit")
     item.progress_percent = 100
-    item.submitted_at = timezone.now()
+    item.submitted_at = clock.now()
     item.save(update_fields=["status", "progress_percent", "submitted_at", "updated_at"])
     _resolve_alerts(item, [AlertKind.NO_UPDATE, AlertKind.BEHIND_SCHEDULE])
     _audit(item, actor=actor, action="submit", before=before, reason=note)
@@ -527,7 +527,7 @@ def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = 
     _require_manager(actor, item)
     before = _snapshot(item)
     item.status = _transition(item, "accept")
-    now = timezone.now()
+    now = clock.now()
     item.quality_rating, item.rating_comment = rating, comment
     item.decided_by, item.decided_at, item.accepted_at = actor, now, now
     item.save(update_fields=["status", "quality_rating", "rating_comment", "decided_by", "decided_at", "accepted_at", "updated_at"])
@@ -545,7 +545,7 @@ def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date 
     _require_manager(actor, item)
     before = _snapshot(item)
     item.status = _transition(item, "return")
-    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
     item.last_activity_on = _today(today)
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
     _audit(item, actor=actor, action="return", before=before, reason=reason)
@@ -561,7 +561,7 @@ def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
     _require_manager(actor, item)
     before = _snapshot(item)
     item.status = _transition(item, "cancel")
-    item.decided_by, item.decided_at, item.decision_comment = actor, timezone.now(), reason
+    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
     _resolve_alerts(item)
     _audit(item, actor=actor, action="cancel", before=before, reason=reason)

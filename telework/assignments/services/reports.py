@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
 from telework.assignments import selectors
 from telework.assignments.models import ProgressReport, ReportPeriod, ReportStatus
+from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from telework.organization.models import Staff
@@ -53,7 +53,7 @@ def progress_report_submit(*, actor: Any, period: str, day: dt.date, note: str =
         raise NotPermitted(_("Only staff members send progress reports."))
     if period not in ReportPeriod.values:
         raise ValidationFailed(_("Choose a daily or a weekly report."), rule="period")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if day > today:
         raise ValidationFailed(_("A report cannot cover a period that has not begun."), rule="day")
     note = (note or "").strip()
@@ -83,7 +83,7 @@ def progress_report_submit(*, actor: Any, period: str, day: dt.date, note: str =
     report.hours_total = hours
     report.items_completed = completed
     report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
+    report.submitted_at = clock.now()
     report.save()
     audit_record(
         actor=actor,
@@ -113,7 +113,7 @@ def progress_report_review(*, report: ProgressReport, actor: Any, comment: str) 
         raise InvalidTransition(_("This report was already reviewed."), rule="progress_report.status", params={"status": report.status, "action": "review"})
     before = _snapshot(report)
     report.status = ReportStatus.REVIEWED
-    report.reviewed_by, report.reviewed_at, report.review_comment = actor, timezone.now(), comment
+    report.reviewed_by, report.reviewed_at, report.review_comment = actor, clock.now(), comment
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     audit_record(
         actor=actor, action="progress_report.review", target=report, before=before, after=_snapshot(report), reason=comment, agency_id=report.unit.agency_id

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.rosters import selectors, services
 from telework.rosters.forms import CityGenerateForm, week_label
@@ -30,7 +30,7 @@ def _require_city(user: Any) -> None:
 def city(request: HttpRequest) -> HttpResponse:
     """Home Affairs: generate every unit's roster for a week, city-wide or for one agency, and follow its progress."""
     _require_city(request.user)
-    today_ = timezone.localdate()
+    today_ = clock.today()
     agencies = scope.visible_agencies(request.user).order_by("name")
     form = CityGenerateForm(
         request.POST if request.method == "POST" else None, agencies=agencies, initial={"week": week_label(default_monday(today_) + dt.timedelta(days=7))}

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.exceptions import DomainError
 from telework.organization.models import Staff, Unit
 from telework.rosters import selectors, services
@@ -61,7 +61,7 @@ def leave(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Leave of %(name)s recorded; current rosters show those days as leave.") % {"name": staff.full_name})
             return redirect(f"{reverse('rosters:leave')}?unit={unit.pk}")
-    today_ = timezone.localdate()
+    today_ = clock.today()
     context = {
         "unit": unit,
         "units": list(selectors.roster_units(viewer=request.user).select_related("agency").order_by("agency__name", "path")),
@@ -133,7 +133,7 @@ def events(request: HttpRequest) -> HttpResponse:
                 request, _("“%(title)s” saved. The next roster generated for that week keeps the staff concerned on site.") % {"title": data["title"]}
             )
             return redirect(f"{reverse('rosters:events')}?unit={unit.pk}")
-    today_ = timezone.localdate()
+    today_ = clock.today()
     context = {
         "unit": unit,
         "units": list(selectors.roster_units(viewer=request.user).select_related("agency").order_by("agency__name", "path")),

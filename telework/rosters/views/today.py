@@ -8,12 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from telework.accounts import scope
 from telework.accounts.models import Role
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.exceptions import NotFound
 from telework.organization.models import Agency, Unit
 from telework.rosters import selectors
@@ -27,7 +26,7 @@ def today(request: HttpRequest) -> HttpResponse:
     phone number, on leave. Printable."""
     units = selectors.roster_units(viewer=request.user)
     agencies = scope.visible_agencies(request.user) if request.user.role != Role.STAFF else Agency.objects.none()  # type: ignore[union-attr]
-    day = parse_date(request.GET.get("day")) or timezone.localdate()
+    day = parse_date(request.GET.get("day")) or clock.today()
     agency: Agency | None = None
     unit: Unit | None = None
     requested_agency = request.GET.get("agency", "").strip()

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telework.accounts import scope
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.rosters import exports, selectors, services
@@ -57,7 +57,7 @@ def _columns(grid: Any, monday: dt.date) -> list[dict[str, Any]]:
                 "is_working": day in index,
                 "holiday": selectors.holiday_label(day) if day not in index else None,
                 "totals": totals.get(day),
-                "is_today": day == timezone.localdate(),
+                "is_today": day == clock.today(),
             }
         )
     return columns
@@ -139,7 +139,7 @@ def render_week(
     swap_error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     context: dict[str, Any] = {
         "units": list(units.select_related("agency").order_by("agency__name", "path")),
         "unit": unit,
@@ -174,7 +174,7 @@ def week(request: HttpRequest) -> HttpResponse:
     if not units.exists() and not selectors.can_generate_city(request.user):
         raise PermissionDenied(_("Rosters are shown to staff members of a unit, its heads and Home Affairs; your account is linked to none."))
     unit = pick_unit(request, units, request.GET.get("unit", "").strip())
-    monday = week_from(request.GET.get("week"), timezone.localdate())
+    monday = week_from(request.GET.get("week"), clock.today())
     roster = None
     if unit is not None:
         try:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from telework.attendance import rules, selectors
 from telework.attendance.services import missed_check_ins_detect
-from telework.core import calendar
+from telework.core import calendar, clock
 
 
 def _parse_time(value: str) -> dt.time:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         cutoff = _parse_time(options["cutoff"])
-        now = timezone.now()
+        now = clock.now()
         if options["today"]:
             day = timezone.localdate(now)
         elif options["day"]:

@@ -9,9 +9,10 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from telework.core import clock
 from telework.organization.models import Staff
 from telework.policy.eligibility import EligibilityDecision
 from telework.policy.selectors import eligibility_for
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             staff = Staff.objects.select_related("unit__agency", "position").filter(code=options["staff_code"]).first()
             if staff is None:
                 raise CommandError(_("No staff member has the code “%(code)s”.") % {"code": options["staff_code"]}, returncode=1)
-            decision = eligibility_for(staff, options["date"] or timezone.localdate())
+            decision = eligibility_for(staff, options["date"] or clock.today())
             if options["json"]:
                 self.stdout.write(json.dumps(decision.as_dict(), ensure_ascii=False, indent=2))
             else:
