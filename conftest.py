@@ -38,8 +38,12 @@ POSTGRES_HINT = "needs PostgreSQL: `make test-postgres` runs it under pg_virtual
 
 
 CITY_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-# An ordinary working week: the next four weeks (to 18 December) hold no public holiday, so a standing pattern fits.
+# A Wednesday in an ordinary week. The next week holds Vietnam Cultural Day (Tuesday 24/11), so tests that take
+# "next week" meet a holiday on purpose; `next_monday()` (telework.core.testing) skips to 30/11, four ordinary weeks.
 SUITE_NOW = dt.datetime(2026, 11, 18, 9, 30, tzinfo=CITY_ZONE)
+# For shaking out date assumptions: `TELEWORK_TEST_NOW=2027-02-03 pytest ...` runs the suite on another day.
+if os.environ.get("TELEWORK_TEST_NOW"):
+    SUITE_NOW = dt.datetime.fromisoformat(os.environ["TELEWORK_TEST_NOW"]).replace(hour=9, minute=30, tzinfo=CITY_ZONE)
 
 
 def _frozen_moment(request: pytest.FixtureRequest) -> dt.datetime:

@@ -51,6 +51,7 @@ def _request_fields(payload: RegistrationIn) -> dict[str, Any]:
         "mode": payload.mode.value,
         "weekdays": payload.weekdays,
         "dates": payload.dates,
+        "skipped_dates": payload.skipped_dates,
         "equipment_attested": [item.value for item in payload.equipment_attested],
         "commitment_accepted": payload.commitment_accepted,
         "work_plan": payload.work_plan,

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from telework.core import calendar
 from telework.policy.parameters import PolicyParameters
 
 
@@ -49,11 +50,13 @@ class Violation:
 
     def reason(self, language: str | None = None) -> str:
         def render() -> str:
-            params = {
-                key: value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else gettext(value) if key == "period" else value
-                for key, value in self.params.items()
-            }
-            return gettext(self.message) % params
+            params = {key: _render_param(key, value) for key, value in self.params.items()}
+            text = gettext(self.message) % params
+            if self.params.get("holidays"):
+                text += " " + gettext(SHORTENED_PERIOD) % params
+            if self.params.get("drop"):
+                text += " " + gettext(DROP_SUGGESTION) % params
+            return text
 
         if language is None:
             return render()
@@ -65,8 +68,59 @@ class Violation:
             "rule": self.rule,
             "date": self.day.isoformat() if self.day else None,
             "message": self.reason(),
-            "params": {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in self.params.items()},
+            "params": {key: _json_param(value) for key, value in self.params.items()},
+            # The requested days whose removal satisfies this rule, as the form's "leave out" buttons show them.
+            **({"drop": [{"date": day.isoformat(), "label": day.strftime("%d/%m/%Y")} for day in self.days_to_drop]} if self.days_to_drop else {}),
         }
+
+    @property
+    def days_to_drop(self) -> list[dt.date]:
+        """The requested days whose removal would satisfy this rule (empty when dropping days cannot help)."""
+        return list(self.params.get("drop", []))
+
+
+SHORTENED_PERIOD = gettext_noop(
+    "That %(period)s has %(working)s working days instead of %(full)s (%(holidays)s), so the policy's %(base)s a %(period)s counts as %(limit)s."
+)
+DROP_SUGGESTION = gettext_noop("Drop %(drop)s from this registration and the rest of it can stand.")
+
+
+def _render_param(key: str, value: Any) -> Any:
+    if key == "period":
+        return gettext(value)
+    if key == "holidays":
+        return ", ".join(f"{calendar.holiday_name(day) or ''} {day.strftime('%d/%m/%Y')}".strip() for day in value)
+    if key == "drop":
+        return ", ".join(day.strftime("%d/%m/%Y") for day in value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def _json_param(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_param(item) for item in value]
+    return value
+
+
+def scale_to_working_days(value: int, *, working: int, full: int, favour: str) -> int:
+    """A weekly or monthly day count of the policy, for a period that public holidays shortened.
+
+    The policy's figure is meant for a full period of ``full`` weekdays (five a week); a period with ``working``
+    working days gets ``value × working ÷ full``, rounded to the nearest whole day. A half rounds in the staff
+    member's favour: down for an office-day minimum (``favour="down"``), up for a home-day maximum
+    (``favour="up"``). So under "at least 3 office days, at most 2 home days a week", the week of New Year's Day
+    (four working days) needs 2 office days (3 × 4 ÷ 5 = 2.4) and allows 2 home days (2 × 4 ÷ 5 = 1.6), and a
+    standing Monday-and-Thursday pattern stands in it. Full periods keep the policy's figure unchanged.
+    """
+    if full <= 0 or working >= full:
+        return value
+    exact = value * working / full
+    if favour == "down":
+        return max(0, math.ceil(exact - 0.5 - 1e-9))
+    return max(0, math.floor(exact + 0.5 + 1e-9))
 
 
 def unit_home_limit(headcount: int, parameters: PolicyParameters) -> int:
@@ -167,39 +221,67 @@ def _person_period_caps(
     bounds: Callable[[dt.date], tuple[dt.date, dt.date]],
     period: str,
 ) -> list[Violation]:
-    """Per-person home-day maximum and office-day minimum for each week or month the request touches."""
+    """Per-person home-day maximum and office-day minimum for each week or month the request touches.
+
+    In a period shortened by public holidays (Tết, 30/4–1/5, 2/9, New Year) both figures scale with the period's
+    working days (``scale_to_working_days``); the refusal names the holidays and which requested days to drop.
+    """
     violations: list[Violation] = []
     periods: dict[tuple[dt.date, dt.date], list[dt.date]] = defaultdict(list)
     for day in requested:
         periods[bounds(day)].append(day)
     for (start, end), days in sorted(periods.items()):
         parameters = parameters_for(days[0])
-        maximum = parameters.max_home_days_per_week if period == "week" else parameters.max_home_days_per_month
-        minimum_office = parameters.min_office_days_per_week if period == "week" else parameters.min_office_days_per_month
+        base_maximum = parameters.max_home_days_per_week if period == "week" else parameters.max_home_days_per_month
+        base_minimum = parameters.min_office_days_per_week if period == "week" else parameters.min_office_days_per_month
         home_in_period = sorted(day for day in all_home if start <= day <= end)
         working = working_days_between(start, end)
-        if maximum is not None and len(home_in_period) > maximum:
-            violations.append(
-                Violation(
-                    f"max_home_days_per_{period}",
-                    days[0],
-                    gettext_noop("From %(start)s to %(end)s you would have %(count)s home days; the policy allows at most %(limit)s per %(period)s."),
-                    {"start": start, "end": end, "count": len(home_in_period), "limit": maximum, "period": gettext_noop(period)},
+        full = sum(1 for offset in range((end - start).days + 1) if (start + dt.timedelta(days=offset)).weekday() < 5)
+        holidays = [day for day in calendar.days_between(start, end) if day.weekday() < 5 and day not in working]
+        shortened = {"working": len(working), "full": full, "holidays": holidays} if holidays else {}
+        # Latest requested days first: dropping them keeps the start of the pattern, which the person asked first.
+        droppable = sorted(days, reverse=True)
+        if base_maximum is not None:
+            maximum = scale_to_working_days(base_maximum, working=len(working), full=full, favour="up")
+            excess = len(home_in_period) - maximum
+            if excess > 0:
+                violations.append(
+                    Violation(
+                        f"max_home_days_per_{period}",
+                        days[0],
+                        gettext_noop("From %(start)s to %(end)s you would have %(count)s home days; the policy allows at most %(limit)s per %(period)s."),
+                        {
+                            "start": start,
+                            "end": end,
+                            "count": len(home_in_period),
+                            "limit": maximum,
+                            "period": gettext_noop(period),
+                            "base": base_maximum,
+                            **shortened,
+                            **({"drop": sorted(droppable[:excess])} if excess <= len(droppable) else {}),
+                        },
+                    )
                 )
-            )
-        if minimum_office is not None:
-            # Pro rata in a period shortened by public holidays (Tết, 30/4–1/5, 2/9): a week of three working days
-            # needs ⌈3 × 3 / 5⌉ = 2 office days under "at least 3 a week", not 3.
-            weekdays = sum(1 for offset in range((end - start).days + 1) if (start + dt.timedelta(days=offset)).weekday() < 5)
-            minimum_office = math.ceil(minimum_office * len(working) / weekdays - 1e-9) if weekdays else 0
+        if base_minimum is not None:
+            minimum = scale_to_working_days(base_minimum, working=len(working), full=full, favour="down")
             office_days = len([day for day in working if day not in all_home])
-            if office_days < minimum_office:
+            shortfall = minimum - office_days
+            if shortfall > 0:
                 violations.append(
                     Violation(
                         f"min_office_days_per_{period}",
                         days[0],
                         gettext_noop("From %(start)s to %(end)s you would have %(count)s office days; the policy requires at least %(limit)s per %(period)s."),
-                        {"start": start, "end": end, "count": office_days, "limit": minimum_office, "period": gettext_noop(period)},
+                        {
+                            "start": start,
+                            "end": end,
+                            "count": office_days,
+                            "limit": minimum,
+                            "period": gettext_noop(period),
+                            "base": base_minimum,
+                            **shortened,
+                            **({"drop": sorted(droppable[:shortfall])} if shortfall <= len(droppable) else {}),
+                        },
                     )
                 )
     return violations

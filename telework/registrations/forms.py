@@ -85,6 +85,12 @@ class DateListWidget(forms.Widget):
         return context
 
 
+class SkippedDateListWidget(DateListWidget):
+    """The days left out of a weekly pattern: the same pickers, labelled for what they hold."""
+
+    template_name = "registrations/widgets/skipped_date_list.html"
+
+
 class DateListField(forms.Field):
     """A list of dates from several inputs, each of which may also hold a comma- or space-separated list."""
 
@@ -134,6 +140,12 @@ class RegistrationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     dates = DateListField(label=_("Chosen dates"), required=False)
+    skip_dates = DateListField(
+        label=_("Except these days"),
+        required=False,
+        widget=SkippedDateListWidget,
+        help_text=_("Days of the pattern you will be at the office anyway, for example in a week shortened by a public holiday."),
+    )
     equipment = forms.MultipleChoiceField(
         label=_("Working conditions at home"), choices=(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
     )
@@ -154,6 +166,7 @@ class RegistrationForm(forms.Form):
         assert isinstance(equipment_field, forms.MultipleChoiceField)
         equipment_field.choices = [(item, EQUIPMENT_ATTESTATIONS.get(item, item)) for item in required_equipment]
         self.fields["dates"].widget.attrs["min"] = clock.today().isoformat()
+        self.fields["skip_dates"].widget.attrs["min"] = clock.today().isoformat()
 
     def service_arguments(self) -> dict[str, Any]:
         """The cleaned input as keyword arguments of ``registration_submit`` / ``registration_resubmit``."""
@@ -164,6 +177,7 @@ class RegistrationForm(forms.Form):
             "mode": data["mode"],
             "weekdays": data["weekdays"] if data["mode"] == RegistrationMode.WEEKLY else [],
             "dates": data["dates"] if data["mode"] == RegistrationMode.DATES else [],
+            "skipped_dates": data["skip_dates"] if data["mode"] == RegistrationMode.WEEKLY else [],
             "equipment_attested": data["equipment"],
             "commitment_accepted": data["commitment_accepted"],
             "work_plan": data["work_plan"].strip(),
@@ -176,6 +190,7 @@ FIELD_FOR_RULE = {
     "mode": "mode",
     "weekdays": "weekdays",
     "dates": "dates",
+    "skipped_dates": "skip_dates",
     "required_equipment": "equipment",
     "written_commitment_required": "commitment_accepted",
 }

@@ -44,6 +44,8 @@ class Registration(models.Model):
     mode = models.CharField(_("pattern"), max_length=16, choices=RegistrationMode.choices, default=RegistrationMode.WEEKLY)
     weekdays = models.JSONField(_("weekdays"), default=list, blank=True)  # 0 = Monday
     requested_dates = models.JSONField(_("dates"), default=list, blank=True)  # ISO strings
+    # Weekly mode: dates of the pattern the person left out (a week shortened by a holiday, a planned office day).
+    skipped_dates = models.JSONField(_("days left out"), default=list, blank=True)  # ISO strings
     status = models.CharField(_("status"), max_length=24, choices=RegistrationStatus.choices, default=RegistrationStatus.SUBMITTED, db_index=True)
     equipment_attested = models.JSONField(_("equipment attested"), default=list, blank=True)
     commitment_accepted = models.BooleanField(_("commitment accepted"), default=False)

@@ -21,6 +21,9 @@ class RegistrationIn(Schema):
     mode: RegistrationMode = RegistrationMode.WEEKLY
     weekdays: list[int] = Field(default_factory=list, description="0 = Monday … 4 = Friday (mode weekly)")
     dates: list[dt.date] = Field(default_factory=list, description="ISO dates inside the period (mode dates)")
+    skipped_dates: list[dt.date] = Field(
+        default_factory=list, max_length=200, description="Mode weekly: days of the pattern left out (a refusal's `details[].drop` suggests them)"
+    )
     equipment_attested: list[Equipment] = Field(default_factory=list)
     commitment_accepted: bool = False
     work_plan: str = Field("", max_length=4000, description="The work planned for the home days")
@@ -67,6 +70,7 @@ class RegistrationOut(Schema):
     mode: RegistrationMode
     weekdays: list[int]
     dates: list[dt.date]
+    skipped_dates: list[dt.date] = Field(description="Mode weekly: days of the pattern left out")
     home_days: list[HomeDayOut]
     status: RegistrationStatus
     status_label: str
@@ -94,6 +98,7 @@ def registration_out(registration: Registration) -> dict[str, Any]:
         "mode": registration.mode,
         "weekdays": registration.weekdays,
         "dates": registration.requested_dates,
+        "skipped_dates": registration.skipped_dates,
         "home_days": [{"day": day.day, "is_counted": day.is_counted} for day in registration.days.all()],
         "status": registration.status,
         "status_label": str(registration.get_status_display()),

@@ -7,6 +7,7 @@ audit row and queues the notification on commit. Views, the API and commands all
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,16 +29,21 @@ from telework.registrations.selectors import unit_facts
 MAX_PERIOD_DAYS = 184  # half a year: a registration is renewed, not open-ended
 
 
-def expand_days(*, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date]) -> list[dt.date]:
-    """The working days a request covers: chosen weekdays every week in the period, or chosen dates. Public
-    holidays and weekends are dropped (they are not working days at all)."""
+def expand_days(
+    *, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date], skipped: Iterable[dt.date] = ()
+) -> list[dt.date]:
+    """The working days a request covers: chosen weekdays every week in the period except the days left out, or
+    chosen dates. Public holidays and weekends are dropped (they are not working days at all)."""
     if mode == RegistrationMode.WEEKLY:
-        wanted = set(weekdays)
-        return [day for day in calendar.working_days(starts_on, ends_on) if day.weekday() in wanted]
+        wanted, left_out = set(weekdays), set(skipped)
+        return [day for day in calendar.working_days(starts_on, ends_on) if day.weekday() in wanted and day not in left_out]
     return sorted({day for day in dates if starts_on <= day <= ends_on and calendar.is_working_day(day)})
 
 
-def _validate_shape(*, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date], today: dt.date) -> list[dt.date]:
+def _validate_shape(
+    *, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date], today: dt.date, skipped: list[dt.date] | None = None
+) -> list[dt.date]:
+    skipped = list(skipped or [])
     if mode not in RegistrationMode.values:
         raise ValidationFailed(_("Choose weekly days or specific dates."), rule="mode")
     if ends_on < starts_on:
@@ -54,7 +60,11 @@ def _validate_shape(*, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays
             raise ValidationFailed(_("Choose at least one date."), rule="dates")
         if outside:
             raise ValidationFailed(_("The date %(date)s is outside the period.") % {"date": outside[0].strftime("%d/%m/%Y")}, rule="dates")
-    days = expand_days(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates)
+    if mode == RegistrationMode.WEEKLY:
+        outside = [day for day in skipped if not starts_on <= day <= ends_on]
+        if outside:
+            raise ValidationFailed(_("The day left out, %(date)s, is outside the period.") % {"date": outside[0].strftime("%d/%m/%Y")}, rule="skipped_dates")
+    days = expand_days(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, skipped=skipped)
     if not days:
         raise ValidationFailed(_("The chosen days include no working day (weekends and public holidays are excluded)."), rule="dates")
     return days
@@ -169,6 +179,7 @@ def registration_submit(
     mode: str = RegistrationMode.WEEKLY,
     weekdays: list[int] | None = None,
     dates: list[dt.date] | None = None,
+    skipped_dates: list[dt.date] | None = None,
     equipment_attested: list[str] | None = None,
     commitment_accepted: bool = False,
     work_plan: str = "",
@@ -180,7 +191,8 @@ def registration_submit(
         raise NotPermitted(_("Only the staff member registers their own home days."))
     today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
-    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
+    skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
+    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today, skipped=skipped)
     resolver = PolicyResolver()
     decision, parameters = _validate_request(
         staff=staff, days=days, equipment_attested=equipment_attested, commitment_accepted=commitment_accepted, resolver=resolver, exclude_registration=None
@@ -193,6 +205,7 @@ def registration_submit(
         mode=mode,
         weekdays=sorted(weekdays),
         requested_dates=[day.isoformat() for day in sorted(dates)],
+        skipped_dates=[day.isoformat() for day in skipped],
         equipment_attested=sorted(equipment_attested),
         commitment_accepted=commitment_accepted,
         commitment_text=str(COMMITMENT_TEXT),
@@ -224,6 +237,7 @@ def registration_resubmit(
     mode: str,
     weekdays: list[int] | None = None,
     dates: list[dt.date] | None = None,
+    skipped_dates: list[dt.date] | None = None,
     equipment_attested: list[str] | None = None,
     commitment_accepted: bool = False,
     work_plan: str = "",
@@ -236,7 +250,8 @@ def registration_resubmit(
     target = _transition(registration, "resubmit")
     today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
-    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today)
+    skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
+    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today, skipped=skipped)
     before = _snapshot(registration)
     decision, parameters = _validate_request(
         staff=registration.staff,
@@ -249,6 +264,7 @@ def registration_resubmit(
     registration.starts_on, registration.ends_on, registration.mode = starts_on, ends_on, mode
     registration.weekdays = sorted(weekdays)
     registration.requested_dates = [day.isoformat() for day in sorted(dates)]
+    registration.skipped_dates = [day.isoformat() for day in skipped]
     registration.equipment_attested = sorted(equipment_attested)
     registration.commitment_accepted = commitment_accepted
     registration.work_plan = work_plan

@@ -33,7 +33,7 @@ from telework.policy import labels
 from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
 from telework.policy.selectors import ResolvedPolicy, eligibility_for, pilot_for_staff, policy_for_unit
 from telework.registrations import selectors, services
-from telework.registrations.caps import unit_home_limit
+from telework.registrations.caps import scale_to_working_days, unit_home_limit
 from telework.registrations.forms import (
     DATE_INPUT_FORMATS,
     EQUIPMENT_ATTESTATIONS,
@@ -99,7 +99,11 @@ def describe_pattern(registration: Registration) -> str:
     """ "Monday, Thursday every week" or the chosen dates, for lists."""
     if registration.mode == RegistrationMode.WEEKLY:
         names = ", ".join(str(WEEKDAY_NAMES[day]) for day in registration.weekdays if 0 <= day < 7)
-        return _("%(days)s every week") % {"days": names}
+        pattern = _("%(days)s every week") % {"days": names}
+        if registration.skipped_dates:
+            left_out = ", ".join(dt.date.fromisoformat(day).strftime("%d/%m") for day in registration.skipped_dates)
+            pattern = _("%(pattern)s, except %(days)s") % {"pattern": pattern, "days": left_out}
+        return pattern
     dates = [dt.date.fromisoformat(day).strftime("%d/%m") for day in registration.requested_dates]
     shown = ", ".join(dates[:6])
     return shown + (" …" if len(dates) > 6 else "")
@@ -117,6 +121,22 @@ def format_parameter(name: str, parameters: PolicyParameters) -> str:
     if name not in SPEC_BY_NAME:
         return ""
     return labels.format_value(name, getattr(parameters, name))
+
+
+def holiday_week_rule(parameters: PolicyParameters) -> str:
+    """How the weekly limits read in a week shortened by public holidays (``caps.scale_to_working_days``), with the
+    figures for a week of four working days."""
+    figures = []
+    if parameters.max_home_days_per_week is not None:
+        home = scale_to_working_days(parameters.max_home_days_per_week, working=4, full=5, favour="up")
+        figures.append(_("at most %(count)s home days") % {"count": home})
+    if parameters.min_office_days_per_week is not None:
+        office = scale_to_working_days(parameters.min_office_days_per_week, working=4, full=5, favour="down")
+        figures.append(_("at least %(count)s office days") % {"count": office})
+    return _(
+        "In a week or month shortened by public holidays these limits scale with its working days, rounded to the nearest day "
+        "(a half in your favour): a week of four working days allows %(figures)s."
+    ) % {"figures": _(" and ").join(str(figure) for figure in figures)}
 
 
 def rules_summary(*, unit: Unit, resolved: ResolvedPolicy, headcount: int) -> list[str]:
@@ -137,6 +157,8 @@ def rules_summary(*, unit: Unit, resolved: ResolvedPolicy, headcount: int) -> li
         lines.append(_("At most %(count)s home days per week.") % {"count": parameters.max_home_days_per_week})
     if parameters.min_office_days_per_week is not None:
         lines.append(_("At least %(count)s office days per week.") % {"count": parameters.min_office_days_per_week})
+    if parameters.max_home_days_per_week is not None or parameters.min_office_days_per_week is not None:
+        lines.append(holiday_week_rule(parameters))
     if parameters.max_home_days_per_month is not None:
         lines.append(_("At most %(count)s home days per month.") % {"count": parameters.max_home_days_per_month})
     if parameters.min_office_days_per_month is not None:
@@ -232,6 +254,7 @@ def _initial_from(registration: Registration) -> dict[str, Any]:
         "mode": registration.mode,
         "weekdays": list(registration.weekdays),
         "dates": list(registration.requested_dates),
+        "skip_dates": list(registration.skipped_dates),
         "equipment": list(registration.equipment_attested),
         "work_plan": registration.work_plan,
     }

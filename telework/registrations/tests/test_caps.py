@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from telework.core import calendar
 from telework.policy.parameters import PRESETS, PolicyParameters
-from telework.registrations.caps import ServicePointFacts, UnitFacts, check_request, unit_home_limit
+from telework.registrations.caps import ServicePointFacts, UnitFacts, check_request, scale_to_working_days, unit_home_limit
 
 MONDAY = dt.date(2026, 12, 7)
 HCMC = PRESETS["hcmc_pilot"].parameters
@@ -119,15 +120,72 @@ def test_accepting_only_requests_without_violations_never_exceeds_the_cap(size, 
         assert sum(1 for ids in unit.home_by_day.values() if staff_id in ids) <= 2
 
 
-def test_office_minimum_is_pro_rata_in_a_holiday_week():
-    # Week of 28/12/2026: Friday 1/1/2027 is New Year's Day, 4 working days; "at least 3 office days a week" becomes
-    # ⌈3 × 4 / 5⌉ = 3, so 1 home day is fine and 2 are not.
+def test_a_standing_two_day_pattern_stands_in_the_new_year_week():
+    # Week of 28/12/2026: Friday 1/1/2027 is New Year's Day, 4 working days. "At least 3 office days, at most 2 home
+    # days a week" scale to 3 × 4 / 5 = 2.4 → 2 office days and 2 × 4 / 5 = 1.6 → 2 home days: Monday and Thursday
+    # at home, Tuesday and Wednesday at the office, is within the rules.
     monday = dt.date(2026, 12, 28)
     assert len(calendar.working_days(monday, monday + dt.timedelta(days=4))) == 4
+    assert check(5, [monday, monday + dt.timedelta(days=3)], unit_of(40)) == []
+    violations = check(5, [monday, monday + dt.timedelta(days=1), monday + dt.timedelta(days=3)], unit_of(40))
+    assert [(violation.rule, violation.params["limit"], violation.params["base"]) for violation in violations] == [
+        ("max_home_days_per_week", 2, 2),
+        ("min_office_days_per_week", 2, 3),
+    ]
+
+
+def test_a_holiday_week_refusal_names_the_holiday_and_the_day_to_drop():
+    # Tết 2027: Thursday 4/2 and Friday 5/2 are holidays, the week keeps Monday to Wednesday. Monday and Tuesday at
+    # home is 2 of 3 working days: at most 2 × 3 / 5 = 1.2 → 1 home day, at least 3 × 3 / 5 = 1.8 → 2 office days.
+    monday = dt.date(2027, 2, 1)
+    violations = check(5, [monday, monday + dt.timedelta(days=1)], unit_of(40))
+    assert [(violation.rule, violation.params["limit"]) for violation in violations] == [("max_home_days_per_week", 1), ("min_office_days_per_week", 2)]
+    assert all(violation.days_to_drop == [dt.date(2027, 2, 2)] for violation in violations)
+    assert violations[1].params["holidays"] == [dt.date(2027, 2, 4), dt.date(2027, 2, 5)]
+    assert violations[1].reason("en") == (
+        "From 01/02/2027 to 07/02/2027 you would have 1 office days; the policy requires at least 2 per week. That week has 3 working days "
+        "instead of 5 (29 of Lunar New Year 04/02/2027, Lunar New Year's Eve 05/02/2027), so the policy's 3 a week counts as 2. "
+        "Drop 02/02/2027 from this registration and the rest of it can stand."
+    )
+    assert violations[1].as_dict()["drop"] == [{"date": "2027-02-02", "label": "02/02/2027"}]
+    # Dropping the suggested day leaves a request that passes.
     assert check(5, [monday], unit_of(40)) == []
-    assert [violation.rule for violation in check(5, [monday, monday + dt.timedelta(days=1)], unit_of(40))] == ["min_office_days_per_week"]
-    # Tết 2027: the week of 8/2 keeps 2 working days (Thursday, Friday); the minimum becomes ⌈3 × 2 / 5⌉ = 2.
+
+
+def test_week_of_two_working_days_allows_one_home_day():
+    # Tết 2027: the week of 8/2 keeps Thursday and Friday. 2 × 2 / 5 = 0.8 → 1 home day; 3 × 2 / 5 = 1.2 → 1 office day.
     thursday = dt.date(2027, 2, 11)
     assert calendar.working_days(dt.date(2027, 2, 8), dt.date(2027, 2, 12)) == [thursday, thursday + dt.timedelta(days=1)]
-    violations = check(5, [thursday], unit_of(40))
-    assert [(violation.rule, violation.params["limit"]) for violation in violations] == [("min_office_days_per_week", 2)]
+    assert check(5, [thursday], unit_of(40)) == []
+    assert [violation.rule for violation in check(5, [thursday, thursday + dt.timedelta(days=1)], unit_of(40))] == [
+        "max_home_days_per_week",
+        "min_office_days_per_week",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "working", "favour", "expected"),
+    [
+        (3, 5, "down", 3),
+        (3, 4, "down", 2),  # 2.4
+        (3, 3, "down", 2),  # 1.8
+        (3, 2, "down", 1),  # 1.2
+        (3, 1, "down", 1),  # 0.6
+        (2, 4, "up", 2),  # 1.6
+        (2, 3, "up", 1),  # 1.2
+        (5, 1, "down", 1),  # 1.0
+        (5, 3, "down", 3),
+        (1, 2, "down", 0),  # 0.4
+        (4, 5, "up", 4),
+        (3, 2, "up", 1),  # 1.2
+        (5, 1, "up", 1),
+        (5, 3, "up", 3),
+        (5, 2, "down", 2),
+        (5, 2, "up", 2),
+        (5, 0, "up", 0),
+        (25, 10, "down", 12),  # a month: 12.5 rounds down for an office minimum
+        (25, 10, "up", 13),  # and up for a home maximum
+    ],
+)
+def test_scaling_rounds_to_the_nearest_day_with_halves_in_the_staff_members_favour(value, working, favour, expected):
+    assert scale_to_working_days(value, working=working, full=5 if value <= 5 else 20, favour=favour) == expected

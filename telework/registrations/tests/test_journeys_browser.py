@@ -101,3 +101,33 @@ def test_rejection_reaches_the_staff_member_with_its_reason(page, browser_proble
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.REJECTED
     assert browser_problems == []
+
+
+@pytest.mark.frozen_at("2027-01-20")
+def test_a_pattern_that_conflicts_in_the_tet_week_is_kept_by_leaving_one_day_out(page, browser_problems):
+    """Monday and Tuesday at home for four weeks across Tết 2027: the check names the holiday and the day to drop,
+    one tap leaves it out, and the rest of the registration is sent."""
+    city = build_city()
+    member = city.staff[0]
+    login(page, member.code, next_url=reverse("registrations:new"))
+    page.fill("input[name=starts_on]", "2027-01-25")
+    page.fill("input[name=ends_on]", "2027-02-19")
+    page.check("#id_weekdays_0")
+    page.check("#id_weekdays_1")
+    for item in EQUIPMENT:
+        page.check(f"input[name=equipment][value={item}]")
+    page.check("input[name=commitment_accepted]")
+    page.click("[data-check-button]")
+    page.wait_for_selector("[data-check=refused]")
+    refusal = page.locator("[data-check=refused]").inner_text()
+    assert "Tết" in refusal or "Nguyên Đán" in refusal or "Lunar New Year" in refusal
+    page.click("[data-skip-date='2027-02-02']")
+    page.wait_for_selector("[data-check=ok]")
+    assert page.locator("input[name=skip_dates]").evaluate_all("inputs => inputs.map(input => input.value).filter(Boolean)") == ["2027-02-02"]
+    with page.expect_navigation():
+        page.click("#registration-form button[type=submit]")
+    registration = Registration.objects.get(staff=member)
+    assert registration.skipped_dates == ["2027-02-02"]
+    assert registration.days.count() == 5
+    assert "02/02" in page.content()  # the pattern's description names the day left out
+    assert browser_problems == []

@@ -137,3 +137,50 @@ def test_request_changes_then_resubmit(city):
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.SUBMITTED
     assert list(registration.days.values_list("day", flat=True)) == [monday + dt.timedelta(days=3)]
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen_at("2026-12-02")
+def test_a_four_week_pattern_across_new_year_is_approved(city):
+    # 7/12/2026 to 1/1/2027: the last week holds New Year's Day (Friday), four working days; Monday and Thursday at
+    # home stays within "at most 2 home, at least 3 office days a week" scaled to 2 and 2.
+    monday = dt.date(2026, 12, 7)
+    registration = submit(city.staff[2], monday, weekdays=(0, 3), weeks=4)
+    services.registration_approve(registration=registration, actor=city.head_user)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.APPROVED
+    assert registration.days.filter(is_counted=True).count() == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen_at("2027-01-20")
+def test_a_tet_week_conflict_names_the_day_to_drop_and_leaving_it_out_keeps_the_rest(city):
+    # Monday and Tuesday at home from 25/1 to 19/2/2027. The week of 1/2 loses Thursday and Friday to Tết: 1 home
+    # day at most, 2 office days at least. The week of 8/2 keeps only Thursday and Friday: no pattern day in it.
+    monday = dt.date(2027, 1, 25)
+    with pytest.raises(RuleViolation) as refusal:
+        submit(city.staff[2], monday, weekdays=(0, 1), weeks=4)
+    assert [(detail["rule"], detail.get("drop")) for detail in refusal.value.details] == [
+        ("max_home_days_per_week", [{"date": "2027-02-02", "label": "02/02/2027"}]),
+        ("min_office_days_per_week", [{"date": "2027-02-02", "label": "02/02/2027"}]),
+    ]
+    assert "Tết" in refusal.value.details[0]["message"] or "Lunar New Year" in refusal.value.details[0]["message"]
+    assert not RegistrationDay.objects.exists()
+    registration = submit(city.staff[2], monday, weekdays=(0, 1), weeks=4, skipped_dates=[dt.date(2027, 2, 2)])
+    assert registration.skipped_dates == ["2027-02-02"]
+    assert sorted(registration.days.values_list("day", flat=True)) == [
+        dt.date(2027, 1, 25),
+        dt.date(2027, 1, 26),
+        dt.date(2027, 2, 1),
+        dt.date(2027, 2, 15),
+        dt.date(2027, 2, 16),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_day_left_out_must_lie_in_the_period(city):
+    monday = next_monday()
+    with pytest.raises(ValidationFailed) as refusal:
+        submit(city.staff[2], monday, weekdays=(0,), skipped_dates=[monday - dt.timedelta(days=7)])
+    assert refusal.value.rule == "skipped_dates"
+    assert not RegistrationDay.objects.exists()

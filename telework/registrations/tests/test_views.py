@@ -594,3 +594,23 @@ def test_check_warns_when_little_work_is_planned_on_the_home_days(city):
     assert 'data-check="ok"' in content
     # Nothing is assigned to this person: 0 h planned against the 8 h norm, so the check warns without refusing.
     assert 'data-home-days-workload="under"' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen_at("2027-01-20")
+def test_check_offers_to_leave_out_the_day_of_a_holiday_week_that_conflicts(city):
+    client = client_for(city.staff[0].user)
+    data = form_data(dt.date(2027, 1, 25), weekdays=(0, 1), ends_on="2027-02-19")
+    refused = client.post(reverse("registrations:check"), data, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-check="refused"' in refused
+    assert 'data-skip-date="2027-02-02"' in refused
+    assert "Bỏ ngày 02/02/2027" in refused
+    passing = client.post(reverse("registrations:check"), {**data, "skip_dates": ["2027-02-02"]}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-check="ok"' in passing
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_form_says_how_weekly_limits_scale_in_a_holiday_week(city):
+    page = client_for(city.staff[0].user).get(reverse("registrations:new")).content.decode()
+    assert "một tuần có bốn ngày làm việc cho phép tối đa 2 ngày tại nhà và tối thiểu 2 ngày tại cơ quan" in page
