@@ -19,7 +19,6 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from telework.accounts.models import Role, User
 from telework.core import calendar
@@ -36,7 +35,7 @@ from telework.core.demo import (
 from telework.core.exceptions import RuleViolation
 from telework.core.models import AuditEvent
 from telework.organization.models import Agency, AgencyKind, Position, ServicePoint, Staff, Unit
-from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch
+from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch
 from telework.policy.selectors import PolicyResolver, eligibility_for
 from telework.registrations.caps import unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
@@ -44,7 +43,8 @@ from telework.registrations.selectors import approval_inbox
 from telework.registrations.services import registration_approve
 
 SMALL_CITY = 300
-TODAY = timezone.localdate()
+# The suite's frozen day (root conftest.py): a module-level date must not come from the machine's clock.
+TODAY = dt.date(2026, 11, 18)
 
 
 def fingerprint() -> str:
@@ -425,3 +425,20 @@ def test_reset_on_postgresql_truncates_the_audit_trail_and_the_same_seed_rebuild
     assert Agency.objects.count() == 0
     build_demo_city(staff=MINIMUM_STAFF, seed=4, today=TODAY)
     assert fingerprint() == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("today", [dt.date(2027, 2, 6), dt.date(2026, 12, 31), dt.date(2027, 9, 2)], ids=["tet-saturday", "new-years-eve", "national-day"])
+def test_the_demo_city_is_built_on_any_day_and_its_logins_work(today: dt.date, clock) -> None:
+    """`make demo` builds its weeks around the day it runs: a Saturday in Tết, the last day of the year and a public
+    holiday all give a city whose printed logins work and whose unit head has something to approve."""
+    clock.move_to(dt.datetime.combine(today, dt.time(8, 0), tzinfo=dt.UTC))
+    output = StringIO()
+    call_command("seed_demo", staff=MINIMUM_STAFF, seed=3, stdout=output)
+    logins = printed_logins(output.getvalue())
+    for username in logins.values():
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert approval_inbox(viewer=User.objects.get(username=logins["Unit head"]))
+    phase = PilotPhase.objects.order_by("starts_on").first()
+    assert phase is not None
+    assert phase.starts_on <= today <= phase.ends_on
