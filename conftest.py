@@ -46,6 +46,15 @@ if os.environ.get("TELEWORK_TEST_NOW"):
     SUITE_NOW = dt.datetime.fromisoformat(os.environ["TELEWORK_TEST_NOW"]).replace(hour=9, minute=30, tzinfo=CITY_ZONE)
 
 
+_SUITE_TRAVELLER = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_SUITE_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
 def _frozen_moment(request: pytest.FixtureRequest) -> dt.datetime:
     marker = request.node.get_closest_marker("frozen_at")
     if marker is None:
@@ -90,6 +99,11 @@ def _wants_postgres(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Frozen from the start: collection, module- and session-scoped fixtures (the permission matrix's world, the
+    # live server) read the same clock as the tests, never the machine's.
+    suite_traveller = time_machine.travel(SUITE_NOW, tick=True)
+    suite_traveller.start()
+    config.stash[_SUITE_TRAVELLER] = suite_traveller
     # WhiteNoise warns, for every test client, that STATIC_ROOT (filled by collectstatic for production) does not
     # exist; tests serve static files from the finders instead.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")

@@ -48,6 +48,7 @@ def test_production_code_reads_the_clock_only_through_core_clock():
     assert offenders == []
 
 
+@pytest.mark.frozen_at("2026-11-18")
 def test_the_suite_runs_on_its_frozen_day_whatever_the_machine_says():
     # Root conftest.py: Wednesday 18 November 2026, 09:30 in Ho Chi Minh City, ticking.
     assert clock.today() == dt.date(2026, 11, 18)

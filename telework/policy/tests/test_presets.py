@@ -164,7 +164,12 @@ def test_france_keeps_two_office_days_in_a_week_shortened_by_a_holiday(city):
             equipment_attested=ALL_EQUIPMENT,
             commitment_accepted=True,
         )
-    assert [detail["rule"] for detail in refused.value.details] == ["min_office_days_per_week"]
+    # Scaled to four working days (3 × 4 / 5 = 2.4 home days at most, 2 × 4 / 5 = 1.6 office days at least), both limits
+    # refuse, and the office minimum stays at two days.
+    assert [(detail["rule"], detail["params"]["limit"]) for detail in refused.value.details] == [
+        ("max_home_days_per_week", 2),
+        ("min_office_days_per_week", 2),
+    ]
     assert not city.staff[0].registrations.exists()
 
 
