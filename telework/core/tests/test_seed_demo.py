@@ -37,7 +37,7 @@ from telework.core.models import AuditEvent
 from telework.organization.models import Agency, AgencyKind, Position, ServicePoint, Staff, Unit
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch
 from telework.policy.selectors import PolicyResolver, eligibility_for
-from telework.registrations.caps import unit_home_limit
+from telework.registrations.caps import scale_to_working_days, unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 from telework.registrations.selectors import approval_inbox
 from telework.registrations.services import registration_approve
@@ -254,8 +254,9 @@ def test_no_approved_home_day_breaks_a_cap() -> None:
         parameters = resolver.resolve(units[staff_unit[staff_id]], monday).parameters
         working = calendar.working_days(monday, monday + dt.timedelta(days=6))
         assert parameters.max_home_days_per_week is not None
-        assert len(days) <= parameters.max_home_days_per_week
-        assert len(working) - len(days) >= (parameters.min_office_days_per_week or 0)
+        # A week shortened by a holiday scales both limits with its working days (caps.scale_to_working_days).
+        assert len(days) <= scale_to_working_days(parameters.max_home_days_per_week, working=len(working), full=5, favour="up")
+        assert len(working) - len(days) >= scale_to_working_days(parameters.min_office_days_per_week or 0, working=len(working), full=5, favour="down")
     for point in ServicePoint.objects.prefetch_related("qualified_staff"):
         qualified = {member.pk for member in point.qualified_staff.all()}
         for (unit_id, _day), at_home in home.items():
