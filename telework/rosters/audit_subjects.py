@@ -40,7 +40,7 @@ register(
         },
         fields={
             "week": _("Week"),
-            "day": _("Day"),
+            "day": _("Date"),
             "staff": _("Staff member"),
             "service_point": _("Desk or duty post"),
             "solver_status": _("Solver result"),
@@ -111,6 +111,6 @@ register(
         object_type="rosters.unitevent",
         visible=visible_unit_events,
         actions={"unit_event.save": _("Unit event saved"), "unit_event.cancel": _("Unit event cancelled")},
-        fields={"day": _("Day"), "cancelled": _("Cancelled"), "attendees": _("Attendees")},
+        fields={"day": _("Date"), "cancelled": _("Cancelled"), "attendees": _("Attendees")},
     ),
 )

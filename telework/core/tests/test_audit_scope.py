@@ -356,3 +356,24 @@ def test_every_action_the_code_records_has_a_label():
     recorded |= {"switch.on", "switch.off"}
     assert len(recorded) > 50
     assert recorded - declared_actions() == set()
+
+
+def test_every_declared_label_has_its_vietnamese_translation():
+    from django.utils import translation
+
+    from telework.core import audit_subjects
+    from telework.core.audit_views import CORE_ACTION_LABELS, CORE_OBJECT_TYPES
+
+    labels = [*CORE_ACTION_LABELS.values(), *CORE_OBJECT_TYPES.values()]
+    for subject in audit_subjects.all_subjects():
+        labels += [*subject.actions.values(), *subject.fields.values()]
+        labels += [label for choices in subject.choices.values() for label in choices.values()]
+    untranslated = []
+    for label in labels:
+        with translation.override("en"):
+            english = str(label)
+        with translation.override("vi"):
+            vietnamese = str(label)
+        if vietnamese == english:
+            untranslated.append(english)
+    assert untranslated == []
