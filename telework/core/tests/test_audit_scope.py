@@ -112,6 +112,11 @@ def world(city) -> World:
         unit=sibling_unit, day=monday, title="Họp phòng bên", kind=UnitEventKind.MEETING, actor=sibling_head.user
     )
 
+    # Rosters: the city's unit's published, the sibling unit's still a draft (its head's working copy).
+    roster = roster_services.roster_generate(unit=city.unit, week_start=monday, actor=head.user)
+    targets["roster_published"] = roster_services.roster_publish(roster=roster, actor=head.user)
+    targets["roster_draft"] = roster_services.roster_generate(unit=sibling_unit, week_start=monday, actor=sibling_head.user)
+
     # Organisation, policy and city-wide rows.
     audit_record(
         actor=city.hr, action="staff.update", target=me, before={"full_name": "Lê Văn Cũ"}, after={"full_name": me.full_name}, agency_id=city.agency.pk
@@ -162,15 +167,21 @@ def world(city) -> World:
 ABOUT_ME = {"registration_mine", "work_mine", "leave_mine", "evaluation_mine", "staff_mine"}
 ABOUT_SIBLING = {"registration_sibling", "work_sibling", "leave_sibling", "evaluation_sibling", "staff_sibling"}
 AGENCY_WIDE = {"position", "criteria"}  # an agency's job positions; the published criteria
-EVERY_ROW = ABOUT_ME | ABOUT_SIBLING | AGENCY_WIDE | {"event_unit", "event_sibling", "desk", "period", "agency", "policy", "pilot", "seed", "staff_outsider"}
-AGENCY_ROWS = ABOUT_ME | ABOUT_SIBLING | AGENCY_WIDE | {"event_unit", "event_sibling", "desk", "period", "agency"}
+UNIT_ROWS = {"event_unit", "desk", "roster_published"}
+EVERY_ROW = (
+    ABOUT_ME | ABOUT_SIBLING | AGENCY_WIDE | UNIT_ROWS | {"event_sibling", "roster_draft", "period", "agency", "policy", "pilot", "seed", "staff_outsider"}
+)
+AGENCY_ROWS = ABOUT_ME | ABOUT_SIBLING | AGENCY_WIDE | UNIT_ROWS | {"event_sibling", "period", "agency"}
 SEES: dict[str, set[str]] = {
+    # Their own registration, work, leave, evaluation and record; not the unit's roster or events (about others).
     "staff": ABOUT_ME,
-    # The unit's people, events and desk; never the sibling unit's, never the period's quota list.
-    "unit_head": ABOUT_ME | AGENCY_WIDE | {"event_unit", "desk"},
-    "sibling_unit_head": ABOUT_SIBLING | AGENCY_WIDE | {"event_sibling"},
-    # Agency heads read their agency and the policies (city and their overrides); pilots are Home Affairs'.
-    "agency_head": AGENCY_ROWS | {"policy"},
+    # The unit's people, events, desk and roster; never the sibling unit's, never the period's quota list.
+    "unit_head": ABOUT_ME | AGENCY_WIDE | UNIT_ROWS,
+    "sibling_unit_head": ABOUT_SIBLING | AGENCY_WIDE | {"event_sibling", "roster_draft"},
+    # Agency heads read their agency (drafts included: they manage every unit's roster) and the policies (city and
+    # their overrides); pilots are Home Affairs'.
+    "agency_head": AGENCY_ROWS | {"roster_draft", "policy"},
+    # HR reads published rosters, not a head's draft.
     "agency_hr": AGENCY_ROWS,
     "home_affairs": EVERY_ROW,
     "city_leadership": EVERY_ROW,
@@ -210,7 +221,7 @@ def test_filters_search_only_within_what_the_reader_may_see(client, world, reade
     for action in ("evaluation.self_assess", "evaluation.decide", "registration.submit", "leave.record", "staff.update"):
         found = set(audit_ids(client.get(reverse("core:audit"), {"action": action})))
         assert found == visible & set(AuditEvent.objects.filter(action=action).values_list("pk", flat=True)), action
-    for object_type in ("evaluations.evaluation", "rosters.leave", "assignments.workitem", "registrations.registration"):
+    for object_type in ("evaluations.evaluation", "rosters.leave", "rosters.roster", "assignments.workitem", "registrations.registration"):
         found = set(audit_ids(client.get(reverse("core:audit"), {"object_type": object_type})))
         assert found == visible & set(AuditEvent.objects.filter(object_type=object_type).values_list("pk", flat=True)), object_type
     searched = set(audit_ids(client.get(reverse("core:audit"), {"text": "Việc gia đình"})))  # the sibling's leave note
