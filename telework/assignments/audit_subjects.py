@@ -27,15 +27,13 @@ register(
             "work_item.apology_slip": _("Apology slip issued"),
         },
         fields={
-            "staff": _("Assignee"),
-            "comment": _("Comment"),
             "attachments": _("Files"),
-            "apology_slip": _("Apology slip"),
             "new_due_date": _("New due date"),
-            "update": _("Progress update"),
             "work_date": _("Work date"),
             "hours_reported": _("Hours reported"),
         },
+        # The assignee never changes (the item's page names them); the others are rows of comments, updates, slips.
+        hidden=frozenset({"staff", "comment", "update", "apology_slip"}),
         url_name="assignments:detail",
     ),
     AuditSubject(

@@ -8,7 +8,8 @@ see that object, and only the app that owns the object knows that: each app decl
 * ``actions``: every action it records on them, as a person reads it;
 * ``fields``: snapshot keys that are not fields of the model (model fields read their ``verbose_name`` and their
   choices' labels);
-* ``choices``: value labels of snapshot keys the model's choices do not cover;
+* ``choices``: value labels of snapshot keys the model's choices do not cover; ``hidden``: keys holding internal
+  ids, never shown; ``names``: the objects' names, read in one query, when the stored label reads badly;
 * ``url_name``: the page of the object, when it has one.
 
 ``core`` stays the ground floor: it imports no app, the apps register here. An object type nobody declares is
@@ -41,6 +42,10 @@ class AuditSubject:
     # Hooks for keys no table can list (a policy's parameters): a label, and a value as a person reads it, or None.
     label_of: Callable[[str], str | None] | None = None
     text_of: Callable[[str, Any], str | None] | None = None
+    # Snapshot keys that hold internal ids (a comment's or a roster's row number): never shown.
+    hidden: frozenset[str] = frozenset()
+    # Today's name of each object, by id, for objects whose stored label reads badly: one query for a page of rows.
+    names: Callable[[list[str]], dict[str, str]] | None = None
 
 
 _SUBJECTS: dict[str, AuditSubject] = {}

@@ -250,10 +250,13 @@ def _flatten(snapshot: Any) -> dict[str, Any]:
 
 
 def changes(event: AuditEvent) -> list[Change]:
-    """What the row changed, key by key: only the keys whose value differs (or every key of a creation)."""
+    """What the row changed, key by key: only the keys whose value differs (or every key of a creation); keys that
+    hold internal ids are left out."""
     before, after = _flatten(event.before), _flatten(event.after)
+    subject = audit_subjects.subject(event.object_type)
+    hidden = subject.hidden if subject is not None else frozenset()
     rows = []
-    for key in list(dict.fromkeys([*before, *after])):
+    for key in [key for key in dict.fromkeys([*before, *after]) if key not in hidden]:
         old, new = before.get(key), after.get(key)
         if event.before is not None and _same(old, new):
             continue
@@ -279,18 +282,35 @@ class AuditRow:
     event: AuditEvent
     action: str
     object_type: str
+    object_label: str
     url: str
     history_url: str
     detail_url: str
     changes: list[Change]
 
 
+def object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """Today's names of the objects whose subject declares ``names``: one query per such object type on the page."""
+    wanted: dict[str, tuple[Any, list[str]]] = {}
+    for event in events:
+        subject = audit_subjects.subject(event.object_type)
+        if subject is not None and subject.names is not None:
+            wanted.setdefault(event.object_type, (subject.names, []))[1].append(event.object_id)
+    found: dict[tuple[str, str], str] = {}
+    for object_type, (names, ids) in wanted.items():
+        found.update({(object_type, object_id): name for object_id, name in names(sorted(set(ids))).items()})
+    return found
+
+
 def audit_rows(events: Any, viewer: Any) -> list[AuditRow]:
+    events = list(events)
+    names = object_names(events)
     return [
         AuditRow(
             event=event,
             action=action_label(event.action, event.object_type),
             object_type=object_type_label(event.object_type),
+            object_label=names.get((event.object_type, event.object_id)) or event.object_label or event.object_id,
             url=object_url(event.object_type, event.object_id, viewer),
             history_url=reverse("core:audit_object", args=[event.object_type, event.object_id]),
             detail_url=reverse("core:audit_event", args=[event.pk]),
@@ -370,10 +390,10 @@ def audit_for_object(request: HttpRequest, object_type: str, object_id: str) -> 
     events = list(audit_visible_events(viewer=request.user).filter(object_type=object_type, object_id=object_id).order_by("occurred_at", "id"))
     if not events:
         raise Http404
-    latest = events[-1]
+    rows = audit_rows(events, request.user)
     context = {
-        "rows": audit_rows(events, request.user),
-        "object_label": latest.object_label,
+        "rows": rows,
+        "object_label": rows[-1].object_label,
         "object_type": object_type_label(object_type),
         "object_url": object_url(object_type, object_id, request.user),
     }

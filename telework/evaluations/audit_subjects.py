@@ -15,7 +15,7 @@ from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.audit_subjects import AuditSubject, register
 from telework.evaluations import permissions
-from telework.evaluations.models import CriteriaSet, EvaluationPeriod, LevelChoice
+from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, LevelChoice
 from telework.evaluations.scoring import GENERAL_CRITERIA
 
 
@@ -36,6 +36,12 @@ def visible_criteria_sets(viewer: Any) -> QuerySet[CriteriaSet]:
     return CriteriaSet.objects.none()
 
 
+def evaluation_names(ids: list[str]) -> dict[str, str]:
+    """ "Nguyễn Văn A — Quý 3/2026 — Sở …": the stored label of an evaluation is its ids."""
+    evaluations = Evaluation.objects.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()]).select_related("staff", "period", "period__agency")
+    return {str(evaluation.pk): f"{evaluation.staff.full_name} — {evaluation.period}" for evaluation in evaluations}
+
+
 register(
     AuditSubject(
         object_type="evaluations.evaluation",
@@ -48,6 +54,7 @@ register(
             "evaluation.appeal_decide": _("Appeal decided"),
         },
         fields={"general_scores": _("General criteria scores"), "comment": _("Comment"), **{code: _(label) for code, label in GENERAL_CRITERIA}},
+        names=evaluation_names,
         url_name="evaluations:evaluation",
     ),
     AuditSubject(

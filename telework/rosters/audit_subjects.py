@@ -98,8 +98,8 @@ register(
             "counterpart": _("Colleague"),
             "requester_day": _("Home day given up"),
             "counterpart_day": _("Day taken"),
-            "roster": _("Roster"),
         },
+        hidden=frozenset({"roster"}),  # the roster's row number; the swap is about one week's roster
     ),
     AuditSubject(
         object_type="rosters.leave",
