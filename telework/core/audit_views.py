@@ -1,7 +1,14 @@
-"""Reading the audit trail: a city-wide search and one object's history. Nothing here edits or deletes a row.
+"""Reading the audit trail: a city-wide search, one row, and one object's history. Nothing here edits or deletes a row.
 
-Scope: Home Affairs, city leadership and system administrators read every row; agency heads, agency HR and unit
-heads read the rows of their own agency (``AuditEvent.agency_id``); nobody else reads the trail.
+Scope: a row is read by whoever may see the object it describes. Home Affairs, city leadership and system
+administrators read every row; everyone else reads the rows about objects their role lets them see, as declared by
+the app that owns each kind of object (``telework.core.audit_subjects``): a unit head the registrations, work, leave
+and evaluations of their unit's subtree, never a sibling unit's; a staff member the rows about their own
+registrations, work, leave, swaps, evaluations and staff record. The scope is one SQL filter (an ``IN`` subquery
+per object type), never a check per row.
+
+Words, not codes: actions, object types, snapshot keys and their values are shown through labels (the declared
+ones, else the model's ``verbose_name`` and choices); an action nobody declared reads "<object> changed".
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,45 +32,26 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from telework.accounts import scope
+from telework.core import audit_subjects
 from telework.core.models import AuditEvent
 
 PAGE_SIZE = 50
 
-# Every action the services record, as a person reads it. Unknown actions show their code.
-ACTION_LABELS: dict[str, Any] = {
-    "registration.submit": _("Registration submitted"),
-    "registration.resubmit": _("Registration resubmitted"),
-    "registration.withdraw": _("Registration withdrawn"),
-    "registration.approve": _("Registration approved"),
-    "registration.reject": _("Registration rejected"),
-    "registration.request_changes": _("Changes requested to a registration"),
-    "registration.revoke": _("Registration revoked"),
-    "policy.create": _("Policy version created"),
-    "policy.close": _("Policy version ended"),
-    "pilot.save": _("Pilot saved"),
-    "switch.on": _("City-wide switch turned on"),
-    "switch.off": _("City-wide switch turned off"),
-}
+# Rows about no model: the sample city's seed.
+CORE_ACTION_LABELS: dict[str, Any] = {"demo.seed": _("Sample city created")}
+CORE_OBJECT_TYPES: dict[str, Any] = {"organization.city": _("City")}
 
-# Keys of the before/after snapshots, as a person reads them. Policy parameters use ``telework.policy.labels``.
+# Snapshot keys shared by many objects, as a person reads them (declared subjects and model fields come first).
 FIELD_LABELS: dict[str, Any] = {
     "status": _("Status"),
     "starts_on": _("From"),
     "ends_on": _("To"),
-    "days": _("Home days"),
-    "revoked_effective_on": _("Home days end after"),
     "version": _("Version"),
-    "effective_from": _("In force from"),
-    "effective_to": _("In force until"),
     "is_active": _("On"),
-    "exempted_staff": _("Exempted staff"),
     "code": _("Code"),
     "name": _("Name"),
-    "agencies": _("Agencies"),
-    "units": _("Units"),
-    "positions": _("Job positions"),
-    "phases": _("Phases"),
     "comment": _("Comment"),
+    "value": _("Value"),
 }
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -72,17 +60,19 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- Reads -------------------------------------------------------------------------------------------------------
 
 
+def reads_everything(viewer: Any) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False) and (viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser))
+
+
 def audit_visible_events(*, viewer: Any) -> QuerySet[AuditEvent]:
-    """The rows ``viewer`` may read, newest first: all for city-wide roles, their agency's for agency and unit roles."""
+    """The rows ``viewer`` may read, newest first: every row for the city-wide roles; otherwise the rows about objects
+    the viewer may see (``audit_subjects.visible_filter``)."""
     if not scope.can_read_audit(viewer):
         return AuditEvent.objects.none()
     queryset = AuditEvent.objects.select_related("actor").order_by("-occurred_at", "-id")
-    if viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser:
+    if reads_everything(viewer):
         return queryset
-    me = scope.own_staff(viewer)
-    if me is None:
-        return AuditEvent.objects.none()
-    return queryset.filter(agency_id=me.unit.agency_id)
+    return queryset.filter(audit_subjects.visible_filter(viewer))
 
 
 def audit_search_events(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -104,41 +94,53 @@ def audit_search_events(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[Aud
     return queryset
 
 
+def audit_event_get(*, viewer: Any, event_id: int) -> AuditEvent:
+    """One row ``viewer`` may read; otherwise 404 (never 403, so ids do not leak)."""
+    event = audit_visible_events(viewer=viewer).filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    return event
+
+
 # --- Presentation ------------------------------------------------------------------------------------------------
 
 
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return str(label) if label else action
+def all_action_labels() -> dict[str, Any]:
+    return {**CORE_ACTION_LABELS, **audit_subjects.action_labels()}
+
+
+def action_label(action: str, object_type: str = "") -> str:
+    """The action as a person reads it; an undeclared one reads "<object> changed", never its code."""
+    label = all_action_labels().get(action)
+    if label:
+        return str(label)
+    return gettext("%(object)s changed") % {"object": object_type_label(object_type)} if object_type else gettext("Change recorded")
+
+
+def _model(object_type: str) -> Any:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
 
 
 def object_type_label(object_type: str) -> str:
-    try:
-        return str(apps.get_model(object_type)._meta.verbose_name).capitalize()
-    except (LookupError, ValueError):
-        return object_type
+    if object_type in CORE_OBJECT_TYPES:
+        return str(CORE_OBJECT_TYPES[object_type])
+    model = _model(object_type)
+    return str(model._meta.verbose_name).capitalize() if model is not None else gettext("Other object")
 
 
-def object_url(object_type: str, object_id: str, viewer: Any) -> str:
-    """The page of the object a row is about, when it has one the viewer may open."""
-    from telework.policy import selectors as policy_selectors
-
-    targets = {
-        "policy.pilot": ("policy:pilot_detail", True, policy_selectors.can_read_city_policy),
-        "policy.policy": ("policy:policy_detail", True, policy_selectors.can_read_policies),
-        "policy.policyswitch": ("policy:policies", False, policy_selectors.can_read_policies),
-        "registrations.registration": ("registrations:detail", True, None),
-    }
-    target = targets.get(object_type)
-    if target is None:
-        return ""
-    name, takes_id, allowed = target
-    if allowed is not None and not allowed(viewer):
+def object_url(object_type: str, object_id: str, viewer: Any = None) -> str:
+    """The page of the object a row is about, when it has one (the row is only shown to those who may see the
+    object)."""
+    subject = audit_subjects.subject(object_type)
+    if subject is None or not subject.url_name:
         return ""
     try:
-        if takes_id:
-            return reverse(name, args=[int(object_id)])
-        return reverse(name) + "#switches"
+        if subject.url_takes_id:
+            return reverse(subject.url_name, args=[int(object_id)])
+        return reverse(subject.url_name) + "#switches"
     except (NoReverseMatch, ValueError):
         return ""
 
@@ -150,27 +152,59 @@ class Change:
     after: str
 
 
-def field_label(key: str) -> str:
-    from telework.policy import labels as policy_labels
+def _model_field(object_type: str, key: str) -> Any:
+    model = _model(object_type)
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
 
-    if key.startswith("parameters."):
-        return policy_labels.label(key.split(".", 1)[1])
-    label = FIELD_LABELS.get(key)
-    return str(label) if label else key.replace("_", " ")
+
+def field_label(key: str, object_type: str = "") -> str:
+    """A snapshot key as a person reads it: the subject's declared label, the model field's ``verbose_name``, a
+    shared label, or the key in words."""
+    subject = audit_subjects.subject(object_type)
+    if subject is not None:
+        if subject.label_of is not None and (hooked := subject.label_of(key)) is not None:
+            return hooked
+        if key in subject.fields:
+            return str(subject.fields[key])
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    model_field = _model_field(object_type, key)
+    if model_field is not None and getattr(model_field, "verbose_name", None):
+        return str(model_field.verbose_name).capitalize()
+    return key.replace("_", " ").capitalize()
+
+
+def _choice_label(object_type: str, key: str, value: Any) -> str | None:
+    subject = audit_subjects.subject(object_type)
+    if subject is not None and key in subject.choices:
+        label = subject.choices[key].get(str(value))
+        if label is not None:
+            return str(label)
+    model_field = _model_field(object_type, key)
+    if model_field is not None and getattr(model_field, "choices", None):
+        label = dict(model_field.flatchoices).get(value)
+        if label is not None:
+            return str(label)
+    return None
 
 
 def format_value(key: str, value: Any, object_type: str = "") -> str:
-    """A snapshot value as a person reads it: dates dd/mm/yyyy, yes/no, policy parameters in their units."""
-    from telework.policy import labels as policy_labels
-
-    if value is None:
+    """A snapshot value as a person reads it: labels of states and choices, dates dd/mm/yyyy, yes/no, policy
+    parameters in their units."""
+    subject = audit_subjects.subject(object_type)
+    if subject is not None and subject.text_of is not None and (hooked := subject.text_of(key, value)) is not None:
+        return hooked
+    if value is None or value == "":
         return "—"
-    if key.startswith("parameters."):
-        return policy_labels.format_value(key.split(".", 1)[1], value)
-    if key == "status":
-        return _status_label(object_type, str(value))
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if isinstance(value, str | int) and (label := _choice_label(object_type, key, value)) is not None:
+        return label
     if isinstance(value, str) and ISO_DATE.match(value):
         return _date(value)
     if isinstance(value, list):
@@ -178,9 +212,13 @@ def format_value(key: str, value: Any, object_type: str = "") -> str:
             return gettext("none")
         if key == "phases":
             return "; ".join(_phase(item) for item in value)
-        return ", ".join(_date(str(item)) if ISO_DATE.match(str(item)) else str(item) for item in value)
+        return (
+            "; ".join(format_value(key, item, object_type) for item in value)
+            if any(isinstance(item, dict) for item in value)
+            else ", ".join(format_value(key, item, object_type) for item in value)
+        )
     if isinstance(value, dict):
-        return ", ".join(f"{field_label(str(inner))}: {format_value(str(inner), item, object_type)}" for inner, item in value.items())
+        return ", ".join(f"{field_label(str(inner), object_type)}: {format_value(str(inner), item, object_type)}" for inner, item in value.items())
     return str(value)
 
 
@@ -195,19 +233,6 @@ def _phase(item: Any) -> str:
     if isinstance(item, list) and len(item) == 3:
         return f"{item[0]} ({_date(str(item[1]))}–{_date(str(item[2]))})"
     return str(item)
-
-
-def _status_label(object_type: str, value: str) -> str:
-    choices: dict[str, Any] = {}
-    if object_type == "registrations.registration":
-        from telework.registrations.models import RegistrationStatus
-
-        choices = dict(RegistrationStatus.choices)
-    elif object_type == "policy.pilot":
-        from telework.policy.models import PilotStatus
-
-        choices = dict(PilotStatus.choices)
-    return str(choices.get(value, value))
 
 
 def _flatten(snapshot: Any) -> dict[str, Any]:
@@ -225,10 +250,13 @@ def _flatten(snapshot: Any) -> dict[str, Any]:
 
 
 def changes(event: AuditEvent) -> list[Change]:
-    """What the row changed, key by key: only the keys whose value differs (or every key of a creation)."""
+    """What the row changed, key by key: only the keys whose value differs (or every key of a creation); keys that
+    hold internal ids are left out."""
     before, after = _flatten(event.before), _flatten(event.after)
+    subject = audit_subjects.subject(event.object_type)
+    hidden = subject.hidden if subject is not None else frozenset()
     rows = []
-    for key in list(dict.fromkeys([*before, *after])):
+    for key in [key for key in dict.fromkeys([*before, *after]) if key not in hidden]:
         old, new = before.get(key), after.get(key)
         if event.before is not None and _same(old, new):
             continue
@@ -236,7 +264,7 @@ def changes(event: AuditEvent) -> list[Change]:
             before_text = None  # a creation: there was nothing before
         else:
             before_text = format_value(key, old, event.object_type) if key in before else "—"
-        rows.append(Change(field_label(key), before_text, format_value(key, new, event.object_type) if key in after else "—"))
+        rows.append(Change(field_label(key, event.object_type), before_text, format_value(key, new, event.object_type) if key in after else "—"))
     return rows
 
 
@@ -254,19 +282,38 @@ class AuditRow:
     event: AuditEvent
     action: str
     object_type: str
+    object_label: str
     url: str
     history_url: str
+    detail_url: str
     changes: list[Change]
 
 
+def object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """Today's names of the objects whose subject declares ``names``: one query per such object type on the page."""
+    wanted: dict[str, tuple[Any, list[str]]] = {}
+    for event in events:
+        subject = audit_subjects.subject(event.object_type)
+        if subject is not None and subject.names is not None:
+            wanted.setdefault(event.object_type, (subject.names, []))[1].append(event.object_id)
+    found: dict[tuple[str, str], str] = {}
+    for object_type, (names, ids) in wanted.items():
+        found.update({(object_type, object_id): name for object_id, name in names(sorted(set(ids))).items()})
+    return found
+
+
 def audit_rows(events: Any, viewer: Any) -> list[AuditRow]:
+    events = list(events)
+    names = object_names(events)
     return [
         AuditRow(
             event=event,
-            action=action_label(event.action),
+            action=action_label(event.action, event.object_type),
             object_type=object_type_label(event.object_type),
+            object_label=names.get((event.object_type, event.object_id)) or event.object_label or event.object_id,
             url=object_url(event.object_type, event.object_id, viewer),
             history_url=reverse("core:audit_object", args=[event.object_type, event.object_id]),
+            detail_url=reverse("core:audit_event", args=[event.pk]),
             changes=changes(event),
         )
         for event in events
@@ -288,10 +335,15 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, visible: QuerySet[AuditEvent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        actions = sorted(set(ACTION_LABELS) | set(visible.order_by().values_list("action", flat=True).distinct()))
-        self.fields["action"].choices = [("", gettext("All actions")), *sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1])]  # type: ignore[attr-defined]
-        types = sorted(set(visible.order_by().values_list("object_type", flat=True).distinct()))
-        self.fields["object_type"].choices = [("", gettext("All objects")), *((t, object_type_label(t)) for t in types)]  # type: ignore[attr-defined]
+        labels = {action: str(label) for action, label in all_action_labels().items()}
+        for action, object_type in visible.order_by().values_list("action", "object_type").distinct():
+            labels.setdefault(action, action_label(action, object_type))
+        self.fields["action"].choices = [("", gettext("All actions")), *sorted(labels.items(), key=lambda choice: choice[1])]  # type: ignore[attr-defined]
+        # Every declared type and action is offered (their names leak nothing), so a filter always filters.
+        types = {item.object_type for item in audit_subjects.all_subjects()} | set(CORE_OBJECT_TYPES)
+        types |= set(visible.order_by().values_list("object_type", flat=True).distinct())
+        choices = sorted(((object_type, object_type_label(object_type)) for object_type in types), key=lambda choice: choice[1])
+        self.fields["object_type"].choices = [("", gettext("All objects")), *choices]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -304,8 +356,7 @@ class AuditFilterForm(forms.Form):
 @login_required
 @require_GET
 def audit_search(request: HttpRequest) -> HttpResponse:
-    if not scope.can_read_audit(request.user):
-        raise PermissionDenied
+    """The rows the reader may read, newest first, 50 a page, with filters."""
     visible = audit_visible_events(viewer=request.user)
     form = AuditFilterForm(request.GET or None, visible=visible)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -317,24 +368,32 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": audit_rows(page.object_list, request.user),
         "query": query.urlencode(),
-        "is_city_wide": getattr(request.user, "role", "") in scope.CITY_WIDE_ROLES or request.user.is_superuser,
+        "is_city_wide": reads_everything(request.user),
     }
     return render(request, "core/audit_search.html", context)
 
 
 @login_required
 @require_GET
+def audit_event(request: HttpRequest, event_id: int) -> HttpResponse:
+    """One row in full. 404 when the reader may not see the object it describes."""
+    event = audit_event_get(viewer=request.user, event_id=event_id)
+    rows = audit_rows([event], request.user)
+    context = {"row": rows[0], "rows": rows, "object_type": object_type_label(event.object_type)}
+    return render(request, "core/audit_event.html", context)
+
+
+@login_required
+@require_GET
 def audit_for_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    """The history of one object, oldest first. 404 when the viewer may see none of it (another agency's object)."""
-    if not scope.can_read_audit(request.user):
-        raise PermissionDenied
+    """The history of one object, oldest first. 404 when the viewer may not see the object (or it has no row)."""
     events = list(audit_visible_events(viewer=request.user).filter(object_type=object_type, object_id=object_id).order_by("occurred_at", "id"))
     if not events:
         raise Http404
-    latest = events[-1]
+    rows = audit_rows(events, request.user)
     context = {
-        "rows": audit_rows(events, request.user),
-        "object_label": latest.object_label,
+        "rows": rows,
+        "object_label": rows[-1].object_label,
         "object_type": object_type_label(object_type),
         "object_url": object_url(object_type, object_id, request.user),
     }

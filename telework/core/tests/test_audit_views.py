@@ -1,4 +1,5 @@
-"""The audit trail: append-only whoever asks, searchable city-wide by Home Affairs, agency-scoped for everyone else."""
+"""The audit trail: append-only whoever asks, searchable city-wide by Home Affairs, scoped like its objects for everyone
+else (the full role walk is in ``test_audit_scope``)."""
 
 from __future__ import annotations
 
@@ -111,18 +112,32 @@ def test_agency_hr_sees_only_their_agency_rows(client, city, trail):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [Role.AGENCY_HEAD, Role.UNIT_HEAD])
-def test_agency_and_unit_heads_see_their_agency_rows(client, city, trail, role):
-    viewer = StaffFactory(unit=city.unit, position=city.staff[0].position, user__role=role).user
-    client.force_login(viewer)
-    assert audit_ids(client.get(reverse("core:audit"))) == set(AuditEvent.objects.filter(agency_id=city.agency.pk).values_list("pk", flat=True))
+def test_a_unit_head_sees_their_unit_rows_and_not_the_city_policy(client, city, trail):
+    client.force_login(city.head_user)
+    about_registration = set(
+        AuditEvent.objects.filter(object_type="registrations.registration", object_id=str(trail["approved"].pk)).values_list("pk", flat=True)
+    )
+    assert set(audit_ids(client.get(reverse("core:audit")))) == about_registration
 
 
 @pytest.mark.django_db
-def test_staff_members_may_not_read_the_trail(client, city, trail):
+def test_an_agency_head_sees_their_agency_rows_and_the_city_policy_they_read(client, city, trail):
+    viewer = StaffFactory(unit=city.unit, position=city.staff[0].position, user__role=Role.AGENCY_HEAD).user
+    client.force_login(viewer)
+    expected = set(AuditEvent.objects.filter(agency_id=city.agency.pk).values_list("pk", flat=True))
+    expected |= set(AuditEvent.objects.filter(object_type="policy.policy").values_list("pk", flat=True))
+    assert set(audit_ids(client.get(reverse("core:audit")))) == expected
+
+
+@pytest.mark.django_db
+def test_staff_members_read_the_rows_about_their_own_objects_only(client, city, trail):
     client.force_login(city.staff[0].user)
-    assert client.get(reverse("core:audit")).status_code == 403
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 403
+    own = set(AuditEvent.objects.filter(object_type="registrations.registration", object_id=str(trail["approved"].pk)).values_list("pk", flat=True))
+    assert set(audit_ids(client.get(reverse("core:audit")))) == own
+    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 200
+    client.force_login(city.staff[1].user)
+    assert audit_ids(client.get(reverse("core:audit"))) == set()
+    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -336,17 +336,9 @@ UNIT_OVERVIEW = by_role(
     system_admin=(None, 200, 200, 200),
     anonymous=(None, 401, 401, 401),
 )
-# Audit rows are scoped by agency: a unit head reads the history of anyone in the agency.
-AUDIT_HISTORY = by_role(
-    staff=(403, 403, 403, 403),
-    unit_head=(200, 200, 200, 404),
-    agency_head=(200, 200, 200, 404),
-    agency_hr=(200, 200, 200, 404),
-    home_affairs=(None, 200, 200, 200),
-    city_leadership=(None, 200, 200, 200),
-    system_admin=(None, 200, 200, 200),
-    anonymous=(None, LOGIN, LOGIN, LOGIN),
-)
+# Audit rows are scoped like the objects they describe: a staff record's history is read by whoever may see the
+# person (a unit head: their unit's subtree, never a sibling unit's; a staff member: their own).
+AUDIT_HISTORY = as_page(SEE)
 
 #                    staff  unit_head agency_head agency_hr home_affairs leadership admin anonymous
 EVERYONE = role_wide(200, 200, 200, 200, 200, 200, 200, LOGIN)
@@ -372,7 +364,8 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "api resubmit": OWN_ONLY,
     "page core:home": EVERYONE,
     "page core:notifications": EVERYONE,
-    "page core:audit": READERS_ABOVE_STAFF,
+    # Everyone reads the trail, each the rows about what they may see.
+    "page core:audit": EVERYONE,
     "page accounts:tokens": EVERYONE,
     "page registrations:mine": STAFF_RECORD,
     "page registrations:new": STAFF_RECORD,

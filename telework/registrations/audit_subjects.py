@@ -1,0 +1,26 @@
+"""The registrations' audit rows: read by whoever may see the registration (``selectors.registration_list``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from telework.core.audit_subjects import AuditSubject, register
+from telework.registrations import selectors
+
+register(
+    AuditSubject(
+        object_type="registrations.registration",
+        visible=lambda viewer: selectors.registration_list(viewer=viewer),
+        actions={
+            "registration.submit": _("Registration submitted"),
+            "registration.resubmit": _("Registration resubmitted"),
+            "registration.withdraw": _("Registration withdrawn"),
+            "registration.approve": _("Registration approved"),
+            "registration.reject": _("Registration rejected"),
+            "registration.request_changes": _("Changes requested to a registration"),
+            "registration.revoke": _("Registration revoked"),
+        },
+        fields={"days": _("Home days"), "revoked_effective_on": _("Home days end after")},
+        url_name="registrations:detail",
+    )
+)
