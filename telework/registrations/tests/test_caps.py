@@ -131,3 +131,11 @@ def test_office_minimum_is_pro_rata_in_a_holiday_week():
     assert calendar.working_days(dt.date(2027, 2, 8), dt.date(2027, 2, 12)) == [thursday, thursday + dt.timedelta(days=1)]
     violations = check(5, [thursday], unit_of(40))
     assert [(violation.rule, violation.params["limit"]) for violation in violations] == [("min_office_days_per_week", 2)]
+
+
+def test_a_desk_needing_two_on_mondays_refuses_a_monday_home_day_that_a_tuesday_allows():
+    desk = ServicePointFacts(1, "Một cửa", "one_stop_desk", 1, frozenset({4, 5}), required_by_weekday=(2, None, None, None, None))
+    unit = unit_of(10, points=[desk])
+    tuesday = MONDAY + dt.timedelta(days=1)
+
+    assert [(violation.rule, violation.day) for violation in check(4, [MONDAY, tuesday], unit)] == [("desk_staff_on_site", MONDAY)]
