@@ -224,7 +224,8 @@ def test_the_solver_beats_the_round_robin_baseline_on_a_fixed_city():
         instance: UnitInstance = generated.instance
         result = solve_unit(instance)
         baseline = round_robin(instance)
-        assert check(instance, result.roster).total == unavoidable_violations(instance).total
+        # City policy exactly as leave forces; the harder families' home-day guarantee may be relaxed (counted apart).
+        assert check(instance, result.roster).policy_total == unavoidable_violations(instance).total
         solver_quality, baseline_quality = measure(instance, result.roster), measure(instance, baseline)
         if solver_quality.fairness_spread is not None:
             solver_spread.append(solver_quality.fairness_spread)
