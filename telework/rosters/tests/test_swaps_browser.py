@@ -60,6 +60,7 @@ def test_staff_swap_home_monday_for_office_wednesday_and_the_head_approves(page,
 
     # A asks on the published week: my Monday, the colleague's Wednesday.
     login(page, first.code, next_url=week_url(monday))
+    assert "Ngày làm việc tại nhà đã được phê duyệt cũng được đổi theo" in page.locator("#swaps").inner_text()
     form = page.locator("#swap-form")
     form.locator("select[name=swap-requester_day]").select_option(monday.isoformat())
     form.locator("select[name=swap-counterpart]").select_option(str(second.pk))
