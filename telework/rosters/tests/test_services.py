@@ -368,6 +368,23 @@ def test_the_pages_example_home_monday_for_office_wednesday_moves_the_roster_and
     ]
 
 
+def test_a_week_generated_again_after_an_approved_swap_keeps_the_swap(city, page_example_week):
+    roster, first, second, monday, wednesday = page_example_week
+    swap = swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=wednesday, actor=first.user)
+    swap_accept(swap=swap, actor=second.user)
+    swap_approve(swap=swap, actor=city.head_user)
+
+    again = roster_generate(unit=city.unit, week_start=monday, actor=city.head_user)
+
+    assert again.version == roster.version + 1
+    assert [cells(again)[key] for key in ((first.pk, monday), (first.pk, wednesday), (second.pk, monday), (second.pk, wednesday))] == [
+        EntryStatus.OFFICE,
+        EntryStatus.HOME,
+        EntryStatus.HOME,
+        EntryStatus.OFFICE,
+    ]
+
+
 def test_only_the_colleague_or_the_head_rejects_a_swap_and_with_a_reason(city, swap_week):
     roster, first, second, monday, tuesday = swap_week
     swap = swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=tuesday, actor=first.user)
