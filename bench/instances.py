@@ -9,10 +9,21 @@ leaders about 8 % and at least one per unit; a desk or duty post in 30 % of unit
 a cap of 3 home days a week; a team day in half the units; 0–3 preferences per person and week, 85 % of them
 "home", skewed to Monday and Friday; a history debt of −2..+2 days. Four families by on-site minimum:
 30 %, 40 %, 50 %, and a stress family at 50 or 60 %.
+
+Four harder families (issue 9, item 14), the weeks real units have and the first four lack:
+
+* ``desk_by_weekday``: every unit has a one-stop desk whose need differs by weekday (one more on Mondays,
+  sometimes on Fridays), often with a duty post sharing its staff;
+* ``leave_clusters``: a training course or a team trip takes 20–40 % of the unit (a leader among them half the
+  time) away for 3–5 consecutive working days, once to three times in the horizon, next to a desk;
+* ``part_time``: 45 % part-time staff, capped at one or two home days a week;
+* ``month_history``: monthly rules (at most 6 or 8 home days a month, sometimes at least 10 office days) with
+  what each person already did this month before the horizon, and the working days left after it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
@@ -23,6 +34,7 @@ from telework.rosters.instance import (
     DUTY_POST,
     ONE_STOP_DESK,
     FixedOnSiteDay,
+    MonthHistory,
     Person,
     RosterPolicy,
     ServicePoint,
@@ -31,8 +43,18 @@ from telework.rosters.instance import (
 
 # ISO week 2026-W49 (30 November to 4 December 2026) and the three after it: no Vietnamese public holiday.
 FIRST_MONDAY = dt.date(2026, 11, 30)
-FAMILIES = ("onsite_30", "onsite_40", "onsite_50", "stress_50_60")
-FAMILY_ONSITE_SHARES = {"onsite_30": (0.3,), "onsite_40": (0.4,), "onsite_50": (0.5,), "stress_50_60": (0.5, 0.6)}
+FAMILIES = ("onsite_30", "onsite_40", "onsite_50", "stress_50_60", "desk_by_weekday", "leave_clusters", "part_time", "month_history")
+HARDER_FAMILIES = frozenset({"desk_by_weekday", "leave_clusters", "part_time", "month_history"})
+FAMILY_ONSITE_SHARES = {
+    "onsite_30": (0.3,),
+    "onsite_40": (0.4,),
+    "onsite_50": (0.5,),
+    "stress_50_60": (0.5, 0.6),
+    "desk_by_weekday": (0.4, 0.5),
+    "leave_clusters": (0.4, 0.5),
+    "part_time": (0.4,),
+    "month_history": (0.4, 0.5),
+}
 PREFERENCE_WEEKDAY_WEIGHTS = (3, 1, 1, 1, 3)  # Monday and Friday are asked for three times as often
 
 FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
@@ -86,6 +108,13 @@ class Knobs:
     home_preference_share: float = 0.85
     history_weeks: int = 4
     max_history_debt: int = 2
+    # The harder families.
+    desk_qualified_share: float = 0.45
+    leave_cluster_share: tuple[float, float] = (0.2, 0.4)
+    leave_cluster_days: tuple[int, int] = (3, 5)
+    part_time_family_share: float = 0.45
+    monthly_home_caps: tuple[int, ...] = (6, 8)
+    monthly_office_minimum: int = 10
 
 
 @dataclass(frozen=True)
@@ -137,7 +166,8 @@ def generate_unit(unit_id: int, size: int, family: str, days: tuple[dt.date, ...
     for offset in range(size):
         person_id = first_person_id + offset
         eligible = rng.random() < knobs.eligible_share
-        part_time = rng.random() < knobs.part_time_share
+        part_time = rng.random() < (knobs.part_time_family_share if family == "part_time" else knobs.part_time_share)
+        part_time_cap = rng.choice((1, 2)) if family == "part_time" else knobs.part_time_cap
         entitlement = 1 if part_time else rng.choice((2, 2, 2, 3, 3))
         if not eligible:
             approved_weekdays: list[int] = []
@@ -169,15 +199,19 @@ def generate_unit(unit_id: int, size: int, family: str, days: tuple[dt.date, ...
                 requested_office_days=frozenset(requested_office),
                 leave_days=leave,
                 home_days_per_week=entitlement if eligible else 0,
-                max_home_days_per_week=knobs.part_time_cap if part_time else None,
+                max_home_days_per_week=part_time_cap if part_time else None,
                 recent_home_days=recent_home,
                 recent_entitled_days=recent_entitled,
                 recent_popular_home_days=rng.randint(0, min(recent_home, 2 * knobs.history_weeks)),
                 last_week_home_weekdays=frozenset(rng.sample(approved_weekdays, min(entitlement, len(approved_weekdays)))),
             )
         )
+    if family == "leave_clusters":
+        people = _leave_clusters(people, days, rng, knobs)
     service_points: list[ServicePoint] = []
-    if rng.random() < knobs.service_point_unit_share:
+    if family == "desk_by_weekday":
+        service_points = _weekday_desks(unit_id, people, rng, knobs)
+    elif rng.random() < knobs.service_point_unit_share or family == "leave_clusters":
         qualified = frozenset(person.id for person in people if rng.random() < knobs.qualified_share)
         service_points.append(
             ServicePoint(
@@ -199,7 +233,19 @@ def generate_unit(unit_id: int, size: int, family: str, days: tuple[dt.date, ...
         max_home_days_per_week=knobs.weekly_home_cap,
         min_office_days_per_week=knobs.min_office_days_per_week,
         leader_on_site_each_day=True,
+        # The harder families keep the home-day guarantee the application gives every approved registration
+        # (``rosters.adapters.DEFAULT_GUARANTEED_HOME_DAYS``): a relaxable rule, so conflicts with desks and shares.
+        min_home_days_per_week=1 if family in HARDER_FAMILIES else 0,
     )
+    month_days_after: tuple[tuple[str, int], ...] = ()
+    if family == "month_history":
+        policy = dataclasses.replace(
+            policy,
+            max_home_days_per_month=rng.choice(knobs.monthly_home_caps),
+            min_office_days_per_month=knobs.monthly_office_minimum if rng.random() < 0.5 else None,
+        )
+        people = _month_history(people, days, policy, rng)
+        month_days_after = _month_days_after(days)
     return UnitInstance(
         unit_id=unit_id,
         unit_name=f"Unit {unit_id}",
@@ -208,4 +254,65 @@ def generate_unit(unit_id: int, size: int, family: str, days: tuple[dt.date, ...
         service_points=tuple(service_points),
         fixed_on_site=tuple(fixed),
         policy=policy,
+        month_days_after=month_days_after,
     )
+
+
+def _leave_clusters(people: list[Person], days: tuple[dt.date, ...], rng: random.Random, knobs: Knobs) -> list[Person]:
+    """A course or a trip: a share of the unit away together for a few consecutive working days, a leader among
+    them half the time, once to three times in the horizon."""
+    leave: dict[int, set[dt.date]] = {person.id: set(person.leave_days) for person in people}
+    leaders = [person.id for person in people if person.is_leader]
+    for _ in range(rng.randint(1, 3)):
+        length = min(len(days), rng.randint(*knobs.leave_cluster_days))
+        start = rng.randrange(len(days) - length + 1)
+        away = set(rng.sample([person.id for person in people], max(1, round(len(people) * rng.uniform(*knobs.leave_cluster_share)))))
+        if leaders and rng.random() < 0.5:
+            away.add(rng.choice(leaders))
+        for person_id in away:
+            leave[person_id].update(days[start : start + length])
+    return [dataclasses.replace(person, leave_days=frozenset(leave[person.id])) for person in people]
+
+
+def _weekday_desks(unit_id: int, people: list[Person], rng: random.Random, knobs: Knobs) -> list[ServicePoint]:
+    """A one-stop desk needing one more on Mondays (and sometimes on Fridays); half the time a duty post as well,
+    sharing some of the desk's staff."""
+    qualified = frozenset(person.id for person in people if rng.random() < knobs.desk_qualified_share)
+    usual = rng.choice((1, 1, 2))
+    needs = (usual + 1, usual, usual, usual, usual + rng.choice((0, 1)))
+    points = [ServicePoint(unit_id * 10 + 1, rng.choice(POINT_NAMES), ONE_STOP_DESK, usual, qualified, required_by_weekday=needs)]
+    if rng.random() < 0.5:
+        shared = frozenset(person_id for person_id in qualified if rng.random() < 0.5) | frozenset(
+            person.id for person in people if rng.random() < knobs.qualified_share / 2
+        )
+        points.append(ServicePoint(unit_id * 10 + 2, "Trực văn phòng", DUTY_POST, 1, shared))
+    return points
+
+
+def _month_history(people: list[Person], days: tuple[dt.date, ...], policy: RosterPolicy, rng: random.Random) -> list[Person]:
+    """What each person did in the horizon's first month before it starts: home days up to the monthly cap, and
+    office days on the other working days before the horizon."""
+    first = min(days)
+    month = f"{first.year}-{first.month:02d}"
+    before = sum(1 for offset in range(first.day - 1) if is_working_day(first.replace(day=offset + 1)))
+    cap = policy.max_home_days_per_month or 0
+    result = []
+    for person in people:
+        home = rng.randint(0, min(cap, before)) if person.is_eligible else 0
+        result.append(dataclasses.replace(person, month_history=(MonthHistory(month, home, before - home),)))
+    return result
+
+
+def _month_days_after(days: tuple[dt.date, ...]) -> tuple[tuple[str, int], ...]:
+    """Working days of each month of the horizon that fall after it (for the monthly office minimum)."""
+    last = max(days)
+    result = []
+    for month in sorted({(day.year, day.month) for day in days}):
+        year, number = month
+        day = max(last + dt.timedelta(days=1), dt.date(year, number, 1))
+        count = 0
+        while day.month == number:
+            count += 1 if is_working_day(day) else 0
+            day += dt.timedelta(days=1)
+        result.append((f"{year}-{number:02d}", count))
+    return tuple(result)

@@ -124,9 +124,29 @@ class ServicePointForm(forms.Form):
     required_on_site = forms.IntegerField(
         label=_("Staff required on site"), min_value=1, max_value=20, required=False, help_text=_("Leave blank to follow the policy.")
     )
+    required_monday = forms.IntegerField(label=_("Monday"), min_value=1, max_value=20, required=False)
+    required_tuesday = forms.IntegerField(label=_("Tuesday"), min_value=1, max_value=20, required=False)
+    required_wednesday = forms.IntegerField(label=_("Wednesday"), min_value=1, max_value=20, required=False)
+    required_thursday = forms.IntegerField(label=_("Thursday"), min_value=1, max_value=20, required=False)
+    required_friday = forms.IntegerField(label=_("Friday"), min_value=1, max_value=20, required=False)
     qualified_staff = StaffChoices(
         label=_("Qualified staff"), queryset=Staff.objects.none(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
     )
+
+    WEEKDAY_FIELDS = ("required_monday", "required_tuesday", "required_wednesday", "required_thursday", "required_friday")
+
+    @classmethod
+    def weekday_initial(cls, required_by_weekday: list[int | None]) -> dict[str, int | None]:
+        """The five weekday fields of a stored ``required_by_weekday``."""
+        return {name: (required_by_weekday[index] if index < len(required_by_weekday) else None) for index, name in enumerate(cls.WEEKDAY_FIELDS)}
+
+    def required_by_weekday(self) -> list[int | None]:
+        """Monday to Friday as entered (None where blank: as on other days); [] when every weekday is blank."""
+        values = [self.cleaned_data.get(name) for name in self.WEEKDAY_FIELDS]
+        return values if any(value is not None for value in values) else []
+
+    def weekday_fields(self) -> list[Any]:
+        return [self[name] for name in self.WEEKDAY_FIELDS]
 
     def __init__(self, *args: Any, viewer: Any, unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -133,7 +133,9 @@ class ServicePoint(models.Model):
     """A one-stop desk (bộ phận một cửa) or duty post (trực) that must be staffed on site every working day.
 
     How many qualified staff it needs on site comes from the policy (``desk_staff_on_site`` /
-    ``duty_staff_on_site``) unless ``required_on_site`` overrides it for this point.
+    ``duty_staff_on_site``) unless ``required_on_site`` overrides it for this point. ``required_by_weekday`` (five
+    entries, Monday to Friday, each a number or null for "as on other days") sets it weekday by weekday: a desk
+    that needs three on Mondays and two otherwise is ``[3, null, null, null, null]`` with ``required_on_site`` 2.
     """
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_points")
@@ -141,6 +143,7 @@ class ServicePoint(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=ServicePointKind.choices)
     required_on_site = models.PositiveSmallIntegerField(_("staff required on site"), null=True, blank=True)
+    required_by_weekday = models.JSONField(_("staff required on site by weekday"), default=list, blank=True)
     qualified_staff = models.ManyToManyField(Staff, verbose_name=_("qualified staff"), related_name="service_points", blank=True)
 
     class Meta:
@@ -150,3 +153,10 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def required_on_weekday(self, weekday: int, default: int) -> int:
+        """Qualified staff needed on site on ``weekday`` (0 = Monday), ``default`` being the everyday number (this
+        point's ``required_on_site`` or, when blank, the policy's)."""
+        overrides = self.required_by_weekday or []
+        value = overrides[weekday] if weekday < len(overrides) else None
+        return int(value) if value is not None else default

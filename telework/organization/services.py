@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,7 +331,20 @@ def position_update_flags(*, actor: Any, position: Position, flags: dict[str, bo
     return locked
 
 
-def _validate_service_point(*, unit: Unit, name: str, kind: str, required_on_site: int | None, qualified_staff: Iterable[Staff]) -> list[Staff]:
+def _weekday_needs(required_by_weekday: Sequence[int | None]) -> list[int | None]:
+    """Five entries, Monday to Friday (a number, or None for "as on other days"); [] when no weekday differs."""
+    needs = list(required_by_weekday)
+    if needs and len(needs) != 5:
+        raise ValidationFailed(_("Give the staff required for each weekday, Monday to Friday."), rule="required_by_weekday")
+    for value in needs:
+        if value is not None and not 1 <= value <= 20:
+            raise ValidationFailed(_("Staff required on site must be between 1 and 20."), rule="required_by_weekday", params={"value": value})
+    return needs if any(value is not None for value in needs) else []
+
+
+def _validate_service_point(
+    *, unit: Unit, name: str, kind: str, required_on_site: int | None, qualified_staff: Iterable[Staff], required_by_weekday: Sequence[int | None] = ()
+) -> list[Staff]:
     if not name.strip():
         raise ValidationFailed(_("Give the desk or duty post a name."), rule="name")
     if kind not in ServicePointKind.values:
@@ -354,6 +367,14 @@ def _validate_service_point(*, unit: Unit, name: str, kind: str, required_on_sit
             rule="required_on_site",
             params={"required": required_on_site, "qualified": len(staff)},
         )
+    busiest = max((value for value in _weekday_needs(required_by_weekday) if value is not None), default=None)
+    if busiest is not None and staff and len(staff) < busiest:
+        raise ValidationFailed(
+            _("%(required)s staff are required on site but only %(qualified)s are qualified: name more qualified staff.")
+            % {"required": busiest, "qualified": len(staff)},
+            rule="required_by_weekday",
+            params={"required": busiest, "qualified": len(staff)},
+        )
     return staff
 
 
@@ -364,6 +385,7 @@ def _service_point_state(point: ServicePoint) -> dict[str, Any]:
         "name": point.name,
         "kind": point.kind,
         "required_on_site": point.required_on_site,
+        "required_by_weekday": point.required_by_weekday,
         "qualified_staff": sorted(point.qualified_staff.values_list("code", flat=True)),
     }
 
@@ -390,14 +412,32 @@ def _save_point(point: ServicePoint, action: str, actor: Any, before: dict[str, 
 
 @transaction.atomic
 def service_point_create(
-    *, actor: Any, unit: Unit, name: str, kind: str, code: str = "", required_on_site: int | None = None, qualified_staff: Iterable[Staff] = ()
+    *,
+    actor: Any,
+    unit: Unit,
+    name: str,
+    kind: str,
+    code: str = "",
+    required_on_site: int | None = None,
+    qualified_staff: Iterable[Staff] = (),
+    required_by_weekday: Sequence[int | None] = (),
 ) -> ServicePoint:
     """Add a one-stop desk or duty post to ``unit``, with the staff qualified to hold it. ``required_on_site``
     overrides the policy's ``desk_staff_on_site`` / ``duty_staff_on_site`` for this point; None follows the
-    policy. A blank code is generated from the unit's (``P01-MC1``)."""
+    policy. ``required_by_weekday`` (Monday to Friday, None for "as on other days") sets busier or quieter
+    weekdays. A blank code is generated from the unit's (``P01-MC1``)."""
     _check_manager(actor, unit.agency)
-    staff = _validate_service_point(unit=unit, name=name, kind=kind, required_on_site=required_on_site, qualified_staff=qualified_staff)
-    point = ServicePoint(unit=unit, code=code.strip() or _next_service_point_code(unit, kind), name=name.strip(), kind=kind, required_on_site=required_on_site)
+    staff = _validate_service_point(
+        unit=unit, name=name, kind=kind, required_on_site=required_on_site, qualified_staff=qualified_staff, required_by_weekday=required_by_weekday
+    )
+    point = ServicePoint(
+        unit=unit,
+        code=code.strip() or _next_service_point_code(unit, kind),
+        name=name.strip(),
+        kind=kind,
+        required_on_site=required_on_site,
+        required_by_weekday=_weekday_needs(required_by_weekday),
+    )
     return _save_point(point, "service_point.create", actor, None, staff)
 
 
@@ -412,18 +452,23 @@ def service_point_update(
     code: str,
     required_on_site: int | None,
     qualified_staff: Iterable[Staff],
+    required_by_weekday: Sequence[int | None] = (),
 ) -> ServicePoint:
-    """Change a desk or duty post: its unit (within the same agency), name, kind, staffing and qualified staff."""
+    """Change a desk or duty post: its unit (within the same agency), name, kind, staffing (every day, and by
+    weekday) and qualified staff."""
     point = ServicePoint.objects.select_for_update().select_related("unit", "unit__agency").get(pk=service_point.pk)
     _check_manager(actor, point.unit.agency)
     _check_manager(actor, unit.agency)
     if unit.agency_id != point.unit.agency_id:
         raise ValidationFailed(_("A desk or duty post stays in its agency."), rule="unit")
-    staff = _validate_service_point(unit=unit, name=name, kind=kind, required_on_site=required_on_site, qualified_staff=qualified_staff)
+    staff = _validate_service_point(
+        unit=unit, name=name, kind=kind, required_on_site=required_on_site, qualified_staff=qualified_staff, required_by_weekday=required_by_weekday
+    )
     before = _service_point_state(point)
     point.unit = unit
     point.name = name.strip()
     point.kind = kind
     point.code = code.strip() or point.code
     point.required_on_site = required_on_site
+    point.required_by_weekday = _weekday_needs(required_by_weekday)
     return _save_point(point, "service_point.update", actor, before, staff)

@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts import scope
@@ -41,6 +42,8 @@ PREVIEW_PROBLEM_ROWS = 1000
 PREVIEW_CHANGE_ROWS = 300
 SESSION_KEY = "organization_import"
 STAGED_FILE_MAX_AGE = 24 * 3600
+
+WEEKDAY_LABELS = (gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"), gettext_lazy("Thursday"), gettext_lazy("Friday"))
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -210,8 +213,18 @@ def service_point_list(request: HttpRequest) -> HttpResponse:
         from_policy = policy[point.unit_id][point.kind]
         required = point.required_on_site if point.required_on_site is not None else from_policy
         qualified = list(point.qualified_staff.all())
+        needs = [point.required_on_weekday(weekday, required) for weekday in range(5)]
+        by_weekday = [{"label": WEEKDAY_LABELS[weekday], "count": count} for weekday, count in enumerate(needs) if count != required]
+        busiest = max([required, *needs])
         rows.append(
-            {"point": point, "required": required, "from_policy": point.required_on_site is None, "qualified": qualified, "short": len(qualified) < required}
+            {
+                "point": point,
+                "required": required,
+                "by_weekday": by_weekday,
+                "from_policy": point.required_on_site is None,
+                "qualified": qualified,
+                "short": len(qualified) < busiest,
+            }
         )
     context = {
         **_page_context(request, "service_points", agency),
@@ -240,6 +253,7 @@ _SERVICE_POINT_FIELDS = {
     "kind": "kind",
     "code": "code",
     "required_on_site": "required_on_site",
+    "required_by_weekday": "required_monday",
     "qualified_staff": "qualified_staff",
     "unit": "unit",
 }
@@ -277,6 +291,7 @@ def service_point_create(request: HttpRequest) -> HttpResponse:
                 code=data["code"],
                 required_on_site=data["required_on_site"],
                 qualified_staff=data["qualified_staff"],
+                required_by_weekday=form.required_by_weekday(),
             )
         except DomainError as refusal:
             error = _place_error(form, refusal)
@@ -300,6 +315,7 @@ def service_point_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": point.kind,
         "code": point.code,
         "required_on_site": point.required_on_site,
+        **ServicePointForm.weekday_initial(point.required_by_weekday or []),
         "qualified_staff": list(point.qualified_staff.all()),
     }
     form = ServicePointForm(request.POST or None, viewer=request.user, unit=point.unit, initial=initial)
@@ -316,6 +332,7 @@ def service_point_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 code=data["code"],
                 required_on_site=data["required_on_site"],
                 qualified_staff=data["qualified_staff"],
+                required_by_weekday=form.required_by_weekday(),
             )
         except DomainError as refusal:
             error = _place_error(form, refusal)

@@ -28,6 +28,8 @@ class ServicePointFacts:
     kind: str  # "one_stop_desk" | "duty_post"
     required_on_site: int | None
     qualified_staff_ids: frozenset[int]
+    # Monday to Friday, None for "as on other days" (``ServicePoint.required_by_weekday``); empty: the same every day.
+    required_by_weekday: tuple[int | None, ...] = ()
 
 
 @dataclass
@@ -198,6 +200,9 @@ def check_request(
             required = point.required_on_site
             if required is None:
                 required = parameters.desk_staff_on_site if point.kind == "one_stop_desk" else parameters.duty_staff_on_site
+            on_weekday = point.required_by_weekday[day.weekday()] if day.weekday() < len(point.required_by_weekday) else None
+            if on_weekday is not None:
+                required = on_weekday
             on_site = len(point.qualified_staff_ids - at_home)
             if on_site < required:
                 violations.append(

@@ -36,6 +36,7 @@ def unit_facts(unit: Unit, first_day: dt.date, last_day: dt.date, *, exclude_reg
                 name=point.name,
                 kind=point.kind,
                 required_on_site=point.required_on_site,
+                required_by_weekday=tuple(point.required_by_weekday or ()),
                 qualified_staff_ids=frozenset(member.pk for member in point.qualified_staff.all() if member.is_active),
             )
             for point in points

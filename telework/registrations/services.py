@@ -437,3 +437,69 @@ def registration_revoke(*, registration: Registration, actor: Any, reason: str, 
     )
     _notify(registration, "revoked")
     return registration
+
+
+# --- home days moved by a swap ---------------------------------------------------------------------------------------
+
+
+def home_day_move_check(*, staff: Staff, from_day: dt.date, to_day: dt.date, resolver: PolicyResolver | None = None) -> None:
+    """May ``staff``'s approved home day ``from_day`` become ``to_day``? Asked when two colleagues swap a home day for
+    an office day: the approval follows the home day it was given for, so the person keeps as many approved days.
+
+    Refuses when ``from_day`` is not an approved home day of theirs, ``to_day`` already is, or they are not eligible
+    on ``to_day`` (the eligibility rule that says no). The daily, weekly and monthly caps are judged by the caller
+    on the whole week (``telework.rosters`` re-checks the roster with the moved days), not day by day here.
+    """
+    if not RegistrationDay.objects.filter(staff=staff, day=from_day, is_counted=True).exists():
+        raise RuleViolation(
+            _("%(date)s is not an approved home day of %(person)s.") % {"date": from_day.strftime("%d/%m/%Y"), "person": staff.full_name},
+            rule="approved_days_only",
+        )
+    if RegistrationDay.objects.filter(staff=staff, day=to_day, is_counted=True).exists():
+        raise RuleViolation(
+            _("%(date)s is already an approved home day of %(person)s.") % {"date": to_day.strftime("%d/%m/%Y"), "person": staff.full_name},
+            rule="registration_overlap",
+        )
+    problems, _decision = _eligibility_problems(staff, [to_day], resolver or PolicyResolver())
+    _raise_if_refused(problems, [])
+
+
+@transaction.atomic
+def home_day_move(*, staff: Staff, from_day: dt.date, to_day: dt.date, actor: Any, reason: str = "") -> RegistrationDay:
+    """Move ``staff``'s approved home day from ``from_day`` to ``to_day`` (a swap the head approved), in the
+    registration that approved it, after ``home_day_move_check``. The day keeps counting against the caps; the
+    registration's history shows the move."""
+    # The unit row owns the caps (see ``registration_approve``): moves and approvals in a unit run one at a time.
+    Unit.objects.select_for_update().get(pk=staff.unit_id)
+    row = (
+        RegistrationDay.objects.select_for_update(of=("self",)).select_related("registration__unit").filter(staff=staff, day=from_day, is_counted=True).first()
+    )
+    if row is None:
+        raise RuleViolation(
+            _("%(date)s is not an approved home day of %(person)s.") % {"date": from_day.strftime("%d/%m/%Y"), "person": staff.full_name},
+            rule="approved_days_only",
+        )
+    home_day_move_check(staff=staff, from_day=from_day, to_day=to_day)
+    registration = row.registration
+    # A day the registration once held but no longer counts (past a revocation, or passed when approved) is
+    # counted again rather than duplicated: one row per registration and day.
+    earlier = registration.days.filter(day=to_day).first()
+    if earlier is not None:
+        row.is_counted = False
+        row.save(update_fields=["is_counted"])
+        earlier.is_counted = True
+        earlier.save(update_fields=["is_counted"])
+        row = earlier
+    else:
+        row.day = to_day
+        row.save(update_fields=["day"])
+    audit_record(
+        actor=actor,
+        action="registration.home_day_move",
+        target=registration,
+        before={"day": from_day.isoformat()},
+        after={"day": to_day.isoformat()},
+        reason=reason,
+        agency_id=registration.unit.agency_id,
+    )
+    return row

@@ -201,11 +201,11 @@ def load_units(
     for event_id, unit_id, day, title, everyone in events:
         events_by_unit[unit_id].append((day, title, everyone, attendees[event_id]))
 
-    points_by_unit: dict[int, list[tuple[int, str, str, int | None]]] = defaultdict(list)
-    for point_id, unit_id, name, kind, required in ServicePoint.objects.filter(in_units("unit_id")).values_list(
-        "pk", "unit_id", "name", "kind", "required_on_site"
+    points_by_unit: dict[int, list[tuple[int, str, str, int | None, list[int | None]]]] = defaultdict(list)
+    for point_id, unit_id, name, kind, required, by_weekday in ServicePoint.objects.filter(in_units("unit_id")).values_list(
+        "pk", "unit_id", "name", "kind", "required_on_site", "required_by_weekday"
     ):
-        points_by_unit[unit_id].append((point_id, name, kind, required))
+        points_by_unit[unit_id].append((point_id, name, kind, required, by_weekday or []))
     qualified: dict[int, set[int]] = defaultdict(set)
     for point_id, staff_id in ServicePoint.qualified_staff.through.objects.filter(in_units("servicepoint__unit_id")).values_list("servicepoint_id", "staff_id"):
         qualified[point_id].add(staff_id)
@@ -227,18 +227,8 @@ def load_units(
             for member in members
         )
         service_points = tuple(
-            PointFacts(
-                id=point_id,
-                name=name,
-                kind=ONE_STOP_DESK if kind == ONE_STOP_DESK else DUTY_POST,
-                required_on_site=required
-                if required is not None
-                else parameters.desk_staff_on_site
-                if kind == ONE_STOP_DESK
-                else parameters.duty_staff_on_site,
-                qualified_ids=frozenset(qualified[point_id] & member_ids),
-            )
-            for point_id, name, kind, required in points_by_unit.get(unit_id, [])
+            _point_facts(point_id, name, kind, required, by_weekday, parameters, frozenset(qualified[point_id] & member_ids))
+            for point_id, name, kind, required, by_weekday in points_by_unit.get(unit_id, [])
         )
         fixed = tuple(
             FixedOnSiteDay(day=day, label=title, person_ids=frozenset() if everyone else frozenset(listed & member_ids))
@@ -265,6 +255,25 @@ def load_units(
             )
         )
     return loaded
+
+
+def _point_facts(
+    point_id: int, name: str, kind: str, required: int | None, by_weekday: list[int | None], parameters: PolicyParameters, qualified_ids: frozenset[int]
+) -> PointFacts:
+    """A desk or duty post as the engine reads it: its everyday need (its own, or the policy's) and, when some
+    weekday differs, the need of each weekday, Monday to Friday."""
+    everyday = required if required is not None else parameters.desk_staff_on_site if kind == ONE_STOP_DESK else parameters.duty_staff_on_site
+    weekdays = (
+        tuple(value if value is not None else everyday for value in (list(by_weekday) + [None] * 5)[:5]) if any(v is not None for v in by_weekday) else ()
+    )
+    return PointFacts(
+        id=point_id,
+        name=name,
+        kind=ONE_STOP_DESK if kind == ONE_STOP_DESK else DUTY_POST,
+        required_on_site=everyday,
+        qualified_ids=qualified_ids,
+        required_by_weekday=weekdays if len(set(weekdays)) > 1 else (),
+    )
 
 
 def load_unit(unit: Unit, week_start: dt.date, *, resolver: PolicyResolver | None = None) -> LoadedUnit | None:

@@ -130,7 +130,7 @@ def check(instance: UnitInstance, roster: Roster) -> CheckReport:
                 for person in at_home:
                     if not fixed.person_ids or person.id in fixed.person_ids:
                         add(FIXED_ON_SITE_DAYS, label, 1, person.id)
-        for point_id, missing in _unstaffed(points, {person.id for person in on_site}).items():
+        for point_id, missing in _unstaffed(points, {person.id for person in on_site}, day).items():
             point = next(point for point in points if point.id == point_id)
             add(service_point_rule(point.kind), label, missing, point_id=point_id)
 
@@ -180,10 +180,12 @@ def _statuses(instance: UnitInstance, roster: Roster, errors: list[str]) -> dict
     return result
 
 
-def _unstaffed(points: list[ServicePoint], on_site: set[int]) -> dict[int, int]:
-    """Seats of each service point left empty by the best assignment of on-site qualified staff, one seat each
-    (Kuhn's augmenting paths over seats). Seats are filled point by point, so the shortfall falls on later points."""
-    seats = [point.id for point in points for _ in range(point.required_on_site)]
+def _unstaffed(points: list[ServicePoint], on_site: set[int], day: dt.date) -> dict[int, int]:
+    """Seats of each service point left empty on ``day`` by the best assignment of on-site qualified staff, one seat
+    each (Kuhn's augmenting paths over seats). Seats are filled point by point, so the shortfall falls on later
+    points. A point needing more on some weekdays has more seats those days (its own ``required_by_weekday``, read
+    here without the solver's helper)."""
+    seats = [point.id for point in points for _ in range(point.required_by_weekday[day.weekday()] if point.required_by_weekday else point.required_on_site)]
     qualified = {point.id: sorted(point.qualified_ids & on_site) for point in points}
     holder: dict[int, int] = {}  # person → seat index
 

@@ -102,6 +102,22 @@ def _point(point: ServicePoint, *, capital: bool) -> Message:
     return Message(gettext_noop("Duty post '%(name)s'") if capital else gettext_noop("duty post '%(name)s'"), {"name": point.name})
 
 
+def _required(point: ServicePoint) -> int | Message:
+    """How many qualified staff a point needs, for a sentence that says "every day": one number, or the usual
+    number with the weekdays that differ ("2 (3 on Monday)")."""
+    if not point.varies_by_weekday:
+        return point.most_required
+    counts = list(point.required_by_weekday)
+    usual = max(sorted(set(counts)), key=counts.count)
+    weekdays = (gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"), gettext_noop("Thursday"), gettext_noop("Friday"))
+    exceptions = tuple(
+        Message(gettext_noop("%(count)s on %(weekday)s"), {"count": count, "weekday": Message(weekdays[weekday])})
+        for weekday, count in enumerate(counts)
+        if count != usual
+    )
+    return Message(gettext_noop("%(usual)s (%(exceptions)s)"), {"usual": usual, "exceptions": Joined(exceptions)})
+
+
 def _home_days(count: int) -> Message:
     if count == 1:
         return Message(gettext_noop("1 home day"))
@@ -147,7 +163,7 @@ def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
     by_rule = dict.fromkeys(HARD_RULES, 0)
     findings: list[StructuralFinding] = []
     leaders = [person for person in instance.people if person.is_leader]
-    points = [point for point in instance.service_points if point.required_on_site > 0]
+    points = [point for point in instance.service_points if point.most_required > 0]
     for day in instance.days:
         if instance.policy.leader_on_site_each_day and not any(day not in leader.leave_days for leader in leaders):
             reason = (
@@ -163,14 +179,15 @@ def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
             by_rule[LEADER_ON_SITE] += 1
         present = {person.id for person in instance.people if day not in person.leave_days}
         available = {point.id: sorted(point.qualified_ids & present) for point in points}
-        filled, point_of = _max_staffing({point.id: point.required_on_site for point in points}, available)
+        required = {point.id: point.required_on(day) for point in points}
+        filled, point_of = _max_staffing(required, available)
         by_id = {point.id: point for point in points}
         for point in points:
-            by_rule[service_point_rule(point.kind)] += point.required_on_site - filled[point.id]
+            by_rule[service_point_rule(point.kind)] += required[point.id] - filled[point.id]
         # Hall's witness: the points reachable from the short ones through people who could swap. All the qualified
         # staff present for these points are busy inside the set, so each connected group of them lacks exactly
         # (seats − people): that is what the head is told, once per group.
-        reachable = [point.id for point in points if filled[point.id] < point.required_on_site]
+        reachable = [point.id for point in points if filled[point.id] < required[point.id]]
         seen = set(reachable)
         for current in reachable:
             for person in available[current]:
@@ -179,15 +196,20 @@ def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
                     seen.add(other)
                     reachable.append(other)
         for group in _connected(sorted(seen), available):
-            seats = sum(by_id[point_id].required_on_site for point_id in group)
+            seats = sum(required[point_id] for point_id in group)
             people = {person for point_id in group for person in available[point_id]}
+            qualified = set().union(*(by_id[point_id].qualified_ids for point_id in group))
             first = by_id[group[0]]
+            # Leave is the cause only when someone qualified is away; otherwise the unit has too few qualified staff.
+            on_leave = len(people) < len(qualified)
             if len(group) > 1:
-                reason = "qualified_staff_shared"
+                reason = "qualified_staff_shared" if on_leave else "too_few_qualified_shared"
+            elif not first.qualified_ids:
+                reason = "nobody_qualified"
             else:
-                reason = "too_few_qualified_present" if first.qualified_ids else "nobody_qualified"
+                reason = "too_few_qualified_present" if on_leave else "too_few_qualified"
             findings.append(
-                StructuralFinding(service_point_rule(first.kind), day, seats - len(people), reason, tuple(group), seats, len(people), len(first.qualified_ids))
+                StructuralFinding(service_point_rule(first.kind), day, seats - len(people), reason, tuple(group), seats, len(people), len(qualified))
             )
     return StructuralBound(by_rule, tuple(findings))
 
@@ -339,24 +361,38 @@ def _merge_by_rule(conflicts: tuple[Conflict, ...]) -> list[Conflict]:
     return told
 
 
+def _when_runs(runs: list[tuple[dt.date, dt.date]]) -> Message:
+    """The days of one cause: a run of consecutive working days, or several runs listed in one sentence."""
+    if len(runs) == 1:
+        return _when(*runs[0])
+    spans = tuple(
+        _day(first) if first == last else Message(gettext_noop("%(first)s to %(last)s"), {"first": _day(first), "last": _day(last)}) for first, last in runs
+    )
+    return Message(gettext_noop("On %(days)s"), {"days": Joined(spans)})
+
+
 def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list[Message]:
-    """One sentence per run of consecutive working days with the same cause."""
+    """One sentence per cause (the rule, the facts that force it and the figures), with every day it holds: runs of
+    consecutive working days, listed together. Findings of other causes on the same days (a day without a leader
+    between two days a desk is short) do not split a cause into several sentences."""
     messages: list[Message] = []
     leaders = [person for person in instance.people if person.is_leader]
     index = {day: position for position, day in enumerate(instance.days)}
-    runs: list[tuple[StructuralFinding, dt.date]] = []
+    causes: dict[tuple[Any, ...], tuple[StructuralFinding, list[tuple[dt.date, dt.date]]]] = {}
     for finding in bound.findings:
         key = (finding.rule, finding.reason, finding.point_ids, finding.required, finding.available, finding.qualified, finding.amount)
-        if runs:
-            first, last = runs[-1]
-            previous = (first.rule, first.reason, first.point_ids, first.required, first.available, first.qualified, first.amount)
-            if previous == key and index[finding.day] == index[last] + 1:
-                runs[-1] = (first, finding.day)
-                continue
-        runs.append((finding, finding.day))
+        if key not in causes:
+            causes[key] = (finding, [(finding.day, finding.day)])
+            continue
+        runs = causes[key][1]
+        first, last = runs[-1]
+        if index[finding.day] == index[last] + 1:
+            runs[-1] = (first, finding.day)
+        else:
+            runs.append((finding.day, finding.day))
     points = {point.id: point for point in instance.service_points}
-    for finding, last in runs:
-        when = _when(finding.day, last)
+    for finding, runs in causes.values():
+        when = _when_runs(runs)
         if finding.reason == "no_leader":
             messages.append(Message(gettext_noop("%(unit)s has no leader, and the policy requires a leader on site every day."), {"unit": instance.unit_name}))
         elif finding.reason == "one_leader_on_leave":
@@ -376,6 +412,15 @@ def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list
                     {"when": when, "point": _point(points[finding.point_ids[0]], capital=False), "required": finding.required},
                 )
             )
+        elif finding.reason == "too_few_qualified":
+            messages.append(
+                Message(
+                    gettext_noop(
+                        "%(when)s %(point)s needs %(required)s qualified staff on site, but only %(qualified)s staff of the unit are qualified for it."
+                    ),
+                    {"when": when, "point": _point(points[finding.point_ids[0]], capital=False), "required": finding.required, "qualified": finding.qualified},
+                )
+            )
         elif finding.reason == "too_few_qualified_present":
             messages.append(
                 Message(
@@ -389,6 +434,16 @@ def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list
                         "available": finding.available,
                         "qualified": finding.qualified,
                     },
+                )
+            )
+        elif finding.reason == "too_few_qualified_shared":
+            labels = Joined(tuple(_point(points[point_id], capital=False) for point_id in finding.point_ids))
+            messages.append(
+                Message(
+                    gettext_noop(
+                        "%(when)s %(points)s need %(required)s qualified staff on site between them, but only %(qualified)s different staff of the unit are qualified for them."
+                    ),
+                    {"when": when, "points": labels, "required": finding.required, "qualified": finding.qualified},
                 )
             )
         else:
@@ -422,7 +477,7 @@ def _conflict_message(instance: UnitInstance, conflict: Conflict) -> Message:
                     gettext_noop(
                         "%(point)s needs %(required)s qualified staff on site every day; only one person is qualified (%(names)s) and policy gives them at least %(home_days)s a week."
                     ),
-                    {"point": _point(point, capital=True), "required": point.required_on_site, "names": _names(qualified), "home_days": home_days},
+                    {"point": _point(point, capital=True), "required": _required(point), "names": _names(qualified), "home_days": home_days},
                 )
             if len(guaranteed) == len(qualified):
                 return Message(
@@ -431,7 +486,7 @@ def _conflict_message(instance: UnitInstance, conflict: Conflict) -> Message:
                     ),
                     {
                         "point": _point(point, capital=True),
-                        "required": point.required_on_site,
+                        "required": _required(point),
                         "qualified": len(qualified),
                         "names": _names(qualified),
                         "home_days": home_days,
@@ -443,7 +498,7 @@ def _conflict_message(instance: UnitInstance, conflict: Conflict) -> Message:
                 ),
                 {
                     "point": _point(point, capital=True),
-                    "required": point.required_on_site,
+                    "required": _required(point),
                     "qualified": len(qualified),
                     "guaranteed": len(guaranteed),
                     "names": _names(guaranteed),
@@ -512,7 +567,7 @@ def _group_description(instance: UnitInstance, group: str) -> Message:
         point = next(point for point in instance.service_points if point.id == int(key))
         return Message(
             gettext_noop("%(point)s: %(required)s qualified staff on site every day (%(qualified)s qualified)"),
-            {"point": _point(point, capital=True), "required": point.required_on_site, "qualified": len(point.qualified_ids)},
+            {"point": _point(point, capital=True), "required": _required(point), "qualified": len(point.qualified_ids)},
         )
     if kind == "fixed":
         fixed = instance.fixed_on_site[int(key)]

@@ -96,6 +96,15 @@ def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
         (_("At home / at most"), per_day(lambda total: f"{total.home}/{total.home_limit}")),
         (_("On leave"), per_day(lambda total: total.leave)),
     ]
+    # Each desk and duty post: staff at it against that day's need (which may differ by weekday).
+    points = grid.totals[0].points if grid.totals else []
+    for index, staffing in enumerate(points):
+        totals.append(
+            (
+                _("%(point)s: at the desk / needed") % {"point": staffing.point.name},
+                per_day(lambda total, index=index: f"{total.points[index].staffed}/{total.points[index].required}"),
+            )
+        )
     legend: list[tuple[str, str, str]] = [
         (_("Office"), _("works at the agency"), EntryStatus.OFFICE),
         (_("At home"), _("works from home on a registered and approved day, reachable by phone"), EntryStatus.HOME),

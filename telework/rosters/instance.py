@@ -124,13 +124,31 @@ class Person:
 @dataclass(frozen=True)
 class ServicePoint:
     """A one-stop desk (bộ phận một cửa) or duty post (trực) that needs ``required_on_site`` qualified staff on site
-    every working day (the policy's ``desk_staff_on_site`` / ``duty_staff_on_site`` unless the point overrides it)."""
+    every working day (the policy's ``desk_staff_on_site`` / ``duty_staff_on_site`` unless the point overrides it).
+
+    ``required_by_weekday`` (five numbers, Monday to Friday) replaces it weekday by weekday when set: real desks
+    need more hands on Mondays, when the week's dossiers arrive, than on a quiet Thursday.
+    """
 
     id: int
     name: str
     kind: str
     required_on_site: int
     qualified_ids: frozenset[int]
+    required_by_weekday: tuple[int, ...] = ()
+
+    def required_on(self, day: dt.date) -> int:
+        """Qualified staff needed on site on ``day``."""
+        return self.required_by_weekday[day.weekday()] if self.required_by_weekday else self.required_on_site
+
+    @property
+    def most_required(self) -> int:
+        """The most it ever needs on a day (0: it needs nobody, and no rule applies)."""
+        return max(self.required_by_weekday) if self.required_by_weekday else self.required_on_site
+
+    @property
+    def varies_by_weekday(self) -> bool:
+        return len(set(self.required_by_weekday)) > 1
 
 
 @dataclass(frozen=True)
@@ -237,8 +255,10 @@ class UnitInstance:
         for point in self.service_points:
             if point.kind not in (ONE_STOP_DESK, DUTY_POST):
                 raise ValueError(f"unit {self.unit_id}: service point {point.id} has unknown kind {point.kind!r}")
-            if point.required_on_site < 0:
+            if point.required_on_site < 0 or any(required < 0 for required in point.required_by_weekday):
                 raise ValueError(f"unit {self.unit_id}: service point {point.id} needs a negative number of staff")
+            if point.required_by_weekday and len(point.required_by_weekday) != 5:
+                raise ValueError(f"unit {self.unit_id}: service point {point.id} needs five weekday numbers, Monday to Friday")
             if not point.qualified_ids <= known:
                 raise ValueError(f"unit {self.unit_id}: service point {point.id} names staff outside the unit")
         for fixed in self.fixed_on_site:
@@ -310,15 +330,53 @@ def weekly_home_cap(policy: RosterPolicy, person: Person) -> int | None:
     return min(caps) if caps else None
 
 
+def monthly_home_room(instance: UnitInstance, person: Person) -> dict[str, int]:
+    """Home days ``person`` may still take in each month of the horizon: the monthly cap less the home days taken
+    before the horizon (``max_home_days_per_month``), and what the monthly office minimum leaves free once the
+    office days already done and the working days after the horizon are counted (``min_office_days_per_month``)."""
+    policy = instance.policy
+    after = dict(instance.month_days_after)
+    history = {item.month: item for item in person.month_history}
+    room: dict[str, int] = {}
+    for month, days in group_days(instance.days, month_key).items():
+        present = sum(1 for day in days if day not in person.leave_days)
+        before = history.get(month)
+        home_before = before.home_days if before else 0
+        office_before = before.office_days if before else 0
+        month_room = present
+        if policy.max_home_days_per_month is not None:
+            month_room = min(month_room, max(0, policy.max_home_days_per_month - home_before))
+        if policy.min_office_days_per_month is not None:
+            later = after.get(month, 0)
+            required_total = min(policy.min_office_days_per_month, office_before + home_before + present + later)
+            month_room = min(month_room, present - min(present, max(0, required_total - office_before - later)))
+        room[month] = month_room
+    return room
+
+
+def _take(days: list[dt.date], limit: int, room: dict[str, int]) -> list[dt.date]:
+    """Up to ``limit`` of ``days`` taken in date order, each from its month's ``room`` (consumed). Days of an earlier
+    month go first: a later week can still use the later month, never the earlier one."""
+    taken: list[dt.date] = []
+    for day in days:
+        if len(taken) >= limit:
+            break
+        if room[month_key(day)] > 0:
+            room[month_key(day)] -= 1
+            taken.append(day)
+    return taken
+
+
 def home_day_targets(instance: UnitInstance) -> dict[int, int]:
     """Each person's target: the home days they should get over the horizon if the unit has room.
 
     A day counts towards it only if the rules let this person, alone, be at home that day: eligible, present,
     approved, not a fixed on-site day, the unit's daily limits leave at least one home place, another leader is
     present when the person is a leader the policy needs on site, and every desk or duty post the person is
-    qualified for keeps enough other qualified staff present. Per week: the entitlement, within those days and
-    the weekly cap and office minimum; then the history debt is added, and the total never exceeds what the
-    person could take at all. Ineligible staff have no target.
+    qualified for keeps enough other qualified staff present that day. Per week: the entitlement, within those
+    days, the weekly cap and the weekly office minimum; per month: within what the monthly cap and the monthly
+    office minimum leave (``monthly_home_room``). Then the history debt is added, and the total never exceeds
+    what the person could take at all under every one of those caps. Ineligible staff have no target.
 
     This is the yardstick of fairness for the solver's objective and for every report on a roster, so that
     nobody is counted as "treated unfairly" for a home day no lawful roster could give them.
@@ -326,7 +384,7 @@ def home_day_targets(instance: UnitInstance) -> dict[int, int]:
     policy = instance.policy
     headcount = len(instance.people)
     home_places = math.floor(policy.max_home_share * headcount + 1e-9)
-    points = [point for point in instance.service_points if point.required_on_site > 0]
+    points = [point for point in instance.service_points if point.most_required > 0]
     leaders = [person for person in instance.people if person.is_leader]
     weeks = group_days(instance.days, week_key)
     present_by_day: dict[dt.date, set[int]] = {day: {person.id for person in instance.people if day not in person.leave_days} for day in instance.days}
@@ -338,11 +396,10 @@ def home_day_targets(instance: UnitInstance) -> dict[int, int]:
         fixed = fixed_days_of(instance, person.id)
         cap = weekly_home_cap(policy, person)
         qualified_for = [point for point in points if person.id in point.qualified_ids]
-        entitled = 0
-        achievable = 0
+        open_by_week: list[tuple[list[dt.date], int, int]] = []  # open days, room, entitlement
         for days in weeks.values():
             present = [day for day in days if day not in person.leave_days]
-            open_days = 0
+            open_days: list[dt.date] = []
             for day in present:
                 if day not in person.approved_home_days or day in fixed:
                     continue
@@ -351,16 +408,24 @@ def home_day_targets(instance: UnitInstance) -> dict[int, int]:
                     continue
                 if person.is_leader and policy.leader_on_site_each_day and not any(other.id != person.id and other.id in here for other in leaders):
                     continue
-                if any(len((point.qualified_ids & here) - {person.id}) < point.required_on_site for point in qualified_for):
+                if any(len((point.qualified_ids & here) - {person.id}) < point.required_on(day) for point in qualified_for):
                     continue
-                open_days += 1
-            room = open_days
+                open_days.append(day)
+            room = len(open_days)
             if cap is not None:
                 room = min(room, cap)
             if policy.min_office_days_per_week is not None:
                 room = min(room, len(present) - min(policy.min_office_days_per_week, len(present)))
-            achievable += room
-            entitled += min(person.home_days_per_week, room)
+            open_by_week.append((open_days, room, min(person.home_days_per_week, room)))
+        # The entitlement first, week by week within the monthly room; what the months leave then counts towards
+        # what the person could take at all.
+        month_room = monthly_home_room(instance, person)
+        granted = [_take(open_days, entitlement, month_room) for open_days, _room, entitlement in open_by_week]
+        entitled = sum(len(days) for days in granted)
+        extra = 0
+        for (open_days, room, _entitlement), given in zip(open_by_week, granted, strict=True):
+            extra += len(_take([day for day in open_days if day not in given], room - len(given), month_room))
+        achievable = entitled + extra
         targets[person.id] = max(0, min(achievable, entitled + person.history_debt))
     return targets
 
@@ -379,28 +444,12 @@ def guaranteed_home_days(instance: UnitInstance) -> dict[tuple[int, str], int]:
     if policy.min_home_days_per_week <= 0:
         return guaranteed
     weeks = group_days(instance.days, week_key)
-    months = group_days(instance.days, month_key)
-    after = dict(instance.month_days_after)
     for person in instance.people:
         if not person.is_eligible:
             continue
         fixed = fixed_days_of(instance, person.id)
         cap = weekly_home_cap(policy, person)
-        history = {item.month: item for item in person.month_history}
-        room: dict[str, int] = {}
-        for month, days in months.items():
-            present = sum(1 for day in days if day not in person.leave_days)
-            before = history.get(month)
-            home_before = before.home_days if before else 0
-            office_before = before.office_days if before else 0
-            month_room = present
-            if policy.max_home_days_per_month is not None:
-                month_room = min(month_room, max(0, policy.max_home_days_per_month - home_before))
-            if policy.min_office_days_per_month is not None:
-                later = after.get(month, 0)
-                required_total = min(policy.min_office_days_per_month, office_before + home_before + present + later)
-                month_room = min(month_room, present - min(present, max(0, required_total - office_before - later)))
-            room[month] = month_room
+        room = monthly_home_room(instance, person)
         for week, days in weeks.items():
             present_days = [day for day in days if day not in person.leave_days]
             open_days = [day for day in present_days if day in person.approved_home_days and day not in fixed]
@@ -409,13 +458,7 @@ def guaranteed_home_days(instance: UnitInstance) -> dict[tuple[int, str], int]:
                 limit = min(limit, cap)
             if policy.min_office_days_per_week is not None:
                 limit = min(limit, len(present_days) - min(policy.min_office_days_per_week, len(present_days)))
-            granted = 0
-            for day in open_days:
-                if granted >= limit:
-                    break
-                if room[month_key(day)] > 0:
-                    room[month_key(day)] -= 1
-                    granted += 1
+            granted = len(_take(open_days, limit, room))
             if granted:
                 guaranteed[person.id, week] = granted
     return guaranteed

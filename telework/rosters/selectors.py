@@ -277,7 +277,7 @@ def describe_finding(instance: engine.UnitInstance, statuses: dict[tuple[int, dt
             "date": _date(day),
             "point": point.name if point else "",
             "missing": finding.amount,
-            "required": point.required_on_site if point else 0,
+            "required": point.required_on(day) if point else 0,
         }
     if rule == engine.APPROVED_DAYS_ONLY and day:
         return _("%(person)s has no approved home day on %(date)s: home days must be registered and approved first.") % {"person": name, "date": _date(day)}
@@ -575,7 +575,7 @@ def _day_totals(
     headcount = len(instance.people) if instance is not None else len(staff)
     max_home_share = float(policy.get("max_home_share", 0.0))
     min_onsite_share = float(policy.get("min_onsite_share", 0.0))
-    required = {point.id: point.required_on_site for point in instance.service_points} if instance is not None else {}
+    engine_points = {point.id: point for point in instance.service_points} if instance is not None else {}
     leader_required = bool(policy.get("leader_on_site_each_day", False))
     totals = []
     for day in days:
@@ -603,7 +603,16 @@ def _day_totals(
                 home_limit=math.floor(max_home_share * headcount + 1e-9),
                 onsite_minimum=math.ceil(min_onsite_share * present - 1e-9),
                 leader_on_site=leader_here if leader_required else None,
-                points=[PointStaffing(point, required.get(point.pk, point.required_on_site or 0), staffed.get(point.pk, 0)) for point in points],
+                points=[
+                    PointStaffing(
+                        point,
+                        engine_points[point.pk].required_on(day)
+                        if point.pk in engine_points
+                        else point.required_on_weekday(day.weekday(), point.required_on_site or 0),
+                        staffed.get(point.pk, 0),
+                    )
+                    for point in points
+                ],
                 events=[fixed.label for fixed in (instance.fixed_on_site if instance is not None else ()) if fixed.day == day],
             )
         )

@@ -8,6 +8,7 @@ of the day, so a head can never publish a roster that breaks city policy by a cl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
@@ -28,6 +29,7 @@ from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
+from telework.registrations import services as registration_services
 from telework.rosters import instance as engine
 from telework.rosters import selectors, tasks
 from telework.rosters.adapters import LoadedUnit, instance_digest, load_unit, load_units
@@ -538,9 +540,29 @@ class CellCheck:
     """The outcome of validating a change: the relaxable rules it breaks (warnings; hard rules raise instead)."""
 
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    # Approved home days the change carries from one day to another (a swap): (staff id, from day, to day).
+    moves: list[HomeDayMove] = field(default_factory=list)
 
 
 Change = tuple[int, dt.date, str, int | None]  # staff id, day, status, service point id
+HomeDayMove = tuple[int, dt.date, dt.date]  # staff id, approved home day given, day it moves to
+
+
+def _home_day_moves(instance: engine.UnitInstance, entries: dict[tuple[int, dt.date], RosterEntry], changes: Sequence[Change]) -> list[HomeDayMove]:
+    """The approved home days a swap carries with it. A person who gives an approved home day away and takes a home
+    day in exchange keeps their approval: it moves, in date order, from each day given to each day taken that is
+    not approved yet. A home day taken with no approved day given in return moves nothing (and the checker refuses
+    it as a day not approved)."""
+    people = {person.id: person for person in instance.people}
+    moves: list[HomeDayMove] = []
+    for staff_id in sorted({change[0] for change in changes}):
+        approved = people[staff_id].approved_home_days
+        was_home = {day: entries[staff_id, day].status == EntryStatus.HOME for sid, day, _status, _point in changes if sid == staff_id}
+        becomes_home = {day: status == EntryStatus.HOME for sid, day, status, _point in changes if sid == staff_id}
+        taken = sorted(day for day, home in becomes_home.items() if home and not was_home[day] and day not in approved)
+        given = sorted(day for day, home in becomes_home.items() if not home and was_home[day] and day in approved)
+        moves.extend((staff_id, from_day, to_day) for from_day, to_day in zip(given, taken, strict=False))
+    return moves
 
 
 def _require_current(roster: Roster) -> None:
@@ -548,11 +570,13 @@ def _require_current(roster: Roster) -> None:
         raise InvalidTransition(_("This is an older version of the roster; open the current one to change it."), rule="roster.is_current")
 
 
-def _validate_changes(roster: Roster, changes: Sequence[Change]) -> CellCheck:
+def _validate_changes(roster: Roster, changes: Sequence[Change], *, carry_approved_days: bool = False) -> CellCheck:
     """Check ``changes`` to ``roster`` against every hard rule, on today's facts, with the independent checker.
 
     Refuses (``RuleViolation``, naming the rule and every finding) when the changes would break a city-policy rule or
-    make a broken one worse; rules the head may relax (fixed on-site days, the home-day guarantee) only warn.
+    make a broken one worse; rules the head may relax (fixed on-site days, the home-day guarantee) only warn. With
+    ``carry_approved_days`` (a swap), approved home days move with the home days exchanged (``_home_day_moves``):
+    the person must be eligible on the day taken, and the roster is checked against the moved approvals.
     """
     loaded = load_unit(roster.unit, roster.week_start)
     if loaded is None:
@@ -588,6 +612,21 @@ def _validate_changes(roster: Roster, changes: Sequence[Change]) -> CellCheck:
                     rule="service_point",
                     params={"point": point.name},
                 )
+    moves = _home_day_moves(instance, entries, changes) if carry_approved_days else []
+    judged = instance
+    if moves:
+        staff_by_id = {
+            member.pk: member for member in Staff.objects.filter(pk__in={staff_id for staff_id, _from, _to in moves}).select_related("unit", "position")
+        }
+        for staff_id, from_day, to_day in moves:
+            registration_services.home_day_move_check(staff=staff_by_id[staff_id], from_day=from_day, to_day=to_day)
+        moved = {person.id: set(person.approved_home_days) for person in instance.people}
+        for staff_id, from_day, to_day in moves:
+            moved[staff_id].discard(from_day)
+            moved[staff_id].add(to_day)
+        judged = dataclasses.replace(
+            instance, people=tuple(dataclasses.replace(person, approved_home_days=frozenset(moved[person.id])) for person in instance.people)
+        )
     order = [person.id for person in instance.people]
     before = selectors.with_leave(instance, selectors.engine_roster(roster, entries, order))
     edited = {
@@ -602,7 +641,7 @@ def _validate_changes(roster: Roster, changes: Sequence[Change]) -> CellCheck:
             for row in before.rows
         ),
     )
-    report_before, report_after = check(instance, before), check(instance, after)
+    report_before, report_after = check(instance, before), check(judged, after)
     had: dict[tuple[Any, ...], int] = defaultdict(int)
     for finding in report_before.findings:
         had[finding.rule, finding.period, finding.person_id, finding.point_id] += finding.amount
@@ -622,7 +661,7 @@ def _validate_changes(roster: Roster, changes: Sequence[Change]) -> CellCheck:
     if refusals:
         first = refusals[0]
         raise RuleViolation(first["message"], rule=first["rule"], params={"violations": len(refusals), "rule_label": first["rule_label"]}, details=refusals)
-    return CellCheck(warnings=warnings)
+    return CellCheck(warnings=warnings, moves=moves)
 
 
 def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str, service_point: ServicePoint | None = None) -> CellCheck:
@@ -759,7 +798,7 @@ def swap_request(
         if day not in days:
             raise ValidationFailed(_("%(date)s is not a working day of this roster.") % {"date": day.strftime("%d/%m/%Y")}, rule=field_name)
     changes = _swap_changes(roster, {requester_day, counterpart_day}, requester, counterpart)
-    _validate_changes(roster, changes)
+    _validate_changes(roster, changes, carry_approved_days=True)
     swap = SwapRequest.objects.create(
         roster=roster,
         requester=requester,
@@ -803,7 +842,7 @@ def swap_approve(*, swap: SwapRequest, actor: Any, comment: str = "") -> SwapReq
     if roster is None:
         raise InvalidTransition(_("The roster of this week no longer exists."), rule="roster.is_current")
     changes = _swap_changes(roster, {swap.requester_day, swap.counterpart_day}, swap.requester, swap.counterpart)
-    _validate_changes(roster, changes)
+    outcome = _validate_changes(roster, changes, carry_approved_days=True)
     before = _swap_snapshot(swap)
     cells_before = []
     for staff_id, day, status, point_id in changes:
@@ -811,13 +850,25 @@ def swap_approve(*, swap: SwapRequest, actor: Any, comment: str = "") -> SwapReq
         cells_before.append({"staff": staff_id, "day": day.isoformat(), "status": entry.status})
         entry.status, entry.service_point_id, entry.is_manual = status, point_id, True
         entry.save(update_fields=["status", "service_point", "is_manual"])
+    # The approvals follow the home days exchanged, so the next generation of the week keeps the swap.
+    people = {swap.requester.pk: swap.requester, swap.counterpart.pk: swap.counterpart}
+    for staff_id, from_day, to_day in outcome.moves:
+        registration_services.home_day_move(
+            staff=people[staff_id], from_day=from_day, to_day=to_day, actor=actor, reason=_("Swap of days approved by the head.")
+        )
     swap.roster = roster
     swap.status = target
     swap.decided_by = _actor_user(actor)
     swap.decided_at = clock.now()
     swap.decision_comment = comment.strip()
     swap.save(update_fields=["roster", "status", "decided_by", "decided_at", "decision_comment"])
-    after = {**_swap_snapshot(swap), "cells": [{"staff": staff_id, "day": day.isoformat(), "status": status} for staff_id, day, status, _point in changes]}
+    after = {
+        **_swap_snapshot(swap),
+        "cells": [{"staff": staff_id, "day": day.isoformat(), "status": status} for staff_id, day, status, _point in changes],
+        "home_days_moved": [
+            {"staff": people[staff_id].code, "from": from_day.isoformat(), "to": to_day.isoformat()} for staff_id, from_day, to_day in outcome.moves
+        ],
+    }
     audit_record(
         actor=actor,
         action="swap.approve",

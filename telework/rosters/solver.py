@@ -22,8 +22,10 @@ history, requests honoured, and stability against last week's pattern.
 Determinism: the instance is sorted canonically, variables are created in that order, the search uses one worker
 (``linearization_level=2``, no presolve) with a fixed seed and a *deterministic* time limit (``max_deterministic_time``, a count of work, not seconds), so
 the same input gives the same roster byte for byte on any machine and under any load. A unit not proven optimal
-in the first phase is a straggler: it is solved again with more workers, ``interleave_search`` (deterministic
-whatever the number of workers) and the first solution as a hint, again under a deterministic limit. A wall-clock
+in the first phase is retried on one thread with presolve (most such units, typically 4-week horizons, are proven
+there in well under a second); one still unproven is a straggler: it is solved again with more workers,
+``interleave_search`` (deterministic whatever the number of workers), again under a deterministic limit. Each
+later phase starts from the best solution so far as a hint. A wall-clock
 guard exists only against runaway solves; the certificate says if it ever fired (then determinism is not promised).
 """
 
@@ -109,6 +111,9 @@ class SolveSettings:
     # presolve, 7.5 s with it; all 1,004 units proven optimal either way). Stragglers get it back.
     first_presolve: bool = False
     first_deterministic_time: float = 0.5
+    # A unit not proven in the first phase is first retried on one thread with presolve, then (if still unproven)
+    # handed to the multi-worker straggler phase.
+    retry_deterministic_time: float = 5.0
     straggler_workers: int = 4
     straggler_deterministic_time: float = 30.0
     # Against runaway solves only; if it fires, the certificate says so (the result may then vary by machine).
@@ -252,11 +257,12 @@ class _Builder:
             self.at_most(LEADER_ON_SITE, "leader", terms, len(terms) - 1, _Slack(LEADER_ON_SITE, 0, 1, day.isoformat()))
 
     def _service_points(self) -> None:
-        """Each one-stop desk and duty post staffed on site by ``required_on_site`` qualified staff every day. A person
+        """Each one-stop desk and duty post staffed on site by the qualified staff it needs that day (``required_on``:
+        the same every day, or set weekday by weekday). A person
         qualified for several points staffs at most one of them a day (``assign`` variables); a person qualified
         for one point counts for it whenever on site."""
         instance, home, model = self.instance, self.built.home, self.model
-        points = [point for point in instance.service_points if point.required_on_site > 0]
+        points = [point for point in instance.service_points if point.most_required > 0]
         ids = [person.id for person in instance.people]
         qualified_count: dict[int, int] = {}
         for point in points:
@@ -267,7 +273,7 @@ class _Builder:
             shared_terms: dict[int, list[Any]] = {}
             for point_index, point in enumerate(points):
                 qualified = [index for index, person in enumerate(instance.people) if person.id in point.qualified_ids and day not in person.leave_days]
-                required = point.required_on_site if not self.with_assumptions else min(point.required_on_site, len(qualified))
+                required = point.required_on(day) if not self.with_assumptions else min(point.required_on(day), len(qualified))
                 if required == 0:
                     continue
                 constant = 0
@@ -286,7 +292,7 @@ class _Builder:
                     continue
                 shared_here = [self.built.assign[index, point_index, day_index] for index in qualified if index in shared]
                 if shared_here:
-                    model.add(cp_model.LinearExpr.sum(shared_here) <= point.required_on_site)
+                    model.add(cp_model.LinearExpr.sum(shared_here) <= point.required_on(day))
                 rule = service_point_rule(point.kind)
                 expression = cp_model.LinearExpr.sum(variable_terms) + constant
                 self.at_least(rule, f"point:{point.id}", expression, required, _Slack(rule, 0, required, day.isoformat(), point_id=point.id))
@@ -493,18 +499,20 @@ def build_model(instance: UnitInstance, *, with_assumptions: bool = False) -> Bu
     return _Builder(instance, with_assumptions=with_assumptions).build()
 
 
-def _parameters(settings: SolveSettings, *, straggler: bool) -> dict[str, Any]:
+def _parameters(settings: SolveSettings, *, phase: str) -> dict[str, Any]:
     parameters: dict[str, Any] = {
         "random_seed": settings.seed,
         "linearization_level": settings.linearization_level,
         "max_time_in_seconds": settings.wall_clock_guard_seconds,
     }
-    if straggler:
+    if phase == "straggler":
         parameters.update(
             num_workers=settings.straggler_workers,
             interleave_search=True,
             max_deterministic_time=settings.straggler_deterministic_time,
         )
+    elif phase == "retry":
+        parameters.update(num_workers=1, max_deterministic_time=settings.retry_deterministic_time, cp_model_presolve=True)
     else:
         parameters.update(num_workers=1, max_deterministic_time=settings.first_deterministic_time, cp_model_presolve=settings.first_presolve)
     return parameters
@@ -537,21 +545,27 @@ def solve_unit(instance: UnitInstance, settings: SolveSettings | None = None) ->
     instance = instance.canonical()
     instance.validate()
     built = build_model(instance)
-    solver, first = _run(built.model, "first", _parameters(settings, straggler=False))
+    solver, first = _run(built.model, "first", _parameters(settings, phase="first"))
     phases = [first]
     best_solver = solver if first.objective is not None else None
     best_bound = first.best_bound
-    if first.status != "OPTIMAL":
+    # Not proven in the first phase: first one thread again with presolve (on the harder 4-week units it proves in
+    # a fraction of a second what the multi-worker phase takes 5–51 CPU-seconds to), then, only if that fails too,
+    # the stragglers' phase with more workers. Each starts from the best solution so far, so it can only improve.
+    for name in ("retry", "straggler"):
+        if best_solver is not None and best_bound is not None and best_bound >= round(best_solver.objective_value):
+            break
+        built.model.clear_hints()  # type: ignore[no-untyped-call]
         if best_solver is not None:
-            # The straggler starts from the first solution: it can only improve on it, and stays deterministic.
             for variable in _all_variables(built):
                 built.model.add_hint(variable, best_solver.value(variable))
-        straggler_solver, straggler = _run(built.model, "straggler", _parameters(settings, straggler=True))
-        phases.append(straggler)
-        if straggler.objective is not None and (first.objective is None or straggler.objective <= first.objective):
-            best_solver = straggler_solver
-        if straggler.best_bound is not None:
-            best_bound = straggler.best_bound if best_bound is None else max(best_bound, straggler.best_bound)
+        again, phase = _run(built.model, name, _parameters(settings, phase=name))
+        phases.append(phase)
+        best_objective = round(best_solver.objective_value) if best_solver is not None else None
+        if phase.objective is not None and (best_objective is None or phase.objective <= best_objective):
+            best_solver = again
+        if phase.best_bound is not None:
+            best_bound = phase.best_bound if best_bound is None else max(best_bound, phase.best_bound)
     result = _read_result(instance, built, best_solver, best_bound, phases, settings)
     return _with_timings(result, time.perf_counter() - wall_started, time.process_time() - cpu_started)
 
@@ -628,8 +642,8 @@ def _statuses(instance: UnitInstance, built: BuiltModel, home_cells: set[tuple[i
         ]
         for person_index, person in enumerate(instance.people)
     ]
-    points = [point for point in instance.service_points if point.required_on_site > 0]
-    for day_index in range(len(instance.days)):
+    points = [point for point in instance.service_points if point.most_required > 0]
+    for day_index, day in enumerate(instance.days):
         for point_index, point in enumerate(points):
             label = f"{STATUS_DESK_PREFIX}{point.id}"
             staffed = 0
@@ -647,7 +661,7 @@ def _statuses(instance: UnitInstance, built: BuiltModel, home_cells: set[tuple[i
             if candidates:
                 start = day_index % len(candidates)
                 for person_index in candidates[start:] + candidates[:start]:
-                    if staffed >= point.required_on_site:
+                    if staffed >= point.required_on(day):
                         break
                     statuses[person_index][day_index] = label
                     staffed += 1

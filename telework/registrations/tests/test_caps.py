@@ -189,3 +189,11 @@ def test_week_of_two_working_days_allows_one_home_day():
 )
 def test_scaling_rounds_to_the_nearest_day_with_halves_in_the_staff_members_favour(value, working, favour, expected):
     assert scale_to_working_days(value, working=working, full=5 if value <= 5 else 20, favour=favour) == expected
+
+
+def test_a_desk_needing_two_on_mondays_refuses_a_monday_home_day_that_a_tuesday_allows():
+    desk = ServicePointFacts(1, "Một cửa", "one_stop_desk", 1, frozenset({4, 5}), required_by_weekday=(2, None, None, None, None))
+    unit = unit_of(10, points=[desk])
+    tuesday = MONDAY + dt.timedelta(days=1)
+
+    assert [(violation.rule, violation.day) for violation in check(4, [MONDAY, tuesday], unit)] == [("desk_staff_on_site", MONDAY)]

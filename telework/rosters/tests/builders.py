@@ -51,7 +51,8 @@ def unit(people: tuple[Person, ...], **changes: object) -> UnitInstance:
 
 @st.composite
 def units(draw: st.DrawFn, *, guarantee: st.SearchStrategy[int] | None = None) -> UnitInstance:
-    """A unit of 2–8 people over one or two weeks (sometimes with a day off as a public holiday)."""
+    """A unit of 2–8 people over one or two weeks (sometimes with a day off as a public holiday), its desks'
+    needs sometimes set weekday by weekday."""
     days = list(draw(st.sampled_from([WEEK, WEEK, TWO_WEEKS])))
     if draw(st.integers(0, 4)) == 0:
         days.remove(draw(st.sampled_from(days)))
@@ -88,6 +89,8 @@ def units(draw: st.DrawFn, *, guarantee: st.SearchStrategy[int] | None = None) -
             kind=draw(st.sampled_from([ONE_STOP_DESK, DUTY_POST])),
             required_on_site=draw(st.integers(0, 3)),
             qualified_ids=draw(ids),
+            # Sometimes a need that differs by weekday (more on Mondays, none on a quiet day).
+            required_by_weekday=draw(st.sampled_from([(), (), tuple(draw(st.lists(st.integers(0, 3), min_size=5, max_size=5)))])),
         )
         for index in range(draw(st.integers(0, 2)))
     )

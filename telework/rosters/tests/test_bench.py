@@ -18,7 +18,7 @@ def test_the_generator_is_deterministic_and_sizes_add_up():
     assert first != other
     assert sum(unit.instance.staff_count for unit in first) == 500
     assert all(3 <= unit.instance.staff_count for unit in first)
-    assert Counter(unit.family for unit in first[:8]) == dict.fromkeys(FAMILIES, 2)
+    assert Counter(unit.family for unit in first[:16]) == dict.fromkeys(FAMILIES, 2)
     assert all(any(person.is_leader for person in unit.instance.people) for unit in first)
     assert len(horizon_days(4)) == 20
     assert len(horizon_days(1)) == 5
@@ -53,3 +53,34 @@ def test_the_benchmark_prints_the_figures_for_solver_and_baseline(capsys):
     assert solver["deterministic"] is True
     assert solver["units_proven_optimal_share"] == 1.0
     assert report["targets"]["hard_violations_equal_unavoidable"] is True
+
+
+def test_the_harder_families_hold_what_the_first_four_lacked():
+    units = {unit.family: unit.instance for unit in generate_city(800, seed=3, weeks=4)}
+
+    desk = units["desk_by_weekday"].service_points[0]
+    assert desk.varies_by_weekday
+    assert desk.required_by_weekday[0] == desk.required_on_site + 1
+    clustered = units["leave_clusters"]
+    away_together = max(sum(1 for person in clustered.people if day in person.leave_days) for day in clustered.days)
+    assert away_together >= max(1, round(0.2 * len(clustered.people)))
+    part_time = units["part_time"]
+    assert all(person.max_home_days_per_week in (None, 1, 2) for person in part_time.people)
+    monthly = units["month_history"]
+    assert monthly.policy.max_home_days_per_month in (6, 8)
+    assert all(person.month_history and person.month_history[0].month == "2026-11" for person in monthly.people)
+    assert dict(monthly.month_days_after) == {"2026-11": 0, "2026-12": 4}
+    assert {units[family].policy.min_home_days_per_week for family in ("desk_by_weekday", "leave_clusters", "part_time", "month_history")} == {1}
+
+
+def test_the_benchmark_holds_its_targets_on_the_harder_four_week_families(capsys):
+    assert bench_roster.main(["--staff", "400", "--seed", "3", "--weeks", "4", "--workers", "1", "--repeat", "1", "--json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    solver = report["solver"]
+    assert report["people_with_a_target_above_their_caps"] == 0
+    assert solver["hard_violations"] == solver["unavoidable_violations"]
+    assert solver["units_above_unavoidable"] == 0
+    assert solver["units_proven_optimal_share"] == 1.0
+    assert solver["stragglers_resolved"] == 0
+    assert {name: family["hard_violations"] <= family["unavoidable_violations"] for name, family in solver["families"].items()} == dict.fromkeys(FAMILIES, True)

@@ -20,7 +20,7 @@ from telework.rosters.instance import (
     ServicePoint,
 )
 from telework.rosters.solver import solve_unit
-from telework.rosters.tests.builders import TUESDAY, WEEK, person, unit
+from telework.rosters.tests.builders import TUESDAY, TWO_WEEKS, WEEK, person, unit
 
 ROSTERS = Path(__file__).resolve().parents[1]
 CATALOG = ROSTERS / "locale" / "vi" / "LC_MESSAGES" / "django.po"
@@ -211,3 +211,58 @@ def test_the_desk_explanation_reads_in_vietnamese_in_the_catalog():
     assert entries["%(when)s no leader can be on site: both leaders are on leave."] == (
         "%(when)s không thể có lãnh đạo làm việc tại cơ quan: cả hai lãnh đạo đều nghỉ phép."
     )
+
+
+def test_one_desk_cause_is_one_sentence_even_around_a_day_without_a_leader():
+    # The desk is short Monday to Wednesday (Trần Bình on leave); on Tuesday the only leader is away too.
+    point = ServicePoint(8, "Hộ tịch", ONE_STOP_DESK, 2, frozenset({2, 3}))
+    instance = unit(
+        (person(1, "Lê An", is_leader=True, leave_days=frozenset({TUESDAY})), person(2, "Trần Bình", leave_days=frozenset(WEEK[:3])), person(3, "Phạm Chi")),
+        service_points=(point,),
+    )
+
+    assert [message.render("en") for message in explain(instance).unavoidable] == [
+        "From Monday 30/11/2026 to Wednesday 02/12/2026 desk 'Hộ tịch' needs 2 qualified staff on site, but with leave only 1 of its 2 qualified staff can be there.",
+        "On Tuesday 01/12/2026 no leader can be on site: the only leader, Lê An, is on leave.",
+    ]
+
+
+def test_a_desk_short_of_qualified_staff_with_nobody_on_leave_does_not_blame_leave():
+    point = ServicePoint(8, "Hộ tịch", ONE_STOP_DESK, 3, frozenset({2, 3}))
+    instance = unit((person(1, "Lê An", is_leader=True), person(2, "Trần Bình"), person(3, "Phạm Chi")), service_points=(point,))
+
+    messages = [message.render("en") for message in explain(instance).unavoidable]
+
+    assert messages == [
+        "From Monday 30/11/2026 to Friday 04/12/2026 desk 'Hộ tịch' needs 3 qualified staff on site, but only 2 staff of the unit are qualified for it."
+    ]
+    assert not any("leave" in message for message in messages)
+
+
+def test_a_desk_that_needs_more_on_mondays_is_short_only_on_mondays_told_in_one_sentence():
+    point = ServicePoint(8, "Hộ tịch", ONE_STOP_DESK, 2, frozenset({2, 3}), required_by_weekday=(3, 2, 2, 2, 2))
+    instance = unit((person(1, "Lê An", is_leader=True), person(2, "Trần Bình"), person(3, "Phạm Chi")), service_points=(point,), days=TWO_WEEKS)
+
+    assert [message.render("en") for message in explain(instance).unavoidable] == [
+        "On Monday 30/11/2026, Monday 07/12/2026 desk 'Hộ tịch' needs 3 qualified staff on site, but only 2 staff of the unit are qualified for it."
+    ]
+    assert [message.render("vi") for message in explain(instance).unavoidable] == [
+        "Vào Thứ Hai, ngày 30/11/2026, Thứ Hai, ngày 07/12/2026 quầy một cửa 'Hộ tịch' cần 3 cán bộ đủ điều kiện có mặt tại cơ quan, nhưng đơn vị chỉ có 2 cán bộ đủ điều kiện đảm nhiệm."
+    ]
+    assert unavoidable_violations(instance).total == 2
+    assert check_total(instance) == 2
+
+
+def test_a_conflict_with_a_desk_that_varies_by_weekday_gives_its_weekday_figures():
+    point = dataclasses.replace(LAND_REGISTRY, required_on_site=1, required_by_weekday=(2, 1, 1, 1, 2))
+    instance = dataclasses.replace(desk_unit(), service_points=(point,))
+    result = solve_unit(instance)
+
+    assert result.certificate.status == "OPTIMAL"
+    assert result.certificate.hard_slack[DESK_STAFF_ON_SITE] == 0
+    assert [message.render("en") for message in explain(instance, result).conflicts] == []
+    blocked = dataclasses.replace(point, required_by_weekday=(2, 2, 2, 1, 2))
+    tight = dataclasses.replace(instance, policy=dataclasses.replace(GUARANTEE, min_home_days_per_week=2), service_points=(blocked,))
+    assert [message.render("en") for message in explain(tight, solve_unit(tight)).conflicts] == [
+        "Desk 'Land registry' needs 2 (1 on Thursday) qualified staff on site every day; only 2 are qualified (Phạm Chi, Võ Dũng) and policy gives each at least 2 home days a week."
+    ]

@@ -296,8 +296,8 @@ def test_a_swap_is_validated_again_at_approval_and_refused_when_it_now_breaks_a_
     roster, first, second, monday, tuesday = swap_week
     swap = swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=tuesday, actor=first.user)
     swap_accept(swap=swap, actor=second.user)
-    # Meanwhile B's Monday stops being an approved home day (the registration's day was revoked).
-    RegistrationDay.objects.filter(staff=second, day=monday).update(is_counted=False)
+    # Meanwhile B's registration is revoked: B has no approved home day left to carry onto Monday.
+    RegistrationDay.objects.filter(staff=second).update(is_counted=False)
     before = cells(roster)
 
     with pytest.raises(RuleViolation) as refused:
@@ -307,6 +307,8 @@ def test_a_swap_is_validated_again_at_approval_and_refused_when_it_now_breaks_a_
     swap.refresh_from_db()
     assert swap.status == SwapStatus.ACCEPTED
     assert cells(roster) == before
+    assert (counted_days(first), counted_days(second)) == ([monday, tuesday], [])
+    assert not AuditEvent.objects.filter(action="registration.home_day_move").exists()
 
 
 def test_a_swap_onto_a_day_not_approved_is_refused_when_asked(city, swap_week):
@@ -321,6 +323,66 @@ def test_a_swap_onto_a_day_not_approved_is_refused_when_asked(city, swap_week):
         swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=tuesday + dt.timedelta(days=1), actor=first.user)
     assert refused.value.rule == engine.MAX_HOME_DAYS_PER_WEEK
     assert not SwapRequest.objects.exists()
+
+
+@pytest.fixture
+def page_example_week(city):  # type: ignore[no-untyped-def]
+    """The swap page's own example: A is approved for Monday only and at home that day, in the office on Wednesday;
+    B is approved for Wednesday only and at home then, in the office on Monday."""
+    monday = next_monday()
+    wednesday = monday + dt.timedelta(days=2)
+    first, second = city.staff[0], city.staff[1]
+    approve_home_days(first, [monday])
+    approve_home_days(second, [wednesday])
+    roster = roster_generate(unit=city.unit, week_start=monday, actor=city.head_user)
+    assert (cells(roster)[first.pk, monday], cells(roster)[second.pk, wednesday]) == (EntryStatus.HOME, EntryStatus.HOME)
+    roster_publish(roster=roster, actor=city.head_user)
+    return roster, first, second, monday, wednesday
+
+
+def counted_days(staff):  # type: ignore[no-untyped-def]
+    return sorted(RegistrationDay.objects.filter(staff=staff, is_counted=True).values_list("day", flat=True))
+
+
+def test_the_pages_example_home_monday_for_office_wednesday_moves_the_roster_and_the_approved_days(city, page_example_week):
+    roster, first, second, monday, wednesday = page_example_week
+
+    swap = swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=wednesday, actor=first.user)
+    swap_accept(swap=swap, actor=second.user)
+    swap_approve(swap=swap, actor=city.head_user)
+
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.APPROVED
+    assert [cells(roster)[key] for key in ((first.pk, monday), (first.pk, wednesday), (second.pk, monday), (second.pk, wednesday))] == [
+        EntryStatus.OFFICE,
+        EntryStatus.HOME,
+        EntryStatus.HOME,
+        EntryStatus.OFFICE,
+    ]
+    assert (counted_days(first), counted_days(second)) == ([wednesday], [monday])
+    assert checker_report(roster).total == 0
+    moved = AuditEvent.objects.filter(action="registration.home_day_move").order_by("pk")
+    assert [(event.before["day"], event.after["day"]) for event in moved] == [
+        (monday.isoformat(), wednesday.isoformat()),
+        (wednesday.isoformat(), monday.isoformat()),
+    ]
+
+
+def test_a_week_generated_again_after_an_approved_swap_keeps_the_swap(city, page_example_week):
+    roster, first, second, monday, wednesday = page_example_week
+    swap = swap_request(roster=roster, requester=first, counterpart=second, requester_day=monday, counterpart_day=wednesday, actor=first.user)
+    swap_accept(swap=swap, actor=second.user)
+    swap_approve(swap=swap, actor=city.head_user)
+
+    again = roster_generate(unit=city.unit, week_start=monday, actor=city.head_user)
+
+    assert again.version == roster.version + 1
+    assert [cells(again)[key] for key in ((first.pk, monday), (first.pk, wednesday), (second.pk, monday), (second.pk, wednesday))] == [
+        EntryStatus.OFFICE,
+        EntryStatus.HOME,
+        EntryStatus.HOME,
+        EntryStatus.OFFICE,
+    ]
 
 
 def test_only_the_colleague_or_the_head_rejects_a_swap_and_with_a_reason(city, swap_week):

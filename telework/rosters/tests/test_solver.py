@@ -21,6 +21,7 @@ from telework.rosters.instance import (
     RosterPolicy,
     ServicePoint,
     UnitInstance,
+    home_day_targets,
 )
 from telework.rosters.solver import SolveSettings, solve_unit, solve_units
 from telework.rosters.tests.builders import MONDAY, TUESDAY, TWO_WEEKS, WEEK, person, unit
@@ -125,17 +126,34 @@ def test_the_same_input_gives_the_same_bytes_in_any_order_and_in_a_pool():
     assert [result.digest() for result in pooled] == [result.digest() for result in solve_units([instance, *others], workers=1)]
 
 
-def test_a_straggler_is_solved_again_with_more_workers_from_the_first_solution_and_stays_deterministic():
+def test_a_unit_not_proven_at_first_is_retried_on_one_thread_with_presolve_before_any_straggler_phase():
     instance = dataclasses.replace(sample_unit(), days=TWO_WEEKS)
-    hurried = SolveSettings(first_deterministic_time=1e-6, straggler_workers=2, straggler_deterministic_time=20.0)
+    hurried = SolveSettings(first_deterministic_time=1e-6)
 
     first, again = solve_unit(instance, hurried), solve_unit(instance, hurried)
 
     phases = first.certificate.phases
-    assert [phase.name for phase in phases] == ["first", "straggler"]
+    assert [phase.name for phase in phases] == ["first", "retry"]
     assert phases[0].status != "OPTIMAL"
-    assert phases[1].parameters["interleave_search"] is True
-    assert phases[1].parameters["num_workers"] == 2
+    assert (phases[1].parameters["num_workers"], phases[1].parameters["cp_model_presolve"], phases[1].status) == (1, True, "OPTIMAL")
+    assert "interleave_search" not in phases[1].parameters
+    assert first.certificate.status == "OPTIMAL"
+    assert first.certificate.objective == solve_unit(instance).certificate.objective
+    assert first.canonical_json() == again.canonical_json()
+
+
+def test_a_straggler_is_solved_again_with_more_workers_from_the_first_solution_and_stays_deterministic():
+    instance = dataclasses.replace(sample_unit(), days=TWO_WEEKS)
+    hurried = SolveSettings(first_deterministic_time=1e-6, retry_deterministic_time=1e-6, straggler_workers=2, straggler_deterministic_time=20.0)
+
+    first, again = solve_unit(instance, hurried), solve_unit(instance, hurried)
+
+    phases = first.certificate.phases
+    assert [phase.name for phase in phases] == ["first", "retry", "straggler"]
+    assert phases[0].status != "OPTIMAL"
+    assert phases[1].status != "OPTIMAL"
+    assert phases[2].parameters["interleave_search"] is True
+    assert phases[2].parameters["num_workers"] == 2
     assert first.certificate.status == "OPTIMAL"
     assert first.certificate.objective == solve_unit(instance).certificate.objective
     assert first.canonical_json() == again.canonical_json()
@@ -143,10 +161,10 @@ def test_a_straggler_is_solved_again_with_more_workers_from_the_first_solution_a
 
 def test_a_unit_without_any_solution_in_the_time_allowed_keeps_everyone_on_site_and_says_so():
     instance = dataclasses.replace(sample_unit(), days=TWO_WEEKS)
-    result = solve_unit(instance, SolveSettings(first_deterministic_time=0.0, straggler_deterministic_time=0.0))
+    result = solve_unit(instance, SolveSettings(first_deterministic_time=0.0, retry_deterministic_time=0.0, straggler_deterministic_time=0.0))
 
     assert result.certificate.status == "UNKNOWN"
-    assert [phase.status for phase in result.certificate.phases] == ["UNKNOWN", "UNKNOWN"]
+    assert [phase.status for phase in result.certificate.phases] == ["UNKNOWN", "UNKNOWN", "UNKNOWN"]
     assert (result.certificate.objective, result.certificate.best_bound, result.certificate.gap) == (None, None, None)
     assert result.certificate.soft == {}
     assert all(status != "home" for row in result.roster.rows for status in row.statuses)
@@ -206,7 +224,8 @@ def test_the_solver_beats_the_round_robin_baseline_on_a_fixed_city():
         instance: UnitInstance = generated.instance
         result = solve_unit(instance)
         baseline = round_robin(instance)
-        assert check(instance, result.roster).total == unavoidable_violations(instance).total
+        # City policy exactly as leave forces; the harder families' home-day guarantee may be relaxed (counted apart).
+        assert check(instance, result.roster).policy_total == unavoidable_violations(instance).total
         solver_quality, baseline_quality = measure(instance, result.roster), measure(instance, baseline)
         if solver_quality.fairness_spread is not None:
             solver_spread.append(solver_quality.fairness_spread)
@@ -216,3 +235,40 @@ def test_the_solver_beats_the_round_robin_baseline_on_a_fixed_city():
         requests += solver_quality.requests
     assert sum(solver_spread) / len(solver_spread) < sum(baseline_spread) / len(baseline_spread) / 4
     assert solver_honoured / requests > baseline_honoured / requests + 0.1
+
+
+def test_a_desk_that_needs_more_on_mondays_gets_them_on_mondays_only():
+    desk = ServicePoint(20, "Tiếp nhận hồ sơ", ONE_STOP_DESK, 1, frozenset({2, 3, 4}), required_by_weekday=(3, 1, 1, 1, 1))
+    people = (person(1, "Lê An", is_leader=True), person(2, "Trần Bình"), person(3, "Phạm Chi"), person(4, "Võ Dũng"), person(5, "Đỗ Hà"), person(6, "Hồ Lan"))
+    instance = unit(people, service_points=(desk,))
+
+    result = solve_unit(instance)
+
+    assert result.certificate.status == "OPTIMAL"
+    assert check(instance, result.roster).total == 0
+    at_desk = {day: sorted(person_id for person_id in (2, 3, 4) if statuses(result, person_id)[day] == "desk:20") for day in WEEK}
+    assert at_desk[MONDAY] == [2, 3, 4]
+    assert all(len(at_desk[day]) == 1 for day in WEEK[1:])
+    # The checker counts the Monday seats: the same roster judged against a desk needing one a day is also clean,
+    # and a roster with only one of them on site on Monday is short by two.
+    assert check(dataclasses.replace(instance, service_points=(dataclasses.replace(desk, required_by_weekday=()),)), result.roster).total == 0
+    thinned = dataclasses.replace(
+        result.roster,
+        rows=tuple(dataclasses.replace(row, statuses=("home",) + row.statuses[1:]) if row.person_id in (3, 4) else row for row in result.roster.rows),
+    )
+    assert check(instance, thinned).by_rule["desk_staff_on_site"] == 2
+
+
+def test_the_target_respects_the_monthly_cap_so_nobody_is_short_of_days_no_roster_could_give():
+    policy = RosterPolicy(max_home_share=1.0, min_onsite_share=0.0, max_home_days_per_week=3, max_home_days_per_month=3, leader_on_site_each_day=False)
+    # Two home days a week due, but December allows 3 and 2 are taken already: 30 November and one December day.
+    member = person(1, "Lê An", month_history=(MonthHistory("2026-12", 2, 0),))
+    instance = unit((member,), days=TWO_WEEKS, policy=policy)
+
+    result = solve_unit(instance)
+    quality = measure(instance, result.roster)
+
+    assert home_day_targets(instance) == {1: 2}
+    assert quality.home_days == {1: 2}
+    assert (quality.shortfall_days, quality.worst_shortfall_share) == (0, 0.0)
+    assert check(instance, result.roster).total == 0
