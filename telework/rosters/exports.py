@@ -146,6 +146,12 @@ def _sheet_title(sheet: Sheet, used: set[str]) -> str:
 
 def roster_xlsx(rosters: Sequence[Roster], *, language: str = "vi") -> bytes:
     """An Excel workbook with one sheet per unit-week, ready to print (A4 landscape, fit to width)."""
+    # The headings too are in ``language``, whatever the page's language is.
+    with translation.override(language):
+        return _roster_xlsx(rosters, language=language)
+
+
+def _roster_xlsx(rosters: Sequence[Roster], *, language: str) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     used: set[str] = set()

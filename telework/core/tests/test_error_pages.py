@@ -104,3 +104,10 @@ def test_500_page_renders_without_the_database_or_a_user():
     assert LAYOUT in html
     assert "Máy chủ không thể hoàn tất yêu cầu của bạn." in html
     assert 'name="language"' not in html  # no language form: it would need a CSRF token from the session
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    # A request leaves its language active in the thread; the next test must not inherit English.
+    yield
+    translation.deactivate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from telework.core.testing import next_monday
@@ -28,3 +29,12 @@ def test_hostile_staff_and_position_names_reach_the_roster_sheet_as_text(city):
         assert (cell.data_type, cell.quotePrefix) == ("s", True)
     numbers = [row[0].value for row in sheet.iter_rows(min_row=9, max_row=18)]
     assert numbers == list(range(1, 11))  # the code's own numbers stay numbers
+
+
+def test_the_vietnamese_export_has_vietnamese_headings_on_an_english_page(city):
+    roster = roster_generate(unit=city.unit, week_start=next_monday(), actor=city.head_user)
+
+    with translation.override("en"):
+        sheet = load_workbook(io.BytesIO(roster_xlsx([roster]))).active
+
+    assert [sheet.cell(row=8, column=column).value for column in (1, 2, 3)] == ["STT", "Họ và tên", "Vị trí việc làm"]
