@@ -47,9 +47,9 @@ RULE_LABELS: dict[str, Any] = {
 
 
 def rule_label(rule: str) -> str:
-    """The translated name of a hard rule (the rule's code when unknown)."""
+    """The translated name of a hard rule ("" when unknown: a key never reaches a screen)."""
     label = RULE_LABELS.get(rule)
-    return str(label) if label is not None else rule
+    return str(label) if label is not None else ""
 
 
 # --- weeks --------------------------------------------------------------------------------------------------------

@@ -200,3 +200,23 @@ def test_a_stall_alert_names_its_rule_by_label(city, language, django_capture_on
     assert label in detail
     assert keys_on_screen(board) == set()
     assert keys_on_screen(detail) == set()
+
+
+def test_a_refusal_shows_the_rules_label_or_only_its_message():
+    from django.template.loader import render_to_string
+
+    from telework.core.exceptions import RuleViolation
+    from telework.core.rule_labels import rule_label
+
+    error = RuleViolation(
+        "Quá số ngày",
+        rule="min_office_days_per_week",
+        details=[{"rule": "min_office_days_per_week", "message": "Tuần 1"}, {"rule": "some.internal_key", "message": "Tuần 2"}],
+    )
+    with translation.override("en"):
+        html = render_to_string("core/rule_violation.html", {"error": error})
+        assert rule_label("min_office_days_per_week") == "Minimum office days per person per week"
+    assert rule_label("some.internal_key") == ""
+    assert "(rule: Minimum office days per person per week)" in html
+    assert keys_on_screen(html) == set()
+    assert 'data-rule="some.internal_key">Tuần 2</li>' in html
