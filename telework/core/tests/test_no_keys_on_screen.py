@@ -220,3 +220,23 @@ def test_a_refusal_shows_the_rules_label_or_only_its_message():
     assert "(rule: Minimum office days per person per week)" in html
     assert keys_on_screen(html) == set()
     assert 'data-rule="some.internal_key">Tuần 2</li>' in html
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_key_in_a_roster_that_cannot_keep_every_rule(city, language):
+    from telework.rosters.models import LeaveKind
+    from telework.rosters.services import leave_record, roster_generate
+
+    monday = next_monday()
+    # The only qualified clerk of the one-stop desk is on leave all week: the desk cannot be staffed.
+    leave_record(staff=city.clerk, starts_on=monday, ends_on=monday + dt.timedelta(days=4), kind=LeaveKind.ANNUAL, actor=city.head_user)
+    roster_generate(unit=city.unit, week_start=monday, actor=city.head_user)
+    client = Client()
+    client.force_login(city.head_user)
+    client.cookies["django_language"] = language
+    year, week, _weekday = monday.isocalendar()
+
+    page = client.get(reverse("rosters:week") + f"?unit={city.unit.pk}&week={year}-W{week:02d}").content.decode()
+
+    assert city.desk.name in page
+    assert keys_on_screen(page) == set()
