@@ -52,6 +52,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, ERROR_TEMPLATE, context, status=403)
 
 
+@requires_csrf_token
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (``CSRF_FAILURE_VIEW``): Django's ``reason`` is for developers; the reader
+    gets what to do."""
+    context = {
+        "title": _("The form has expired"),
+        "reason": _("The page was open too long or you logged in again in another tab. Go back, reload the page and send the form again."),
+        "path": request.path,
+        "is_server_error": False,
+    }
+    return render(request, ERROR_TEMPLATE, context, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "title": _("Something went wrong"),

@@ -76,6 +76,20 @@ def test_403_page_is_the_layout_with_the_refusal_in_the_chosen_language(client, 
 
 
 @pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_gets_the_sites_403_page(city):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city.staff[0].user)
+
+    response = client.post(reverse("core:notifications_read"))
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert LAYOUT in html
+    assert "Biểu mẫu đã hết hiệu lực" in html
+    assert "CSRF token" not in html  # Django's reason is for developers
+
+
+@pytest.mark.django_db
 @pytest.mark.urls("telework.core.tests.error_urls")
 def test_500_page_is_the_layout_in_the_readers_language(city):
     client = Client(raise_request_exception=False)
