@@ -240,3 +240,23 @@ def test_no_key_in_a_roster_that_cannot_keep_every_rule(city, language):
 
     assert city.desk.name in page
     assert keys_on_screen(page) == set()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_key_on_the_pilot_policy_and_staff_pages(city, language):
+    client = Client()
+    client.force_login(city.home_affairs)
+    client.cookies["django_language"] = language
+    pages = {
+        "pilot": reverse("policy:pilot_detail", args=[city.pilot.pk]),
+        "policy": reverse("policy:policy_detail", args=[city.policy.pk]),
+        "preset": reverse("policy:policy_preset") + "?preset=france",
+        "staff": reverse("organization:staff_detail", args=[city.staff[0].code]),
+        "clerk": reverse("organization:staff_detail", args=[city.clerk.code]),
+    }
+    found = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        found[name] = keys_on_screen(response.content.decode())
+    assert {name: keys for name, keys in found.items() if keys} == {}, found
