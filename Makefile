@@ -11,7 +11,7 @@ APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-
 
 demo: setup
 	$(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --insecure 127.0.0.1:8000
 
 test: setup lint typecheck test-unit test-postgres test-redis test-browser
 

@@ -51,6 +51,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("TELEWORK_DEBUG", False)
 SECRET_KEY = env_str("TELEWORK_SECRET_KEY", "")
+# The keys written in this repository (local development, tests, benchmarks): public, so never a production key.
+LOCAL_DEVELOPMENT_SECRET_KEY = "telework-local-development-only-not-secret"  # noqa: S105
+KNOWN_DEVELOPMENT_SECRET_KEYS = frozenset({LOCAL_DEVELOPMENT_SECRET_KEY, "telework-tests-only", "telework-benchmark-only"})
+# Django's deployment check (security.W009) asks for at least 50 characters and 5 different ones.
+MINIMUM_SECRET_KEY_LENGTH = 50
+MINIMUM_SECRET_KEY_UNIQUE_CHARACTERS = 5
+
+
+def production_secret_key(key: str) -> str:
+    """``key`` if it may sign production sessions; ImproperlyConfigured when it is missing, a development or test key
+    of this repository, Django's ``django-insecure-`` kind, or too short or too plain to resist guessing."""
+    if not key:
+        raise ImproperlyConfigured("TELEWORK_SECRET_KEY must be set in production")
+    if key in KNOWN_DEVELOPMENT_SECRET_KEYS or key.startswith("django-insecure") or "not-secret" in key:
+        raise ImproperlyConfigured("TELEWORK_SECRET_KEY is a development key, published with the code: set a new random key in production")
+    if len(key) < MINIMUM_SECRET_KEY_LENGTH or len(set(key)) < MINIMUM_SECRET_KEY_UNIQUE_CHARACTERS:
+        raise ImproperlyConfigured(
+            f"TELEWORK_SECRET_KEY is too weak for production: use at least {MINIMUM_SECRET_KEY_LENGTH} random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+        )
+    return key
+
+
 ALLOWED_HOSTS = env_list("TELEWORK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")
 # PostgreSQL: the morning check-in's two statements run as server-side prepared statements (planned once per

@@ -17,3 +17,8 @@ urlpatterns = [
     path("attendance/", include("telework.attendance.urls")),
     path("evaluations/", include("telework.evaluations.urls")),
 ]
+
+# The error pages in the site's layout and the reader's language (telework.core.error_views).
+handler403 = "telework.core.error_views.permission_denied"
+handler404 = "telework.core.error_views.page_not_found"
+handler500 = "telework.core.error_views.server_error"

@@ -49,6 +49,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form refused by the CSRF check gets the site's 403 page with what to do (config/urls.py names the other errors').
+CSRF_FAILURE_VIEW = "telework.core.error_views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -1,7 +1,13 @@
-"""Local development and the demo: debug on, a throwaway secret key if none is set."""
+"""Local development and the demo: a throwaway secret key if none is set; debug only when asked for.
 
+``DEBUG`` stays off (as in production) unless ``TELEWORK_DEBUG=1``: a demo shown on a ward office's network must
+not print tracebacks and settings to whoever hits an error. ``make demo`` serves the static files itself
+(``runserver --insecure``), so the pages keep their layout with debug off.
+"""
+
+from config import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import SECRET_KEY
 
-DEBUG = True
-SECRET_KEY = SECRET_KEY or "telework-local-development-only-not-secret"  # noqa: S105
+DEBUG = env.DEBUG
+SECRET_KEY = SECRET_KEY or env.LOCAL_DEVELOPMENT_SECRET_KEY

@@ -1,13 +1,12 @@
 """Production: every secret must come from the environment; refuse to start otherwise."""
 
-from django.core.exceptions import ImproperlyConfigured
-
+from config import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import SECRET_KEY
 
 DEBUG = False
-if not SECRET_KEY:
-    raise ImproperlyConfigured("TELEWORK_SECRET_KEY must be set in production")
+# A missing, short, or known development/test key stops start-up (ImproperlyConfigured).
+SECRET_KEY = env.production_secret_key(SECRET_KEY)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 STORAGES = {

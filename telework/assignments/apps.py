@@ -8,3 +8,20 @@ class AssignmentsConfig(AppConfig):
     name = "telework.assignments"
     label = "assignments"
     verbose_name = _("Work assignment")
+
+    def ready(self) -> None:
+        from telework.core import rule_labels
+
+        # The rules an alert or a refusal names (``assignments.rules``): a person reads these, never the keys.
+        rule_labels.register(
+            {
+                "stall_working_days": _("Working days without an update before work counts as stalled"),
+                "behind_schedule_gap": _("Progress behind schedule before a warning"),
+                "at_risk_working_days_left": _("Working days left before a legal deadline counts as at risk"),
+                "apology_lead_days": _("Working days before a legal deadline to issue the apology slip"),
+                "max_reschedules": _("Most apology slips for one dossier"),
+                "due_on": _("Deadline"),
+                "legal_deadline": _("Legal deadline"),
+                "apology_slip_missing": _("Apology slip before a missed legal deadline"),
+            }
+        )

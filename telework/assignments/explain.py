@@ -4,15 +4,14 @@ the email, naming the rule and its figures."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
-import holidays
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from telework.assignments import rules
+from telework.core import calendar
 
 # The policy parameter this app reads (``telework.policy.labels``): listed here so that this app's catalog carries
 # its Vietnamese label too, and the policy screens show it translated whichever catalog is compiled first.
@@ -107,12 +106,6 @@ def _hours(value: float) -> str:
     return formats.number_format(rounded, decimal_pos=1)
 
 
-@lru_cache(maxsize=16)
-def _holiday_names(year: int, language: str) -> Any:
-    return holidays.country_holidays("VN", years=year, language=language)
-
-
 def holiday_label(day: dt.date) -> str:
     """The public holiday's name in the active language ("Mùng ba Tết Nguyên Đán" / "Third Day of Lunar New Year")."""
-    language = "vi" if (translation.get_language() or "vi").startswith("vi") else "en_US"
-    return str(_holiday_names(day.year, language).get(day) or "")
+    return calendar.holiday_name(day) or ""

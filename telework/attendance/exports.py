@@ -7,7 +7,6 @@ Written in Vietnamese whatever the page's language: it is a document of the admi
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from typing import Any
@@ -20,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from telework.attendance import rules
 from telework.attendance.selectors import Timesheet
-from telework.core import calendar
+from telework.core import calendar, spreadsheets
 from telework.registrations.forms import WEEKDAY_SHORT_NAMES
 
 WEEKDAY_LETTERS = WEEKDAY_SHORT_NAMES
@@ -144,8 +143,10 @@ def _build(sheet: Timesheet) -> bytes:
         column = totals_start + offset
         letter = get_column_letter(column)
         first_data = subheader + 1
-        formula = f"=SUM({letter}{first_data}:{letter}{row_number - 1})" if sheet.rows else 0
-        cell = worksheet.cell(row=row_number, column=column, value=formula)
+        if sheet.rows:
+            cell = spreadsheets.write_formula(worksheet, row=row_number, column=column, formula=f"=SUM({letter}{first_data}:{letter}{row_number - 1})")
+        else:
+            cell = worksheet.cell(row=row_number, column=column, value=0)
         cell.font = Font(bold=True)
         cell.alignment = CENTER
         cell.border = BORDER
@@ -192,6 +193,4 @@ def _build(sheet: Timesheet) -> bytes:
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
     worksheet.print_title_rows = f"{header}:{subheader}"
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from telework.attendance import rules
+from telework.core import numbers
 from telework.core.db import hot_cursor
 from telework.organization.models import Staff, Unit
 
@@ -128,7 +129,8 @@ class CheckIn(models.Model):
 
     @property
     def hours_text(self) -> str:
-        return rules.hours_text(self.minutes_worked)
+        """Hours worked with the reader's decimal separator: "7,5" in Vietnamese, "7.5" in English."""
+        return rules.hours_text(self.minutes_worked, numbers.decimal_separator())
 
     @property
     def is_open(self) -> bool:

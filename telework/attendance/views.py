@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from telework.attendance import exports, permissions, rules, selectors, services
 from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityForm, parse_day, parse_month
 from telework.attendance.models import Reachability, WorkMode
-from telework.core import calendar, clock
+from telework.core import calendar, clock, numbers
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
@@ -269,6 +269,7 @@ def timesheet(request: HttpRequest) -> HttpResponse:
         return render(request, "attendance/timesheet.html", {"units": units, "unit": unit, "error": error}, status=400)
     previous_month = (sheet.month - dt.timedelta(days=1)).replace(day=1)
     next_month = calendar.month_bounds(sheet.month)[1] + dt.timedelta(days=1)
+    separator = numbers.decimal_separator()
     context = {
         "units": units,
         "unit": unit,
@@ -282,7 +283,10 @@ def timesheet(request: HttpRequest) -> HttpResponse:
             }
             for day in sheet.days
         ],
-        "rows": [{"row": row, "cells": [(cell, cell.text()) for cell in row.cells], "hours": rules.hours_text(row.totals.minutes)} for row in sheet.rows],
+        "rows": [
+            {"row": row, "cells": [(cell, cell.text(separator)) for cell in row.cells], "hours": rules.hours_text(row.totals.minutes, separator)}
+            for row in sheet.rows
+        ],
         "previous_month": f"{previous_month:%Y-%m}",
         "next_month": f"{next_month:%Y-%m}",
         "export_url": reverse("attendance:timesheet_export") + f"?unit={unit.pk}&month={sheet.iso_month}",

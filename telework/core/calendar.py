@@ -8,22 +8,31 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import holidays
+from django.utils import translation
+
+# The library's languages for the product's: Vietnamese names by default, English when the reader chose English.
+_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 
 
 @lru_cache(maxsize=64)
-def _vietnam_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=year)
+def _vietnam_holidays(year: int, language: str = "vi") -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=year, language=language)
 
 
-def holiday_name(day: dt.date) -> str | None:
-    """The name of the public holiday on ``day``, or None."""
-    name = _vietnam_holidays(day.year).get(day)
+def holiday_name(day: dt.date, language: str | None = None) -> str | None:
+    """The name of the public holiday on ``day`` ("Mùng ba Tết Nguyên Đán" / "Third Day of Lunar New Year"), or None.
+
+    In ``language`` ("vi" or "en"), by default the active language (Vietnamese outside a request)."""
+    if day not in _vietnam_holidays(day.year):
+        return None
+    chosen = (language or translation.get_language() or "vi").split("-")[0]
+    name = _vietnam_holidays(day.year, _HOLIDAY_LANGUAGES.get(chosen, "vi")).get(day)
     return str(name) if name else None
 
 
 def is_working_day(day: dt.date) -> bool:
     """Monday–Friday and not a Vietnamese public holiday (Labour Code 2019, Art. 112)."""
-    return day.weekday() < 5 and holiday_name(day) is None
+    return day.weekday() < 5 and day not in _vietnam_holidays(day.year)
 
 
 def days_between(start: dt.date, end: dt.date) -> Iterator[dt.date]:

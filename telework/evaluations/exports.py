@@ -10,7 +10,6 @@ Functions return bytes; the download views set the headers.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from telework.core import spreadsheets
 from telework.evaluations.models import Evaluation, EvaluationPeriod, LevelChoice
 from telework.evaluations.selectors import breakdown, quota_citation, quota_reason
 
@@ -106,9 +106,7 @@ def classification_xlsx(period: EvaluationPeriod, evaluations: Sequence[Evaluati
         sheet.cell(row=row, column=8, value=_("HEAD OF THE AGENCY")).font = Font(bold=True)
         sheet.cell(row=row + 1, column=8, value=_("(signature, full name and seal)")).font = Font(italic=True)
         sheet.freeze_panes = f"A{header_row + 1}"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-    return buffer.getvalue()
+        return spreadsheets.workbook_bytes(workbook)
 
 
 def evaluation_pdf(evaluation: Evaluation, *, language: str = "vi") -> bytes:

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from telework.core import numbers
 from telework.policy.parameters import PARAMETER_SPECS, PRESETS, SPEC_BY_NAME, PolicyParameters
 
 
@@ -197,9 +198,8 @@ def help_text(name: str) -> str:
 
 
 def format_share(value: float) -> str:
-    """0.3 → "30 %", 0.333 → "33.3 %"."""
-    percent = round(float(value) * 100, 1)
-    return f"{percent:g} %"
+    """0.3 → "30 %", 0.333 → "33,3 %" in Vietnamese, "33.3 %" in English."""
+    return numbers.format_percent(value)
 
 
 def equipment_name(item: str) -> str:

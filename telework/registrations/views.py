@@ -113,7 +113,7 @@ def parameter_label(name: str) -> str:
     """What a rule's parameter is called: the policy's label, or the pilot or record setting it refers to."""
     if name in SPEC_BY_NAME:
         return labels.label(name)
-    return str(OTHER_RULE_SOURCES.get(name, name))
+    return str(OTHER_RULE_SOURCES.get(name, ""))  # never the key itself
 
 
 def format_parameter(name: str, parameters: PolicyParameters) -> str:

@@ -11,7 +11,6 @@ Functions return bytes; the download views and the API set the headers.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from telework.core import spreadsheets
 from telework.rosters.models import EntryStatus, Roster
 from telework.rosters.selectors import RosterGrid, roster_grid, weekday_name
 
@@ -155,6 +155,12 @@ def _sheet_title(sheet: Sheet, used: set[str]) -> str:
 
 def roster_xlsx(rosters: Sequence[Roster], *, language: str = "vi") -> bytes:
     """An Excel workbook with one sheet per unit-week, ready to print (A4 landscape, fit to width)."""
+    # The headings too are in ``language``, whatever the page's language is.
+    with translation.override(language):
+        return _roster_xlsx(rosters, language=language)
+
+
+def _roster_xlsx(rosters: Sequence[Roster], *, language: str) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     used: set[str] = set()
@@ -260,9 +266,7 @@ def roster_xlsx(rosters: Sequence[Roster], *, language: str = "vi") -> bytes:
         worksheet.print_title_rows = f"{header_row}:{header_row}"
     if not workbook.sheetnames:
         workbook.create_sheet(_("Roster"))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 def roster_pdf(rosters: Sequence[Roster], *, language: str = "vi") -> bytes:

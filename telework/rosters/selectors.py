@@ -12,10 +12,8 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import holidays as holidays_library
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -49,9 +47,9 @@ RULE_LABELS: dict[str, Any] = {
 
 
 def rule_label(rule: str) -> str:
-    """The translated name of a hard rule (the rule's code when unknown)."""
+    """The translated name of a hard rule ("" when unknown: a key never reaches a screen)."""
     label = RULE_LABELS.get(rule)
-    return str(label) if label is not None else rule
+    return str(label) if label is not None else ""
 
 
 # --- weeks --------------------------------------------------------------------------------------------------------
@@ -339,17 +337,9 @@ WEEKDAY_NAMES = (
 )
 
 
-@lru_cache(maxsize=32)
-def _holidays(year: int, language: str) -> Any:
-    return holidays_library.country_holidays("VN", years=year, language=language)
-
-
 def holiday_label(day: dt.date) -> str:
     """The public holiday's name in the active language ("Quốc khánh" / "National Day"), or ""."""
-    if calendar.holiday_name(day) is None:
-        return ""
-    language = "en_US" if (translation.get_language() or "vi").startswith("en") else "vi"
-    return str(_holidays(day.year, language).get(day) or calendar.holiday_name(day))
+    return calendar.holiday_name(day) or ""
 
 
 def weekday_name(day: dt.date) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from telework.core import spreadsheets
 from telework.organization.importing.layout import COLUMNS, FLAG_KEYS
 
 # --- Files we hand out ------------------------------------------------------------------------------------
@@ -68,6 +69,7 @@ def workbook_bytes(workbook: Any) -> bytes:
     committed samples stay stable in git; a downloaded template has a constant ETag)."""
     workbook.properties.creator = "telework"
     workbook.properties.created = dt.datetime(*_FIXED_TIME)  # noqa: DTZ001
+    spreadsheets.neutralise(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     stable = io.BytesIO()

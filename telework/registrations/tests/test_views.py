@@ -277,7 +277,8 @@ def test_eligibility_lists_every_rule_with_its_parameter_and_source(city):
     assert 'data-eligible="no"' in content
     assert 'data-rule="not_one_stop_desk" data-passed="no"' in content
     assert 'data-rule="equipment" data-passed="yes"' in content
-    assert "<code>exclude_citizen_facing</code>" in content
+    assert "Loại trừ vị trí tiếp xúc người dân" in content  # the parameter's label, never its key
+    assert "exclude_citizen_facing</" not in content
     assert "Thí điểm TP.HCM v1" in content  # where the parameter came from
 
 
