@@ -19,8 +19,9 @@ register(
             "registration.reject": _("Registration rejected"),
             "registration.request_changes": _("Changes requested to a registration"),
             "registration.revoke": _("Registration revoked"),
+            "registration.home_day_move": _("Approved home day moved by a swap"),
         },
-        fields={"days": _("Home days"), "revoked_effective_on": _("Home days end after")},
+        fields={"days": _("Home days"), "revoked_effective_on": _("Home days end after"), "skipped_dates": _("Days left out")},
         url_name="registrations:detail",
     )
 )
