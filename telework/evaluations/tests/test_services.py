@@ -145,7 +145,7 @@ def test_quota_enforcement_moves_the_lowest_excellent_and_explains(city):
     dropped = evaluation_of(period, city.staff[2])
     assert (dropped.final_level, dropped.is_quota_drop) == ("good", True)
     assert selectors.quota_reason(dropped, "en").startswith("Peer group Chuyên viên tổng hợp had 3 excellent for 6 good")
-    assert selectors.quota_citation(dropped, "en") == "Decree 335/2025/NĐ-CP (article not verified)"
+    assert selectors.quota_citation(dropped, "en") == "Decree 335/2025/NĐ-CP, Art. 20, cl. 5(a)"
     assert evaluation_of(period, city.staff[0]).final_level == "excellent"
     event = AuditEvent.objects.get(action="evaluation_period.quota_enforce")
     assert [move["staff"] for move in event.after["moved_to_good"]] == [city.staff[2].code, city.staff[1].code]

@@ -57,7 +57,7 @@ def test_head_finalises_a_unit_and_staff_reads_the_breakdown(page, city, browser
     page.goto(reverse("evaluations:home"))
     page.locator(f"a[href='{reverse('evaluations:evaluation', args=[target.pk])}']").click()
     breakdown = page.locator("#breakdown")
-    expect(breakdown.locator("[data-code='tasks.quantity']")).to_contain_text("Nghị định 335/2025/NĐ-CP, Điều 14")
+    expect(breakdown.locator("[data-code='tasks.quantity']")).to_contain_text("Nghị định 335/2025/NĐ-CP, Điều 14, khoản 2")
     expect(breakdown.locator("[data-code='general']")).to_contain_text("Thủ trưởng chưa chấm tiêu chí chung")
     expect(page.locator("#result-level")).to_contain_text("Hoàn thành nhiệm vụ (HT)")
     expect(page.get_by_text("Chậm nộp báo cáo tổng hợp tháng 8")).to_be_visible()
