@@ -1205,6 +1205,10 @@ class QuotaGroupCheck:
                 )
                 % values
             )
+        if self.scope == "agency" and self.moved:
+            return gettext("The agency: %(members)s people, %(excellent)s excellent for %(good)s good, over %(ratio)s %%: %(moved)s move(s) to good.") % values
+        if self.scope == "agency":
+            return gettext("The agency: %(members)s people, %(excellent)s excellent for %(good)s good, within %(ratio)s %%.") % values
         if self.moved:
             return (
                 gettext("Group “%(group)s”: %(members)s people, %(excellent)s excellent for %(good)s good, over %(ratio)s %%: %(moved)s move(s) to good.")
