@@ -772,6 +772,10 @@ class QuotaGroupLine:
     def reason(self, language: str | None = None) -> str:
         return self.check.reason(self.cap_ratio, self.minimum_group_size, language)
 
+    @property
+    def grouping_label(self) -> str:
+        return str(PeerGrouping(self.grouping).label)
+
 
 @dataclass(frozen=True)
 class QuotaCheck:
@@ -801,7 +805,7 @@ def quota_check(period: EvaluationPeriod, rows: list[QuotaRow], context: PeriodC
         settings = context.settings_for(agency_id)
         outcome = enforce_quota(candidates, cap_ratio, regime, minimum_group_size=settings.minimum_group_size)
         drops += [(by_code[drop.key], drop, cap_ratio) for drop in outcome.drops]
-        grouping = str(PeerGrouping(settings.peer_grouping).label)
+        grouping = str(settings.peer_grouping)
         lines += [QuotaGroupLine(agency_id, regime, check, cap_ratio, is_raised, settings.minimum_group_size, grouping) for check in outcome.groups]
     return QuotaCheck(drops, lines)
 
