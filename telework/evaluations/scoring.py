@@ -528,6 +528,8 @@ class Criterion:
             "reason_en": self.reason("en"),
             "citation_vi": self.citation.text("vi"),
             "citation_en": self.citation.text("en"),
+            "parameter_label_vi": self.parameter_label("vi"),
+            "parameter_label_en": self.parameter_label("en"),
         }
 
 
