@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Cast
 
+from telework.accounts.models import Role
 from telework.assignments.models import ApologySlip, WorkItem, WorkStatus
 from telework.attendance.models import CheckIn, MissedCheckIn
 from telework.evaluations.models import EvaluationPeriod, PeriodKind
@@ -62,6 +63,7 @@ class Measured:
     position_name: str
     is_disciplined: bool
     unit_name: str = ""
+    heads_agency: bool = False  # the agency head's account: capped by the agency's level (Decree 335 Art. 20 cl. 6)
     items: list[list[float]] = field(default_factory=list)  # [points, done, errors, delays, exceeded]
     hours_spent: float = 0.0
     home_days: int = 0
@@ -98,13 +100,13 @@ def measure(period: EvaluationPeriod) -> dict[int, Measured]:
     """Everyone in scope with their work items, delays, errors and home days in the period, in five queries."""
     measured: dict[int, Measured] = {}
     rows = period_staff(period).values_list(
-        "pk", "code", "staff_type", "is_leader", "unit_id", "unit__path", "unit__agency_id", "position__name", "disciplined_until", "unit__name"
+        "pk", "code", "staff_type", "is_leader", "unit_id", "unit__path", "unit__agency_id", "position__name", "disciplined_until", "unit__name", "user__role"
     )
     first_of_year = dt.date(period.year, 1, 1)
-    for pk, code, staff_type, is_leader, unit_id, path, agency_id, position, disciplined_until, unit_name in rows:
+    for pk, code, staff_type, is_leader, unit_id, path, agency_id, position, disciplined_until, unit_name, role in rows:
         # Discipline counts for the year it was in force (Decree 48/2023/NĐ-CP: disciplined in the year → KHT).
         is_disciplined = disciplined_until is not None and disciplined_until >= first_of_year
-        measured[pk] = Measured(pk, code, staff_type, is_leader, unit_id, path, agency_id, position, is_disciplined, unit_name)
+        measured[pk] = Measured(pk, code, staff_type, is_leader, unit_id, path, agency_id, position, is_disciplined, unit_name, role == Role.AGENCY_HEAD)
     items = WorkItem.objects.filter(due_on__gte=period.starts_on, due_on__lte=period.ends_on).exclude(status__in=NOT_COUNTED)
     if period.agency_id is not None:
         items = items.filter(staff__unit__agency_id=period.agency_id)

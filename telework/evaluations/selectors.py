@@ -23,7 +23,7 @@ def period_list(*, viewer: Any) -> QuerySet[EvaluationPeriod]:
 
 
 def period_get(*, viewer: Any, period_id: int) -> EvaluationPeriod:
-    period = period_list(viewer=viewer).select_related("criteria_335", "criteria_90").filter(pk=period_id).first()
+    period = period_list(viewer=viewer).select_related("criteria_335", "criteria_90", "criteria_233").filter(pk=period_id).first()
     if period is None:
         raise NotFound("evaluation period")
     return period
@@ -40,7 +40,7 @@ def evaluation_list(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None 
 def evaluation_get(*, viewer: Any, evaluation_id: int) -> Evaluation:
     evaluation = (
         permissions.visible_evaluations(viewer)
-        .select_related("period", "period__agency", "period__criteria_335", "period__criteria_90", "staff", "staff__position", "unit", "decided_by")
+        .select_related("period", "period__agency", "period__criteria_335", "period__criteria_90", "period__criteria_233", "staff", "staff__position", "unit", "decided_by")
         .filter(pk=evaluation_id)
         .first()
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import Role
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.calendar import add_working_days
@@ -381,9 +382,12 @@ class PeriodContext:
     def settings_for(self, agency_id: int) -> EvaluationSettings:
         return self.settings.get(agency_id) or EvaluationSettings(agency_id=agency_id)
 
-    def organisation_level(self, unit_id: int, agency_id: int) -> str:
-        """The level of the unit a head leads, else of their agency ("" when neither is rated)."""
-        return self.unit_levels.get(unit_id) or self.agency_levels.get(agency_id, "")
+    def organisation_level(self, unit_id: int, agency_id: int, *, heads_agency: bool) -> str:
+        """The level of the organisation a leader heads ("" when not rated): the agency's for its head (the agency
+        head's account), otherwise their unit's."""
+        if heads_agency:
+            return self.agency_levels.get(agency_id, "")
+        return self.unit_levels.get(unit_id, "")
 
 
 def period_context(period: EvaluationPeriod) -> PeriodContext:
@@ -536,7 +540,7 @@ def _facts(person: Measured, period: EvaluationPeriod, evaluation: bulk.RunRow, 
         is_disciplined=person.is_disciplined,
         regime=evaluation.regime,
         leader_factors=leader_factors,
-        organisation_level=context.organisation_level(person.unit_id, person.agency_id) if person.is_leader else "",
+        organisation_level=context.organisation_level(person.unit_id, person.agency_id, heads_agency=person.heads_agency) if person.is_leader else "",
         months_worked=months_worked,
         is_on_leave=bool(is_on_leave),
     )
@@ -552,7 +556,8 @@ def rescore(evaluation: Evaluation) -> Assessment:
         ratings: dict[int | None, str] = dict(
             OrganisationRating.objects.filter(period=period, agency_id=evaluation.unit.agency_id).values_list("unit_id", "level")
         )
-        organisation_level = ratings.get(evaluation.unit_id) or ratings.get(None, "")
+        heads_agency = getattr(staff.user, "role", None) == Role.AGENCY_HEAD
+        organisation_level = ratings.get(None, "") if heads_agency else ratings.get(evaluation.unit_id, "")
     facts = person_facts(
         key=staff.code,
         staff_type=staff.staff_type,

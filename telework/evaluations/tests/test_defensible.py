@@ -167,3 +167,14 @@ def test_home_affairs_creates_a_version_from_the_current_one_and_publishes_it(ci
     draft.refresh_from_db()
     assert draft.published_at is not None
     assert [event.action for event in AuditEvent.objects.filter(object_id=str(draft.pk)).order_by("pk")] == ["criteria_set.create", "criteria_set.publish"]
+
+
+def test_the_agencys_level_caps_the_agency_head_not_every_unit_head(city):
+    decider = agency_head(city)
+    work(city, decider.staff)
+    work(city, decider.staff)
+    period = computed_quarter(city)
+    services.organisation_rate(period=period, actor=city.hr, agency=city.agency, level="completed", reason="Cơ quan chưa đạt chỉ tiêu")
+    services.period_run(period=period, actor=city.hr)
+    assert evaluation_of(period, decider.staff).proposed_level == "completed"
+    assert evaluation_of(period, city.head).proposed_level == "good"
