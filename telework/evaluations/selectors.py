@@ -40,7 +40,9 @@ def evaluation_list(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None 
 def evaluation_get(*, viewer: Any, evaluation_id: int) -> Evaluation:
     evaluation = (
         permissions.visible_evaluations(viewer)
-        .select_related("period", "period__agency", "period__criteria_335", "period__criteria_90", "period__criteria_233", "staff", "staff__position", "unit", "decided_by")
+        .select_related(
+            "period", "period__agency", "period__criteria_335", "period__criteria_90", "period__criteria_233", "staff", "staff__position", "unit", "decided_by"
+        )
         .filter(pk=evaluation_id)
         .first()
     )

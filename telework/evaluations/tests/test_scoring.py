@@ -595,3 +595,22 @@ def test_decree_233_sick_or_maternity_leave_counts_as_actual_time():
     presence = next(line for line in result.criteria if line.code == "presence")
     assert result.level is Level.EXCELLENT
     assert presence.citation.text("en") == "Decree 233/2026/NĐ-CP, Art. 14"
+
+
+@given(candidates, st.sampled_from([0.1, 0.2, 0.25]), st.integers(0, 8))
+def test_property_small_groups_never_force_a_drop_and_large_ones_hold_the_ceiling(people, cap_ratio, minimum):
+    outcome = enforce_quota(people, cap_ratio, minimum_group_size=minimum)
+    sizes: dict[tuple, int] = {}
+    for person in people:
+        if person.peer_group:
+            sizes[(person.agency_id, person.peer_group)] = sizes.get((person.agency_id, person.peer_group), 0) + 1
+    agency_of = {person.key: person.agency_id for person in people}
+    for drop in outcome.drops:
+        if drop.scope == "peer_group":
+            assert sizes[(agency_of[drop.key], drop.group)] >= max(2, minimum)
+    for (agency, group), size in sizes.items():
+        if size >= max(2, minimum):
+            keys = [person.key for person in people if (person.agency_id, person.peer_group) == (agency, group)]
+            excellent = sum(outcome.levels[key] is Level.EXCELLENT for key in keys)
+            good = sum(outcome.levels[key] is Level.GOOD for key in keys)
+            assert excellent_allowed(excellent, good, cap_ratio)
