@@ -316,6 +316,7 @@ def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError 
             "quota_reason": selectors.quota_reason(item),
             "quota_citation": selectors.quota_citation(item),
             "appeal_citation": APPEAL_CITATIONS[Regime(item.regime)].text(),
+            "appeal_days": item.period.criteria_for(item.regime).scoring_parameters().appeal_working_days,
             "levels": LEVELS,
             "level_labels": LEVEL_LABELS,
             "error": error,

@@ -157,3 +157,12 @@ def test_appeals_page_shows_the_deadline(client, city):
     content = client.get(reverse("evaluations:appeals")).content.decode()
     assert "To be answered by 19/02/2027" in content
     assert dt.date(2027, 2, 19) == evaluation_of(period, city.staff[0]).appeal_due_on
+
+
+@pytest.mark.frozen_at("2027-02-03 09:00")
+def test_the_person_reads_their_appeal_deadline_with_its_article(client, city):
+    period = published(city)
+    evaluation = services.evaluation_appeal(evaluation=evaluation_of(period, city.staff[0]), actor=city.staff[0].user, text="Xin xem lại")
+    client.force_login(city.staff[0].user)
+    content = client.get(reverse("evaluations:evaluation", args=[evaluation.pk])).content.decode()
+    assert "Hạn giải quyết: 19/02/2027 (7 ngày làm việc; Nghị định 335/2025/NĐ-CP, Điều 22)." in content
