@@ -160,8 +160,8 @@ def enforce_quota(candidates: Sequence[QuotaCandidate], cap_ratio: float, regime
 
     The decree applies the ceiling "within each group of civil servants with similar tasks" (Decree 335 Art. 20
     cl. 5(a)) without defining the group, so the group is an agency setting; a peer group of fewer than
-    ``minimum_group_size`` people (and always a group of one, agency included) is not capped on its own: nobody is
-    demoted for being alone in a job. Its people still count in the agency's ceiling.
+    ``minimum_group_size`` rated people (and always a group of one, agency included) is not capped on its own:
+    nobody is demoted for being alone in a job. Its people still count in the agency's ceiling.
 
     Who moves: the lowest ``rank_score`` first; on equal scores, the lower ``tie_score`` (task results), then the
     later staff code (``key``), so the outcome never depends on input order. A tie is flagged so the decider can
@@ -177,14 +177,14 @@ def enforce_quota(candidates: Sequence[QuotaCandidate], cap_ratio: float, regime
             peer_groups[(candidate.agency_id, candidate.peer_group)].append(candidate)
     minimum = max(2, minimum_group_size)
     for (_agency, group), members in sorted(peer_groups.items()):
-        if len(members) < minimum:
+        if _rated(members, levels) < minimum:
             checks.append(_check(members, levels, "peer_group", group, is_capped=False, moved=0))
             continue
         moved = _enforce_group(members, levels, cap_ratio, "peer_group", group, regime)
         checks.append(_check(members, levels, "peer_group", group, is_capped=True, moved=len(moved)))
         drops += moved
     for agency_id, members in sorted(agencies.items()):
-        if len(members) < 2:
+        if _rated(members, levels) < 2:
             checks.append(_check(members, levels, "agency", str(agency_id), is_capped=False, moved=0))
             continue
         moved = _enforce_group(members, levels, cap_ratio, "agency", str(agency_id), regime)
@@ -196,7 +196,12 @@ def enforce_quota(candidates: Sequence[QuotaCandidate], cap_ratio: float, regime
 def _check(members: list[QuotaCandidate], levels: dict[str, Level | None], scope: str, group: str, *, is_capped: bool, moved: int) -> QuotaGroupCheck:
     excellent = sum(levels[member.key] is Level.EXCELLENT for member in members) + moved
     good = sum(levels[member.key] is Level.GOOD for member in members) - moved
-    return QuotaGroupCheck(scope, group, len(members), excellent, good, is_capped, moved)
+    return QuotaGroupCheck(scope, group, _rated(members, levels), excellent, good, is_capped, moved)
+
+
+def _rated(members: list[QuotaCandidate], levels: dict[str, Level | None]) -> int:
+    """The group's size for the minimum: the people with a level (someone not rated does not make a group bigger)."""
+    return sum(levels[member.key] is not None for member in members)
 
 
 def _enforce_group(members: list[QuotaCandidate], levels: dict[str, Level | None], cap_ratio: float, scope: str, group: str, regime: Regime) -> list[QuotaDrop]:

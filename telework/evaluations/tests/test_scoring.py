@@ -428,8 +428,9 @@ def test_property_quota_never_exceeded_after_enforcement(people, cap_ratio):
         groups.setdefault(("agency", person.agency_id), []).append(person.key)
         if person.peer_group:
             groups.setdefault(("group", person.agency_id, person.peer_group), []).append(person.key)
+    levels_before = {person.key: person.level for person in people}
     for keys in groups.values():
-        if len(keys) < 2:  # a group of one is never capped on its own
+        if sum(levels_before[key] is not None for key in keys) < 2:  # a group of one rated person is never capped on its own
             continue
         excellent = sum(outcome.levels[key] is Level.EXCELLENT for key in keys)
         good = sum(outcome.levels[key] is Level.GOOD for key in keys)
@@ -603,7 +604,7 @@ def test_property_small_groups_never_force_a_drop_and_large_ones_hold_the_ceilin
     sizes: dict[tuple, int] = {}
     for person in people:
         if person.peer_group:
-            sizes[(person.agency_id, person.peer_group)] = sizes.get((person.agency_id, person.peer_group), 0) + 1
+            sizes[(person.agency_id, person.peer_group)] = sizes.get((person.agency_id, person.peer_group), 0) + (person.level is not None)
     agency_of = {person.key: person.agency_id for person in people}
     for drop in outcome.drops:
         if drop.scope == "peer_group":
@@ -614,3 +615,12 @@ def test_property_small_groups_never_force_a_drop_and_large_ones_hold_the_ceilin
             excellent = sum(outcome.levels[key] is Level.EXCELLENT for key in keys)
             good = sum(outcome.levels[key] is Level.GOOD for key in keys)
             assert excellent_allowed(excellent, good, cap_ratio)
+
+
+def test_people_without_a_level_do_not_make_a_group_big_enough_to_cap():
+    people = [candidate("E1", Level.EXCELLENT, 95, group="expert")] + [candidate(f"N{index}", None, 0, group="expert") for index in range(6)]
+    people += [candidate(f"G{index}", Level.GOOD, 80, group="officer") for index in range(6)]
+    outcome = enforce_quota(people, 0.2, minimum_group_size=6)
+    assert outcome.drops == ()
+    expert = next(check for check in outcome.groups if check.group == "expert")
+    assert (expert.members, expert.is_capped) == (1, False)
