@@ -174,11 +174,6 @@ def _clean_parameters(values: dict[str, Any]) -> dict[str, float]:
     return cleaned
 
 
-def current_criteria_set(regime: str) -> CriteriaSet | None:
-    """The latest version of ``regime``'s criteria, published or not."""
-    return CriteriaSet.objects.filter(regime=regime).order_by("-version").first()
-
-
 @transaction.atomic
 def criteria_set_create_version(*, regime: str, actor: Any, name: str, parameters: dict[str, Any]) -> CriteriaSet:
     """A new, unpublished version of ``regime``'s criteria: a copy of the latest version with the parameters
@@ -251,10 +246,13 @@ def organisation_rate(
     *, period: EvaluationPeriod, actor: Any, agency: Agency, unit: Any = None, level: str, raise_quota: bool = False, reason: str = ""
 ) -> OrganisationRating:
     """Record the level of a unit (or, ``unit=None``, the agency as a whole) for the period. A head's level is capped
-    by it (Decree 335 Art. 20 cl. 6) at the next computation. Raising the quota of excellent levels to the exception
-    ceiling (Art. 20 cl. 5(b): an outstanding organisation, "nhưng không vượt quá 25%") is Home Affairs' decision,
-    for an agency rated excellent, with a reason."""
+    by it (Decree 335 Art. 20 cl. 6) at the next computation. Whoever runs the period rates its units; the agency as a
+    whole is rated by the superior body, Home Affairs here, which alone may raise the quota of excellent levels to
+    the exception ceiling (Art. 20 cl. 5(b): an outstanding organisation, "nhưng không vượt quá 25%") for an agency
+    rated excellent, with a reason."""
     _require_run(actor, period)
+    if unit is None and not permissions.can_run(actor, None):
+        raise NotPermitted(_("Only Home Affairs rates an agency as a whole."), rule="evaluations.organisation_rating")
     if period.status not in REVIEW_STATES and period.status != PeriodStatus.OPEN:
         raise InvalidTransition(_("The levels of this period can no longer be changed."), rule="evaluation_period.status")
     if period.agency_id is not None and agency.pk != period.agency_id:

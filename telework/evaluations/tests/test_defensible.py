@@ -174,7 +174,10 @@ def test_the_agencys_level_caps_the_agency_head_not_every_unit_head(city):
     work(city, decider.staff)
     work(city, decider.staff)
     period = computed_quarter(city)
-    services.organisation_rate(period=period, actor=city.hr, agency=city.agency, level="completed", reason="Cơ quan chưa đạt chỉ tiêu")
+    with pytest.raises(NotPermitted):
+        services.organisation_rate(period=period, actor=city.hr, agency=city.agency, level="completed", reason="Cơ quan chưa đạt chỉ tiêu")
+    assert not OrganisationRating.objects.exists()
+    services.organisation_rate(period=period, actor=city.home_affairs, agency=city.agency, level="completed", reason="Cơ quan chưa đạt chỉ tiêu")
     services.period_run(period=period, actor=city.hr)
     assert evaluation_of(period, decider.staff).proposed_level == "completed"
     assert evaluation_of(period, city.head).proposed_level == "good"
