@@ -43,6 +43,7 @@ class EvaluationOut(Schema):
     final_level: str | None
     is_quota_drop: bool
     quota_reason: str
+    appeal_due_on: str | None
     inputs: dict[str, Any]
     breakdown: list[dict[str, Any]]
 
@@ -51,6 +52,11 @@ class DecisionIn(Schema):
     level: str
     reason: str = ""
     general: dict[str, float] | None = None
+    # A leader's organising ability and unity (Decree 335 Art. 15 cl. 3): 100 or 50 each.
+    leader_factors: dict[str, int] | None = None
+    # Annual periods: months worked in the year (Art. 11), and whether sick or maternity leave explains fewer than 6.
+    months_worked: float | None = None
+    is_on_sick_or_maternity_leave: bool = False
 
 
 def _period_out(period: EvaluationPeriod) -> dict[str, Any]:
@@ -79,6 +85,7 @@ def _evaluation_out(evaluation: Evaluation, viewer: Any, *, with_breakdown: bool
         "final_level": evaluation.final_level if shows_final else None,
         "is_quota_drop": evaluation.is_quota_drop and shows_final,
         "quota_reason": selectors.quota_reason(evaluation) if shows_final else "",
+        "appeal_due_on": evaluation.appeal_due_on.isoformat() if evaluation.appeal_due_on else None,
         "inputs": {key: value for key, value in evaluation.inputs.items() if key != "items"},
         "breakdown": [criterion.as_dict() for criterion in selectors.breakdown(evaluation).criteria] if with_breakdown else [],
     }
@@ -106,5 +113,15 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> dict[str, Any
 def evaluation_decide(request: HttpRequest, evaluation_id: int, payload: DecisionIn) -> dict[str, Any]:
     viewer = request.auth  # type: ignore[attr-defined]
     evaluation = selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id)
-    services.head_confirm_or_change(evaluation=evaluation, actor=viewer, level=payload.level, reason=payload.reason, general=payload.general)
+    services.head_confirm_or_change(
+        evaluation=evaluation,
+        actor=viewer,
+        level=payload.level,
+        reason=payload.reason,
+        general=payload.general,
+        leader_factors={name: str(value) for name, value in payload.leader_factors.items()} if payload.leader_factors is not None else None,
+        presence={"months_worked": "" if payload.months_worked is None else str(payload.months_worked), "on_leave": payload.is_on_sick_or_maternity_leave}
+        if payload.months_worked is not None or payload.is_on_sick_or_maternity_leave
+        else None,
+    )
     return _evaluation_out(selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id), viewer, with_breakdown=True)

@@ -1,4 +1,4 @@
-"""The two built-in criteria sets, published on the decrees' dates so any period from then on can use them.
+"""The three built-in criteria sets, published on the decrees' dates so any period from then on can use them.
 
 Used by migration 0002 (with the historical model) and by tests whose database is emptied between tests."""
 
@@ -34,8 +34,39 @@ CRITERIA_90 = [
 ]
 
 
+CRITERIA_233 = [
+    {"code": "general.ethics", "title": "Political quality and ethics", "max_points": 7.5, "citation": "Decree 233/2026/NĐ-CP, Art. 10"},
+    {"code": "general.discipline", "title": "Discipline and sense of responsibility", "max_points": 7.5, "citation": "Decree 233/2026/NĐ-CP, Art. 10"},
+    {
+        "code": "general.service_attitude",
+        "title": "Attitude in serving citizens and businesses",
+        "max_points": 7.5,
+        "citation": "Decree 233/2026/NĐ-CP, Art. 10",
+    },
+    {"code": "general.innovation", "title": "Innovation and initiative", "max_points": 7.5, "citation": "Decree 233/2026/NĐ-CP, Art. 10"},
+    {"code": "tasks.quantity", "title": "Quantity of work done against work assigned", "max_points": 70 / 3, "citation": "Decree 233/2026/NĐ-CP, Art. 11"},
+    {"code": "tasks.quality", "title": "Quality of the work done", "max_points": 70 / 3, "citation": "Decree 233/2026/NĐ-CP, Art. 11"},
+    {"code": "tasks.progress", "title": "Progress of the work done", "max_points": 70 / 3, "citation": "Decree 233/2026/NĐ-CP, Art. 11"},
+]
+
+
+def install_233(CriteriaSet: Any) -> None:  # noqa: N803 - a model class, historical in the migration
+    """Create the Decree 233/2026/NĐ-CP set (signed 26/06/2026, in force 01/07/2026) if missing."""
+    CriteriaSet.objects.get_or_create(
+        regime="decree_233_2026",
+        version=1,
+        defaults={
+            "name": "Nghị định 233/2026/NĐ-CP — viên chức, thang điểm 100",
+            "parameters": {},
+            "criteria": CRITERIA_233,
+            "published_at": dt.datetime(2026, 6, 26, tzinfo=dt.UTC),
+        },
+    )
+
+
 def install(CriteriaSet: Any) -> None:  # noqa: N803 - a model class, historical in the migration
-    """Create both sets if missing."""
+    """Create the three sets if missing."""
+    install_233(CriteriaSet)
     CriteriaSet.objects.get_or_create(
         regime="decree_335_2025",
         version=1,

@@ -114,8 +114,13 @@ def evaluation_pdf(evaluation: Evaluation, *, language: str = "vi") -> bytes:
     the level decided and its reasons, the appeal; on A4."""
     from weasyprint import HTML
 
+    return HTML(string=evaluation_pdf_html(evaluation, language=language)).write_pdf()  # type: ignore[no-any-return]
+
+
+def evaluation_pdf_html(evaluation: Evaluation, *, language: str = "vi") -> str:
+    """The HTML the PDF is printed from (a verified article, or the named parameter, for every line)."""
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             "evaluations/exports/evaluation_pdf.html",
             {
                 "item": evaluation,
@@ -125,7 +130,6 @@ def evaluation_pdf(evaluation: Evaluation, *, language: str = "vi") -> bytes:
                 "language": language,
             },
         )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
 
 
 def _slug(text: str) -> str:

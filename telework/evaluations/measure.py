@@ -25,10 +25,22 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Cast
 
+from telework.accounts.models import Role
 from telework.assignments.models import ApologySlip, WorkItem, WorkStatus
 from telework.attendance.models import CheckIn, MissedCheckIn
 from telework.evaluations.models import EvaluationPeriod, PeriodKind
-from telework.evaluations.scoring import Conduct, GeneralScores, Level, PersonFacts, Presence, UnitResults, WorkResult, unit_results_from
+from telework.evaluations.scoring import (
+    Conduct,
+    GeneralScores,
+    LeaderFactors,
+    Level,
+    PersonFacts,
+    Presence,
+    Regime,
+    UnitResults,
+    WorkResult,
+    unit_results_from,
+)
 from telework.organization.models import Staff
 from telework.registrations.models import RegistrationDay
 
@@ -48,8 +60,10 @@ class Measured:
     unit_id: int
     unit_path: str
     agency_id: int
-    peer_group: str
+    position_name: str
     is_disciplined: bool
+    unit_name: str = ""
+    heads_agency: bool = False  # the agency head's account: capped by the agency's level (Decree 335 Art. 20 cl. 6)
     items: list[list[float]] = field(default_factory=list)  # [points, done, errors, delays, exceeded]
     hours_spent: float = 0.0
     home_days: int = 0
@@ -86,13 +100,13 @@ def measure(period: EvaluationPeriod) -> dict[int, Measured]:
     """Everyone in scope with their work items, delays, errors and home days in the period, in five queries."""
     measured: dict[int, Measured] = {}
     rows = period_staff(period).values_list(
-        "pk", "code", "staff_type", "is_leader", "unit_id", "unit__path", "unit__agency_id", "position__name", "disciplined_until"
+        "pk", "code", "staff_type", "is_leader", "unit_id", "unit__path", "unit__agency_id", "position__name", "disciplined_until", "unit__name", "user__role"
     )
     first_of_year = dt.date(period.year, 1, 1)
-    for pk, code, staff_type, is_leader, unit_id, path, agency_id, position, disciplined_until in rows:
+    for pk, code, staff_type, is_leader, unit_id, path, agency_id, position, disciplined_until, unit_name, role in rows:
         # Discipline counts for the year it was in force (Decree 48/2023/NĐ-CP: disciplined in the year → KHT).
         is_disciplined = disciplined_until is not None and disciplined_until >= first_of_year
-        measured[pk] = Measured(pk, code, staff_type, is_leader, unit_id, path, agency_id, position, is_disciplined)
+        measured[pk] = Measured(pk, code, staff_type, is_leader, unit_id, path, agency_id, position, is_disciplined, unit_name, role == Role.AGENCY_HEAD)
     items = WorkItem.objects.filter(due_on__gte=period.starts_on, due_on__lte=period.ends_on).exclude(status__in=NOT_COUNTED)
     if period.agency_id is not None:
         items = items.filter(staff__unit__agency_id=period.agency_id)
@@ -164,9 +178,19 @@ def person_facts(
     inputs: dict[str, Any],
     general: dict[str, Any] | None,
     is_disciplined: bool,
+    regime: str | None = None,
+    leader_factors: dict[str, Any] | None = None,
+    organisation_level: str = "",
+    months_worked: Any = None,
+    is_on_leave: bool = False,
 ) -> PersonFacts:
-    """The facts the rules read, from a measured snapshot (the same on the first run and on every re-score)."""
+    """The facts the rules read, from a measured snapshot and what the head entered (the same on the first run and on
+    every re-score). ``months_worked`` empty: the whole year."""
     unit = inputs.get("unit")
+    factors = leader_factors or {}
+    presence = None
+    if period.kind == PeriodKind.YEAR:
+        presence = Presence(months_worked=float(months_worked) if months_worked is not None else 12.0, is_maternity_leave=is_on_leave)
     return PersonFacts(
         key=key,
         staff_type=staff_type,
@@ -175,9 +199,11 @@ def person_facts(
         general=general_scores(general),
         is_leader=is_leader,
         conduct=Conduct(is_disciplined_in_year=is_disciplined),
-        # Months worked are not recorded yet: an annual period assumes the full year (the rule still shows).
-        presence=Presence() if period.kind == PeriodKind.YEAR else None,
+        presence=presence,
         unit=UnitResults(unit["targets"], unit["met"], unit["exceeded"], unit["on_time"], tuple(Level(level) for level in unit["managed"])) if unit else None,
+        regime=Regime(regime) if regime else None,
+        leader_factors=LeaderFactors(factors.get("organising"), factors.get("unity")),
+        organisation_level=Level(organisation_level) if organisation_level else None,
     )
 
 

@@ -10,16 +10,20 @@ import dataclasses
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from telework.core import clock
 from telework.evaluations.scoring import Level, Regime, ScoringParameters
 from telework.organization.models import Agency, Staff, Unit
 
 
 class RegimeChoice(models.TextChoices):
     DECREE_335 = Regime.DECREE_335.value, _("Decree 335/2025/NĐ-CP (100-point score)")
+    DECREE_233 = Regime.DECREE_233.value, _("Decree 233/2026/NĐ-CP, public employees (100-point score)")
     DECREE_90 = Regime.DECREE_90.value, _("Decree 90/2020/NĐ-CP as amended by Decree 48/2023/NĐ-CP (criteria per level)")
 
 
@@ -97,6 +101,8 @@ class EvaluationPeriod(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluation_periods")
     criteria_335 = models.ForeignKey(CriteriaSet, verbose_name=_("criteria (Decree 335)"), on_delete=models.PROTECT, related_name="+")
     criteria_90 = models.ForeignKey(CriteriaSet, verbose_name=_("criteria (Decree 90)"), on_delete=models.PROTECT, related_name="+")
+    # Decree 233/2026 (viên chức from 01/07/2026): only periods that may use it carry its criteria.
+    criteria_233 = models.ForeignKey(CriteriaSet, verbose_name=_("criteria (Decree 233)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,7 +130,57 @@ class EvaluationPeriod(models.Model):
         return f"{label} — {scope}"
 
     def criteria_for(self, regime: str) -> CriteriaSet:
-        return self.criteria_335 if regime == Regime.DECREE_335 else self.criteria_90
+        if regime == Regime.DECREE_335:
+            return self.criteria_335
+        if regime == Regime.DECREE_233 and self.criteria_233 is not None:
+            return self.criteria_233
+        return self.criteria_90
+
+
+class PeerGrouping(models.TextChoices):
+    """How an agency forms the "groups of civil servants with similar tasks" of the quota (Decree 335 Art. 20
+    cl. 5(a) names the group without defining it)."""
+
+    POSITION = "position", _("By job position (vị trí việc làm)")
+    UNIT = "unit", _("By unit (phòng, ban)")
+    AGENCY = "agency", _("No groups: the agency as a whole")
+
+
+DEFAULT_MINIMUM_GROUP_SIZE = 6
+"""The smallest group in which one "excellent" fits within 20 % of "good" (1 ≤ 0.2 × 5): smaller groups are not
+capped on their own."""
+
+
+class EvaluationSettings(models.Model):
+    """An agency's evaluation settings. Without a row the documented defaults apply (``for_agency``)."""
+
+    agency = models.OneToOneField(Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="evaluation_settings")
+    peer_grouping = models.CharField(_("peer groups of the quota"), max_length=16, choices=PeerGrouping.choices, default=PeerGrouping.POSITION)
+    minimum_group_size = models.PositiveSmallIntegerField(
+        _("smallest group capped on its own"),
+        default=DEFAULT_MINIMUM_GROUP_SIZE,
+        validators=[MinValueValidator(2), MaxValueValidator(500)],
+        help_text=_("A smaller group is not capped on its own; its people still count in the agency's ceiling."),
+    )
+    # Decree 233/2026/NĐ-CP Art. 20 cl. 1: for the end-2026 rating, a unit without its own regulation uses Decree 90.
+    has_own_233_regulation = models.BooleanField(_("has its own evaluation regulation under Decree 233/2026"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(minimum_group_size__gte=2), name="evaluation_settings_minimum_group_at_least_two")]
+        verbose_name = _("evaluation settings")
+        verbose_name_plural = _("evaluation settings")
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+    @classmethod
+    def for_agency(cls, agency_id: int | None) -> EvaluationSettings:
+        """The agency's settings, or the defaults (unsaved) when it has none."""
+        if agency_id is None:
+            return cls()
+        return cls.objects.filter(agency_id=agency_id).first() or cls(agency_id=agency_id)
 
 
 class AppealDecision(models.TextChoices):
@@ -170,6 +226,14 @@ class Evaluation(models.Model):
     appeal_reason = models.TextField(_("reason for the appeal decision"), blank=True)
     appeal_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     appeal_decided_at = models.DateTimeField(null=True, blank=True)
+    # Decree 335 Art. 22: answered within 7 working days of the appeal (set when the appeal is made).
+    appeal_due_on = models.DateField(_("appeal to be answered by"), null=True, blank=True)
+    # Annual periods: months worked in the year (empty: the whole year) and whether sick or maternity leave explains
+    # fewer than 6 (Decree 335 Art. 11 cl. 1–2; Decree 233 Art. 14; Decree 90 Art. 2 cl. 3).
+    months_worked = models.DecimalField(_("months worked in the year"), max_digits=4, decimal_places=1, null=True, blank=True)
+    is_on_sick_or_maternity_leave = models.BooleanField(_("sick or maternity leave in the year"), default=False)
+    # Leaders (Decree 335 Art. 15 cl. 3): organising ability and unity, each True (100 %) or False (50 %).
+    leader_factors = models.JSONField(_("leader factors"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -190,6 +254,46 @@ class Evaluation(models.Model):
     @property
     def has_appealed(self) -> bool:
         return self.appealed_at is not None
+
+    @property
+    def is_appeal_overdue(self) -> bool:
+        """An appeal still unanswered after its deadline (Decree 335 Art. 22: 7 working days)."""
+        return self.has_appealed and not self.appeal_decision and self.appeal_due_on is not None and clock.today() > self.appeal_due_on
+
+    @property
+    def is_appeal_answered_late(self) -> bool:
+        if not self.appeal_decision or self.appeal_due_on is None or self.appeal_decided_at is None:
+            return False
+        return timezone.localtime(self.appeal_decided_at).date() > self.appeal_due_on
+
+
+class OrganisationRating(models.Model):
+    """The level of an organisation for a period: a unit (``unit`` set) or the agency as a whole. A head's level is
+    capped by it (Decree 335 Art. 20 cl. 6); an agency rated excellent may be allowed the raised quota (Art. 20
+    cl. 5(b), "nhưng không vượt quá 25%")."""
+
+    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="organisation_ratings")
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level of the organisation"), max_length=16, choices=LevelChoice.choices)
+    is_quota_raised = models.BooleanField(_("raised quota of excellent levels"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], condition=Q(unit__isnull=False), name="organisation_rating_one_per_unit"),
+            models.UniqueConstraint(fields=["period", "agency"], condition=Q(unit__isnull=True), name="organisation_rating_one_per_agency"),
+            models.CheckConstraint(
+                condition=Q(is_quota_raised=False) | Q(unit__isnull=True, level="excellent"), name="organisation_rating_raise_needs_excellent_agency"
+            ),
+        ]
+        verbose_name = _("organisation rating")
+        verbose_name_plural = _("organisation ratings")
+
+    def __str__(self) -> str:
+        return f"{self.unit or self.agency} / {self.period_id}"
 
 
 # What whoever runs a period may do in each state (the buttons of the period page), each calling its service.

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from telework.accounts import scope
 from telework.core.exceptions import NotFound
 from telework.evaluations import permissions
-from telework.evaluations.models import Evaluation, EvaluationPeriod, LevelChoice, PeriodStatus
+from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, LevelChoice, OrganisationRating, PeriodStatus
 from telework.evaluations.scoring import Assessment, QuotaDrop
-from telework.evaluations.services import quota_drops, quota_rows, rescore
+from telework.evaluations.services import QuotaGroupLine, quota_check, quota_rows, rescore
 from telework.organization.models import Unit
 
 
@@ -23,7 +23,7 @@ def period_list(*, viewer: Any) -> QuerySet[EvaluationPeriod]:
 
 
 def period_get(*, viewer: Any, period_id: int) -> EvaluationPeriod:
-    period = period_list(viewer=viewer).select_related("criteria_335", "criteria_90").filter(pk=period_id).first()
+    period = period_list(viewer=viewer).select_related("criteria_335", "criteria_90", "criteria_233").filter(pk=period_id).first()
     if period is None:
         raise NotFound("evaluation period")
     return period
@@ -40,7 +40,9 @@ def evaluation_list(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None 
 def evaluation_get(*, viewer: Any, evaluation_id: int) -> Evaluation:
     evaluation = (
         permissions.visible_evaluations(viewer)
-        .select_related("period", "period__agency", "period__criteria_335", "period__criteria_90", "staff", "staff__position", "unit", "decided_by")
+        .select_related(
+            "period", "period__agency", "period__criteria_335", "period__criteria_90", "period__criteria_233", "staff", "staff__position", "unit", "decided_by"
+        )
         .filter(pk=evaluation_id)
         .first()
     )
@@ -71,22 +73,42 @@ def reviewable_units(*, viewer: Any) -> QuerySet[Unit]:
 
 @dataclass
 class QuotaPanel:
-    """Who would drop from excellent to good if the quota were enforced now, per person, with the reason."""
+    """Who would drop from excellent to good if the quota were enforced now, per person, with the reason; and how
+    each group the viewer's people belong to fares (which group, its size, whether it is capped on its own, why)."""
 
     drops: list[tuple[Evaluation, QuotaDrop, float]] = field(default_factory=list)
+    groups: list[QuotaGroupLine] = field(default_factory=list)
 
     def reasons(self, language: str | None = None) -> list[tuple[Evaluation, str, QuotaDrop]]:
         return [(evaluation, drop.reason(cap_ratio, language), drop) for evaluation, drop, cap_ratio in self.drops]
 
+    def group_reasons(self, language: str | None = None) -> list[tuple[QuotaGroupLine, str]]:
+        return [(line, line.reason(language)) for line in self.groups]
+
+    @property
+    def settings(self) -> list[QuotaGroupLine]:
+        """One line per agency and regime (for the grouping setting and the ceiling)."""
+        seen: dict[tuple[int, str], QuotaGroupLine] = {}
+        for line in self.groups:
+            seen.setdefault((line.agency_id, line.regime.value), line)
+        return list(seen.values())
+
 
 def quota_panel(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None = None) -> QuotaPanel:
     """The quota preview over the whole period scope (the cap is counted per agency and peer group), showing the
-    moves that concern the people the viewer may see (in ``unit``'s subtree when given)."""
-    drops = quota_drops(period, quota_rows(period))
-    visible = {
-        evaluation.pk: evaluation for evaluation in evaluation_list(viewer=viewer, period=period, unit=unit).filter(pk__in=[row.pk for row, _d, _r in drops])
-    }
-    return QuotaPanel([(visible[row.pk], drop, ratio) for row, drop, ratio in drops if row.pk in visible])
+    moves that concern the people the viewer may see (in ``unit``'s subtree when given) and the groups they are in."""
+    check = quota_check(period, quota_rows(period))
+    seen = evaluation_list(viewer=viewer, period=period, unit=unit)
+    visible = {evaluation.pk: evaluation for evaluation in seen.filter(pk__in=[row.pk for row, _d, _r in check.drops])}
+    memberships = set(seen.values_list("unit__agency_id", "regime", "peer_group"))
+    agencies = {(agency_id, regime) for agency_id, regime, _group in memberships}
+    groups = [
+        line
+        for line in check.groups
+        if (line.check.scope == "agency" and (line.agency_id, line.regime.value) in agencies)
+        or (line.check.scope == "peer_group" and (line.agency_id, line.regime.value, line.check.group) in memberships)
+    ]
+    return QuotaPanel([(visible[row.pk], drop, ratio) for row, drop, ratio in check.drops if row.pk in visible], groups)
 
 
 def pending_appeals(*, viewer: Any) -> list[Evaluation]:
@@ -167,3 +189,19 @@ def quota_citation(evaluation: Evaluation, language: str | None = None) -> str:
     record = dict(evaluation.quota_explanation)
     record.pop("cap_ratio")
     return QuotaDrop.from_record(record).citation.text(language)
+
+
+def criteria_sets(*, viewer: Any) -> list[CriteriaSet]:
+    """Every version of every regime's criteria, newest first per regime (published criteria are public)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    return list(CriteriaSet.objects.order_by("regime", "-version"))
+
+
+def organisation_ratings(*, viewer: Any, period: EvaluationPeriod) -> list[OrganisationRating]:
+    """The organisations' levels of the period in the agencies the viewer may see."""
+    return list(
+        OrganisationRating.objects.filter(period=period, agency__in=scope.visible_agencies(viewer))
+        .select_related("agency", "unit")
+        .order_by("agency__code", "unit__path")
+    )

@@ -6,6 +6,7 @@ appeals. Views gather input, call a selector or a service and render; no rule li
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -22,12 +23,24 @@ from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
 from telework.evaluations import exports, permissions, selectors, services
-from telework.evaluations.models import PERIOD_ACTIONS, Evaluation, EvaluationPeriod, LevelChoice, PeriodKind, PeriodStatus
-from telework.evaluations.scoring import GENERAL_CRITERIA, LEVEL_LABELS, Regime
-from telework.organization.models import Unit
+from telework.evaluations.models import (
+    PERIOD_ACTIONS,
+    CriteriaSet,
+    Evaluation,
+    EvaluationPeriod,
+    EvaluationSettings,
+    LevelChoice,
+    PeerGrouping,
+    PeriodKind,
+    PeriodStatus,
+    RegimeChoice,
+)
+from telework.evaluations.scoring import APPEAL_CITATIONS, GENERAL_CRITERIA, LEVEL_LABELS, Regime, parameter_label
+from telework.organization.models import Agency, Unit
 
 NAV_LABEL = gettext_lazy("Evaluation")
 GENERAL_LABELS = dict(GENERAL_CRITERIA)
+LEADER_FACTORS = [("organising", gettext_lazy("Organising ability (đ)")), ("unity", gettext_lazy("Unity of the staff (e)"))]
 LEVELS = [(value, label) for value, label in LevelChoice.choices]
 
 
@@ -115,12 +128,26 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
             "units": _units_of(user, period),
             "can_run": permissions.can_run(user, period.agency),
             "actions": PERIOD_ACTIONS.get(period.status, ()),
-            "quota": selectors.quota_panel(viewer=user, period=period).reasons(),
+            **_quota_context(selectors.quota_panel(viewer=user, period=period)),
             "agency_distribution": agencies,
             "unit_distribution": units,
             "levels": LEVELS,
+            "ratings": selectors.organisation_ratings(viewer=user, period=period),
+            "rating_units": _rating_units(user, period) if permissions.can_run(user, period.agency) else [],
+            "can_raise_quota": permissions.can_run(user, None),
         },
     )
+
+
+def _quota_context(panel: selectors.QuotaPanel) -> dict[str, Any]:
+    return {"quota": panel.reasons(), "quota_groups": panel.group_reasons(), "quota_settings": panel.settings}
+
+
+def _rating_units(user: Any, period: EvaluationPeriod) -> list[Unit]:
+    units = selectors.reviewable_units(viewer=user)
+    if period.agency_id is not None:
+        units = units.filter(agency_id=period.agency_id)
+    return list(units)
 
 
 def _units_of(user: Any, period: EvaluationPeriod) -> list[Unit]:
@@ -173,7 +200,7 @@ def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
             "period": period,
             "unit": unit,
             "rows": [_row_context(user, evaluation) for evaluation in evaluations],
-            "quota": selectors.quota_panel(viewer=user, period=period, unit=unit).reasons(),
+            **_quota_context(selectors.quota_panel(viewer=user, period=period, unit=unit)),
             "can_run": permissions.can_run(user, period.agency),
             "is_open": period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
             "undecided": sum(1 for evaluation in evaluations if not evaluation.final_level),
@@ -183,13 +210,24 @@ def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
     general = evaluation.general_scores or {}
+    posted = posted or {}
+    factors = evaluation.leader_factors or {}
     return {
         "evaluation": evaluation,
         "can_review": permissions.can_review(user, evaluation) and evaluation.period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
-        "general_fields": [(code, label, (posted or {}).get(code, general.get(code, ""))) for code, label in GENERAL_CRITERIA],
+        "general_fields": [(code, label, posted.get(code, general.get(code, ""))) for code, label in GENERAL_CRITERIA],
         "levels": LEVELS,
-        "chosen_level": (posted or {}).get("level") or evaluation.final_level or evaluation.proposed_level,
-        "reason": (posted or {}).get("reason", evaluation.change_reason),
+        # The selector starts empty: the head chooses a level, never confirms one by not looking.
+        "chosen_level": posted.get("level") or evaluation.final_level,
+        "leader_fields": [
+            (name, label, posted.get(name) or ({True: "100", False: "50"}.get(factors[name], "") if name in factors else "")) for name, label in LEADER_FACTORS
+        ]
+        if evaluation.staff.is_leader and evaluation.regime == Regime.DECREE_335
+        else [],
+        "is_year": evaluation.period.kind == PeriodKind.YEAR,
+        "months_worked": posted.get("months_worked", evaluation.months_worked if evaluation.months_worked is not None else ""),
+        "on_leave": bool(posted.get("on_leave")) if posted else evaluation.is_on_sick_or_maternity_leave,
+        "reason": posted.get("reason", evaluation.change_reason),
         "error": error,
         "field_errors": {detail.get("field"): detail.get("message") for detail in (error.details if error else [])},
         "error_field": error.rule if error else "",
@@ -205,11 +243,21 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The head's decision on one person (HTMX: answers the row)."""
     user: Any = request.user
     evaluation = _evaluation_or_404(user, pk)
-    posted = {key: request.POST.get(key, "") for key in ("level", "reason", *GENERAL_LABELS)}
+    posted = {key: request.POST.get(key, "") for key in ("level", "reason", "organising", "unity", "months_worked", "on_leave", *GENERAL_LABELS)}
     general = {code: posted[code] for code in GENERAL_LABELS} if any(posted[code] != "" for code in GENERAL_LABELS) else None
+    leader_factors = {name: posted[name] for name, _label in LEADER_FACTORS} if any(posted[name] for name, _label in LEADER_FACTORS) else None
+    presence = {"months_worked": posted["months_worked"], "on_leave": posted["on_leave"]} if "months_worked" in request.POST else None
     error = None
     try:
-        evaluation = services.head_confirm_or_change(evaluation=evaluation, actor=user, level=posted["level"], reason=posted["reason"], general=general)
+        evaluation = services.head_confirm_or_change(
+            evaluation=evaluation,
+            actor=user,
+            level=posted["level"],
+            reason=posted["reason"],
+            general=general,
+            leader_factors=leader_factors,
+            presence=presence,
+        )
         evaluation = _evaluation_or_404(user, pk)
         posted = {}
     except DomainError as exception:
@@ -267,6 +315,8 @@ def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError 
             "can_decide_appeal": item.has_appealed and not item.appeal_decision and permissions.can_decide_appeal(user, item),
             "quota_reason": selectors.quota_reason(item),
             "quota_citation": selectors.quota_citation(item),
+            "appeal_citation": APPEAL_CITATIONS[Regime(item.regime)].text(),
+            "appeal_days": item.period.criteria_for(item.regime).scoring_parameters().appeal_working_days,
             "levels": LEVELS,
             "level_labels": LEVEL_LABELS,
             "error": error,
@@ -333,3 +383,144 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(exports.evaluation_pdf(item, language=translation.get_language() or "vi"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.person_filename(item)}"'
     return response
+
+
+# --------------------------------------------------------------------------------------------- settings, organisations, criteria
+
+
+def _agency_or_404(user: Any, agency_id: int) -> Agency:
+    agency = scope.visible_agencies(user).filter(pk=agency_id).first()
+    if agency is None or not permissions.can_run(user, agency):
+        raise Http404
+    return agency
+
+
+@login_required
+def agency_settings(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """An agency's evaluation settings: how the quota's peer groups are formed, the smallest group capped on its
+    own, and whether it has its own regulation under Decree 233/2026."""
+    user: Any = request.user
+    agency = _agency_or_404(user, agency_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.evaluation_settings_update(
+                agency=agency,
+                actor=user,
+                peer_grouping=request.POST.get("peer_grouping", ""),
+                minimum_group_size=request.POST.get("minimum_group_size"),
+                has_own_233_regulation=bool(request.POST.get("has_own_233_regulation")),
+            )
+        except DomainError as exception:
+            error = exception
+        else:
+            messages.success(request, _("Evaluation settings saved."))
+            return redirect("evaluations:agency_settings", agency_id=agency.pk)
+    settings = EvaluationSettings.for_agency(agency.pk)
+    return render(
+        request,
+        "evaluations/settings.html",
+        {"agency": agency, "settings": settings, "groupings": PeerGrouping.choices, "error": error, "posted": request.POST if error else {}},
+        status=error.http_status if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def organisation_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a unit's or the agency's level for the period (and, for Home Affairs, the raised quota)."""
+    user: Any = request.user
+    period = _period_or_404(user, pk)
+    unit_id = request.POST.get("unit") or ""
+    unit = selectors.reviewable_units(viewer=user).filter(pk=_int(unit_id)).first() if unit_id else None
+    agency = unit.agency if unit is not None else (period.agency or scope.visible_agencies(user).filter(pk=_int(request.POST.get("agency"))).first())
+    if agency is None or (unit_id and unit is None):
+        raise Http404
+    try:
+        services.organisation_rate(
+            period=period,
+            actor=user,
+            agency=agency,
+            unit=unit,
+            level=request.POST.get("level", ""),
+            raise_quota=bool(request.POST.get("raise_quota")),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Level of the organisation saved; compute the period again to apply it to its head."))
+    return redirect("evaluations:period", pk=period.pk)
+
+
+@login_required
+def criteria(request: HttpRequest) -> HttpResponse:
+    """Every version of the criteria sets; Home Affairs creates a new version (a copy of the current one, edited)
+    and publishes it."""
+    user: Any = request.user
+    can_edit = permissions.can_run(user, None)
+    if user.role == "staff" and not can_edit:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            created = services.criteria_set_create_version(
+                regime=request.POST.get("regime", ""),
+                actor=user,
+                name=request.POST.get("name", ""),
+                parameters={name: request.POST.get(name, "") for name in services.EDITABLE_PARAMETERS},
+            )
+        except DomainError as exception:
+            error = exception
+        else:
+            messages.success(request, _("Version %(version)s created; publish it when it is final.") % {"version": created.version})
+            return redirect("evaluations:criteria")
+    sets = selectors.criteria_sets(viewer=user)
+    current: dict[str, CriteriaSet] = {}
+    for item in sets:
+        current.setdefault(item.regime, item)
+    return render(
+        request,
+        "evaluations/criteria.html",
+        {
+            "sets": sets,
+            "can_edit": can_edit,
+            "regimes": RegimeChoice.choices,
+            "current": [
+                (
+                    regime,
+                    label,
+                    current.get(regime),
+                    _parameter_fields(current.get(regime), request.POST if error and request.POST.get("regime") == regime else None),
+                )
+                for regime, label in RegimeChoice.choices
+            ],
+            "error": error,
+        },
+        status=error.http_status if error else 200,
+    )
+
+
+def _parameter_fields(criteria_set: CriteriaSet | None, posted: Any) -> list[tuple[str, str, Any, float, float, float]]:
+    """(name, label, value, min, max, step) of each editable parameter, prefilled with the set's values."""
+    values = asdict(criteria_set.scoring_parameters()) if criteria_set is not None else {}
+    return [
+        (name, parameter_label(name), (posted or {}).get(name, values.get(name, "")), low, high, step)
+        for name, (low, high, step) in services.EDITABLE_PARAMETERS.items()
+    ]
+
+
+@login_required
+@require_POST
+def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    criteria_set = CriteriaSet.objects.filter(pk=pk).first()
+    if criteria_set is None or not permissions.can_run(user, None):
+        raise Http404
+    try:
+        services.criteria_set_publish(criteria_set=criteria_set, actor=user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Criteria published: %(name)s.") % {"name": criteria_set})
+    return redirect("evaluations:criteria")

@@ -70,3 +70,18 @@ def test_decide_without_reason_is_refused_with_the_rule(client, city):
     assert (response.status_code, response.json()["rule"]) == (422, "change_reason")
     evaluation.refresh_from_db()
     assert evaluation.final_level == ""
+
+
+def test_decide_judges_a_leaders_factors_through_the_api(client, city):
+    from telework.evaluations.tests.helpers import agency_head
+
+    period = computed_quarter(city)
+    evaluation = Evaluation.objects.get(period=period, staff=city.head)
+    client.force_login(agency_head(city))
+    payload = {"level": "completed", "reason": "Tổ chức chưa tốt", "leader_factors": {"organising": 50, "unity": 50}}
+    response = client.post(f"/api/evaluations/{evaluation.pk}/decide", payload, content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["score"], body["final_level"]) == (58.33, "completed")
+    unit = next(line for line in body["breakdown"] if line["code"] == "leader.organising")
+    assert unit["citation_en"] == "Decree 335/2025/NĐ-CP, Art. 15, cl. 3"

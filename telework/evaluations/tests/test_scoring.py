@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from telework.evaluations.scoring import (
     Conduct,
     GeneralScores,
+    LeaderFactors,
     Level,
     PersonFacts,
     Presence,
@@ -186,8 +189,8 @@ def test_every_criterion_explains_itself_in_both_languages_with_a_citation():
     result = assess_335(civil_servant(work=(WorkResult(1.0, True, major_errors=1),)), PARAMETERS)
     quality = next(line for line in result.criteria if line.code == "tasks.quality")
     assert quality.reason("en") == "Quality: 75 % after 1 major error(s), −25 % of the item's points each."
-    assert quality.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 14"
-    assert quality.citation.text("vi") == "Nghị định 335/2025/NĐ-CP, Điều 14"
+    assert quality.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 14, cl. 2"
+    assert quality.citation.text("vi") == "Nghị định 335/2025/NĐ-CP, Điều 14, khoản 2"
     assert quality.reason("vi") != quality.reason("en")
 
 
@@ -205,10 +208,15 @@ def test_maternity_leave_is_classified_on_the_actual_time_worked():
     assert result.level is Level.GOOD
 
 
-@pytest.mark.parametrize(("absent", "level"), [(2.99, Level.EXCELLENT), (3, Level.COMPLETED), (5.99, Level.COMPLETED)])
-def test_absent_three_to_under_six_months_is_capped_below_good(absent, level):
-    result = assess_335(civil_servant(presence=Presence(months_worked=8, months_absent=absent)), PARAMETERS)
+@pytest.mark.parametrize(("absent", "level"), [(2.99, Level.GOOD), (3, Level.COMPLETED), (5.99, Level.COMPLETED)])
+def test_decree_90_absent_three_to_under_six_months_is_capped_below_good(absent, level):
+    result = assess_90(public_employee(presence=Presence(months_worked=8, months_absent=absent)), PARAMETERS)
     assert result.level is level
+
+
+def test_decree_335_has_no_cap_for_three_to_six_months_absent():
+    result = assess_335(civil_servant(presence=Presence(months_worked=8, months_absent=4)), PARAMETERS)
+    assert result.level is Level.EXCELLENT
 
 
 # --------------------------------------------------------------------------------------------- decree 90/2020
@@ -330,9 +338,48 @@ def test_quota_is_enforced_within_each_peer_group():
 
 
 def test_quota_agencies_are_separate():
-    people = [candidate("E1", Level.EXCELLENT, 95, agency=1)] + [candidate(f"G{index}", Level.GOOD, 80, agency=2) for index in range(10)]
+    people = [candidate("E1", Level.EXCELLENT, 95, agency=1), candidate("C1", Level.COMPLETED, 60, agency=1)]
+    people += [candidate(f"G{index}", Level.GOOD, 80, agency=2) for index in range(10)]
     outcome = enforce_quota(people, 0.2)
     assert [drop.key for drop in outcome.drops] == ["E1"]
+
+
+def test_a_person_alone_in_a_job_position_is_never_demoted_for_being_alone():
+    # The only "expert" of the agency is excellent; the agency has 10 good people, so its own ceiling (2) holds.
+    people = [candidate(f"G{index}", Level.GOOD, 80, group="officer") for index in range(10)]
+    people.append(candidate("SOLO", Level.EXCELLENT, 95, group="expert"))
+    outcome = enforce_quota(people, 0.2, minimum_group_size=6)
+    assert outcome.drops == ()
+    assert outcome.levels["SOLO"] is Level.EXCELLENT
+    expert = next(check for check in outcome.groups if check.group == "expert")
+    assert (expert.members, expert.is_capped, expert.moved) == (1, False, 0)
+    assert expert.reason(0.2, 6, "en") == (
+        "Group “expert”: 1 people, fewer than the minimum of 6, so it is not capped on its own (it still counts in the agency's ceiling)."
+    )
+
+
+def test_a_group_of_one_never_forces_a_drop_even_with_no_minimum_set():
+    people = [candidate("SOLO", Level.EXCELLENT, 95, group="expert")]
+    outcome = enforce_quota(people, 0.2, minimum_group_size=0)
+    assert outcome.drops == ()
+    assert [check.is_capped for check in outcome.groups] == [False, False]
+
+
+def test_a_small_group_still_counts_in_the_agency_ceiling():
+    # Three excellent people in three groups of two, for five good: the agency allows one, so two move.
+    people = [candidate(f"E{index}", Level.EXCELLENT, 90 + index, group=f"g{index}") for index in range(3)]
+    people += [candidate(f"G{index}", Level.GOOD, 80, group=f"g{index % 3}") for index in range(5)]
+    outcome = enforce_quota(people, 0.2, minimum_group_size=6)
+    assert [(drop.key, drop.scope) for drop in outcome.drops] == [("E0", "agency"), ("E1", "agency")]
+
+
+def test_a_group_at_the_minimum_is_capped_and_says_so():
+    people = [candidate(f"G{index}", Level.GOOD, 80, group="officer") for index in range(4)]
+    people += [candidate("E1", Level.EXCELLENT, 95, group="officer"), candidate("E2", Level.EXCELLENT, 91, group="officer")]
+    outcome = enforce_quota(people, 0.2, minimum_group_size=6)
+    assert [(drop.key, drop.scope) for drop in outcome.drops] == [("E2", "peer_group")]
+    officer = next(check for check in outcome.groups if check.group == "officer")
+    assert officer.reason(0.2, 6, "en") == "Group “officer”: 6 people, 2 excellent for 4 good, over 20 %: 1 move(s) to good."
 
 
 def test_quota_ties_go_to_the_lower_task_score_then_the_later_code_and_are_flagged():
@@ -381,7 +428,10 @@ def test_property_quota_never_exceeded_after_enforcement(people, cap_ratio):
         groups.setdefault(("agency", person.agency_id), []).append(person.key)
         if person.peer_group:
             groups.setdefault(("group", person.agency_id, person.peer_group), []).append(person.key)
+    levels_before = {person.key: person.level for person in people}
     for keys in groups.values():
+        if sum(levels_before[key] is not None for key in keys) < 2:  # a group of one rated person is never capped on its own
+            continue
         excellent = sum(outcome.levels[key] is Level.EXCELLENT for key in keys)
         good = sum(outcome.levels[key] is Level.GOOD for key in keys)
         assert excellent_allowed(excellent, good, cap_ratio)
@@ -419,3 +469,158 @@ def test_property_score_is_between_0_and_100(work, general):
 def test_no_work_assigned_gives_no_proposal_in_either_regime():
     assert assess_335(civil_servant(work=()), PARAMETERS).level is None
     assert assess_90(public_employee(work=()), PARAMETERS).level is None
+
+
+# --------------------------------------------------------------------------------------------- three regimes
+
+
+@pytest.mark.parametrize(
+    ("staff_type", "starts_on", "ends_on", "has_own_regulation", "regime"),
+    [
+        ("vien_chuc", dt.date(2026, 6, 1), dt.date(2026, 6, 30), False, Regime.DECREE_90),
+        ("vien_chuc", dt.date(2026, 7, 1), dt.date(2026, 9, 30), False, Regime.DECREE_233),
+        ("vien_chuc", dt.date(2027, 1, 1), dt.date(2027, 12, 31), False, Regime.DECREE_233),
+        # The end-2026 rating: Decree 90/2020 unless the agency has its own regulation under Decree 233 (Art. 20 cl. 1).
+        ("vien_chuc", dt.date(2026, 1, 1), dt.date(2026, 12, 31), False, Regime.DECREE_90),
+        ("vien_chuc", dt.date(2026, 1, 1), dt.date(2026, 12, 31), True, Regime.DECREE_233),
+        ("cong_chuc", dt.date(2026, 7, 1), dt.date(2026, 9, 30), False, Regime.DECREE_335),
+        ("cong_chuc", dt.date(2025, 10, 1), dt.date(2025, 12, 31), True, Regime.DECREE_90),
+    ],
+)
+def test_regime_is_chosen_by_person_type_and_period_dates(staff_type, starts_on, ends_on, has_own_regulation, regime):
+    assert regime_for(staff_type, starts_on.year, starts_on=starts_on, ends_on=ends_on, has_own_regulation=has_own_regulation) is regime
+
+
+def test_decree_233_scores_public_employees_out_of_100_with_its_own_articles():
+    result = assess(public_employee(year=2027), PARAMETERS)
+    assert (result.regime, result.score, result.level) == (Regime.DECREE_233, 100.0, Level.EXCELLENT)
+    quantity = next(line for line in result.criteria if line.code == "tasks.quantity")
+    assert quantity.citation.text("en") == "Decree 233/2026/NĐ-CP, Art. 11"
+    level = next(line for line in result.criteria if line.code == "level")
+    # The article of the thresholds in Decree 233 was not verified: the rule shows as a named parameter.
+    assert level.citation.text("en") == "Decree 233/2026/NĐ-CP; criteria-set parameter “Level thresholds on the 100-point score”"
+
+
+def test_no_citation_ever_reads_article_not_verified():
+    facts = [
+        civil_servant(presence=Presence(), is_leader=True, unit=UnitResults(1, 1, 0, 1, (Level.GOOD,))),
+        public_employee(year=2025, work=done(10) + (WorkResult(1.0, False),) * 3, presence=Presence()),
+        public_employee(year=2027, conduct=Conduct(is_disciplined_in_year=True)),
+        PersonFacts(key="CC", staff_type="cong_chuc", year=2025, work=FOUR_DONE, general=FULL_GENERAL, is_leader=True, unit=UnitResults(4, 4, 0, 4, ())),
+    ]
+    for language in ("en", "vi"):
+        for person in facts:
+            for line in assess(person, PARAMETERS).criteria:
+                text = line.citation.text(language)
+                assert "not verified" not in text
+                assert "chưa xác minh" not in text
+                assert "_" not in text  # never a parameter key
+
+
+# --------------------------------------------------------------------------------------------- leaders (335)
+
+
+FULL_FACTORS = LeaderFactors(is_organising_full=True, is_unity_full=True)
+
+
+def leader_335(managed=(Level.GOOD,) * 4, factors=FULL_FACTORS, organisation=None, work=FOUR_DONE) -> PersonFacts:
+    return civil_servant(work=work, is_leader=True, unit=UnitResults(4, 4, 0, 4, managed), leader_factors=factors, organisation_level=organisation)
+
+
+def test_decree_335_leader_task_results_average_six_factors():
+    result = assess_335(leader_335(), PARAMETERS)
+    assert (result.score, result.level) == (100.0, Level.EXCELLENT)
+    tasks = next(line for line in result.criteria if line.code == "tasks")
+    assert tasks.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 16"
+
+
+def test_decree_335_leader_unit_results_count_50_percent_when_someone_did_not_complete():
+    result = assess_335(leader_335(managed=(Level.GOOD,) * 3 + (Level.NOT_COMPLETED,)), PARAMETERS)
+    # 30 + 70 × (100 + 100 + 100 + 50 + 100 + 100) / 600 = 30 + 64.17
+    assert result.score == 94.17
+    unit = next(line for line in result.criteria if line.code == "leader.unit")
+    assert (unit.points, unit.passed) == (50.0, False)
+    assert unit.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 15, cl. 3"
+    assert unit.reason("en") == "Unit results (d): 1 of 4 people in the unit did not complete their tasks: 50 %."
+
+
+def test_decree_335_leader_organising_and_unity_judged_at_50_percent():
+    result = assess_335(leader_335(factors=LeaderFactors(is_organising_full=False, is_unity_full=False)), PARAMETERS)
+    # 30 + 70 × (300 + 100 + 50 + 50) / 600 = 30 + 58.33: good, not excellent.
+    assert (result.score, result.level) == (88.33, Level.GOOD)
+
+
+def test_decree_335_non_leader_ignores_leader_factors():
+    result = assess_335(civil_servant(leader_factors=LeaderFactors(False, False)), PARAMETERS)
+    assert result.score == 100.0
+
+
+def test_decree_335_heads_level_is_capped_by_their_organisations_level():
+    result = assess_335(leader_335(organisation=Level.GOOD), PARAMETERS)
+    assert (result.score, result.level) == (100.0, Level.GOOD)
+    cap = next(line for line in result.criteria if line.code == "head_cap")
+    assert cap.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 20, cl. 6"
+    assert cap.reason("en") == "The organisation led is rated Good (HTT): a head's level cannot be higher, so Good (HTT)."
+
+
+def test_decree_335_head_without_an_organisation_level_is_not_capped_and_told_so():
+    result = assess_335(leader_335(), PARAMETERS)
+    cap = next(line for line in result.criteria if line.code == "head_cap")
+    assert (result.level, cap.passed) == (Level.EXCELLENT, None)
+
+
+def test_decree_335_year_caps_a_head_too():
+    result = assess_335_year(leader_335(organisation=Level.COMPLETED), [95.0, 93.0], PARAMETERS)
+    assert result.level is Level.COMPLETED
+
+
+def test_decree_335_formula_is_fixed_by_article_16_whatever_the_weights():
+    work = (WorkResult(1.0, True, major_errors=1), WorkResult(1.0, True))
+    skewed = ScoringParameters(quantity_weight=5.0)
+    assert assess_335(civil_servant(work=work), skewed).score == assess_335(civil_servant(work=work), PARAMETERS).score
+
+
+# --------------------------------------------------------------------------------------------- presence (335, 233)
+
+
+def test_decree_335_fewer_than_six_months_says_why_with_article_11():
+    result = assess_335(civil_servant(presence=Presence(months_worked=5)), PARAMETERS)
+    presence = next(line for line in result.criteria if line.code == "presence")
+    assert result.level is None
+    assert presence.reason("en") == "5 months worked in the year, fewer than 6: not classified."
+    assert presence.citation.text("en") == "Decree 335/2025/NĐ-CP, Art. 11, cl. 1–2"
+
+
+def test_decree_233_sick_or_maternity_leave_counts_as_actual_time():
+    result = assess(public_employee(year=2027, presence=Presence(months_worked=4, is_maternity_leave=True)), PARAMETERS)
+    presence = next(line for line in result.criteria if line.code == "presence")
+    assert result.level is Level.EXCELLENT
+    assert presence.citation.text("en") == "Decree 233/2026/NĐ-CP, Art. 14"
+
+
+@given(candidates, st.sampled_from([0.1, 0.2, 0.25]), st.integers(0, 8))
+def test_property_small_groups_never_force_a_drop_and_large_ones_hold_the_ceiling(people, cap_ratio, minimum):
+    outcome = enforce_quota(people, cap_ratio, minimum_group_size=minimum)
+    sizes: dict[tuple, int] = {}
+    for person in people:
+        if person.peer_group:
+            sizes[(person.agency_id, person.peer_group)] = sizes.get((person.agency_id, person.peer_group), 0) + (person.level is not None)
+    agency_of = {person.key: person.agency_id for person in people}
+    for drop in outcome.drops:
+        if drop.scope == "peer_group":
+            assert sizes[(agency_of[drop.key], drop.group)] >= max(2, minimum)
+    for (agency, group), size in sizes.items():
+        if size >= max(2, minimum):
+            keys = [person.key for person in people if (person.agency_id, person.peer_group) == (agency, group)]
+            excellent = sum(outcome.levels[key] is Level.EXCELLENT for key in keys)
+            good = sum(outcome.levels[key] is Level.GOOD for key in keys)
+            assert excellent_allowed(excellent, good, cap_ratio)
+
+
+def test_people_without_a_level_do_not_make_a_group_big_enough_to_cap():
+    people = [candidate("E1", Level.EXCELLENT, 95, group="expert")] + [candidate(f"N{index}", None, 0, group="expert") for index in range(6)]
+    people += [candidate(f"G{index}", Level.GOOD, 80, group="officer") for index in range(6)]
+    outcome = enforce_quota(people, 0.2, minimum_group_size=6)
+    assert outcome.drops == ()
+    expert = next(check for check in outcome.groups if check.group == "expert")
+    assert (expert.members, expert.is_capped) == (1, False)

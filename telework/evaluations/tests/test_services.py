@@ -10,7 +10,7 @@ from telework.accounts.models import Role
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.evaluations import selectors, services
-from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, PeriodKind, PeriodStatus
+from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, EvaluationSettings, PeriodKind, PeriodStatus
 from telework.evaluations.tests.helpers import FULL, agency_head, computed_quarter, work
 from telework.organization.models import StaffType
 from telework.organization.tests.factories import StaffFactory
@@ -42,12 +42,35 @@ def test_period_run_computes_everyone_in_the_agency_from_their_work(city):
     assert AuditEvent.objects.filter(action="evaluation_period.run", object_id=str(period.pk)).count() == 1
 
 
-def test_period_run_uses_decree_90_for_public_employees(city):
+def test_period_run_uses_decree_233_for_public_employees_from_july_2026(city):
     city.staff[3].staff_type = StaffType.VIEN_CHUC
     city.staff[3].save()
-    period = computed_quarter(city)
+    period = computed_quarter(city)  # Q3 2026
+    evaluation = evaluation_of(period, city.staff[3])
+    assert (evaluation.regime, evaluation.score, evaluation.proposed_level) == ("decree_233_2026", 70, "good")
+    assert period.criteria_233.regime == "decree_233_2026"
+
+
+def test_period_run_uses_decree_90_for_public_employees_before_july_2026(city):
+    city.staff[3].staff_type = StaffType.VIEN_CHUC
+    city.staff[3].save()
+    work(city, city.staff[3], due_on=dt.date(2026, 5, 14))
+    period = services.period_create(actor=city.hr, kind=PeriodKind.QUARTER, year=2026, number=2, agency=city.agency)
+    services.period_run(period=period, actor=city.hr)
     evaluation = evaluation_of(period, city.staff[3])
     assert (evaluation.regime, evaluation.score) == ("decree_90_2020", None)
+    assert period.criteria_233 is None
+
+
+@pytest.mark.parametrize(("has_own_regulation", "regime"), [(False, "decree_90_2020"), (True, "decree_233_2026")])
+def test_end_2026_rating_of_public_employees_follows_the_agencys_own_regulation(city, has_own_regulation, regime):
+    EvaluationSettings.objects.create(agency=city.agency, has_own_233_regulation=has_own_regulation)
+    city.staff[3].staff_type = StaffType.VIEN_CHUC
+    city.staff[3].save()
+    work(city, city.staff[3])
+    period = services.period_create(actor=city.hr, kind=PeriodKind.YEAR, year=2026, number=1, agency=city.agency)
+    services.period_run(period=period, actor=city.hr)
+    assert evaluation_of(period, city.staff[3]).regime == regime
 
 
 def test_period_run_keeps_the_heads_scores_on_rerun(city):
@@ -145,7 +168,7 @@ def test_quota_enforcement_moves_the_lowest_excellent_and_explains(city):
     dropped = evaluation_of(period, city.staff[2])
     assert (dropped.final_level, dropped.is_quota_drop) == ("good", True)
     assert selectors.quota_reason(dropped, "en").startswith("Peer group Chuyên viên tổng hợp had 3 excellent for 6 good")
-    assert selectors.quota_citation(dropped, "en") == "Decree 335/2025/NĐ-CP (article not verified)"
+    assert selectors.quota_citation(dropped, "en") == "Decree 335/2025/NĐ-CP, Art. 20, cl. 5(a)"
     assert evaluation_of(period, city.staff[0]).final_level == "excellent"
     event = AuditEvent.objects.get(action="evaluation_period.quota_enforce")
     assert [move["staff"] for move in event.after["moved_to_good"]] == [city.staff[2].code, city.staff[1].code]

@@ -140,7 +140,7 @@ def test_api_breakdown_in_both_languages(client, city):
     assert response.status_code == 200
     body = response.json()
     quantity = next(line for line in body["breakdown"] if line["code"] == "tasks.quantity")
-    assert quantity["citation_vi"] == "Nghị định 335/2025/NĐ-CP, Điều 14"
+    assert quantity["citation_vi"] == "Nghị định 335/2025/NĐ-CP, Điều 14, khoản 2"
     assert body["final_level"] is None
     assert client.get(f"/api/evaluations/{evaluation_of(period, city.staff[1]).pk}").status_code == 404
 

@@ -57,7 +57,7 @@ def test_head_finalises_a_unit_and_staff_reads_the_breakdown(page, city, browser
     page.goto(reverse("evaluations:home"))
     page.locator(f"a[href='{reverse('evaluations:evaluation', args=[target.pk])}']").click()
     breakdown = page.locator("#breakdown")
-    expect(breakdown.locator("[data-code='tasks.quantity']")).to_contain_text("Nghị định 335/2025/NĐ-CP, Điều 14")
+    expect(breakdown.locator("[data-code='tasks.quantity']")).to_contain_text("Nghị định 335/2025/NĐ-CP, Điều 14, khoản 2")
     expect(breakdown.locator("[data-code='general']")).to_contain_text("Thủ trưởng chưa chấm tiêu chí chung")
     expect(page.locator("#result-level")).to_contain_text("Hoàn thành nhiệm vụ (HT)")
     expect(page.get_by_text("Chậm nộp báo cáo tổng hợp tháng 8")).to_be_visible()
@@ -66,3 +66,28 @@ def test_head_finalises_a_unit_and_staff_reads_the_breakdown(page, city, browser
     page.locator("form[action$='/appeal/'] button").click()
     expect(page.locator("#appeal")).to_contain_text("Tôi đã nộp báo cáo đúng hạn qua hệ thống")
     expect(page.locator("form[action$='/appeal/']")).to_have_count(0)
+
+
+def test_agency_head_judges_a_leader_from_an_empty_level_with_the_quota_groups_explained(page, city, browser_problems):
+    from playwright.sync_api import expect
+
+    period = computed_quarter(city)
+    decider = agency_head(city)
+    leader = Evaluation.objects.get(period=period, staff=city.head)
+
+    login(page, decider.username)
+    page.goto(reverse("evaluations:unit", args=[period.pk, city.unit.pk]))
+    row = page.locator(f"#evaluation-{leader.pk}")
+    expect(row.locator("select[name=level]")).to_have_value("")
+    # The one-stop clerk is alone in their job position: the panel says the group is too small to be capped on its own.
+    expect(page.locator("#quota-panel .quota-groups [data-capped=no]").first).to_contain_text("Cán bộ một cửa")
+
+    row.locator("select[name=organising]").select_option("50")
+    row.locator("select[name=unity]").select_option("50")
+    row.locator("select[name=level]").select_option("completed")
+    row.locator("input[name=reason]").fill("Tổ chức thực hiện và đoàn kết nội bộ chưa tốt")
+    row.locator("button[type=submit]").click()
+    expect(page.locator(f"#evaluation-{leader.pk} .final-level")).to_be_visible()
+    leader.refresh_from_db()
+    assert (leader.final_level, str(leader.score), leader.leader_factors) == ("completed", "58.33", {"organising": False, "unity": False})
+    expect(page.locator(f"#evaluation-{leader.pk} select[name=organising]")).to_have_value("50")
