@@ -6,13 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import clock
 from telework.core.audit import audit_record
-from telework.core.exceptions import NotPermitted, ValidationFailed
-from telework.organization.models import Agency, Staff, Unit
-from telework.policy.models import Pilot, PilotPhase, Policy, PolicyLevel, PolicySwitch, SwitchKind
+from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.organization.models import Agency, Position, Staff, Unit
+from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchKind
+from telework.policy.overlap import PilotCoverage, first_overlap
 from telework.policy.parameters import (
     PRESETS,
     ParameterProblem,
@@ -182,7 +184,9 @@ def pilot_save(
     positions: list[Any],
     phases: list[tuple[str, dt.date, dt.date]],
 ) -> Pilot:
-    """Create or update a pilot and its phases. Phases must not overlap; units must belong to listed agencies."""
+    """Create or update a pilot and its phases. Phases must not overlap; units must belong to listed agencies; a
+    running pilot (started now or edited while running) must not cover a unit and position that another running pilot
+    covers on the same day (``overlap.first_overlap``)."""
     agency_ids = {agency.pk for agency in agencies}
     outside = [unit for unit in units if unit.agency_id not in agency_ids]
     if outside:
@@ -194,6 +198,8 @@ def pilot_save(
     for (first_name, _s1, first_end), (second_name, second_start, _e2) in zip(ordered, ordered[1:], strict=False):
         if second_start <= first_end:
             raise ValidationFailed(_("Phases “%(first)s” and “%(second)s” overlap.") % {"first": first_name, "second": second_name}, rule="pilot.phases")
+    if status == PilotStatus.RUNNING:
+        _check_no_running_overlap(pilot, agencies=agencies, units=units, positions=positions, phases=ordered)
     before = _pilot_snapshot(pilot) if pilot else None
     if pilot is None:
         pilot = Pilot.objects.create(code=code, name=name, description=description, status=status)
@@ -207,6 +213,63 @@ def pilot_save(
     PilotPhase.objects.bulk_create(PilotPhase(pilot=pilot, name=n, starts_on=s, ends_on=e) for n, s, e in ordered)
     audit_record(actor=actor, action="pilot.save", target=pilot, before=before, after=_pilot_snapshot(pilot))
     return pilot
+
+
+def _coverage(*, agencies: list[Agency], units: list[Unit], positions: list[Any], phases: list[tuple[str, dt.date, dt.date]]) -> PilotCoverage:
+    """A pilot's scope as plain data: every unit it covers (listed units with their subtrees, else every unit of its
+    agencies) with its agency, the positions it names, and its phases' dates."""
+    agency_ids = [agency.pk for agency in agencies]
+    covered = Unit.objects.filter(agency_id__in=agency_ids)
+    if units:
+        subtrees = Q()
+        for unit in units:
+            subtrees |= Q(path__startswith=unit.path)
+        covered = covered.filter(subtrees)
+    return PilotCoverage(
+        units=dict(covered.values_list("pk", "agency_id")),
+        position_ids=frozenset(position.pk for position in positions) or None,
+        periods=tuple((starts_on, ends_on) for _name, starts_on, ends_on in phases),
+    )
+
+
+def _check_no_running_overlap(
+    pilot: Pilot | None, *, agencies: list[Agency], units: list[Unit], positions: list[Any], phases: list[tuple[str, dt.date, dt.date]]
+) -> None:
+    """Refuse when another running pilot covers a unit and position of this one on a day both run."""
+    # Every pilot row is locked (a handful of rows): two pilots started at the same moment would each pass the check
+    # against the other's old state; the second now waits and sees the first running.
+    others = [other for other in Pilot.objects.select_for_update().order_by("pk") if pilot is None or other.pk != pilot.pk]
+    mine = _coverage(agencies=agencies, units=units, positions=positions, phases=phases)
+    position_agency = dict(Position.objects.filter(agency_id__in=set(mine.units.values())).values_list("pk", "agency_id"))
+    for other in others:
+        if other.status != PilotStatus.RUNNING:
+            continue
+        theirs = _coverage(
+            agencies=list(other.agencies.all()),
+            units=list(other.units.all()),
+            positions=list(other.positions.all()),
+            phases=[(phase.name, phase.starts_on, phase.ends_on) for phase in other.phases.all()],
+        )
+        overlap = first_overlap(mine, theirs, position_agency=position_agency)
+        if overlap is None:
+            continue
+        unit = Unit.objects.get(pk=overlap.unit_id)
+        position = Position.objects.get(pk=overlap.position_id).name if overlap.position_id is not None else str(_("every position"))
+        params = {
+            "pilot": other.name,
+            "unit": unit.name,
+            "position": position,
+            "starts_on": overlap.starts_on.strftime("%d/%m/%Y"),
+            "ends_on": overlap.ends_on.strftime("%d/%m/%Y"),
+        }
+        raise RuleViolation(
+            _(
+                "The running pilot “%(pilot)s” already covers %(unit)s, %(position)s, from %(starts_on)s to %(ends_on)s: two running pilots cannot cover the same unit and position on the same day."
+            )
+            % params,
+            rule="pilot.no_overlap",
+            params={**params, "other_pilot": other.code},
+        )
 
 
 def _pilot_snapshot(pilot: Pilot) -> dict[str, Any]:
