@@ -121,6 +121,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Without a broker, work that should not hold a request (a switch's follow-up) runs in a daemon thread of the serving
+# process (telework.core.background); tests turn this off to run it inline.
+BACKGROUND_THREADS = True
 CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # Stall and deadline alerts each working morning, before the day starts (the task skips weekends and public
     # holidays itself). Without a broker, cron runs `manage.py detect_stalls` instead.

@@ -6,6 +6,8 @@ class RostersConfig(AppConfig):
     label = "rosters"
 
     def ready(self) -> None:
-        # Switching emergency mode or the suspension re-solves the affected rosters (issue 3, item 6). A signal keeps
-        # the policy app unaware of rosters.
-        from telework.rosters import signals  # noqa: F401
+        # Switching emergency mode or the suspension re-solves the affected rosters (issue 3, item 6). Registering
+        # with ``policy.effects`` keeps the policy app unaware of rosters.
+        from telework.rosters import signals
+
+        signals.register()
