@@ -132,6 +132,7 @@ def last_run(task: str) -> ScheduledRun | None:
 
 _started = threading.Event()
 _start_lock = threading.Lock()
+_thread: threading.Thread | None = None
 
 
 def is_serving(argv: Sequence[str]) -> bool:
@@ -164,9 +165,11 @@ def start(*, interval_seconds: float | None = None) -> threading.Event | None:
         if _started.is_set():
             return None
         _started.set()
+    global _thread
     stop = threading.Event()
     interval = interval_seconds if interval_seconds is not None else float(getattr(settings, "SCHEDULER_INTERVAL_SECONDS", 30))
-    threading.Thread(target=_loop, args=(interval, stop), name="telework-scheduler", daemon=True).start()
+    _thread = threading.Thread(target=_loop, args=(interval, stop), name="telework-scheduler", daemon=True)
+    _thread.start()
     return stop
 
 

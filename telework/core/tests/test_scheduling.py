@@ -228,3 +228,27 @@ def test_a_run_sent_by_celery_beat_is_recorded_for_the_boards():
     assert (run.job, run.outcome, run.counts) == ("assignments-detect-stalls", ScheduledRun.Outcome.SUCCEEDED, {"items_checked": 4})
     scheduler.record_beat_run("rosters.notify_published", 3, failed=False)
     assert ScheduledRun.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.frozen_at("2026-11-18 09:06")
+def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
+    import time
+
+    monkeypatch.setattr(scheduler, "_started", __import__("threading").Event())
+    stop = scheduler.start(interval_seconds=0.05)
+    assert stop is not None
+    assert scheduler.start() is None  # once per process
+    try:
+        for _attempt in range(200):
+            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 2:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        assert scheduler._thread is not None
+        scheduler._thread.join(timeout=10)
+    assert sorted(ScheduledRun.objects.values_list("job", "outcome")) == [
+        ("assignments-detect-stalls", ScheduledRun.Outcome.SUCCEEDED),
+        ("attendance-detect-missed-check-ins", ScheduledRun.Outcome.SUCCEEDED),
+    ]
