@@ -82,6 +82,9 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework
 DATABASE_PREPARED_STATEMENTS = env_bool("TELEWORK_DB_PREPARED_STATEMENTS", True)
 # Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# The periodic jobs (stall and missed-check-in detection) run inside the web processes when there is no broker (the
+# embedded default); with a broker, Celery beat runs them. Set 0 to rely on cron or beat instead.
+SCHEDULER_IN_PROCESS = env_bool("TELEWORK_SCHEDULER_IN_PROCESS", not CELERY_BROKER_URL)
 EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "")
 EMAIL_PORT = env_int("TELEWORK_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("TELEWORK_FROM_EMAIL", "telework@localhost")

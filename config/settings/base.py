@@ -123,12 +123,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Without a broker, work that should not hold a request (a switch's follow-up) runs in a daemon thread of the serving
+# process (telework.core.background); tests turn this off to run it inline.
+BACKGROUND_THREADS = True
+# The same schedule runs in-process (telework.core.scheduler: a daemon thread per serving process, one run per job and
+# slot across processes) when no broker is configured; a pass every SCHEDULER_INTERVAL_SECONDS.
+SCHEDULER_IN_PROCESS = env.SCHEDULER_IN_PROCESS
+SCHEDULER_INTERVAL_SECONDS = 30
 CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # Stall and deadline alerts each working morning, before the day starts (the task skips weekends and public
-    # holidays itself). Without a broker, cron runs `manage.py detect_stalls` instead.
+    # holidays itself). Without a broker, the in-process scheduler (telework.core.scheduler) runs the same entries.
     "assignments-detect-stalls": {"task": "assignments.detect_stalls", "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri")},
     # Missed check-ins just after the 09:00 cut-off on working days (public holidays are skipped by the task; it is
-    # idempotent). Without a broker, cron runs `manage.py detect_missed_checkins --today` instead.
+    # idempotent). Without a broker, the in-process scheduler runs it.
     "attendance-detect-missed-check-ins": {
         "task": "attendance.detect_missed_check_ins",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),

@@ -13,4 +13,8 @@ STORAGES = {
 # carry an expiry computed from the frozen clock could already be stale for the browser, so in tests they are
 # session cookies.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Background work (a switch's follow-up) runs inline, so a test sees its result when the request returns.
+BACKGROUND_THREADS = False
+# Tests never start the scheduler's thread; they call telework.core.scheduler.run_due_jobs themselves.
+SCHEDULER_IN_PROCESS = False
 CSRF_COOKIE_AGE = None

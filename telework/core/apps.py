@@ -1,3 +1,6 @@
+import sys
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -10,3 +13,19 @@ class CoreConfig(AppConfig):
         from telework.core import audit_subjects
 
         audit_subjects.autodiscover()
+
+        from celery.signals import task_postrun
+
+        from telework.core import scheduler
+
+        task_postrun.connect(_record_beat_run, dispatch_uid="core.record_beat_run", weak=False)
+        # Periodic jobs run by themselves in serving processes of the embedded default (no broker).
+        scheduler.maybe_start(sys.argv)
+
+
+def _record_beat_run(sender: Any = None, retval: Any = None, state: str | None = None, **kwargs: Any) -> None:
+    from telework.core import scheduler
+
+    name = getattr(sender, "name", "")
+    if name:
+        scheduler.record_beat_run(name, retval, failed=state == "FAILURE", error=str(retval) if state == "FAILURE" else "")

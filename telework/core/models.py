@@ -79,3 +79,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job for one slot (``core.scheduler``): at most one row per job and slot, whatever number
+    of processes run the in-process scheduler — the unique constraint is the claim. The boards read the latest."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=80)
+    slot = models.DateTimeField(_("scheduled for"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    # What the job reported (its task's return value): counts such as missed check-ins found, stalls alerted.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # Which process ran it (host:pid), for the administrator reading the table.
+    runner = models.CharField(_("run by"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "-id"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once_per_slot")]
+        indexes = [models.Index(fields=["job", "-started_at"])]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"

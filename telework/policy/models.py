@@ -134,3 +134,44 @@ class PolicySwitch(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+class SwitchChange(models.Model):
+    """One effective change of a city-wide switch and the work that follows it: the people concerned are told, then
+    the affected rosters are re-solved (``policy.effects``). Runs in the background; the progress page polls it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SwitchKind.choices)
+    is_active = models.BooleanField(_("switched on"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    people_notified = models.PositiveIntegerField(_("people notified"), default=0)
+    units_total = models.PositiveIntegerField(_("units to re-solve"), default=0)
+    units_done = models.PositiveIntegerField(_("units re-solved"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("switch change")
+        verbose_name_plural = _("switch changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {'on' if self.is_active else 'off'} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(100 * self.units_done / self.units_total) if self.units_total else 0

@@ -1,4 +1,4 @@
-"""API shapes for eligibility. They mirror ``EligibilityDecision.as_dict()`` exactly, so the API and
+"""API shapes for eligibility and pilots. The eligibility shapes mirror ``EligibilityDecision.as_dict()`` exactly, so the API and
 ``manage.py eligibility --json`` print the same JSON."""
 
 from __future__ import annotations
@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from telework.policy.models import PilotStatus
 
 
 class RuleResultOut(Schema):
@@ -23,3 +25,40 @@ class EligibilityOut(Schema):
     date: dt.date
     is_eligible: bool
     rules: list[RuleResultOut]
+
+
+class PilotPhaseIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class PilotIn(Schema):
+    """A pilot's terms: agencies, units and positions by id (units and positions empty: every one of the agencies)."""
+
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    status: PilotStatus = PilotStatus.PLANNED
+    agency_ids: list[int] = Field(min_length=1, max_length=500)
+    unit_ids: list[int] = Field(default_factory=list, max_length=5000)
+    position_ids: list[int] = Field(default_factory=list, max_length=5000)
+    phases: list[PilotPhaseIn] = Field(min_length=1, max_length=50)
+
+
+class PilotPhaseOut(Schema):
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class PilotOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    status: str
+    agency_ids: list[int]
+    unit_ids: list[int]
+    position_ids: list[int]
+    phases: list[PilotPhaseOut]

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from telework.accounts import scope
 from telework.accounts.models import Role
+from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.core.models import AuditEvent
 from telework.organization.models import Agency, Staff, Unit
-from telework.policy import eligibility
-from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchKind
+from telework.policy import effects, eligibility
+from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.parameters import PRESETS, PolicyParameters, merge
 
 
@@ -167,6 +169,57 @@ def policy_versions(*, level: str | None = None, agency_id: int | None = None) -
     if agency_id:
         queryset = queryset.filter(Q(agency_id=agency_id) | Q(level=PolicyLevel.CITY))
     return queryset.order_by("level", "agency__code", "unit__code", "-version")
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """The telework suspension in force: since ``starts_on`` (the day it was switched on), approved home days of
+    everyone but the named exemptions are suspended."""
+
+    starts_on: dt.date
+    exempted_staff_ids: frozenset[int]
+
+    def suspends(self, staff_id: int, day: dt.date) -> bool:
+        return day >= self.starts_on and staff_id not in self.exempted_staff_ids
+
+
+def suspension_in_force() -> Suspension | None:
+    """The suspension, when it is on (two small reads); None when telework runs normally."""
+    switch = PolicySwitch.objects.filter(kind=SwitchKind.SUSPENSION, is_active=True).first()
+    if switch is None:
+        return None
+    starts_on = timezone.localtime(switch.changed_at).date() if switch.changed_at else clock.today()
+    return Suspension(starts_on=starts_on, exempted_staff_ids=frozenset(switch.exempted_staff.values_list("pk", flat=True)))
+
+
+def switch_impact(*, kind: str, is_active: bool, exempted_staff: list[Staff] | None = None) -> effects.SwitchImpact:
+    """How many approved home days (from today on), rosters (this week's and next week's) and people a change of the
+    switch touches. For the suspension, the named exemptions' home days are not counted: they stay approved.
+    ``exempted_staff`` is the list about to be saved; without it, the switch's current list."""
+    if exempted_staff is None:
+        switch = PolicySwitch.objects.filter(kind=kind).first()
+        exempted_ids = list(switch.exempted_staff.values_list("pk", flat=True)) if switch is not None and kind == SwitchKind.SUSPENSION else []
+    else:
+        exempted_ids = [member.pk for member in exempted_staff]
+    return effects.impact(kind, is_active, clock.today(), exempted_ids)
+
+
+def heads_of_units(units: set[Unit]) -> list[Any]:
+    """The active unit heads who decide for any of ``units``: unit-head users whose unit is one of them or above."""
+    ancestors = {int(part) for unit in units for part in unit.path.strip("/").split("/") if part}
+    if not ancestors:
+        return []
+    from telework.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, role=Role.UNIT_HEAD, staff__unit_id__in=ancestors).order_by("pk"))
+
+
+def switch_change_get(*, viewer: Any, change_id: int) -> SwitchChange:
+    """One switch change and its progress, for Home Affairs and city leadership."""
+    change = SwitchChange.objects.filter(pk=change_id).first() if can_read_city_policy(viewer) and 0 < change_id < 2**31 else None
+    if change is None:
+        raise NotFound()
+    return change
 
 
 def switches() -> list[PolicySwitch]:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import clock
 from telework.core.audit import audit_record
-from telework.core.exceptions import NotPermitted, ValidationFailed
-from telework.organization.models import Agency, Staff, Unit
-from telework.policy.models import Pilot, PilotPhase, Policy, PolicyLevel, PolicySwitch, SwitchKind
+from telework.core.background import run_in_background
+from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.core.notifications import notify_user
+from telework.organization.models import Agency, Position, Staff, Unit
+from telework.policy import effects, tasks
+from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
+from telework.policy.overlap import PilotCoverage, first_overlap
 from telework.policy.parameters import (
     PRESETS,
     ParameterProblem,
@@ -148,14 +154,24 @@ PRESET_NAMES = {
 
 
 @transaction.atomic
-def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_staff: list[Staff] | None = None) -> PolicySwitch:
-    """Turn a city-wide switch on or off; it applies to every agency at once. A reason is required."""
+def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_staff: list[Staff] | None = None) -> SwitchChange | None:
+    """Turn a city-wide switch on or off; it applies to every agency at once. A reason is required.
+
+    Idempotent: turning on a switch that is already on (with the same exemptions), or off one that is off, changes
+    nothing and returns None — no audit row, no notification, no re-solve. An effective change returns its
+    ``SwitchChange``, whose follow-up (tell every affected staff member and head, re-solve this week's and next
+    week's rosters) starts in the background once the transaction commits.
+    """
     if kind not in SwitchKind.values:
         raise ValidationFailed(_("Unknown switch."), rule="kind")
     if not reason.strip():
         raise ValidationFailed(_("Give a reason for changing a city-wide switch."), rule="reason")
     switch, _created = PolicySwitch.objects.select_for_update().get_or_create(kind=kind)
-    before = {"is_active": switch.is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
+    exempted_before = sorted(switch.exempted_staff.values_list("code", flat=True))
+    exemptions_change = exempted_staff is not None and sorted(member.code for member in exempted_staff) != exempted_before
+    if switch.is_active == is_active and not exemptions_change:
+        return None
+    before = {"is_active": switch.is_active, "exempted_staff": exempted_before}
     switch.is_active = is_active
     switch.changed_at = clock.now()
     switch.changed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -165,7 +181,78 @@ def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_
         switch.exempted_staff.set(exempted_staff)
     after = {"is_active": is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
     audit_record(actor=actor, action=f"switch.{'on' if is_active else 'off'}", target=switch, before=before, after=after, reason=reason)
-    return switch
+    change = SwitchChange.objects.create(kind=kind, is_active=is_active, changed_by=switch.changed_by, reason=reason)
+    transaction.on_commit(partial(run_in_background, tasks.switch_follow_up_task, change.pk))
+    return change
+
+
+def switch_follow_up(*, change: SwitchChange) -> SwitchChange:
+    """The work after a switch changed: notify every affected staff member and their heads, then run the registered
+    follow-ups (the rosters' re-solve), counting units done on ``change`` as they finish. Runs once: a change already
+    started is left alone (a retried task does nothing twice; notifications are keyed anyway)."""
+    claimed = SwitchChange.objects.filter(pk=change.pk, status=SwitchChange.Status.QUEUED).update(status=SwitchChange.Status.RUNNING)
+    if not claimed:
+        return change
+    try:
+        notified = notify_switch_change(change=change)
+        SwitchChange.objects.filter(pk=change.pk).update(people_notified=notified)
+
+        def progress(done: int, total: int) -> None:
+            SwitchChange.objects.filter(pk=change.pk).update(units_done=done, units_total=total)
+
+        for follow_up in effects.follow_ups():
+            follow_up(change.kind, change.is_active, progress)
+    except Exception as error:
+        SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
+        raise
+    SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.DONE, finished_at=clock.now())
+    change.refresh_from_db()
+    return change
+
+
+def notify_switch_change(*, change: SwitchChange) -> int:
+    """Tell each affected staff member (approved home days from today on, or a place in this week's or next week's
+    rosters) and the heads of their units that the switch started or ended. Returns the number of people told."""
+    from django.utils import translation
+
+    from telework.policy.selectors import heads_of_units, switch_impact
+
+    impact = switch_impact(kind=change.kind, is_active=change.is_active)
+    staff = list(Staff.objects.filter(pk__in=impact.staff_ids, is_active=True, user__isnull=False).select_related("user", "unit"))
+    heads = heads_of_units({member.unit for member in staff})
+    people = {member.user.pk: member.user for member in staff if member.user is not None}
+    people.update({head.pk: head for head in heads})
+    exempted = (
+        set(PolicySwitch.objects.get(kind=change.kind).exempted_staff.values_list("user_id", flat=True)) if change.kind == SwitchKind.SUSPENSION else set()
+    )
+    with translation.override("vi"):
+        label = str(SwitchKind(change.kind).label)
+        title = (_("%(switch)s has started") if change.is_active else _("%(switch)s has ended")) % {"switch": label}
+        for user in sorted(people.values(), key=lambda user: user.pk):
+            body = str(SWITCH_NOTICES[(change.kind, change.is_active)])
+            if user.pk in exempted and change.is_active:
+                body = str(_("You hold a named exemption: you may keep working from home."))
+            if change.reason:
+                body = f"{body}\n{_('Reason')}: {change.reason}"
+            notify_user(user, key=f"switch-change:{change.pk}", title=title, body=body, url=_url("registrations:mine"))
+    return len(people)
+
+
+def _url(name: str) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+SWITCH_NOTICES: dict[tuple[str, bool], Any] = {
+    (SwitchKind.SUSPENSION, True): _("Telework is suspended city-wide: your approved home days from today on are suspended and you work at the office."),
+    (SwitchKind.SUSPENSION, False): _("The telework suspension has ended: your approved home days count again."),
+    (SwitchKind.EMERGENCY, True): _("Emergency mode is on city-wide: up to half of each unit may work from home; rosters are being re-solved."),
+    (SwitchKind.EMERGENCY, False): _("Emergency mode has ended: every agency is back to its own policy; rosters are being re-solved."),
+}
 
 
 @transaction.atomic
@@ -182,7 +269,9 @@ def pilot_save(
     positions: list[Any],
     phases: list[tuple[str, dt.date, dt.date]],
 ) -> Pilot:
-    """Create or update a pilot and its phases. Phases must not overlap; units must belong to listed agencies."""
+    """Create or update a pilot and its phases. Phases must not overlap; units must belong to listed agencies; a
+    running pilot (started now or edited while running) must not cover a unit and position that another running pilot
+    covers on the same day (``overlap.first_overlap``)."""
     agency_ids = {agency.pk for agency in agencies}
     outside = [unit for unit in units if unit.agency_id not in agency_ids]
     if outside:
@@ -194,6 +283,8 @@ def pilot_save(
     for (first_name, _s1, first_end), (second_name, second_start, _e2) in zip(ordered, ordered[1:], strict=False):
         if second_start <= first_end:
             raise ValidationFailed(_("Phases “%(first)s” and “%(second)s” overlap.") % {"first": first_name, "second": second_name}, rule="pilot.phases")
+    if status == PilotStatus.RUNNING:
+        _check_no_running_overlap(pilot, agencies=agencies, units=units, positions=positions, phases=ordered)
     before = _pilot_snapshot(pilot) if pilot else None
     if pilot is None:
         pilot = Pilot.objects.create(code=code, name=name, description=description, status=status)
@@ -207,6 +298,63 @@ def pilot_save(
     PilotPhase.objects.bulk_create(PilotPhase(pilot=pilot, name=n, starts_on=s, ends_on=e) for n, s, e in ordered)
     audit_record(actor=actor, action="pilot.save", target=pilot, before=before, after=_pilot_snapshot(pilot))
     return pilot
+
+
+def _coverage(*, agencies: list[Agency], units: list[Unit], positions: list[Any], phases: list[tuple[str, dt.date, dt.date]]) -> PilotCoverage:
+    """A pilot's scope as plain data: every unit it covers (listed units with their subtrees, else every unit of its
+    agencies) with its agency, the positions it names, and its phases' dates."""
+    agency_ids = [agency.pk for agency in agencies]
+    covered = Unit.objects.filter(agency_id__in=agency_ids)
+    if units:
+        subtrees = Q()
+        for unit in units:
+            subtrees |= Q(path__startswith=unit.path)
+        covered = covered.filter(subtrees)
+    return PilotCoverage(
+        units=dict(covered.values_list("pk", "agency_id")),
+        position_ids=frozenset(position.pk for position in positions) or None,
+        periods=tuple((starts_on, ends_on) for _name, starts_on, ends_on in phases),
+    )
+
+
+def _check_no_running_overlap(
+    pilot: Pilot | None, *, agencies: list[Agency], units: list[Unit], positions: list[Any], phases: list[tuple[str, dt.date, dt.date]]
+) -> None:
+    """Refuse when another running pilot covers a unit and position of this one on a day both run."""
+    # Every pilot row is locked (a handful of rows): two pilots started at the same moment would each pass the check
+    # against the other's old state; the second now waits and sees the first running.
+    others = [other for other in Pilot.objects.select_for_update().order_by("pk") if pilot is None or other.pk != pilot.pk]
+    mine = _coverage(agencies=agencies, units=units, positions=positions, phases=phases)
+    position_agency = dict(Position.objects.filter(agency_id__in=set(mine.units.values())).values_list("pk", "agency_id"))
+    for other in others:
+        if other.status != PilotStatus.RUNNING:
+            continue
+        theirs = _coverage(
+            agencies=list(other.agencies.all()),
+            units=list(other.units.all()),
+            positions=list(other.positions.all()),
+            phases=[(phase.name, phase.starts_on, phase.ends_on) for phase in other.phases.all()],
+        )
+        overlap = first_overlap(mine, theirs, position_agency=position_agency)
+        if overlap is None:
+            continue
+        unit = Unit.objects.get(pk=overlap.unit_id)
+        position = Position.objects.get(pk=overlap.position_id).name if overlap.position_id is not None else str(_("every position"))
+        params = {
+            "pilot": other.name,
+            "unit": unit.name,
+            "position": position,
+            "starts_on": overlap.starts_on.strftime("%d/%m/%Y"),
+            "ends_on": overlap.ends_on.strftime("%d/%m/%Y"),
+        }
+        raise RuleViolation(
+            _(
+                "The running pilot “%(pilot)s” already covers %(unit)s, %(position)s, from %(starts_on)s to %(ends_on)s: two running pilots cannot cover the same unit and position on the same day."
+            )
+            % params,
+            rule="pilot.no_overlap",
+            params={**params, "other_pilot": other.code},
+        )
 
 
 def _pilot_snapshot(pilot: Pilot) -> dict[str, Any]:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("policies/override/new/", views.policy_override_new, name="policy_override_new"),
     path("policies/override/units/", views.override_units, name="override_units"),
     path("switches/staff-lookup/", views.switch_staff_lookup, name="switch_staff_lookup"),
+    path("switches/changes/<int:pk>/", views.switch_progress, name="switch_progress"),
     path("switches/<str:kind>/", views.switch_change, name="switch_change"),
 ]

@@ -481,19 +481,42 @@ def switch_change(request: HttpRequest, kind: str) -> HttpResponse:
         exempted = form.exempted_staff if with_exemptions else None
         if step != "yes":
             context["exempted"] = exempted or []
+            context["already"] = switch.is_active == turn_on and (
+                exempted is None or {m.pk for m in exempted} == set(switch.exempted_staff.values_list("pk", flat=True))
+            )
+            context["impact"] = selectors.switch_impact(kind=kind, is_active=turn_on, exempted_staff=exempted)
             return render(request, "policy/switch_confirm.html", context)
         try:
-            services.switch_set(actor=request.user, kind=kind, is_active=turn_on, reason=form.cleaned_data["reason"], exempted_staff=exempted)
+            change = services.switch_set(actor=request.user, kind=kind, is_active=turn_on, reason=form.cleaned_data["reason"], exempted_staff=exempted)
         except ValidationFailed as refused:
             context["error"] = apply_domain_error(form, refused, fields={"reason": "reason"})
         else:
             label = str(switch.get_kind_display())
+            if change is None:
+                messages.info(
+                    request,
+                    (_("%(switch)s is already on: nothing changed.") if turn_on else _("%(switch)s is already off: nothing changed.")) % {"switch": label},
+                )
+                return redirect(reverse("policy:policies") + "#switches")
             if turn_on:
                 messages.warning(request, _("%(switch)s is ON in every agency.") % {"switch": label})
             else:
                 messages.success(request, _("%(switch)s is OFF; every agency is back to its own policy.") % {"switch": label})
-            return redirect(reverse("policy:policies") + "#switches")
+            return redirect("policy:switch_progress", pk=change.pk)
     return render(request, "policy/switch_form.html", context)
+
+
+@login_required
+@require_GET
+def switch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """What follows a switch change, as it happens: people told, rosters re-solved (units done of total). The
+    fragment polls itself (HTMX) until the work is finished."""
+    try:
+        change = selectors.switch_change_get(viewer=request.user, change_id=pk)
+    except NotFound as missing:
+        raise Http404 from missing
+    template = "policy/_switch_progress.html" if request.headers.get("HX-Request") else "policy/switch_progress.html"
+    return render(request, template, {"change": change})
 
 
 @login_required

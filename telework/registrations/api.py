@@ -59,7 +59,7 @@ def _request_fields(payload: RegistrationIn) -> dict[str, Any]:
 
 
 def _fresh(request: HttpRequest, registration_id: int) -> dict[str, Any]:
-    return registration_out(selectors.registration_get(viewer=_viewer(request), registration_id=registration_id))
+    return registration_out(selectors.registration_get(viewer=_viewer(request), registration_id=registration_id), request=request)
 
 
 @router.get("/registrations", response={200: RegistrationPageOut, **READ_ERRORS}, summary="Registrations in your scope, newest first")
@@ -77,7 +77,7 @@ def registration_list(
     queryset = selectors.registration_list(viewer=_viewer(request), filters={"status": status, "mine": mine, "unit": unit})
     offset = (page - 1) * page_size
     items = list(queryset.prefetch_related("days")[offset : offset + page_size])
-    return {"items": [registration_out(item) for item in items], "count": queryset.count(), "page": page, "page_size": page_size}
+    return {"items": [registration_out(item, request=request) for item in items], "count": queryset.count(), "page": page, "page_size": page_size}
 
 
 @router.get("/registrations/{registration_id}", response={200: RegistrationOut, **READ_ERRORS}, summary="One registration")
@@ -162,7 +162,7 @@ def registration_withdraw(request: HttpRequest, registration_id: int) -> dict[st
 @router.get("/approvals/inbox", response={200: list[RegistrationOut], 401: ErrorOut}, tags=["approvals"], summary="Registrations awaiting your decision")
 def approval_inbox(request: HttpRequest) -> list[dict[str, Any]]:
     """Submitted registrations you may decide (as direct superior or head in charge), oldest first."""
-    return [registration_out(registration) for registration in selectors.approval_inbox(viewer=_viewer(request))]
+    return [registration_out(registration, request=request) for registration in selectors.approval_inbox(viewer=_viewer(request))]
 
 
 def _week_bounds(week: str | None) -> tuple[str, dt.date, dt.date]:

@@ -73,7 +73,12 @@ class RegistrationOut(Schema):
     skipped_dates: list[dt.date] = Field(description="Mode weekly: days of the pattern left out")
     home_days: list[HomeDayOut]
     status: RegistrationStatus
-    status_label: str
+    shown_status: str = Field(
+        description='The state to show a person: "suspended" while the city-wide telework suspension voids the approved days, else ``status``'
+    )
+    status_label: str = Field(description="The shown state in words, in the request's language")
+    is_suspended: bool = Field(description="Approved, but its home days from ``suspended_from`` on are suspended by the city-wide telework suspension")
+    suspended_from: dt.date | None
     equipment_attested: list[str]
     commitment_accepted: bool
     work_plan: str
@@ -85,10 +90,16 @@ class RegistrationOut(Schema):
     revoked_effective_on: dt.date | None = Field(description="After a revocation, the last home day kept (the policy's notice)")
 
 
-def registration_out(registration: Registration) -> dict[str, Any]:
-    """The API view of a registration (its days prefetched or loaded here)."""
+def registration_out(registration: Registration, *, request: Any = None) -> dict[str, Any]:
+    """The API view of a registration (its days prefetched or loaded here). ``request`` memoises the suspension read
+    across a list."""
+    from telework.registrations.selectors import is_suspended, request_suspension, shown_status
+
     staff = registration.staff
     unit = registration.unit
+    suspension = request_suspension(request)
+    shown, label = shown_status(registration, suspension)
+    suspended = is_suspended(registration, suspension)
     return {
         "id": registration.pk,
         "staff": {"id": staff.pk, "code": staff.code, "full_name": staff.full_name, "position": staff.position.name},
@@ -101,7 +112,10 @@ def registration_out(registration: Registration) -> dict[str, Any]:
         "skipped_dates": registration.skipped_dates,
         "home_days": [{"day": day.day, "is_counted": day.is_counted} for day in registration.days.all()],
         "status": registration.status,
-        "status_label": str(registration.get_status_display()),
+        "shown_status": shown,
+        "status_label": label,
+        "is_suspended": suspended,
+        "suspended_from": suspension.starts_on if suspended and suspension is not None else None,
         "equipment_attested": registration.equipment_attested,
         "commitment_accepted": registration.commitment_accepted,
         "work_plan": registration.work_plan,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
 from telework.core.exceptions import NotFound
 from telework.organization.models import ServicePoint, Staff, Unit
+from telework.policy.selectors import Suspension, suspension_in_force
 from telework.registrations.caps import ServicePointFacts, UnitFacts, unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
@@ -183,3 +185,39 @@ def unit_week_overview(*, unit: Unit, monday: dt.date) -> dict[str, Any]:
                 {"day": day, "approved": 0, "pending": 0, "limit": 0, "is_full": False, "max_home_share": None, "holiday": calendar.holiday_name(day) or ""}
             )
     return {**overview, "days": weekdays, "columns": columns, "rows": rows}
+
+
+SUSPENDED = "suspended"
+SUSPENDED_LABEL = _("Suspended (telework suspension)")
+
+
+def is_suspended(registration: Registration, suspension: Suspension | None) -> bool:
+    """An approved registration with home days on or after the start of the telework suspension, for someone without
+    a named exemption: those days are suspended (the registration itself stays approved and counts again when the
+    suspension ends)."""
+    return (
+        suspension is not None
+        and registration.status == RegistrationStatus.APPROVED
+        and registration.ends_on >= suspension.starts_on
+        and registration.staff_id not in suspension.exempted_staff_ids
+    )
+
+
+def shown_status(registration: Registration, suspension: Suspension | None) -> tuple[str, str]:
+    """The state a person sees (code, label): "suspended" instead of "approved" while the suspension voids its days."""
+    if is_suspended(registration, suspension):
+        return SUSPENDED, str(SUSPENDED_LABEL)
+    return registration.status, str(registration.get_status_display())
+
+
+_UNREAD = object()
+
+
+def request_suspension(request: Any) -> Suspension | None:
+    """The suspension in force, read once per request (a list shows many badges)."""
+    cached = getattr(request, "_telework_suspension", _UNREAD) if request is not None else _UNREAD
+    if cached is _UNREAD:
+        cached = suspension_in_force()
+        if request is not None:
+            request._telework_suspension = cached
+    return cached  # type: ignore[return-value]

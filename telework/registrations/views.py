@@ -31,7 +31,7 @@ from telework.core.web import is_htmx, own_staff_or_403, week_monday
 from telework.organization.models import Staff, Unit
 from telework.policy import labels
 from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
-from telework.policy.selectors import ResolvedPolicy, eligibility_for, pilot_for_staff, policy_for_unit
+from telework.policy.selectors import ResolvedPolicy, Suspension, eligibility_for, pilot_for_staff, policy_for_unit
 from telework.registrations import selectors, services
 from telework.registrations.caps import scale_to_working_days, unit_home_limit
 from telework.registrations.forms import (
@@ -399,10 +399,13 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------- detail and decisions
 
 
-def _day_rows(registration: Registration, today: dt.date) -> list[dict[str, Any]]:
+def _day_rows(registration: Registration, today: dt.date, suspension: Suspension | None = None) -> list[dict[str, Any]]:
     rows = []
+    suspended = selectors.is_suspended(registration, suspension)
     for day in registration.days.all():
-        if day.is_counted:
+        if day.is_counted and suspended and suspension is not None and suspension.suspends(registration.staff_id, day.day):
+            state = "suspended"
+        elif day.is_counted:
             state = "counted"
         elif registration.status == RegistrationStatus.REVOKED and registration.revoked_effective_on and day.day > registration.revoked_effective_on:
             state = "cancelled"
@@ -443,7 +446,7 @@ def _render_detail(request: HttpRequest, registration: Registration, *, error: D
         "registration": registration,
         "decider_name": decider_staff.full_name if decider_staff else (decider.get_full_name() or decider.username if decider else ""),
         "pattern": describe_pattern(registration),
-        "days": _day_rows(registration, today),
+        "days": _day_rows(registration, today, selectors.request_suspension(request)),
         "snapshot_rules": _snapshot_rules(registration),
         "equipment": [EQUIPMENT_ATTESTATIONS.get(item, item) for item in registration.equipment_attested],
         "is_owner": is_owner,

@@ -503,29 +503,51 @@ def roster_run_execute(*, run: RosterRun) -> dict[str, Any]:
         raise
 
 
-def rosters_regenerate_after_switch(*, kind: str, is_active: bool, today: dt.date | None = None) -> list[dict[str, Any]]:
+def weeks_resolved_after_switch(today: dt.date) -> list[dt.date]:
+    """The Mondays a switch change re-solves: this week's and next week's, when they hold working days."""
+    monday = selectors.week_start_of(today)
+    weeks = (monday, monday + dt.timedelta(weeks=1))
+    return [week_start for week_start in weeks if calendar.working_days(week_start, week_start + dt.timedelta(days=4))]
+
+
+def rosters_regenerate_after_switch(
+    *, kind: str, is_active: bool, today: dt.date | None = None, progress: ProgressCallback | None = None
+) -> list[dict[str, Any]]:
     """A city-wide switch changed: re-generate this week's and next week's rosters of every unit that has one.
 
     Draft rosters get a new draft version; published ones get a new draft too (staff keep seeing the published
-    version until the head publishes the new one) and the head is told to review it.
+    version until the head publishes the new one) and the head is told to review it. ``progress(done, total)``
+    counts units over both weeks.
     """
     from telework.policy.models import SwitchKind
 
     today = today or clock.today()
-    monday = selectors.week_start_of(today)
     label = str(SwitchKind(kind).label) if kind in SwitchKind.values else kind
     reason = (_("Re-solved after %(switch)s was switched on") if is_active else _("Re-solved after %(switch)s was switched off")) % {"switch": label}
-    summaries = []
-    for week_start in (monday, monday + dt.timedelta(weeks=1)):
-        if not calendar.working_days(week_start, week_start + dt.timedelta(days=4)):
-            continue
+    plan = []
+    for week_start in weeks_resolved_after_switch(today):
         current = list(Roster.objects.filter(week_start=week_start, is_current=True).values_list("unit_id", "status"))
-        if not current:
-            continue
+        if current:
+            plan.append((week_start, current))
+    total = sum(len(current) for _week, current in plan)
+    done_before = 0
+    if progress is not None:
+        progress(0, total)
+    summaries = []
+    for week_start, current in plan:
         published_units = sorted(unit_id for unit_id, status in current if status == RosterStatus.PUBLISHED)
         units = list(Unit.objects.filter(pk__in=[unit_id for unit_id, _status in current]))
-        summary = rosters_generate_many(week_start=week_start, actor=None, units=units, reason=reason)
+        offset = done_before
+
+        def report(done: int, _total: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + done, total)
+
+        summary = rosters_generate_many(week_start=week_start, actor=None, units=units, reason=reason, progress=report)
         summaries.append(summary)
+        done_before += len(current)
+        if progress is not None:
+            progress(done_before, total)
         if published_units:
             new_ids = list(Roster.objects.filter(week_start=week_start, is_current=True, unit_id__in=published_units).values_list("pk", flat=True))
             transaction.on_commit(partial(tasks.notify_heads_regenerated_task.delay, new_ids, reason))

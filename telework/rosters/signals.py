@@ -1,24 +1,34 @@
-"""Switching emergency mode or the suspension re-solves the rosters it affects (issue 3, item 6)."""
+"""Switching emergency mode or the suspension re-solves the rosters it affects (issue 3, item 6; issue 9, point 4).
+
+The policy app knows nothing of rosters: it asks the impact readers and runs the follow-ups registered here (from
+``RostersConfig.ready``), in the background job that follows an effective switch change (``policy.services``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
-from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from telework.policy.models import PolicySwitch
+from telework.policy import effects
 
 
-@receiver(post_save, sender=PolicySwitch, dispatch_uid="rosters.resolve_after_switch")
-def resolve_after_switch(sender: type[PolicySwitch], instance: PolicySwitch, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
-    """``policy.services.switch_set`` saves the switch with ``update_fields`` naming ``is_active``; reading the switches
-    (which creates them off) does not. The re-solve runs after the switch's transaction commits, so it reads the new
-    state and the new exemptions."""
-    if created or not update_fields or "is_active" not in update_fields:
-        return
-    from telework.rosters.tasks import resolve_after_switch_task
+def switch_roster_impact(kind: str, is_active: bool, today: dt.date, exempted_staff_ids: frozenset[int]) -> effects.SwitchImpact:
+    """This week's and next week's current rosters (the ones a change re-solves) and the staff on them."""
+    from telework.rosters.models import Roster, RosterEntry
+    from telework.rosters.services import weeks_resolved_after_switch
 
-    kind, is_active, actor_id = instance.kind, instance.is_active, instance.changed_by_id
-    transaction.on_commit(lambda: resolve_after_switch_task.delay(kind, is_active, actor_id))
+    weeks = weeks_resolved_after_switch(today)
+    rosters = Roster.objects.filter(week_start__in=weeks, is_current=True)
+    staff_ids = frozenset(RosterEntry.objects.filter(roster__in=rosters).values_list("staff_id", flat=True).distinct())
+    return effects.SwitchImpact(rosters=rosters.count(), staff_ids=staff_ids)
+
+
+def resolve_after_switch(kind: str, is_active: bool, progress: effects.ProgressCallback) -> None:
+    """Re-generate this week's and next week's rosters, reporting units done."""
+    from telework.rosters.services import rosters_regenerate_after_switch
+
+    rosters_regenerate_after_switch(kind=kind, is_active=is_active, progress=progress)
+
+
+def register() -> None:
+    effects.register_impact_reader(switch_roster_impact)
+    effects.register_follow_up(resolve_after_switch)

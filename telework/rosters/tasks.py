@@ -23,7 +23,8 @@ def _roster_url(roster_id: int) -> str:
 @shared_task(name="rosters.resolve_after_switch")
 def resolve_after_switch_task(kind: str, is_active: bool, actor_id: int | None) -> None:
     """Re-generate this week's and next week's rosters after a city-wide switch changed (``actor_id`` is the person
-    who switched; the re-generation itself is the system's)."""
+    who switched; the re-generation itself is the system's). Switch changes now re-solve through
+    ``policy.tasks.switch_follow_up_task``; this task stays registered for messages queued before that change."""
     from telework.rosters.services import rosters_regenerate_after_switch
 
     rosters_regenerate_after_switch(kind=kind, is_active=is_active)

@@ -16,8 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from config.celery import app
-from telework.core.models import Notification
+
+# Imported here, before the worker fixture re-binds the app: Celery binds a shared task to the app only if the task's
+# module is imported while the app is registered.
+from telework.assignments.tasks import detect_stalls_task
+from telework.core.models import Notification, ScheduledRun
 from telework.core.testing import next_monday
+from telework.policy.models import SwitchChange, SwitchKind
+from telework.policy.services import switch_set
 from telework.registrations import services
 from telework.registrations.models import RegistrationStatus
 from telework.registrations.tasks import notify_registration_event
@@ -95,3 +101,20 @@ def test_a_task_for_a_registration_that_no_longer_exists_does_nothing(city, cele
     assert (finished.name, finished.args, finished.state, finished.error) == (TASK, [999_999, "approved"], "SUCCESS", None)
     assert notifications() == []
     assert mail.outbox == []
+
+
+def test_a_switch_change_follows_up_on_a_worker_and_a_beat_job_is_recorded(city, celery_worker):
+    """With a broker, a switch's follow-up (notify, re-solve) runs on a Celery worker, not in the request; and a
+    scheduled job sent by beat is recorded for the boards like an in-process run."""
+    change = switch_set(actor=city.home_affairs, kind=SwitchKind.EMERGENCY, is_active=True, reason="Dịch bệnh")
+    [follow_up] = celery_worker.wait_for(1)
+    assert (follow_up.name, follow_up.args, follow_up.state, follow_up.is_eager) == ("policy.switch_follow_up", [change.pk], "SUCCESS", False)
+    change.refresh_from_db()
+    assert change.status == SwitchChange.Status.DONE
+
+    detect_stalls_task.delay()
+    [_first, stalls] = celery_worker.wait_for(2)
+    assert (stalls.name, stalls.state) == ("assignments.detect_stalls", "SUCCESS")
+    run = ScheduledRun.objects.get()
+    assert (run.job, run.outcome) == ("assignments-detect-stalls", ScheduledRun.Outcome.SUCCEEDED)
+    assert run.counts["items_checked"] == 0

@@ -1,0 +1,42 @@
+"""Work that should not hold a request: a Celery task when a broker is configured, otherwise a daemon thread in this
+process (the embedded default), or — when ``BACKGROUND_THREADS`` is off, as in tests — right away in this thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+
+def uses_celery_workers() -> bool:
+    """A broker is configured, so tasks go to Celery workers instead of running eagerly in-process."""
+    from config.celery import app
+
+    return not app.conf.task_always_eager
+
+
+def run_in_background(task: Any, *args: Any) -> None:
+    """Run the Celery task ``task`` with JSON-serialisable ``args`` off the request path. Call it from
+    ``transaction.on_commit`` so the work reads what the request committed."""
+    if uses_celery_workers():
+        task.delay(*args)
+        return
+    if not getattr(settings, "BACKGROUND_THREADS", True):
+        task(*args)
+        return
+
+    def work() -> None:
+        try:
+            task(*args)
+        except Exception:
+            logger.exception("Background task %s failed", getattr(task, "name", task))
+        finally:
+            # A thread holds its own database connection: give it back, or it leaks until the process ends.
+            connections.close_all()
+
+    threading.Thread(target=work, name=f"telework-{getattr(task, 'name', 'task')}", daemon=True).start()
