@@ -15,7 +15,7 @@ from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.audit_subjects import AuditSubject, register
 from telework.evaluations import permissions
-from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, LevelChoice
+from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, EvaluationSettings, LevelChoice, OrganisationRating, RegimeChoice
 from telework.evaluations.scoring import GENERAL_CRITERIA
 
 
@@ -40,6 +40,17 @@ def evaluation_names(ids: list[str]) -> dict[str, str]:
     """ "Nguyễn Văn A — Quý 3/2026 — Sở …": the stored label of an evaluation is its ids."""
     evaluations = Evaluation.objects.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()]).select_related("staff", "period", "period__agency")
     return {str(evaluation.pk): f"{evaluation.staff.full_name} — {evaluation.period}" for evaluation in evaluations}
+
+
+def agency_settings(viewer: Any) -> QuerySet[EvaluationSettings]:
+    """An agency's evaluation settings are read by those who run its periods (its head and HR; the city-wide roles
+    read every row of the trail)."""
+    return EvaluationSettings.objects.filter(agency_id__in=run_periods(viewer).exclude(agency__isnull=True).values("agency_id"))
+
+
+def organisation_ratings(viewer: Any) -> QuerySet[OrganisationRating]:
+    """A unit's or agency's level for a period is read by those who run the period."""
+    return OrganisationRating.objects.filter(period__in=run_periods(viewer))
 
 
 register(
@@ -83,6 +94,20 @@ register(
     AuditSubject(
         object_type="evaluations.criteriaset",
         visible=visible_criteria_sets,
-        actions={"criteria_set.publish": _("Criteria set published")},
+        actions={"criteria_set.publish": _("Criteria set published"), "criteria_set.create": _("Criteria set version created")},
+        fields={"regime": _("Legal regime"), "parameters": _("Parameters")},
+        choices={"regime": dict(RegimeChoice.choices)},
+    ),
+    AuditSubject(
+        object_type="evaluations.evaluationsettings",
+        visible=agency_settings,
+        actions={"evaluation_settings.update": _("Evaluation settings changed")},
+    ),
+    AuditSubject(
+        object_type="evaluations.organisationrating",
+        visible=organisation_ratings,
+        actions={"organisation_rating.decide": _("Level of an organisation decided")},
+        fields={"is_quota_raised": _("Raised quota of excellent levels")},
+        hidden=frozenset({"unit"}),
     ),
 )

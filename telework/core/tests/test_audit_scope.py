@@ -136,11 +136,11 @@ def world(city) -> World:
     )
     policy_services.policy_apply_preset(actor=city.home_affairs, preset="france", effective_from=timezone.localdate())
     audit_record(actor=city.home_affairs, action="pilot.save", target=city.pilot, before={"status": "planned"}, after={"status": "running"})
-    criteria = CriteriaSet.objects.first()
+    criteria = CriteriaSet.objects.filter(regime="decree_335_2025").first()
     audit_record(actor=city.home_affairs, action="criteria_set.publish", target=criteria, after={"version": criteria.version, "regime": criteria.regime})
     AuditEvent.objects.create(actor_label="system", action="demo.seed", object_type="organization.city", object_id="seed-7", after={"seed": 7})
     targets.update(staff_mine=me, staff_sibling=sibling_staff, staff_outsider=city.outsider, position=officer, desk=city.desk, agency=city.agency)
-    targets.update(pilot=city.pilot, criteria=CriteriaSet.objects.first())
+    targets.update(pilot=city.pilot, criteria=criteria)
 
     rows = {name: rows_of(target) for name, target in targets.items()}
     rows["policy"] = set(AuditEvent.objects.filter(object_type="policy.policy").values_list("pk", flat=True))
