@@ -140,13 +140,13 @@ def item_progress(request: HttpRequest, item_id: ObjectId, payload: ProgressIn) 
 
 @router.post("/items/{item_id}/attachments", response={201: list[AttachmentOut], **WRITE_ERRORS}, summary="Attach files (multipart)")
 def item_attach(request: HttpRequest, item_id: ObjectId, files: File[list[UploadedFile]]) -> Status[list[dict[str, Any]]]:
-    """One or more files in the multipart field ``files``: PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, at most
-    10 MB each. The type is read from the content: a file whose content does not match its name is refused (422,
+    """One to five files in the multipart field ``files``: PDF, Word (.docx), Excel (.xlsx), PNG or JPEG, at most
+    10 MB each (a larger file is refused by its size, unread). The type is read from the content: a file whose content does not match its name is refused (422,
     rule ``attachment``)."""
     attachments = services.attachment_add(
         item=_item(request, item_id),
         actor=_viewer(request),
-        files=[services.UploadedFile(name=upload.name or "file", content=upload.read()) for upload in files],
+        files=services.uploads_read(files),
     )
     return Status(
         201,

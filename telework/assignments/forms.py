@@ -13,13 +13,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from telework.assignments.models import Priority, ReportPeriod
-from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
+from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_UPLOAD
 from telework.core import clock
 from telework.organization.models import Staff
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 ACCEPT_ATTRIBUTE = ",".join(ALLOWED_EXTENSIONS)
-MAX_FILES_PER_UPLOAD = 5
 
 
 def _date_input() -> forms.DateInput:

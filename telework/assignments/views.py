@@ -87,7 +87,7 @@ def _attach_refusal(form: Any, refusal: DomainError, fields: set[str]) -> bool:
 
 
 def _uploaded(files: list[Any]) -> list[services.UploadedFile]:
-    return [services.UploadedFile(name=upload.name, content=upload.read()) for upload in files]
+    return services.uploads_read(files)
 
 
 def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:

@@ -57,6 +57,29 @@ class UploadedFile:
     content: bytes
 
 
+def uploads_read(files: Iterable[Any]) -> list[UploadedFile]:
+    """Django's uploaded files (form or API), read into ``UploadedFile`` only once their number (at most
+    ``uploads.MAX_FILES_PER_UPLOAD``) and each one's size pass: ``upload.size`` is counted as the file arrives
+    (``telework.core.uploads``), so a 600 MB file is refused without a byte of it being read into memory."""
+    files = list(files)
+    _check_count(len(files))
+    for upload in files:
+        problem = uploads.too_large(upload.size or 0)
+        if problem is not None:
+            name = upload.name or "file"
+            raise ValidationFailed(upload_problem_message(name, problem), rule="attachment", params={"file": name, **problem.params})
+    return [UploadedFile(name=upload.name or "file", content=upload.read()) for upload in files]
+
+
+def _check_count(count: int) -> None:
+    if count > uploads.MAX_FILES_PER_UPLOAD:
+        raise ValidationFailed(
+            _("At most %(count)s files at once.") % {"count": uploads.MAX_FILES_PER_UPLOAD},
+            rule="attachment",
+            params={"files": count, "max_files": uploads.MAX_FILES_PER_UPLOAD},
+        )
+
+
 # ------------------------------------------------------------------------------------------------ helpers
 
 
@@ -384,6 +407,8 @@ def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None)
 
 
 def _check_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    files = list(files)
+    _check_count(len(files))
     checked = []
     for upload in files:
         kind, problem = uploads.check_upload(upload.name, upload.content)
