@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -16,6 +17,8 @@ from telework.accounts.api_auth import (
     MALFORMED_BODY,
     NOT_AUTHENTICATED,
     OUT_OF_RANGE,
+    REQUEST_REFUSED,
+    REQUEST_TOO_LARGE,
     SERVER_ERROR,
     VALIDATION_FAILED,
     BearerToken,
@@ -74,6 +77,20 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         # Ninja's only 400: a body it cannot parse (its message would quote the parser's exception under DEBUG).
         return _error(request, 400, code="malformed_request", rule="body", message=MALFORMED_BODY)
     return _error(request, error.status_code, code="http_error", rule="", message=error.message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """A body without files over DATA_UPLOAD_MAX_MEMORY_SIZE, refused before it is read."""
+    return _error(request, 413, code="request_too_large", rule="request_size", message=REQUEST_TOO_LARGE)
+
+
+@api.exception_handler(SuspiciousOperation)
+def request_refused(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    """More files or fields than a request may carry (DATA_UPLOAD_MAX_NUMBER_FILES…), or a request Django deems
+    forged: refused whole, nothing read."""
+    logger.warning("API request refused on %s %s: %s", request.method, request.path, error)
+    return _error(request, 400, code="malformed_request", rule="request", message=REQUEST_REFUSED)
 
 
 @api.exception_handler(DataError)

@@ -29,6 +29,8 @@ CSRF_FAILED = _("The security check (CSRF) failed: reload the page, or send the 
 VALIDATION_FAILED = _("Some fields are missing or malformed; see the details for each field.")
 NO_STAFF_RECORD = _("Your account is not linked to a staff record, so you have no home days of your own.")
 MALFORMED_BODY = _("The request body is not valid JSON.")
+REQUEST_TOO_LARGE = _("The request is too large.")
+REQUEST_REFUSED = _("The request was refused: it carries more files or fields than allowed, or is malformed.")
 OUT_OF_RANGE = _("A value is too large or too small to be stored.")
 SERVER_ERROR = _("Something went wrong on our side. The error has been recorded; try again later.")
 

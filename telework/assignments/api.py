@@ -47,7 +47,16 @@ from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 router = Router(tags=["work"])
 
 READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
 MAX_PAGE_SIZE = 200
 
 

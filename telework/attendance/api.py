@@ -25,7 +25,7 @@ from telework.core.exceptions import NotPermitted
 
 router = Router(tags=["attendance"], auth=[BearerToken(), BrowserSession()])
 
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut, 500: ErrorOut}
 
 # The check-in authenticates and reads its body itself (see ``check_in``), so its OpenAPI entry names what Ninja
 # would have derived: the same two ways in as every endpoint, and the CheckInIn body.

@@ -19,7 +19,7 @@ from telework.evaluations.models import Evaluation, EvaluationPeriod
 
 router = Router(tags=["evaluations"])
 READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut}
 
 
 class PeriodOut(Schema):

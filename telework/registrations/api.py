@@ -37,7 +37,16 @@ from telework.registrations.schemas import (
 router = Router(tags=["registrations"])
 
 READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
 MAX_PAGE_SIZE = 200
 
 

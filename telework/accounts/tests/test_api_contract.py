@@ -233,3 +233,24 @@ def test_an_unparseable_body_answers_400_in_the_error_shape(city, client):
     client.force_login(city.admin)
     response = client.post(f"/api/rosters/units/{city.unit.pk}/weeks/2026-W48/generate", "{not json", content_type="application/json")
     assert (response.status_code, response.json()["code"], response.json()["rule"]) == (400, "malformed_request", "body")
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_size_limit_answers_413_in_the_error_shape(city, settings):
+    client = Client(raise_request_exception=False)
+    client.force_login(city.admin)
+    body = json.dumps({"reason": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    response = client.post(f"/api/rosters/units/{city.unit.pk}/weeks/2026-W48/generate", body, content_type="application/json")
+    assert (response.status_code, response.json()["code"], response.json()["rule"]) == (413, "request_too_large", "request_size")
+    assert 413 in _schema()["paths"]["/api/rosters/units/{unit_id}/weeks/{week}/generate"]["post"]["responses"]
+
+
+@pytest.mark.django_db
+def test_more_files_than_any_request_may_carry_answers_400_in_the_error_shape(city, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(raise_request_exception=False)
+    client.force_login(city.admin)
+    files = [SimpleUploadedFile(f"tep-{number}.pdf", b"%PDF-1.7") for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    response = client.post("/api/work/items/1/attachments", {"files": files})
+    assert (response.status_code, response.json()["code"], response.json()["rule"]) == (400, "malformed_request", "request")
