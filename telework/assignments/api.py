@@ -40,6 +40,7 @@ from telework.assignments.schemas import (
     WorkItemPageOut,
     WorkItemReasonIn,
     WorkloadOut,
+    load_warning_out,
     work_item_out,
 )
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
@@ -103,7 +104,8 @@ def item_detail(request: HttpRequest, item_id: ObjectId) -> dict[str, Any]:
 @router.post("/items", response={201: WorkItemOut, **WRITE_ERRORS}, summary="Assign work, or propose work for yourself")
 def item_create(request: HttpRequest, payload: WorkItemIn) -> Status[dict[str, Any]]:
     """With ``staff_id`` of a person you decide for (your direct report, or someone in the unit or agency you head)
-    the work is assigned to them; without it, it is your own proposal. Impossible dates, a past deadline or a
+    the work is assigned to them; without it, it is your own proposal. An assignment that puts the person past 120 %
+    of the office norm in a week is made, and ``load_warnings`` names each such week. Impossible dates, a past deadline or a
     deadline after a dossier's legal due date answer 422 with one detail per field."""
     viewer = _viewer(request)
     terms = payload.dict(exclude={"staff_id"})
@@ -114,11 +116,14 @@ def item_create(request: HttpRequest, payload: WorkItemIn) -> Status[dict[str, A
         if staff is None:
             raise NotFound()
         item = services.work_item_assign(actor=viewer, staff=staff, **terms)
+        weeks = selectors.overloaded_weeks(staff=staff, first_day=item.starts_on, last_day=item.due_on)
+        warnings = [load_warning_out(staff.full_name, week.monday, week.load) for week in weeks]
     else:
         if me is None:
             raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
         item = services.work_item_propose(actor=viewer, **terms)
-    return Status(201, _fresh(request, item.pk))
+        warnings = []
+    return Status(201, {**_fresh(request, item.pk), "load_warnings": warnings})
 
 
 @router.post("/items/{item_id}/progress", response={201: ProgressOut, **WRITE_ERRORS}, summary="Report progress on your work")

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
-from telework.assignments import explain
+from telework.assignments import explain, rules
 from telework.assignments.models import Alert, Priority, WorkItem, WorkStatus
 
 
@@ -80,6 +80,17 @@ class AlertOut(Schema):
     is_escalated: bool
 
 
+class LoadWarningOut(Schema):
+    """A week in which the person's planned work passes 120 % of the office norm once this work is assigned."""
+
+    rule: str = Field(description="workload_over_norm")
+    week_of: dt.date = Field(description="The Monday of the ISO week")
+    planned_hours: float
+    norm_hours: float
+    ratio: float
+    message: str
+
+
 class WorkItemOut(Schema):
     id: int
     staff: WorkItemStaffOut
@@ -106,6 +117,21 @@ class WorkItemOut(Schema):
     quality_rating: int | None
     rating_comment: str
     alerts: list[AlertOut] = Field(description="Current stall and deadline alerts")
+    load_warnings: list[LoadWarningOut] = Field(
+        default_factory=list,
+        description="Only in the answer to an assignment: the weeks it puts the person past 120 % of the office norm (a warning, not a refusal)",
+    )
+
+
+def load_warning_out(full_name: str, monday: dt.date, load: rules.Workload) -> dict[str, Any]:
+    return {
+        "rule": "workload_over_norm",
+        "week_of": monday,
+        "planned_hours": load.planned_hours,
+        "norm_hours": load.norm_hours,
+        "ratio": load.ratio or 0.0,
+        "message": explain.describe_overload(full_name, monday, load),
+    }
 
 
 def alert_out(alert: Alert) -> dict[str, Any]:

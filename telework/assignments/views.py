@@ -210,6 +210,9 @@ def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
             refusal = None if placed and isinstance(error, ValidationFailed) else error
         else:
             messages.success(request, _("Work assigned; the staff member is notified.") if assign else _("Proposal sent to your head."))
+            if assign:
+                for week in selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on):
+                    messages.warning(request, explain.describe_overload(item.staff.full_name, week.monday, week.load))
             return redirect("assignments:detail", pk=item.pk)
     status = refusal.http_status if refusal else 422 if form.errors else 200
     return render(request, "assignments/form.html", {"form": form, "assign": assign, "error": refusal, "today": clock.today()}, status=status)

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
@@ -480,8 +479,13 @@ def progress_record(
     work_date = work_date or today
     if work_date > today:
         raise ValidationFailed(_("Hours cannot be reported for a day in the future."), rule="work_date")
-    if work_date < timezone.localdate(item.created_at):
-        raise ValidationFailed(_("The work did not exist yet on that day."), rule="work_date")
+    # Against the start date, not the creation time: work recorded today that began last week takes last week's hours.
+    if work_date < item.starts_on:
+        raise ValidationFailed(
+            _("The work starts on %(date)s; hours cannot be reported for an earlier day.") % {"date": item.starts_on.strftime("%d/%m/%Y")},
+            rule="work_date",
+            params={"starts_on": item.starts_on, "work_date": work_date},
+        )
     note = (note or "").strip()
     if len(note) > MAX_TEXT_LENGTH:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
