@@ -71,6 +71,10 @@ class WorkItemForm(forms.Form):
 
     def __init__(self, *args: Any, staff_queryset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A browser silently cuts what is typed or pasted past ``maxlength``: a long title lost its end unseen. Without
+        # the attribute the whole text reaches the server, which refuses it with its length.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
         if staff_queryset is None:
             del self.fields["staff"]
         else:

@@ -528,7 +528,9 @@ def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
     """The assignee hands in finished work for acceptance (progress becomes 100 %)."""
     item = _locked(item)
     _require_assignee(actor, item, _("Only the person the work is assigned to submits it."))
-    note = (note or "").strip()[:MAX_TEXT_LENGTH]
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT_LENGTH:
+        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
     before = _snapshot(item)
     item.status = _transition(item, "submit")
     item.progress_percent = 100

@@ -80,3 +80,33 @@ def test_progress_before_the_start_date_is_refused_and_nothing_is_recorded(city)
 
     assert (refused.value.rule, str(refused.value.message)) == ("work_date", "Công việc bắt đầu ngày 17/11/2026; không thể báo giờ làm cho ngày trước đó.")
     assert not ProgressUpdate.objects.exists()
+
+
+def test_a_title_over_the_limit_is_refused_with_its_length_not_cut(city, client):
+    from telework.assignments.models import WorkItem
+
+    client.force_login(city.head_user)
+    page = client.get(reverse("assignments:assign"))
+    assert 'maxlength="200"' not in page.content.decode()
+    long_title = "Rà soát " + "x" * 240
+
+    response = client.post(
+        reverse("assignments:assign"),
+        {"staff": city.staff[0].pk, "title": long_title, "estimated_hours": "8", "starts_on": "2026-11-18", "due_on": "2026-11-20", "priority": "normal"},
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["title"] == ["Giá trị này chỉ có tối đa 200 kí tự (hiện có 248)"]
+    assert not WorkItem.objects.exists()
+
+
+def test_a_submission_note_over_the_limit_is_refused_not_cut(city):
+    member = city.staff[0]
+    item = assign(city, staff=member)
+    services.work_item_start(item=item, actor=member.user)
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.work_item_submit(item=item, actor=member.user, note="x" * 4001)
+
+    item.refresh_from_db()
+    assert (refused.value.rule, item.status) == ("note", "in_progress")
