@@ -110,3 +110,28 @@ def test_a_submission_note_over_the_limit_is_refused_not_cut(city):
 
     item.refresh_from_db()
     assert (refused.value.rule, item.status) == ("note", "in_progress")
+
+
+def test_a_refused_progress_update_shows_its_error_once_on_the_item_page(city, client):
+    member = city.staff[0]
+    item = assign(city, staff=member)
+    client.force_login(member.user)
+
+    response = client.post(reverse("assignments:progress", args=[item.pk]), {"progress_percent": "0", "note": ""})
+
+    assert response.status_code == 422
+    message = "Không có gì để ghi nhận: hãy thay đổi tiến độ, hoặc nhập số giờ, ghi chú hay đính kèm tệp."
+    assert response.content.decode().count(message) == 1
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_refused_quick_update_on_my_work_shows_its_error_once(city, client):
+    member = city.staff[0]
+    item = assign(city, staff=member)
+    client.force_login(member.user)
+
+    response = client.post(reverse("assignments:progress", args=[item.pk]), {"progress_percent": "0", "note": ""}, HTTP_HX_REQUEST="true")
+
+    message = "Không có gì để ghi nhận: hãy thay đổi tiến độ, hoặc nhập số giờ, ghi chú hay đính kèm tệp."
+    assert response.content.decode().count(message) == 1
+    assert not ProgressUpdate.objects.exists()
