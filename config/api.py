@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -26,7 +26,7 @@ from telework.accounts.api_auth import (
     ReadableJSONRenderer,
 )
 from telework.accounts.api_auth import router as me_router
-from telework.core.exceptions import DomainError, NotFound
+from telework.core.exceptions import DomainError, NotFound, NotPermitted
 
 logger = logging.getLogger("telework.api")
 
@@ -60,6 +60,12 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, NotFound().as_dict(), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    """Django's own refusal, if a helper raises it inside an endpoint: the 403 of NotPermitted, not a 500."""
+    return api.create_response(request, NotPermitted(str(error) or None).as_dict(), status=403)
 
 
 @api.exception_handler(AuthenticationError)

@@ -254,3 +254,19 @@ def test_more_files_than_any_request_may_carry_answers_400_in_the_error_shape(ci
     files = [SimpleUploadedFile(f"tep-{number}.pdf", b"%PDF-1.7") for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
     response = client.post("/api/work/items/1/attachments", {"files": files})
     assert (response.status_code, response.json()["code"], response.json()["rule"]) == (400, "malformed_request", "request")
+
+
+@pytest.mark.django_db
+def test_djangos_permission_denied_inside_an_endpoint_answers_403_in_the_error_shape(city, monkeypatch):
+    from django.core.exceptions import PermissionDenied
+
+    from telework.assignments import selectors
+
+    def refuses(**kwargs: Any) -> Any:
+        raise PermissionDenied
+
+    monkeypatch.setattr(selectors, "work_item_list", refuses)
+    client = Client(raise_request_exception=False)
+    client.force_login(city.admin)
+    response = client.get("/api/work/items")
+    assert (response.status_code, response.json()["code"]) == (403, "not_permitted")
