@@ -10,18 +10,17 @@ the one error shape (``ErrorOut``).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Router, UploadedFile
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
 from telework.accounts import scope
-from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
-from telework.accounts.api_inputs import MAX_PAGE, ObjectId
+from telework.accounts.api_auth import NO_STAFF_RECORD, ErrorOut
+from telework.accounts.api_inputs import MAX_PAGE, IsoDate, ObjectId
 from telework.assignments import selectors, services
 from telework.assignments.models import WorkStatus
 from telework.assignments.schemas import (
@@ -43,7 +42,7 @@ from telework.assignments.schemas import (
     load_warning_out,
     work_item_out,
 )
-from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
+from telework.core.exceptions import NotFound, NotPermitted
 
 router = Router(tags=["work"])
 
@@ -59,6 +58,7 @@ WRITE_ERRORS: dict[int, type[ErrorOut]] = {
     500: ErrorOut,
 }
 MAX_PAGE_SIZE = 200
+MAX_WORKLOAD_DAYS = 92  # a quarter: the longest period a registration's home days are chosen in
 
 
 def _viewer(request: HttpRequest) -> Any:
@@ -268,23 +268,14 @@ def item_apology_slip(request: HttpRequest, item_id: ObjectId, payload: ApologyS
 
 
 @router.get("/workload", response={200: WorkloadOut, **READ_ERRORS, 403: ErrorOut}, summary="Your planned work on chosen days against the office norm")
-def my_workload(request: HttpRequest, days: Query[list[str]]) -> dict[str, Any]:
-    """For home days you plan to register (``days``, ISO dates, repeated): the hours of work planned for you on them
-    against the office norm (``office_norm_hours_per_day`` × working days). ``is_short`` is true below 80 % — a
-    registration for those days should warn, not refuse."""
+def my_workload(request: HttpRequest, days: QueryEx[list[IsoDate], P(min_length=1, max_length=MAX_WORKLOAD_DAYS)]) -> dict[str, Any]:
+    """For home days you plan to register (``days``, ISO dates, repeated, at most 92): the hours of work planned for
+    you on them against the office norm (``office_norm_hours_per_day`` × working days). ``is_short`` is true below
+    80 % — a registration for those days should warn, not refuse."""
     me = scope.own_staff(_viewer(request))
     if me is None:
         raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
-    parsed = []
-    for value in days:
-        try:
-            parsed.append(dt.date.fromisoformat(value))
-        except ValueError as error:
-            raise ValidationFailed(
-                VALIDATION_FAILED,
-                rule="days",
-                details=[{"field": "days", "rule": "date", "message": f"“{value}” is not an ISO date such as 2026-12-01."}],
-            ) from error
+    parsed = list(days)
     workload = selectors.home_days_workload(staff=me, days=parsed)
     return {
         "days": list(workload.days),

@@ -145,6 +145,8 @@ def hostile_requests() -> list[Any]:
                 if parameter["in"] != "query":
                     continue
                 parameter_schema = _resolve(schema, parameter["schema"])
+                if parameter_schema.get("type") == "array":
+                    parameter_schema = _resolve(schema, parameter_schema.get("items", {}))
                 kind = "date" if parameter_schema.get("format") == "date" else parameter_schema.get("type")
                 if parameter["name"] == "page":
                     cases.append(pytest.param(path, method, url, {"page": str(10**12)}, None, id=f"{name} page=10**12"))
@@ -270,3 +272,11 @@ def test_djangos_permission_denied_inside_an_endpoint_answers_403_in_the_error_s
     client.force_login(city.admin)
     response = client.get("/api/work/items")
     assert (response.status_code, response.json()["code"]) == (403, "not_permitted")
+
+
+@pytest.mark.django_db
+def test_the_workload_of_more_days_than_a_quarter_is_refused(city, client):
+    client.force_login(city.staff[0].user)
+    days = [f"2027-01-{day:02d}" for day in range(1, 32)] * 3
+    response = client.get("/api/work/workload", {"days": days})
+    assert (response.status_code, response.json()["details"][0]["field"], response.json()["details"][0]["rule"]) == (422, "days", "too_long")
