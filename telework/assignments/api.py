@@ -73,6 +73,11 @@ def _fresh(request: HttpRequest, item_id: ObjectId) -> dict[str, Any]:
     return work_item_out(_item(request, item_id))
 
 
+def _load_warnings(item: Any) -> list[dict[str, Any]]:
+    weeks = selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on)
+    return [load_warning_out(item.staff.full_name, week.monday, week.load) for week in weeks]
+
+
 @router.get("/items", response={200: WorkItemPageOut, **READ_ERRORS}, summary="Work items in your scope, by deadline")
 def item_list(
     request: HttpRequest,
@@ -116,8 +121,7 @@ def item_create(request: HttpRequest, payload: WorkItemIn) -> Status[dict[str, A
         if staff is None:
             raise NotFound()
         item = services.work_item_assign(actor=viewer, staff=staff, **terms)
-        weeks = selectors.overloaded_weeks(staff=staff, first_day=item.starts_on, last_day=item.due_on)
-        warnings = [load_warning_out(staff.full_name, week.monday, week.load) for week in weeks]
+        warnings = _load_warnings(item)
     else:
         if me is None:
             raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
@@ -214,9 +218,10 @@ def item_cancel(request: HttpRequest, item_id: ObjectId, payload: WorkItemReason
 
 @router.post("/items/{item_id}/accept-proposal", response={200: WorkItemOut, **WRITE_ERRORS}, summary="Accept a proposal: the work is assigned")
 def item_accept_proposal(request: HttpRequest, item_id: ObjectId, payload: ProposalCommentIn) -> dict[str, Any]:
-    """The proposer's head accepts it as proposed."""
-    services.work_item_accept_proposal(item=_item(request, item_id), actor=_viewer(request), comment=payload.comment)
-    return _fresh(request, item_id)
+    """The proposer's head accepts it as proposed; ``load_warnings`` names each week it puts them past 120 % of the
+    office norm."""
+    item = services.work_item_accept_proposal(item=_item(request, item_id), actor=_viewer(request), comment=payload.comment)
+    return {**_fresh(request, item_id), "load_warnings": _load_warnings(item)}
 
 
 @router.post("/items/{item_id}/decline-proposal", response={200: WorkItemOut, **WRITE_ERRORS}, summary="Decline a proposal (reason required)")

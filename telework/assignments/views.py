@@ -111,6 +111,12 @@ def _shown_once(form: Any, refusal: DomainError, fields: set[str], *, file_field
     return remaining
 
 
+def _warn_overload(request: HttpRequest, item: WorkItem) -> None:
+    """After work is assigned (or a proposal accepted): one warning per week it puts the person past 120 % of the norm."""
+    for week in selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on):
+        messages.warning(request, explain.describe_overload(item.staff.full_name, week.monday, week.load))
+
+
 def _uploaded(files: list[Any]) -> list[services.UploadedFile]:
     return services.uploads_read(files)
 
@@ -234,8 +240,7 @@ def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
         else:
             messages.success(request, _("Work assigned; the staff member is notified.") if assign else _("Proposal sent to your head."))
             if assign:
-                for week in selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on):
-                    messages.warning(request, explain.describe_overload(item.staff.full_name, week.monday, week.load))
+                _warn_overload(request, item)
             return redirect("assignments:detail", pk=item.pk)
     status = refusal.http_status if refusal else 422 if form.errors else 200
     return render(request, "assignments/form.html", {"form": form, "assign": assign, "error": refusal, "today": clock.today()}, status=status)
@@ -376,6 +381,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             error = refusal
     if error is None:
         messages.success(request, SUCCESS_MESSAGES[action])
+        if action == "accept_proposal":
+            _warn_overload(request, item)
         if request.POST.get("next") == "board":
             return redirect("assignments:board")
         return redirect("assignments:detail", pk=pk)

@@ -135,3 +135,17 @@ def test_a_refused_quick_update_on_my_work_shows_its_error_once(city, client):
     message = "Không có gì để ghi nhận: hãy thay đổi tiến độ, hoặc nhập số giờ, ghi chú hay đính kèm tệp."
     assert response.content.decode().count(message) == 1
     assert not ProgressUpdate.objects.exists()
+
+
+def test_accepting_a_proposal_past_120_percent_of_the_norm_warns_the_head(city, client):
+    member = city.staff[0]
+    assign(city, staff=member, estimated_hours=30, starts_on=MONDAY, due_on=FRIDAY, today=MONDAY)
+    proposal = services.work_item_propose(actor=member.user, title="Đề xuất cải tiến", estimated_hours=20, starts_on=MONDAY, due_on=FRIDAY, today=MONDAY)
+    client.force_login(city.head_user)
+
+    response = client.post(reverse("assignments:accept_proposal", args=[proposal.pk]), {"comment": ""})
+
+    assert response.status_code == 302
+    warnings = [str(message) for message in get_messages(response.wsgi_request) if message.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{member.full_name} hiện có 50 giờ công việc dự kiến trong tuần bắt đầu 16/11/2026: 125%")
