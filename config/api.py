@@ -3,22 +3,32 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from telework.accounts.api_auth import (
     CSRF_FAILED,
+    MALFORMED_BODY,
     NOT_AUTHENTICATED,
+    OUT_OF_RANGE,
+    REQUEST_REFUSED,
+    REQUEST_TOO_LARGE,
+    SERVER_ERROR,
     VALIDATION_FAILED,
     BearerToken,
     BrowserSession,
     ReadableJSONRenderer,
 )
 from telework.accounts.api_auth import router as me_router
-from telework.core.exceptions import DomainError, NotFound
+from telework.core.exceptions import DomainError, NotFound, NotPermitted
+
+logger = logging.getLogger("telework.api")
 
 api = NinjaAPI(
     title="Telework API",
@@ -52,6 +62,12 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, NotFound().as_dict(), status=404)
 
 
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    """Django's own refusal, if a helper raises it inside an endpoint: the 403 of NotPermitted, not a 500."""
+    return api.create_response(request, NotPermitted(str(error) or None).as_dict(), status=403)
+
+
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     response = _error(request, 401, code="not_authenticated", rule="authentication", message=NOT_AUTHENTICATED)
@@ -63,7 +79,42 @@ def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpR
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if error.status_code == 403:
         return _error(request, 403, code="csrf_failed", rule="csrf", message=CSRF_FAILED)
+    if error.status_code == 400:
+        # Ninja's only 400: a body it cannot parse (its message would quote the parser's exception under DEBUG).
+        return _error(request, 400, code="malformed_request", rule="body", message=MALFORMED_BODY)
     return _error(request, error.status_code, code="http_error", rule="", message=error.message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """A body without files over DATA_UPLOAD_MAX_MEMORY_SIZE, refused before it is read."""
+    return _error(request, 413, code="request_too_large", rule="request_size", message=REQUEST_TOO_LARGE)
+
+
+@api.exception_handler(SuspiciousOperation)
+def request_refused(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    """More files or fields than a request may carry (DATA_UPLOAD_MAX_NUMBER_FILES…), or a request Django deems
+    forged: refused whole, nothing read."""
+    logger.warning("API request refused on %s %s: %s", request.method, request.path, error)
+    return _error(request, 400, code="malformed_request", rule="request", message=REQUEST_REFUSED)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A number or date beyond what the database or the calendar can hold. The input types
+    (``telework.accounts.api_inputs``) bound ids, pages and dates before they reach a query; this is the net under
+    them, so a value they miss still answers 422 rather than 500."""
+    logger.warning("API input out of range on %s %s: %s", request.method, request.path, error)
+    return _error(request, 422, code="validation_failed", rule="value_range", message=OUT_OF_RANGE)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Any other failure is a bug: logged with its traceback for us, answered in the one error shape for the client —
+    never Django's HTML page, never a traceback, whatever DEBUG says."""
+    logger.exception("Unhandled error in the API on %s %s", request.method, request.path, exc_info=error)
+    return _error(request, 500, code="server_error", rule="", message=SERVER_ERROR)
 
 
 @api.exception_handler(ValidationError)

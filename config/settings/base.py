@@ -86,6 +86,19 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.D
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads: a file above 2.5 MB streams to a temporary file, never to memory; past the largest size any form accepts
+# (telework.core.uploads.MAX_UPLOAD_FILE_BYTES, 20 MB) the rest is dropped as it arrives and the file is refused by
+# its size before anything reads it. At most 10 files in one request (forms and the API take 5; beyond 10 Django
+# refuses the request outright); a JSON or form body without files is at most 2.5 MB.
+FILE_UPLOAD_HANDLERS = [
+    "telework.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"

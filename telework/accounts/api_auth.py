@@ -28,6 +28,11 @@ NOT_AUTHENTICATED = _("Log in, or send a valid API token as “Authorization: Be
 CSRF_FAILED = _("The security check (CSRF) failed: reload the page, or send the X-CSRFToken header with a session.")
 VALIDATION_FAILED = _("Some fields are missing or malformed; see the details for each field.")
 NO_STAFF_RECORD = _("Your account is not linked to a staff record, so you have no home days of your own.")
+MALFORMED_BODY = _("The request body is not valid JSON.")
+REQUEST_TOO_LARGE = _("The request is too large.")
+REQUEST_REFUSED = _("The request was refused: it carries more files or fields than allowed, or is malformed.")
+OUT_OF_RANGE = _("A value is too large or too small to be stored.")
+SERVER_ERROR = _("Something went wrong on our side. The error has been recorded; try again later.")
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -138,7 +143,7 @@ def staff_record(user: Any) -> dict[str, Any] | None:
 router = Router(tags=["me"])
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The current user, their role and staff record")
+@router.get("/me", response={200: MeOut, 401: ErrorOut, 500: ErrorOut}, summary="The current user, their role and staff record")
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the API sees you as: username, role (and its label in your language) and, when the account belongs to
     a staff member, their code, unit and agency."""

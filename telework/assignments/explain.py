@@ -98,6 +98,21 @@ def describe_load(load: rules.Workload) -> str:
     }
 
 
+def describe_overload(full_name: str, monday: dt.date, load: rules.Workload) -> str:
+    """The warning a head reads after assigning work that puts a person past 120 % of the norm in a week."""
+    return _(
+        "%(name)s now has %(planned)s hours of work planned in the week of %(monday)s: %(percent)s%% of the office norm "
+        "(%(norm)s hours), above the %(limit)s%% that counts as over-loaded."
+    ) % {
+        "name": full_name,
+        "planned": _hours(load.planned_hours),
+        "monday": _date(monday),
+        "percent": round((load.ratio or 0) * 100),
+        "norm": _hours(load.norm_hours),
+        "limit": round(rules.OVERLOAD_ABOVE * 100),
+    }
+
+
 def _hours(value: float) -> str:
     """8 → "8", 15.25 → "15,3" in Vietnamese ("15.3" in English): the request's decimal separator."""
     rounded = round(value, 1)

@@ -13,13 +13,12 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from telework.assignments.models import Priority, ReportPeriod
-from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
+from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_UPLOAD
 from telework.core import clock
 from telework.organization.models import Staff
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 ACCEPT_ATTRIBUTE = ",".join(ALLOWED_EXTENSIONS)
-MAX_FILES_PER_UPLOAD = 5
 
 
 def _date_input() -> forms.DateInput:
@@ -72,6 +71,10 @@ class WorkItemForm(forms.Form):
 
     def __init__(self, *args: Any, staff_queryset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A browser silently cuts what is typed or pasted past ``maxlength``: a long title lost its end unseen. Without
+        # the attribute the whole text reaches the server, which refuses it with its length.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
         if staff_queryset is None:
             del self.fields["staff"]
         else:

@@ -8,63 +8,64 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from telework.assignments import explain
+from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
+from telework.assignments import explain, rules
 from telework.assignments.models import Alert, Priority, WorkItem, WorkStatus
 
 
-class WorkItemIn(Schema):
+class WorkItemIn(BodyIn):
     """New work. With ``staff_id`` of someone you decide for, it is assigned to them; without it (or with your own
     id) it is your proposal, which your head accepts or declines. A dossier (``is_legal_deadline``) needs its code,
     the day it was received and its legal deadline in working days; ``due_on`` then defaults to the legal due date
     (weekends and Vietnamese public holidays not counted) and may not fall after it."""
 
-    staff_id: int | None = Field(None, description="Whom to assign to; empty to propose work for yourself")
+    staff_id: ObjectId | None = Field(None, description="Whom to assign to; empty to propose work for yourself")
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=8000)
     estimated_hours: Decimal = Field(..., gt=0, le=2000, description="Effort in hours, spread over the working days from start to deadline")
-    starts_on: dt.date | None = Field(None, description="Default: today")
-    due_on: dt.date | None = None
+    starts_on: IsoDate | None = Field(None, description="Default: today")
+    due_on: IsoDate | None = None
     priority: Priority = Priority.NORMAL
     is_legal_deadline: bool = False
     dossier_code: str = Field("", max_length=64)
-    dossier_received_on: dt.date | None = None
+    dossier_received_on: IsoDate | None = None
     legal_deadline_working_days: int | None = Field(None, ge=1, le=365)
 
 
-class ProgressIn(Schema):
+class ProgressIn(BodyIn):
     progress_percent: int = Field(..., ge=0, le=100, description="How much of the work is done")
     hours_spent: Decimal = Field(Decimal(0), ge=0, le=24, description="Hours spent on work_date")
-    work_date: dt.date | None = Field(None, description="The day the hours were worked (default today; never in the future)")
+    work_date: IsoDate | None = Field(None, description="The day the hours were worked (default today; never in the future)")
     note: str = Field("", max_length=4000)
 
 
-class NoteIn(Schema):
+class NoteIn(BodyIn):
     note: str = Field("", max_length=4000)
 
 
-class CommentIn(Schema):
+class ProposalCommentIn(BodyIn):
     comment: str = Field("", max_length=4000)
 
 
-class ReasonIn(Schema):
+class WorkItemReasonIn(BodyIn):
     reason: str = Field(..., max_length=4000)
 
 
-class AcceptIn(Schema):
+class AcceptIn(BodyIn):
     rating: int = Field(..., ge=1, le=5, description="Quality of the result, 1 (poor) to 5 (excellent)")
     comment: str = Field("", max_length=4000)
 
 
-class CommentBodyIn(Schema):
+class CommentBodyIn(BodyIn):
     body: str = Field(..., max_length=4000)
 
 
-class ApologySlipIn(Schema):
+class ApologySlipIn(BodyIn):
     reason: str = Field(..., max_length=4000, description="Why the result is late, as the citizen will read it")
-    new_due_date: dt.date = Field(..., description="The new date for the result: a working day after the current deadline")
+    new_due_date: IsoDate = Field(..., description="The new date for the result: a working day after the current deadline")
 
 
-class StaffRefOut(Schema):
+class WorkItemStaffOut(Schema):
     id: int
     code: str
     full_name: str
@@ -79,9 +80,20 @@ class AlertOut(Schema):
     is_escalated: bool
 
 
+class LoadWarningOut(Schema):
+    """A week in which the person's planned work passes 120 % of the office norm once this work is assigned."""
+
+    rule: str = Field(description="workload_over_norm")
+    week_of: dt.date = Field(description="The Monday of the ISO week")
+    planned_hours: float
+    norm_hours: float
+    ratio: float
+    message: str
+
+
 class WorkItemOut(Schema):
     id: int
-    staff: StaffRefOut
+    staff: WorkItemStaffOut
     unit_id: int
     title: str
     description: str
@@ -105,6 +117,21 @@ class WorkItemOut(Schema):
     quality_rating: int | None
     rating_comment: str
     alerts: list[AlertOut] = Field(description="Current stall and deadline alerts")
+    load_warnings: list[LoadWarningOut] = Field(
+        default_factory=list,
+        description="Only in the answer to an assignment: the weeks it puts the person past 120 % of the office norm (a warning, not a refusal)",
+    )
+
+
+def load_warning_out(full_name: str, monday: dt.date, load: rules.Workload) -> dict[str, Any]:
+    return {
+        "rule": "workload_over_norm",
+        "week_of": monday,
+        "planned_hours": load.planned_hours,
+        "norm_hours": load.norm_hours,
+        "ratio": load.ratio or 0.0,
+        "message": explain.describe_overload(full_name, monday, load),
+    }
 
 
 def alert_out(alert: Alert) -> dict[str, Any]:

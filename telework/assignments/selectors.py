@@ -232,6 +232,41 @@ def week_workloads(staff: list[Staff], monday: dt.date) -> dict[int, rules.Workl
     return result
 
 
+@dataclass(frozen=True)
+class WeekLoad:
+    """A person's planned work in one ISO week against the office norm for its working days."""
+
+    monday: dt.date
+    load: rules.Workload
+
+    @property
+    def percent(self) -> int:
+        return round((self.load.ratio or 0) * 100)
+
+
+def overloaded_weeks(*, staff: Staff, first_day: dt.date, last_day: dt.date) -> list[WeekLoad]:
+    """The ISO weeks from ``first_day`` to ``last_day`` in which the person's planned work passes
+    ``rules.OVERLOAD_ABOVE`` (120 %) of the office norm. Asked after work is assigned, so the head is warned (60 hours
+    in a 40-hour week once went unnoticed); the assignment itself stands. Two queries plus the policies, whatever the
+    number of weeks."""
+    from telework.policy.selectors import PolicyResolver
+
+    first_monday = first_day - dt.timedelta(days=first_day.weekday())
+    last_sunday = last_day + dt.timedelta(days=6 - last_day.weekday())
+    planned = _planned(_planned_items([staff.pk], first_monday, last_sunday).get(staff.pk, []))
+    resolver = PolicyResolver()
+    weeks = []
+    monday = first_monday
+    while monday <= last_day:
+        days = week_days(monday)
+        if days:
+            load = rules.workload(rules.planned_hours_on(planned, days), norm_hours_on_days(staff.unit, days, resolver=resolver))
+            if load.status == "over":
+                weeks.append(WeekLoad(monday, load))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
 # ------------------------------------------------------------------------------------------------ the head's board
 
 

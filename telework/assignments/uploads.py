@@ -16,6 +16,9 @@ from typing import Literal
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 """Attachments are documents and scans of one piece of work, not archives: 10 MB each."""
 
+MAX_FILES_PER_UPLOAD = 5
+"""Files attached in one go (one form, one API request)."""
+
 EXTENSIONS: dict[str, str] = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".png": "png", ".jpg": "jpg", ".jpeg": "jpg"}
 ALLOWED_EXTENSIONS = tuple(EXTENSIONS)
 
@@ -65,13 +68,21 @@ def _office_kind(content: bytes) -> str | None:
     return None
 
 
+def too_large(size: int, max_bytes: int = MAX_ATTACHMENT_BYTES) -> UploadProblem | None:
+    """The problem of a file of ``size`` bytes over ``max_bytes``; None when it fits. Asked of an upload's size
+    before its content is read."""
+    if size <= max_bytes:
+        return None
+    return UploadProblem("too_large", {"size_mb": round(size / 1024 / 1024, 1), "max_mb": max_bytes // (1024 * 1024)})
+
+
 def check_upload(filename: str, content: bytes, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str | None, UploadProblem | None]:
     """The file's kind if it may be attached, else the problem: empty, over ``max_bytes``, an extension not allowed,
     content of no allowed type, or content of another type than its name says."""
     if not content:
         return None, UploadProblem("empty")
     if len(content) > max_bytes:
-        return None, UploadProblem("too_large", {"size_mb": round(len(content) / 1024 / 1024, 1), "max_mb": max_bytes // (1024 * 1024)})
+        return None, too_large(len(content), max_bytes)
     extension = PurePath(filename).suffix.lower()
     expected = EXTENSIONS.get(extension)
     if expected is None:

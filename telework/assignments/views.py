@@ -7,6 +7,7 @@ shown with the rule it names, next to the field it concerns, and nothing has cha
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -86,8 +87,38 @@ def _attach_refusal(form: Any, refusal: DomainError, fields: set[str]) -> bool:
     return placed
 
 
+def _shown_once(form: Any, refusal: DomainError, fields: set[str], *, file_field: str = "") -> DomainError | None:
+    """Place each finding of a refusal under the field it concerns and return what is left to show above the form:
+    nothing when every finding found its field (the same sentence under the field and again in an alert read as two
+    errors), the refusal with only its unplaced findings otherwise. An attachment refusal goes under ``file_field``."""
+    if file_field and refusal.rule == "attachment":
+        form.add_error(file_field, str(refusal.message))
+        return None
+    findings = refusal.details or [{"rule": refusal.rule, "message": str(refusal.message)}]
+    left = []
+    for finding in findings:
+        field = finding.get("rule") or ""
+        if field in fields and field in form.fields:
+            form.add_error(field, str(finding["message"]))
+        else:
+            left.append(finding)
+    if not left:
+        return None
+    if len(left) == len(findings):
+        return refusal
+    remaining = copy.copy(refusal)
+    remaining.details = left
+    return remaining
+
+
+def _warn_overload(request: HttpRequest, item: WorkItem) -> None:
+    """After work is assigned (or a proposal accepted): one warning per week it puts the person past 120 % of the norm."""
+    for week in selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on):
+        messages.warning(request, explain.describe_overload(item.staff.full_name, week.monday, week.load))
+
+
 def _uploaded(files: list[Any]) -> list[services.UploadedFile]:
-    return [services.UploadedFile(name=upload.name, content=upload.read()) for upload in files]
+    return services.uploads_read(files)
 
 
 def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
@@ -151,6 +182,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request.user, pk)
     form = forms.ProgressForm(request.POST, request.FILES, auto_id=f"p{item.pk}_%s")
     error: DomainError | None = None
+    status = 422
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,11 +196,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 files=_uploaded(data["attachments"]),
             )
         except DomainError as refusal:
-            error = refusal
-            if refusal.rule == "attachment":
-                form.add_error("attachments", str(refusal.message))
-            else:
-                _attach_refusal(form, refusal, forms.PROGRESS_FIELDS)
+            status = refusal.http_status
+            error = _shown_once(form, refusal, forms.PROGRESS_FIELDS, file_field="attachments")
     if is_htmx(request):
         fresh = _item_or_404(request.user, pk)
         done = None if (error or form.errors) else _("Progress recorded.")
@@ -178,7 +207,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     if error is None and not form.errors:
         messages.success(request, _("Progress recorded."))
         return redirect("assignments:detail", pk=pk)
-    return _render_detail(request, item, progress_form=form, error=error, status=error.http_status if error else 422)
+    return _render_detail(request, item, progress_form=form, error=error, status=status)
 
 
 # ----------------------------------------------------------------------------------------------- creating work
@@ -210,6 +239,8 @@ def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
             refusal = None if placed and isinstance(error, ValidationFailed) else error
         else:
             messages.success(request, _("Work assigned; the staff member is notified.") if assign else _("Proposal sent to your head."))
+            if assign:
+                _warn_overload(request, item)
             return redirect("assignments:detail", pk=item.pk)
     status = refusal.http_status if refusal else 422 if form.errors else 200
     return render(request, "assignments/form.html", {"form": form, "assign": assign, "error": refusal, "today": clock.today()}, status=status)
@@ -350,6 +381,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             error = refusal
     if error is None:
         messages.success(request, SUCCESS_MESSAGES[action])
+        if action == "accept_proposal":
+            _warn_overload(request, item)
         if request.POST.get("next") == "board":
             return redirect("assignments:board")
         return redirect("assignments:detail", pk=pk)
@@ -390,16 +423,17 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request.user, pk)
     form = forms.AttachForm(request.POST, request.FILES)
     error: DomainError | None = None
+    status = 422
     if form.is_valid():
         try:
             services.attachment_add(item=item, actor=request.user, files=_uploaded(form.cleaned_data["attachments"]))
         except DomainError as refusal:
-            error = refusal
-            form.add_error("attachments", str(refusal.message))
+            status = refusal.http_status
+            error = _shown_once(form, refusal, set(), file_field="attachments")
     if error is None and not form.errors:
         messages.success(request, _("File attached."))
         return redirect("assignments:detail", pk=pk)
-    return _render_detail(request, item, error=error, attach_form=form, status=error.http_status if error else 422)
+    return _render_detail(request, item, error=error, attach_form=form, status=status)
 
 
 @login_required
@@ -409,16 +443,17 @@ def apology_slip(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_or_404(request.user, pk)
     form = forms.ApologySlipForm(request.POST)
     error: DomainError | None = None
+    status = 422
     if form.is_valid():
         try:
             services.apology_slip_issue(item=item, actor=request.user, reason=form.cleaned_data["reason"], new_due_date=form.cleaned_data["new_due_date"])
         except DomainError as refusal:
-            error = refusal
-            _attach_refusal(form, refusal, {"new_due_date", "reason"})
+            status = refusal.http_status
+            error = _shown_once(form, refusal, {"new_due_date", "reason"})
     if error is None and not form.errors:
         messages.success(request, _("Apology slip issued; the new date is recorded and your head is notified."))
         return redirect("assignments:detail", pk=pk)
-    return _render_detail(request, item, error=error, slip_form=form, status=error.http_status if error else 422)
+    return _render_detail(request, item, error=error, slip_form=form, status=status)
 
 
 @login_required
@@ -550,22 +585,22 @@ def report_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = forms.ReportForm(data, initial={"day": today, "period": "weekly"})
     refusal: DomainError | None = None
+    status = 422
     if data is not None and form.is_valid():
         try:
             report = services.progress_report_submit(
                 actor=request.user, period=form.cleaned_data["period"], day=form.cleaned_data["day"], note=form.cleaned_data["note"]
             )
         except DomainError as error:
-            refusal = error
-            _attach_refusal(form, error, {"day", "note", "period"})
+            status = error.http_status
+            refusal = _shown_once(form, error, {"day", "note", "period"})
         else:
             messages.success(request, _("Report sent to your direct superior."))
             return redirect("assignments:report_detail", pk=report.pk)
     period = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "weekly"
     day = (form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None) or today
     context = {"form": form, "error": refusal, "preview": _report_preview(me, period, day), "me": me}
-    status = 200 if data is None or not (refusal or form.errors) else (refusal.http_status if refusal else 422)
-    return render(request, "assignments/report_form.html", context, status=status)
+    return render(request, "assignments/report_form.html", context, status=200 if data is None or not (refusal or form.errors) else status)
 
 
 def _report_preview(staff: Staff, period: str, day: dt.date) -> dict[str, Any]:

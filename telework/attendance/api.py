@@ -25,7 +25,7 @@ from telework.core.exceptions import NotPermitted
 
 router = Router(tags=["attendance"], auth=[BearerToken(), BrowserSession()])
 
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut, 500: ErrorOut}
 
 # The check-in authenticates and reads its body itself (see ``check_in``), so its OpenAPI entry names what Ninja
 # would have derived: the same two ways in as every endpoint, and the CheckInIn body.
@@ -95,7 +95,7 @@ def reachability(request: HttpRequest, payload: ReachabilityIn) -> dict[str, Any
     return check_in_out(services.attendance_set_reachability(actor=_viewer(request), status=payload.status.value))
 
 
-@router.get("/today", response={200: TodayOut, 401: ErrorOut, 403: ErrorOut}, summary="Your attendance today")
+@router.get("/today", response={200: TodayOut, 401: ErrorOut, 403: ErrorOut, 500: ErrorOut}, summary="Your attendance today")
 def today(request: HttpRequest) -> dict[str, Any]:
     """Today's plan (your status in the published roster, recorded leave, public holiday) and your check-in, if any."""
     staff = selectors.own_staff(_viewer(request))

@@ -7,24 +7,25 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from telework.accounts.api_inputs import BodyIn
 from telework.attendance import rules
 from telework.attendance.models import CheckIn, Reachability, WorkMode
 from telework.attendance.selectors import finding_label
 from telework.attendance.services import NOTE_MAX_LENGTH
 
 
-class CheckInIn(Schema):
+class CheckInIn(BodyIn):
     """Where you work today ("office" or "home") and an optional note. No location is sent or stored."""
 
     mode: WorkMode
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
-class CheckOutIn(Schema):
+class CheckOutIn(BodyIn):
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
-class ReachabilityIn(Schema):
+class ReachabilityIn(BodyIn):
     """At home: "reachable", "in_meeting" or "away" (briefly away)."""
 
     status: Reachability

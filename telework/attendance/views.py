@@ -113,6 +113,10 @@ def _month_rows(staff: Staff) -> list[dict[str, Any]]:
 def _render_mine(request: HttpRequest, staff: Staff, *, status: int = 200, **today: Any) -> HttpResponse:
     context = _today_context(staff, **today)
     if is_htmx(request):
+        if today.get("done"):
+            # The action changed this month's rows: the summary below the card comes along out of band.
+            context["month_rows"] = _month_rows(staff)
+            return render(request, "attendance/_today_and_month.html", context)
         return render(request, "attendance/_today.html", context)
     context["month_rows"] = _month_rows(staff)
     return render(request, "attendance/mine.html", context, status=status)

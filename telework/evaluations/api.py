@@ -13,12 +13,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_inputs import BodyIn, ObjectId
 from telework.evaluations import selectors, services
 from telework.evaluations.models import Evaluation, EvaluationPeriod
 
 router = Router(tags=["evaluations"])
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 403: ErrorOut, 409: ErrorOut}
+READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut}
 
 
 class PeriodOut(Schema):
@@ -48,7 +49,7 @@ class EvaluationOut(Schema):
     breakdown: list[dict[str, Any]]
 
 
-class DecisionIn(Schema):
+class DecisionIn(BodyIn):
     level: str
     reason: str = ""
     general: dict[str, float] | None = None
@@ -97,20 +98,20 @@ def period_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/periods/{period_id}", response={200: list[EvaluationOut], **READ_ERRORS}, summary="A period's evaluations in your scope")
-def period_evaluations(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
+def period_evaluations(request: HttpRequest, period_id: ObjectId) -> list[dict[str, Any]]:
     viewer = request.auth  # type: ignore[attr-defined]
     period = selectors.period_get(viewer=viewer, period_id=period_id)
     return [_evaluation_out(evaluation, viewer, with_breakdown=False) for evaluation in selectors.evaluation_list(viewer=viewer, period=period)]
 
 
 @router.get("/{evaluation_id}", response={200: EvaluationOut, **READ_ERRORS}, summary="One evaluation with its breakdown")
-def evaluation_detail(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
+def evaluation_detail(request: HttpRequest, evaluation_id: ObjectId) -> dict[str, Any]:
     viewer = request.auth  # type: ignore[attr-defined]
     return _evaluation_out(selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id), viewer, with_breakdown=True)
 
 
 @router.post("/{evaluation_id}/decide", response={200: EvaluationOut, **WRITE_ERRORS}, summary="The head confirms or changes the level")
-def evaluation_decide(request: HttpRequest, evaluation_id: int, payload: DecisionIn) -> dict[str, Any]:
+def evaluation_decide(request: HttpRequest, evaluation_id: ObjectId, payload: DecisionIn) -> dict[str, Any]:
     viewer = request.auth  # type: ignore[attr-defined]
     evaluation = selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id)
     services.head_confirm_or_change(

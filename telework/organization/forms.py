@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
-from telework.organization import selectors
+from telework.organization import importing, selectors
 from telework.organization.models import Agency, Position, ServicePointKind, Staff, StaffType, Unit
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -89,6 +89,12 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_IMPORT_FILE_BYTES:
+            # By the size counted as it arrived (telework.core.uploads): the file is refused without being read.
+            raise forms.ValidationError(
+                _("The file is %(size_mb)s MB; a staff list may be at most %(max_mb)s MB. Split it by unit and import each part.")
+                % {"size_mb": round(upload.size / 1024 / 1024, 1), "max_mb": importing.MAX_IMPORT_FILE_BYTES // (1024 * 1024)}
+            )
         name = upload.name.lower()
         if not name.endswith((".xlsx", ".csv", ".txt")):
             if name.endswith(".xls"):

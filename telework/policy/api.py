@@ -3,7 +3,6 @@ for Home Affairs (the same service as the pilot form)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,6 +12,7 @@ from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_inputs import IsoDate
 from telework.core import clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.organization.models import Agency, Position, Unit
@@ -26,10 +26,10 @@ router = Router(tags=["eligibility"])
 
 @router.get(
     "/eligibility/{staff_code}",
-    response={200: EligibilityOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: EligibilityOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut},
     summary="Whether a staff member may work from home on a date, rule by rule",
 )
-def eligibility(request: HttpRequest, staff_code: str, date: dt.date | None = None) -> dict[str, Any]:
+def eligibility(request: HttpRequest, staff_code: str, date: IsoDate | None = None) -> dict[str, Any]:
     """Every eligibility rule (pilot scope and phase, suspension, citizen-facing and dossier-handling positions,
     one-stop desk, equipment, training, discipline) with whether it passed, the policy parameter behind it and its
     reason in Vietnamese and English. ``date`` defaults to today. A staff member outside your scope answers 404."""

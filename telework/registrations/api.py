@@ -18,16 +18,17 @@ from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
+from telework.accounts.api_inputs import MAX_PAGE, ObjectId
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.registrations import selectors, services
 from telework.registrations.models import RegistrationStatus
 from telework.registrations.schemas import (
-    CommentIn,
-    ReasonIn,
+    RegistrationCommentIn,
     RegistrationIn,
     RegistrationOut,
     RegistrationPageOut,
+    RegistrationReasonIn,
     RequiredCommentIn,
     UnitOverviewOut,
     registration_out,
@@ -35,8 +36,17 @@ from telework.registrations.schemas import (
 
 router = Router(tags=["registrations"])
 
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
 MAX_PAGE_SIZE = 200
 
 
@@ -58,7 +68,7 @@ def _request_fields(payload: RegistrationIn) -> dict[str, Any]:
     }
 
 
-def _fresh(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+def _fresh(request: HttpRequest, registration_id: ObjectId) -> dict[str, Any]:
     return registration_out(selectors.registration_get(viewer=_viewer(request), registration_id=registration_id), request=request)
 
 
@@ -67,8 +77,8 @@ def registration_list(
     request: HttpRequest,
     status: RegistrationStatus | None = None,
     mine: bool = False,
-    unit: int | None = None,
-    page: QueryEx[int, P(ge=1)] = 1,
+    unit: ObjectId | None = None,
+    page: QueryEx[int, P(ge=1, le=MAX_PAGE)] = 1,
     page_size: QueryEx[int, P(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> dict[str, Any]:
     """Staff see their own; a unit head their unit's subtree; agency heads and HR their agency; Home Affairs, city
@@ -81,7 +91,7 @@ def registration_list(
 
 
 @router.get("/registrations/{registration_id}", response={200: RegistrationOut, **READ_ERRORS}, summary="One registration")
-def registration_detail(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+def registration_detail(request: HttpRequest, registration_id: ObjectId) -> dict[str, Any]:
     """The registration with its home days, status and the last decision. Outside your scope: 404."""
     return _fresh(request, registration_id)
 
@@ -104,7 +114,7 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> Status
 
 
 @router.put("/registrations/{registration_id}", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Resubmit after changes were requested")
-def registration_resubmit(request: HttpRequest, registration_id: int, payload: RegistrationIn) -> dict[str, Any]:
+def registration_resubmit(request: HttpRequest, registration_id: ObjectId, payload: RegistrationIn) -> dict[str, Any]:
     """Only the staff member, only while the status is "changes_requested"; validated like a new registration."""
     registration = selectors.registration_get(viewer=_viewer(request), registration_id=registration_id)
     services.registration_resubmit(
@@ -116,7 +126,7 @@ def registration_resubmit(request: HttpRequest, registration_id: int, payload: R
 
 
 @router.post("/registrations/{registration_id}/approve", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Approve a registration")
-def registration_approve(request: HttpRequest, registration_id: int, payload: CommentIn) -> dict[str, Any]:
+def registration_approve(request: HttpRequest, registration_id: ObjectId, payload: RegistrationCommentIn) -> dict[str, Any]:
     """The direct superior or a head in charge approves. Every rule is checked again against what is approved
     now, under a lock on the unit: a cap reached answers 409 naming it (``max_home_share``, ``min_onsite_share``,
     ``desk_staff_on_site``…)."""
@@ -126,7 +136,7 @@ def registration_approve(request: HttpRequest, registration_id: int, payload: Co
 
 
 @router.post("/registrations/{registration_id}/reject", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Reject a registration (reason required)")
-def registration_reject(request: HttpRequest, registration_id: int, payload: ReasonIn) -> dict[str, Any]:
+def registration_reject(request: HttpRequest, registration_id: ObjectId, payload: RegistrationReasonIn) -> dict[str, Any]:
     """The staff member sees the reason."""
     registration = selectors.registration_get(viewer=_viewer(request), registration_id=registration_id)
     services.registration_reject(registration=registration, actor=_viewer(request), reason=payload.reason)
@@ -136,7 +146,7 @@ def registration_reject(request: HttpRequest, registration_id: int, payload: Rea
 @router.post(
     "/registrations/{registration_id}/request-changes", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Send back to the staff member for changes"
 )
-def registration_request_changes(request: HttpRequest, registration_id: int, payload: RequiredCommentIn) -> dict[str, Any]:
+def registration_request_changes(request: HttpRequest, registration_id: ObjectId, payload: RequiredCommentIn) -> dict[str, Any]:
     """Say what should change; the staff member edits and resubmits (PUT)."""
     registration = selectors.registration_get(viewer=_viewer(request), registration_id=registration_id)
     services.registration_request_changes(registration=registration, actor=_viewer(request), comment=payload.comment)
@@ -144,7 +154,7 @@ def registration_request_changes(request: HttpRequest, registration_id: int, pay
 
 
 @router.post("/registrations/{registration_id}/revoke", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Revoke an approved registration")
-def registration_revoke(request: HttpRequest, registration_id: int, payload: ReasonIn) -> dict[str, Any]:
+def registration_revoke(request: HttpRequest, registration_id: ObjectId, payload: RegistrationReasonIn) -> dict[str, Any]:
     """Home days after the policy's notice period stop counting (``revoked_effective_on`` is the last one kept)."""
     registration = selectors.registration_get(viewer=_viewer(request), registration_id=registration_id)
     services.registration_revoke(registration=registration, actor=_viewer(request), reason=payload.reason)
@@ -152,14 +162,16 @@ def registration_revoke(request: HttpRequest, registration_id: int, payload: Rea
 
 
 @router.post("/registrations/{registration_id}/withdraw", response={200: RegistrationOut, **WRITE_ERRORS}, summary="Withdraw your own undecided registration")
-def registration_withdraw(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+def registration_withdraw(request: HttpRequest, registration_id: ObjectId) -> dict[str, Any]:
     """Only the staff member, before a decision (status "submitted" or "changes_requested")."""
     registration = selectors.registration_get(viewer=_viewer(request), registration_id=registration_id)
     services.registration_withdraw(registration=registration, actor=_viewer(request))
     return _fresh(request, registration_id)
 
 
-@router.get("/approvals/inbox", response={200: list[RegistrationOut], 401: ErrorOut}, tags=["approvals"], summary="Registrations awaiting your decision")
+@router.get(
+    "/approvals/inbox", response={200: list[RegistrationOut], 401: ErrorOut, 500: ErrorOut}, tags=["approvals"], summary="Registrations awaiting your decision"
+)
 def approval_inbox(request: HttpRequest) -> list[dict[str, Any]]:
     """Submitted registrations you may decide (as direct superior or head in charge), oldest first."""
     return [registration_out(registration, request=request) for registration in selectors.approval_inbox(viewer=_viewer(request))]
@@ -191,7 +203,7 @@ def _bad_week(week: str) -> ValidationFailed:
     tags=["units"],
     summary="Who is at home on which day in a unit, against the cap",
 )
-def unit_overview(request: HttpRequest, unit_id: int, week: str | None = None) -> dict[str, Any]:
+def unit_overview(request: HttpRequest, unit_id: ObjectId, week: str | None = None) -> dict[str, Any]:
     """For each working day of the ISO ``week`` (e.g. 2026-W49; default this week): staff approved or waiting to
     be at home, how many are approved and the most the policy allows. Units outside your scope answer 404."""
     unit = scope.visible_units(_viewer(request)).select_related("agency").filter(pk=unit_id).first()

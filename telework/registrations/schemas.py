@@ -7,21 +7,22 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from telework.accounts.api_inputs import BodyIn, IsoDate
 from telework.organization.models import Equipment
 from telework.registrations.models import Registration, RegistrationMode, RegistrationStatus
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(BodyIn):
     """A request for home days: the same weekdays every week of the period (``mode`` "weekly", ``weekdays`` with
     0 = Monday … 4 = Friday), or chosen ``dates`` inside the period (``mode`` "dates"). Weekends and public holidays
     are dropped. The equipment attested and the commitment are required by the policy in force."""
 
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     mode: RegistrationMode = RegistrationMode.WEEKLY
     weekdays: list[int] = Field(default_factory=list, description="0 = Monday … 4 = Friday (mode weekly)")
-    dates: list[dt.date] = Field(default_factory=list, description="ISO dates inside the period (mode dates)")
-    skipped_dates: list[dt.date] = Field(
+    dates: list[IsoDate] = Field(default_factory=list, description="ISO dates inside the period (mode dates)")
+    skipped_dates: list[IsoDate] = Field(
         default_factory=list, max_length=200, description="Mode weekly: days of the pattern left out (a refusal's `details[].drop` suggests them)"
     )
     equipment_attested: list[Equipment] = Field(default_factory=list)
@@ -29,26 +30,26 @@ class RegistrationIn(Schema):
     work_plan: str = Field("", max_length=4000, description="The work planned for the home days")
 
 
-class CommentIn(Schema):
+class RegistrationCommentIn(BodyIn):
     comment: str = Field("", max_length=2000)
 
 
-class RequiredCommentIn(Schema):
+class RequiredCommentIn(BodyIn):
     comment: str = Field(..., max_length=2000, description="What the staff member should change")
 
 
-class ReasonIn(Schema):
+class RegistrationReasonIn(BodyIn):
     reason: str = Field(..., max_length=2000)
 
 
-class StaffRefOut(Schema):
+class RegistrationStaffOut(Schema):
     id: int
     code: str
     full_name: str
     position: str
 
 
-class UnitRefOut(Schema):
+class RegistrationUnitOut(Schema):
     id: int
     code: str
     name: str
@@ -63,8 +64,8 @@ class HomeDayOut(Schema):
 
 class RegistrationOut(Schema):
     id: int
-    staff: StaffRefOut
-    unit: UnitRefOut
+    staff: RegistrationStaffOut
+    unit: RegistrationUnitOut
     starts_on: dt.date
     ends_on: dt.date
     mode: RegistrationMode
@@ -149,13 +150,13 @@ class OverviewCellOut(Schema):
 
 
 class OverviewRowOut(Schema):
-    staff: StaffRefOut
+    staff: RegistrationStaffOut
     is_leader: bool
     cells: list[OverviewCellOut]
 
 
 class UnitOverviewOut(Schema):
-    unit: UnitRefOut
+    unit: RegistrationUnitOut
     week: str
     first_day: dt.date
     last_day: dt.date

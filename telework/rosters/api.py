@@ -8,7 +8,6 @@ a rule refusing: 409 with the rule and one detail per finding.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_inputs import IsoDate, ObjectId
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.organization.models import Agency, ServicePoint, Staff
 from telework.rosters import exports, selectors, services
@@ -47,8 +47,17 @@ from telework.rosters.schemas import (
 
 router = Router(tags=["rosters"])
 
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
 FILE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
@@ -59,7 +68,7 @@ def _viewer(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _unit(request: HttpRequest, unit_id: int) -> Any:
+def _unit(request: HttpRequest, unit_id: ObjectId) -> Any:
     unit = selectors.roster_units(viewer=_viewer(request)).filter(pk=unit_id).first()
     if unit is None:
         raise NotFound()
@@ -78,7 +87,7 @@ def _staff_in_unit(staff_id: int, unit: Any) -> Staff:
 
 
 @router.get("/units/{unit_id}/weeks/{week}", response={200: RosterOut, **READ_ERRORS}, summary="A unit's roster for an ISO week")
-def roster_for_week(request: HttpRequest, unit_id: int, week: str) -> dict[str, Any]:
+def roster_for_week(request: HttpRequest, unit_id: ObjectId, week: str) -> dict[str, Any]:
     """The version you should see (``week`` like 2026-W49): the current one (draft or published) if you manage the
     unit, otherwise the newest published one; 404 when there is none. With the grid, per-day totals against the
     limits and the hard rules broken now (``findings``)."""
@@ -90,7 +99,7 @@ def roster_for_week(request: HttpRequest, unit_id: int, week: str) -> dict[str, 
 
 
 @router.post("/units/{unit_id}/weeks/{week}/generate", response={201: RosterOut, **WRITE_ERRORS}, summary="Generate a unit's roster (new draft version)")
-def roster_generate(request: HttpRequest, unit_id: int, week: str, payload: GenerateIn) -> Status[dict[str, Any]]:
+def roster_generate(request: HttpRequest, unit_id: ObjectId, week: str, payload: GenerateIn) -> Status[dict[str, Any]]:
     """Solves the week with CP-SAT and stores it as draft version n+1, with its certificate and, when a rule cannot be
     met, the explanation. Unit heads (their subtree), agency heads, Home Affairs and administrators."""
     unit = _unit(request, unit_id)
@@ -99,7 +108,7 @@ def roster_generate(request: HttpRequest, unit_id: int, week: str, payload: Gene
 
 
 @router.get("/today", response={200: list[TodayUnitOut], **READ_ERRORS}, summary="Who is where today, per unit")
-def today(request: HttpRequest, unit: int | None = None, agency: str | None = None, day: dt.date | None = None) -> list[dict[str, Any]]:
+def today(request: HttpRequest, unit: ObjectId | None = None, agency: str | None = None, day: IsoDate | None = None) -> list[dict[str, Any]]:
     """From each unit's newest published roster: on site, at which desk, at home (with phone), on leave. One ``unit``
     (id), or every unit of an ``agency`` (code) in your scope, or every unit in your scope."""
     viewer = _viewer(request)
@@ -126,7 +135,7 @@ def generate_many(request: HttpRequest, payload: GenerateManyIn) -> Status[dict[
 
 
 @router.get("/runs/{run_id}", response={200: RunOut, **READ_ERRORS}, summary="Progress and summary of a generation run")
-def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def run_detail(request: HttpRequest, run_id: ObjectId) -> dict[str, Any]:
     return run_out(selectors.roster_run_get(viewer=_viewer(request), run_id=run_id))
 
 
@@ -138,28 +147,28 @@ def swap_list(request: HttpRequest, pending: bool = False) -> list[dict[str, Any
     ]
 
 
-def _swap(request: HttpRequest, swap_id: int) -> Any:
+def _swap(request: HttpRequest, swap_id: ObjectId) -> Any:
     return selectors.swap_get(viewer=_viewer(request), swap_id=swap_id)
 
 
 @router.post("/swaps/{swap_id}/accept", response={200: SwapOut, **WRITE_ERRORS}, summary="Accept a swap a colleague asked you for")
-def swap_accept(request: HttpRequest, swap_id: int) -> dict[str, Any]:
+def swap_accept(request: HttpRequest, swap_id: ObjectId) -> dict[str, Any]:
     return swap_out(services.swap_accept(swap=_swap(request, swap_id), actor=_viewer(request)))
 
 
 @router.post("/swaps/{swap_id}/approve", response={200: SwapOut, **WRITE_ERRORS}, summary="Approve an accepted swap (head; re-validated)")
-def swap_approve(request: HttpRequest, swap_id: int, payload: SwapDecisionIn) -> dict[str, Any]:
+def swap_approve(request: HttpRequest, swap_id: ObjectId, payload: SwapDecisionIn) -> dict[str, Any]:
     """Validated again on the current roster: a swap that now breaks a hard rule answers 409 naming it."""
     return swap_out(services.swap_approve(swap=_swap(request, swap_id), actor=_viewer(request), comment=payload.comment))
 
 
 @router.post("/swaps/{swap_id}/reject", response={200: SwapOut, **WRITE_ERRORS}, summary="Reject a swap (colleague or head; reason required)")
-def swap_reject(request: HttpRequest, swap_id: int, payload: SwapDecisionIn) -> dict[str, Any]:
+def swap_reject(request: HttpRequest, swap_id: ObjectId, payload: SwapDecisionIn) -> dict[str, Any]:
     return swap_out(services.swap_reject(swap=_swap(request, swap_id), actor=_viewer(request), reason=payload.comment))
 
 
 @router.post("/swaps/{swap_id}/withdraw", response={200: SwapOut, **WRITE_ERRORS}, summary="Withdraw your own swap request")
-def swap_withdraw(request: HttpRequest, swap_id: int) -> dict[str, Any]:
+def swap_withdraw(request: HttpRequest, swap_id: ObjectId) -> dict[str, Any]:
     return swap_out(services.swap_withdraw(swap=_swap(request, swap_id), actor=_viewer(request)))
 
 
@@ -176,7 +185,7 @@ def leave_record(request: HttpRequest, payload: LeaveIn) -> Status[dict[str, Any
 
 
 @router.post("/leave/{leave_id}/cancel", response={200: LeaveOut, **WRITE_ERRORS}, summary="Cancel recorded leave")
-def leave_cancel(request: HttpRequest, leave_id: int) -> dict[str, Any]:
+def leave_cancel(request: HttpRequest, leave_id: ObjectId) -> dict[str, Any]:
     leave = (
         Leave.objects.select_related("staff__unit", "staff__position")
         .filter(pk=leave_id, staff__unit__in=selectors.roster_units(viewer=_viewer(request)))
@@ -200,7 +209,7 @@ def _leave_out(leave: Leave) -> dict[str, Any]:
 
 
 @router.post("/units/{unit_id}/events", response={201: UnitEventOut, **WRITE_ERRORS}, summary="Add a meeting, training or team day (on site)")
-def unit_event_create(request: HttpRequest, unit_id: int, payload: UnitEventIn) -> Status[dict[str, Any]]:
+def unit_event_create(request: HttpRequest, unit_id: ObjectId, payload: UnitEventIn) -> Status[dict[str, Any]]:
     """Everyone in the unit (or the listed staff) is on site that day in the next generated roster."""
     unit = _unit(request, unit_id)
     attendees = list(Staff.objects.filter(pk__in=payload.attendee_ids))
@@ -213,7 +222,7 @@ def unit_event_create(request: HttpRequest, unit_id: int, payload: UnitEventIn) 
 
 
 @router.post("/events/{event_id}/cancel", response={200: UnitEventOut, **WRITE_ERRORS}, summary="Cancel a unit event")
-def unit_event_cancel(request: HttpRequest, event_id: int) -> dict[str, Any]:
+def unit_event_cancel(request: HttpRequest, event_id: ObjectId) -> dict[str, Any]:
     event = UnitEvent.objects.select_related("unit").filter(pk=event_id, unit__in=selectors.roster_units(viewer=_viewer(request))).first()
     if event is None:
         raise NotFound()
@@ -233,12 +242,12 @@ def _event_out(event: UnitEvent) -> dict[str, Any]:
 
 
 @router.get("/{roster_id}", response={200: RosterOut, **READ_ERRORS}, summary="One roster version")
-def roster_detail(request: HttpRequest, roster_id: int) -> dict[str, Any]:
+def roster_detail(request: HttpRequest, roster_id: ObjectId) -> dict[str, Any]:
     return _full(request, selectors.roster_get(viewer=_viewer(request), roster_id=roster_id))
 
 
 @router.post("/{roster_id}/cells", response={200: CellResultOut, **WRITE_ERRORS}, summary="Change one cell (validated against the hard rules)")
-def roster_cell(request: HttpRequest, roster_id: int, payload: CellIn) -> dict[str, Any]:
+def roster_cell(request: HttpRequest, roster_id: ObjectId, payload: CellIn) -> dict[str, Any]:
     """Set a person's status on a day: ``office``, ``home`` or ``desk`` (with ``service_point_id``). A change that would
     break a city-policy rule answers 409 with the rule (``max_home_share``, ``desk_staff_on_site``,
     ``approved_days_only``…) and changes nothing; a rule the head may relax only warns. ``dry_run`` validates only."""
@@ -266,14 +275,14 @@ def roster_cell(request: HttpRequest, roster_id: int, payload: CellIn) -> dict[s
 
 
 @router.post("/{roster_id}/publish", response={200: RosterOut, **WRITE_ERRORS}, summary="Publish a draft (staff are notified)")
-def roster_publish(request: HttpRequest, roster_id: int) -> dict[str, Any]:
+def roster_publish(request: HttpRequest, roster_id: ObjectId) -> dict[str, Any]:
     roster = selectors.roster_get(viewer=_viewer(request), roster_id=roster_id)
     roster = services.roster_publish(roster=roster, actor=_viewer(request))
     return _full(request, roster)
 
 
 @router.post("/{roster_id}/swaps", response={201: SwapOut, **WRITE_ERRORS}, summary="Ask a colleague to swap days")
-def swap_request(request: HttpRequest, roster_id: int, payload: SwapIn) -> Status[dict[str, Any]]:
+def swap_request(request: HttpRequest, roster_id: ObjectId, payload: SwapIn) -> Status[dict[str, Any]]:
     """On a published roster of your own unit: on each of the two days you and the colleague exchange statuses."""
     viewer = _viewer(request)
     roster = selectors.roster_get(viewer=viewer, roster_id=roster_id)
@@ -294,7 +303,7 @@ def swap_request(request: HttpRequest, roster_id: int, payload: SwapIn) -> Statu
 
 
 @router.get("/{roster_id}/export.{kind}", response={200: None, **READ_ERRORS}, summary="Download the notice-board Excel (xlsx) or PDF")
-def roster_export(request: HttpRequest, roster_id: int, kind: str) -> HttpResponse:
+def roster_export(request: HttpRequest, roster_id: ObjectId, kind: str) -> HttpResponse:
     """The layout an office posts: title, week, one row per staff member, one column per day, legend, signature."""
     if kind not in FILE_TYPES:
         raise NotFound()

@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
 from telework.rosters.models import LeaveKind, Roster, RosterRun, SwapRequest, UnitEventKind
 from telework.rosters.selectors import RosterGrid, TodayPerson, TodayUnit, explanation_lines
 
 
-class UnitRefOut(Schema):
+class RosterUnitOut(Schema):
     id: int
     code: str
     name: str
@@ -19,7 +20,7 @@ class UnitRefOut(Schema):
     agency: str
 
 
-class StaffRefOut(Schema):
+class RosterStaffOut(Schema):
     id: int
     code: str
     full_name: str
@@ -37,7 +38,7 @@ class CellOut(Schema):
 
 
 class RowOut(Schema):
-    staff: StaffRefOut
+    staff: RosterStaffOut
     is_leader: bool
     is_eligible: bool
     home_days: int
@@ -78,7 +79,7 @@ class FindingOut(Schema):
 
 class RosterOut(Schema):
     id: int
-    unit: UnitRefOut
+    unit: RosterUnitOut
     week: str
     week_start: dt.date
     version: int
@@ -99,20 +100,20 @@ class RosterOut(Schema):
     warnings: list[FindingOut] = Field(description="Rules the head may relax that the roster relaxes now")
 
 
-class GenerateIn(Schema):
+class GenerateIn(BodyIn):
     reason: str = Field("", max_length=200)
 
 
-class GenerateManyIn(Schema):
+class GenerateManyIn(BodyIn):
     week: str = Field(..., description="ISO week, e.g. 2026-W49", examples=["2026-W49"])
     agency: str | None = Field(None, description="Agency code; empty for the whole city")
 
 
-class CellIn(Schema):
-    staff_id: int
-    day: dt.date
+class CellIn(BodyIn):
+    staff_id: ObjectId
+    day: IsoDate
     status: Literal["office", "home", "desk"]
-    service_point_id: int | None = Field(None, description="Required with status desk")
+    service_point_id: ObjectId | None = Field(None, description="Required with status desk")
     dry_run: bool = Field(False, description="Only validate, change nothing")
 
 
@@ -129,22 +130,22 @@ class CellResultOut(Schema):
     warnings: list[WarningOut]
 
 
-class SwapIn(Schema):
-    counterpart_id: int
-    requester_day: dt.date
-    counterpart_day: dt.date
+class SwapIn(BodyIn):
+    counterpart_id: ObjectId
+    requester_day: IsoDate
+    counterpart_day: IsoDate
     reason: str = Field("", max_length=2000)
 
 
-class SwapDecisionIn(Schema):
+class SwapDecisionIn(BodyIn):
     comment: str = Field("", max_length=2000, description="Reason (required to reject)")
 
 
 class SwapOut(Schema):
     id: int
     roster_id: int
-    requester: StaffRefOut
-    counterpart: StaffRefOut
+    requester: RosterStaffOut
+    counterpart: RosterStaffOut
     requester_day: dt.date
     counterpart_day: dt.date
     status: str
@@ -154,17 +155,17 @@ class SwapOut(Schema):
     decided_at: dt.datetime | None
 
 
-class LeaveIn(Schema):
-    staff_id: int
-    starts_on: dt.date
-    ends_on: dt.date
+class LeaveIn(BodyIn):
+    staff_id: ObjectId
+    starts_on: IsoDate
+    ends_on: IsoDate
     kind: LeaveKind = LeaveKind.ANNUAL
     note: str = Field("", max_length=300)
 
 
 class LeaveOut(Schema):
     id: int
-    staff: StaffRefOut
+    staff: RosterStaffOut
     starts_on: dt.date
     ends_on: dt.date
     kind: str
@@ -172,12 +173,12 @@ class LeaveOut(Schema):
     cancelled_at: dt.datetime | None
 
 
-class UnitEventIn(Schema):
-    day: dt.date
+class UnitEventIn(BodyIn):
+    day: IsoDate
     title: str = Field(..., max_length=200)
     kind: UnitEventKind = UnitEventKind.MEETING
     is_for_everyone: bool = True
-    attendee_ids: list[int] = Field(default_factory=list)
+    attendee_ids: list[ObjectId] = Field(default_factory=list)
 
 
 class UnitEventOut(Schema):
@@ -191,7 +192,7 @@ class UnitEventOut(Schema):
 
 
 class TodayPersonOut(Schema):
-    staff: StaffRefOut
+    staff: RosterStaffOut
     status: str
     phone: str
     service_point: str | None
@@ -199,7 +200,7 @@ class TodayPersonOut(Schema):
 
 
 class TodayUnitOut(Schema):
-    unit: UnitRefOut
+    unit: RosterUnitOut
     day: dt.date
     roster_id: int | None
     is_published: bool

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import scope
@@ -55,6 +54,29 @@ class UploadedFile:
 
     name: str
     content: bytes
+
+
+def uploads_read(files: Iterable[Any]) -> list[UploadedFile]:
+    """Django's uploaded files (form or API), read into ``UploadedFile`` only once their number (at most
+    ``uploads.MAX_FILES_PER_UPLOAD``) and each one's size pass: ``upload.size`` is counted as the file arrives
+    (``telework.core.uploads``), so a 600 MB file is refused without a byte of it being read into memory."""
+    files = list(files)
+    _check_count(len(files))
+    for upload in files:
+        problem = uploads.too_large(upload.size or 0)
+        if problem is not None:
+            name = upload.name or "file"
+            raise ValidationFailed(upload_problem_message(name, problem), rule="attachment", params={"file": name, **problem.params})
+    return [UploadedFile(name=upload.name or "file", content=upload.read()) for upload in files]
+
+
+def _check_count(count: int) -> None:
+    if count > uploads.MAX_FILES_PER_UPLOAD:
+        raise ValidationFailed(
+            _("At most %(count)s files at once.") % {"count": uploads.MAX_FILES_PER_UPLOAD},
+            rule="attachment",
+            params={"files": count, "max_files": uploads.MAX_FILES_PER_UPLOAD},
+        )
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -384,6 +406,8 @@ def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None)
 
 
 def _check_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    files = list(files)
+    _check_count(len(files))
     checked = []
     for upload in files:
         kind, problem = uploads.check_upload(upload.name, upload.content)
@@ -455,8 +479,13 @@ def progress_record(
     work_date = work_date or today
     if work_date > today:
         raise ValidationFailed(_("Hours cannot be reported for a day in the future."), rule="work_date")
-    if work_date < timezone.localdate(item.created_at):
-        raise ValidationFailed(_("The work did not exist yet on that day."), rule="work_date")
+    # Against the start date, not the creation time: work recorded today that began last week takes last week's hours.
+    if work_date < item.starts_on:
+        raise ValidationFailed(
+            _("The work starts on %(date)s; hours cannot be reported for an earlier day.") % {"date": item.starts_on.strftime("%d/%m/%Y")},
+            rule="work_date",
+            params={"starts_on": item.starts_on, "work_date": work_date},
+        )
     note = (note or "").strip()
     if len(note) > MAX_TEXT_LENGTH:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
@@ -499,7 +528,9 @@ def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
     """The assignee hands in finished work for acceptance (progress becomes 100 %)."""
     item = _locked(item)
     _require_assignee(actor, item, _("Only the person the work is assigned to submits it."))
-    note = (note or "").strip()[:MAX_TEXT_LENGTH]
+    note = (note or "").strip()
+    if len(note) > MAX_TEXT_LENGTH:
+        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
     before = _snapshot(item)
     item.status = _transition(item, "submit")
     item.progress_percent = 100

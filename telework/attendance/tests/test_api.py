@@ -269,7 +269,7 @@ def test_openapi_documents_the_attendance_endpoints(client):
         ("GET", "/api/attendance/today"),
     }
     check_in = schema["paths"]["/api/attendance/check-in"]["post"]
-    assert set(check_in["responses"]) == {"201", "401", "403", "409", "422"}
+    assert set(check_in["responses"]) == {"201", "400", "401", "403", "409", "413", "422", "500"}
 
 
 @pytest.mark.postgres

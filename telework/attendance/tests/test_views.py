@@ -83,6 +83,35 @@ def test_htmx_check_in_swaps_the_card_and_flags_a_mismatch(city, client, clock):
     assert "Tại nhà, nhưng lịch làm việc xếp tại cơ quan" in text(response)
 
 
+def test_htmx_check_in_brings_this_months_summary_along_out_of_band(city, client, clock):
+    monday = next_monday()
+    clock.set(monday, 7, 45)
+    member = city.staff[0]
+    client.force_login(member.user)
+    page = client.get(reverse("attendance:mine")).content.decode()
+    assert '<section id="month-summary">' in page
+    assert f'data-day="{monday.isoformat()}"' not in page
+
+    response = client.post(reverse("attendance:check_in"), {"mode": "office"}, **HTMX)
+
+    content = response.content.decode()
+    assert content.count('<section id="month-summary" hx-swap-oob="true">') == 1
+    summary = content[content.index('<section id="month-summary"') :]
+    assert re.findall(r'<tr data-day="([\d-]+)">', summary) == [monday.isoformat()]
+    assert "07:45" in summary
+
+
+def test_a_refused_htmx_check_in_leaves_the_summary_alone(city, client, clock):
+    monday = next_monday()
+    clock.set(monday, 7, 50)
+    member = city.staff[0]
+    client.force_login(member.user)
+    client.post(reverse("attendance:check_in"), {"mode": "office"})
+    refused = client.post(reverse("attendance:check_in"), {"mode": "home"}, **HTMX)
+    assert 'data-rule="one_check_in_per_person_per_day"' in refused.content.decode()
+    assert "month-summary" not in refused.content.decode()
+
+
 def test_a_second_check_in_from_the_page_is_explained_and_changes_nothing(city, client, clock):
     monday = next_monday()
     clock.set(monday, 7, 50)

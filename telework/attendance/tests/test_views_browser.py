@@ -73,6 +73,20 @@ def test_staff_checks_in_from_a_phone_and_the_head_sees_them_on_the_board(page, 
     assert browser_problems == []
 
 
+def test_the_month_summary_shows_a_check_in_without_a_reload(page, browser_problems, clock):
+    city = build_city()
+    member = city.staff[3]
+    clock.set(MONDAY, 7, 55)
+    login(page, member.code, next_url=reverse("attendance:mine"))
+    page.wait_for_selector("#today-card[data-state=not-checked-in]")
+    assert page.locator("#month-summary tr[data-day]").count() == 0
+    page.click("#check-in-form button[data-mode=office]")
+    page.wait_for_selector(f"#month-summary tr[data-day='{MONDAY.isoformat()}']")
+    assert page.locator("#month-summary").count() == 1
+    assert page.locator("#today-card[data-state=checked-in]").count() == 1
+    assert browser_problems == []
+
+
 def test_a_second_check_in_is_refused_in_place(page, browser_problems, clock):
     city = build_city()
     member = city.staff[2]

@@ -75,6 +75,22 @@ def display_value(value: Any) -> str:
 
 # How many rows above the header may hold a title ("DANH SÁCH CÁN BỘ, CÔNG CHỨC ...").
 HEADER_SEARCH_ROWS = 10
+# Limits checked before a file is parsed. 300,000 duplicated rows once took 14 GB and killed the worker: an
+# agency's staff list holds a few thousand rows (HCMC's whole civil service is about 19,000 people).
+MAX_IMPORT_ROWS = 25_000
+MAX_IMPORT_FILE_BYTES = 20 * 1024 * 1024
+# The parts of an .xlsx once unzipped (openpyxl holds the shared strings whole): a 25,000-row list is ~15 MB.
+MAX_WORKBOOK_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# Row numbers a message lists before it says "and N more".
+ROWS_LISTED = 5
+
+
+def row_numbers(numbers: list[int], *, shown: int = ROWS_LISTED) -> tuple[str, int]:
+    """The first ``shown`` row numbers, comma-separated, and how many more there are: a message lists "rows 3, 5,
+    9, 11, 12 and 1,204 more", never three hundred thousand numbers."""
+    return ", ".join(str(number) for number in numbers[:shown]), max(len(numbers) - shown, 0)
+
+
 MAX_CODE_LENGTH = 32
 MAX_NAME_LENGTH = 200
 

@@ -24,6 +24,7 @@ from telework.organization.importing.layout import (
     Table,
     display_value,
     field_label,
+    row_numbers,
 )
 from telework.organization.importing.reading import StaffRow
 
@@ -206,18 +207,15 @@ def plan_import(table: Table, rows: list[StaffRow], snapshot: AgencySnapshot) ->
             by_code.setdefault(row.code, []).append(row)
     for code, same in by_code.items():
         if len(same) > 1:
-            numbers = ", ".join(str(row.number) for row in same)
+            numbers, more = row_numbers([row.number for row in same])
+            message = (
+                gettext_noop("Staff code %(code)s appears %(count)s times in the file (rows %(rows)s and %(more)s more).")
+                if more
+                else gettext_noop("Staff code %(code)s appears more than once in the file (rows %(rows)s).")
+            )
+            params = {"code": code, "rows": numbers, "count": len(same), "more": more} if more else {"code": code, "rows": numbers}
             for row in same:
-                row.problems.append(
-                    Problem(
-                        ERROR,
-                        "duplicate_code",
-                        gettext_noop("Staff code %(code)s appears more than once in the file (rows %(rows)s)."),
-                        {"code": code, "rows": numbers},
-                        header("code"),
-                        row.number,
-                    )
-                )
+                row.problems.append(Problem(ERROR, "duplicate_code", message, params, header("code"), row.number))
         if code in snapshot.staff_elsewhere:
             for row in same:
                 row.problems.append(

@@ -9,7 +9,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,10 @@ from telework.organization.importing.layout import (
     HEADER_LOOKUP,
     HEADER_SEARCH_ROWS,
     MAX_CODE_LENGTH,
+    MAX_IMPORT_FILE_BYTES,
+    MAX_IMPORT_ROWS,
     MAX_NAME_LENGTH,
+    MAX_WORKBOOK_UNCOMPRESSED_BYTES,
     STAFF_TYPE_WORDS,
     TRUE_WORDS,
     WARNING,
@@ -47,6 +50,16 @@ def read_table(file_name: str, content: bytes) -> Table:
     """
     table = Table(file_name=file_name)
     lowered = file_name.lower()
+    if len(content) > MAX_IMPORT_FILE_BYTES:
+        table.problems.append(
+            _file_problem(
+                "file_too_large",
+                gettext_noop("The file is %(size_mb)s MB; a staff list may be at most %(max_mb)s MB. Split it by unit and import each part."),
+                size_mb=_megabytes(len(content)),
+                max_mb=MAX_IMPORT_FILE_BYTES // (1024 * 1024),
+            )
+        )
+        return table
     if lowered.endswith(".xls"):
         table.problems.append(
             _file_problem("old_excel", gettext_noop("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."))
@@ -65,6 +78,9 @@ def read_table(file_name: str, content: bytes) -> Table:
             _file_problem("encoding", gettext_noop("The CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel choose “CSV UTF-8”."))
         )
         return table
+    except _TooLarge as refusal:
+        table.problems.append(refusal.problem)
+        return table
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         table.problems.append(_file_problem("unreadable", gettext_noop("The file cannot be read as an Excel workbook (.xlsx).")))
         return table
@@ -76,13 +92,60 @@ def _file_problem(code: str, message: str, **params: Any) -> Problem:
     return Problem(ERROR, code, message, params)
 
 
+class _TooLarge(Exception):
+    """The file passes a limit; raised while reading, before the rest of it is parsed."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def _megabytes(size: int) -> float:
+    return round(size / 1024 / 1024, 1)
+
+
+def _check_unzipped_size(content: bytes) -> None:
+    """Refuse a workbook whose parts unzip past MAX_WORKBOOK_UNCOMPRESSED_BYTES, from the sizes its ZIP directory
+    declares (Python's zipfile never inflates a part past its declared size), before openpyxl opens it."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unzipped = sum(info.file_size for info in archive.infolist())
+    if unzipped > MAX_WORKBOOK_UNCOMPRESSED_BYTES:
+        raise _TooLarge(
+            _file_problem(
+                "workbook_too_large",
+                gettext_noop(
+                    "Unzipped, the workbook holds %(size_mb)s MB; a staff list may hold at most %(max_mb)s MB. Split it by unit and import each part."
+                ),
+                size_mb=_megabytes(unzipped),
+                max_mb=MAX_WORKBOOK_UNCOMPRESSED_BYTES // (1024 * 1024),
+            )
+        )
+
+
+def _bounded(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows, read one by one and refused as soon as there are more than the header rows and MAX_IMPORT_ROWS."""
+    kept = []
+    for row in rows:
+        kept.append(row)
+        if len(kept) > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS:
+            raise _TooLarge(
+                _file_problem(
+                    "too_many_rows",
+                    gettext_noop("The file holds more than %(max)s rows; a staff list may hold at most %(max)s. Split it by unit and import each part."),
+                    max=MAX_IMPORT_ROWS,
+                )
+            )
+    return kept
+
+
 def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
+    _check_unzipped_size(content)
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        return _bounded(tuple(row) for row in sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -92,7 +155,7 @@ def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
     first_line = text.split("\n", 1)[0]
     # The separator that splits the header into more known columns wins (Excel in Vietnamese locale saves ";").
     best = max((",", ";", "\t"), key=lambda sep: (sum(normalize(cell) in HEADER_LOOKUP for cell in next(csv.reader([first_line], delimiter=sep))), sep == ","))
-    return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=best)]
+    return _bounded(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=best))
 
 
 def _header_index(raw_rows: list[tuple[Any, ...]]) -> int | None:

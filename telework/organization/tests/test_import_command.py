@@ -72,3 +72,39 @@ def test_an_unknown_agency_or_file_is_an_error(agency):
         command(str(SAMPLES / "staff_valid.csv"), "--agency", "NOPE")
     with pytest.raises(CommandError, match="File not found"):
         command(str(SAMPLES / "missing.csv"), "--agency", "MAU")
+
+
+def _exit_status(*args: str) -> int:
+    """The exit status ``manage.py import_staff …`` ends with, as a shell script would see it."""
+    from django.core.management import execute_from_command_line
+
+    with translation.override("en"), pytest.raises(SystemExit) as exit_:
+        execute_from_command_line(["manage.py", "import_staff", *args])
+    return int(exit_.value.code or 0)
+
+
+def test_a_dry_run_of_a_file_with_errors_exits_non_zero(agency, capsys):
+    assert _exit_status(str(SAMPLES / "staff_errors.xlsx"), "--agency", "MAU", "--dry-run") == 1
+    assert "9 rows have errors: the import would be refused." in capsys.readouterr().err
+    assert not Staff.objects.filter(unit__agency=agency).exists()
+
+
+def test_a_failed_import_exits_non_zero(agency, capsys):
+    assert _exit_status(str(SAMPLES / "staff_errors.xlsx"), "--agency", "MAU") == 1
+    assert not Staff.objects.filter(unit__agency=agency).exists()
+
+
+def test_a_dry_run_of_a_valid_file_exits_zero(agency):
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_staff", str(SAMPLES / "staff_valid.csv"), "--agency", "MAU", "--dry-run", stdout=out)
+    assert "Dry run: nothing was imported." in out.getvalue()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(agency, tmp_path):
+    big = tmp_path / "danh-sach.csv"
+    with big.open("wb") as file:
+        file.truncate(21 * 1024 * 1024)  # sparse: 21 MB by its size, nothing written
+    with pytest.raises(CommandError, match=r"The file is 21.0 MB; a staff list may be at most 20 MB"):
+        command(str(big), "--agency", "MAU")
+    assert not AuditEvent.objects.filter(action="organization.import").exists()

@@ -120,7 +120,7 @@ def test_openapi_schema_lists_every_endpoint_with_the_error_schema(client):
             assert operation["summary"], (method, path)
             assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
     approve = schema["paths"]["/api/registrations/{registration_id}/approve"]["post"]
-    assert set(approve["responses"]) == {"200", "401", "403", "404", "409", "422"}
+    assert set(approve["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "422", "500"}
     assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"code", "rule", "message", "params", "details"}
     schemes = schema["components"]["securitySchemes"]
     assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}

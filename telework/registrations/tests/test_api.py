@@ -166,7 +166,7 @@ def test_malformed_registration_answers_422_with_one_detail_per_field(city, clie
     assert payload["code"] == "validation_failed"
     assert set(payload) == {"code", "rule", "message", "params", "details"}
     fields = {detail["field"]: detail["rule"] for detail in payload["details"]}
-    assert fields == {"starts_on": "date_from_datetime_parsing", "ends_on": "missing", "equipment_attested.0": "enum"}
+    assert fields == {"starts_on": "date_parsing", "ends_on": "missing", "equipment_attested.0": "enum"}
     assert not Registration.objects.exists()
 
 

@@ -1,14 +1,45 @@
-"""``manage.py seed_demo``: build the sample city and print one login per role (used by ``make demo``)."""
+"""``manage.py seed_demo``: build the sample city and print one login per role (used by ``make demo``).
+
+``--reset`` empties the database, so it refuses to run against anything that may be a real one. It runs only on
+SQLite (a file on this machine: ``make demo``'s default) or on a PostgreSQL database whose name says it is a demo or
+test one (a word ``demo``, ``test`` or ``dev`` in it: ``telework_demo``, ``test_telework``), and never under the
+production settings. Any other database is emptied only when its name is typed: ``--confirm-database NAME``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from telework.core.demo import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF, DemoResult, DemoSeedError, build_demo_city, reset_database
+
+PRODUCTION_SETTINGS = "config.settings.production"
+DEMO_DATABASE_NAME = re.compile(r"(^|[^a-z])(demo|test|dev)([^a-z]|$)", re.IGNORECASE)
+
+
+def reset_refusal(*, settings_module: str, vendor: str, database_name: str, confirmed_name: str | None) -> str | None:
+    """Why ``--reset`` may not empty this database, or None when it may (see the module's docstring)."""
+    if confirmed_name is not None:
+        if confirmed_name == database_name:
+            return None
+        return f"--confirm-database {confirmed_name} does not name this database ({database_name}); nothing was reset."
+    if settings_module == PRODUCTION_SETTINGS:
+        return (
+            f"--reset refuses to empty a database under the production settings ({PRODUCTION_SETTINGS}). "
+            f"If {database_name} really is a demo database, type its name: --confirm-database {database_name}."
+        )
+    if vendor == "sqlite" or DEMO_DATABASE_NAME.search(database_name):
+        return None
+    return (
+        f"--reset refuses to empty {vendor} database {database_name}: its name does not say it is a demo or test "
+        f"database (demo, test or dev). If it is one, type its name: --confirm-database {database_name}."
+    )
 
 
 class Command(BaseCommand):
@@ -26,12 +57,25 @@ class Command(BaseCommand):
         parser.add_argument("--staff", type=int, default=2000, help=f"number of staff (default 2000, at least {MINIMUM_STAFF})")
         parser.add_argument("--seed", type=int, default=7, help="random seed: the same seed gives the same city (default 7)")
         parser.add_argument("--reset", action="store_true", help="empty the database first (SQLite: recreate the file; PostgreSQL: TRUNCATE)")
+        parser.add_argument(
+            "--confirm-database", default=None, metavar="NAME", help="with --reset: empty this database even though its name does not say demo or test"
+        )
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="anchor date YYYY-MM-DD for the pilot and registrations (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         staff, seed, today = options["staff"], options["seed"], options["today"]
         if staff < MINIMUM_STAFF:
             raise CommandError(f"--staff must be at least {MINIMUM_STAFF}.")
+        if options["reset"]:
+            connection = connections[DEFAULT_DB_ALIAS]
+            refusal = reset_refusal(
+                settings_module=str(settings.SETTINGS_MODULE),
+                vendor=connection.vendor,
+                database_name=str(connection.settings_dict["NAME"]),
+                confirmed_name=options["confirm_database"],
+            )
+            if refusal is not None:
+                raise CommandError(refusal)
         started = time.perf_counter()
         try:
             if options["reset"]:

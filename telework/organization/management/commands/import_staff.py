@@ -1,4 +1,7 @@
-"""``manage.py import_staff FILE --agency CODE [--valid-only] [--dry-run]``: the web import, from the shell."""
+"""``manage.py import_staff FILE --agency CODE [--valid-only] [--dry-run]``: the web import, from the shell.
+
+Exits with status 1 (``CommandError``) whenever the file is not imported, or, with ``--dry-run``, would not be: an
+unreadable or oversized file, rows with errors (without ``--valid-only``), no row to import."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from telework.organization import importing
 from telework.organization.models import Agency
@@ -30,11 +34,27 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(_("No agency has the code %(code)s.") % {"code": options["agency"]})
+        size = path.stat().st_size
+        if size > importing.MAX_IMPORT_FILE_BYTES:
+            raise CommandError(
+                _("The file is %(size_mb)s MB; a staff list may be at most %(max_mb)s MB. Split it by unit and import each part.")
+                % {"size_mb": round(size / 1024 / 1024, 1), "max_mb": importing.MAX_IMPORT_FILE_BYTES // (1024 * 1024)}
+            )
         content = path.read_bytes()
         if options["dry_run"]:
             report = staff_import_preview(actor=None, agency=agency, file_name=path.name, content=content)
             self._print(report, agency, problems_only=options["problems_only"])
             self.stdout.write(_("Dry run: nothing was imported."))
+            # A dry run that finds the file would be refused fails too (exit status 1), so a script can check a file.
+            if not report.is_readable:
+                raise CommandError(report.file_problems[0].text())
+            if report.error_rows and not options["valid_only"]:
+                raise CommandError(
+                    ngettext(
+                        "%(count)s row has errors: the import would be refused.", "%(count)s rows have errors: the import would be refused.", report.error_rows
+                    )
+                    % {"count": report.error_rows}
+                )
             return
         try:
             result = staff_import(actor=None, agency=agency, file_name=path.name, content=content, valid_only=options["valid_only"])
