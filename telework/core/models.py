@@ -110,3 +110,15 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"
+
+
+class Decided(models.Model):
+    """The decision stamp a stateful model carries, declared once (``core.workflow.perform`` writes it): who
+    decided, when, and the comment or reason."""
+
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        abstract = True
