@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from telework.accounts import scope
 from telework.accounts.api_auth import ErrorOut
-from telework.accounts.api_inputs import IsoDate
+from telework.accounts.api_inputs import IsoDate, ObjectId
 from telework.core import clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.organization.models import Agency, Position, Unit
@@ -39,7 +39,16 @@ def eligibility(request: HttpRequest, staff_code: str, date: IsoDate | None = No
     return eligibility_for(staff, date or clock.today()).as_dict()
 
 
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
 
 
 def _pilot_out(pilot: Pilot) -> dict[str, Any]:
@@ -100,7 +109,7 @@ def pilot_create(request: HttpRequest, payload: PilotIn) -> Status[dict[str, Any
 
 
 @router.put("/pilots/{pilot_id}", response={200: PilotOut, **WRITE_ERRORS}, summary="Change or start a pilot (Home Affairs)", tags=["pilots"])
-def pilot_update(request: HttpRequest, pilot_id: int, payload: PilotIn) -> dict[str, Any]:
+def pilot_update(request: HttpRequest, pilot_id: ObjectId, payload: PilotIn) -> dict[str, Any]:
     """Replace a pilot's terms; ``status`` ``running`` starts it. Refused like creation when it would overlap a running
     pilot."""
     # Out-of-range ids answer 404 rather than overflow the database's integer.

@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
 from telework.policy.models import PilotStatus
 
 
@@ -27,22 +28,22 @@ class EligibilityOut(Schema):
     rules: list[RuleResultOut]
 
 
-class PilotPhaseIn(Schema):
+class PilotPhaseIn(BodyIn):
     name: str = Field(min_length=1, max_length=200)
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
 
 
-class PilotIn(Schema):
+class PilotIn(BodyIn):
     """A pilot's terms: agencies, units and positions by id (units and positions empty: every one of the agencies)."""
 
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
     status: PilotStatus = PilotStatus.PLANNED
-    agency_ids: list[int] = Field(min_length=1, max_length=500)
-    unit_ids: list[int] = Field(default_factory=list, max_length=5000)
-    position_ids: list[int] = Field(default_factory=list, max_length=5000)
+    agency_ids: list[ObjectId] = Field(min_length=1, max_length=500)
+    unit_ids: list[ObjectId] = Field(default_factory=list, max_length=5000)
+    position_ids: list[ObjectId] = Field(default_factory=list, max_length=5000)
     phases: list[PilotPhaseIn] = Field(min_length=1, max_length=50)
 
 

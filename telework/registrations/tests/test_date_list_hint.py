@@ -16,7 +16,8 @@ def test_the_date_list_hint_asks_for_one_date_per_date_box(city):
     client.force_login(city.staff[0].user)
     content = client.get(reverse("registrations:new")).content.decode()
 
-    widget = content[content.index("data-date-list>") : content.index("data-add-date")]
+    start = content.index("data-date-list>")
+    widget = content[start : content.index("data-add-date", start)]
     hint = re.search(r'data-add-date>.*?</button>\s*<div class="form-text">(.*?)</div>', content, re.DOTALL)
     assert hint is not None
     assert hint.group(1) == "Chọn một ngày trong mỗi ô; bấm “Thêm ngày” để có thêm ô."
