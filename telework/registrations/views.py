@@ -202,6 +202,16 @@ def _dry_run(action: Callable[[], Registration]) -> list[dt.date]:
         return checked.days
 
 
+def drop_suggestions(refusal: DomainError | None) -> list[dict[str, str]]:
+    """The requested days whose removal would let the rest of a refused registration stand, each once (a weekly
+    maximum and an office minimum often name the same day)."""
+    seen: dict[str, dict[str, str]] = {}
+    for detail in refusal.details if refusal is not None else []:
+        for day in detail.get("drop") or []:
+            seen.setdefault(day["date"], day)
+    return [seen[key] for key in sorted(seen)]
+
+
 def _attach_refusal_to_fields(form: RegistrationForm, refusal: DomainError) -> None:
     findings = refusal.details or [{"rule": refusal.rule, "message": str(refusal.message)}]
     for finding in findings:
@@ -291,7 +301,7 @@ def _registration_form_page(request: HttpRequest, *, staff: Staff, registration:
         else:
             messages.success(request, _("Your registration was sent to your head for approval."))
             return redirect("registrations:detail", pk=saved.pk)
-    context.update({"form": form, "error": refusal, "registration": registration})
+    context.update({"form": form, "error": refusal, "registration": registration, "drop_days": drop_suggestions(refusal)})
     return render(request, "registrations/form.html", context, status=refusal.http_status if refusal else 200)
 
 
@@ -304,6 +314,7 @@ def _check_response(request: HttpRequest, *, staff: Staff, registration: Registr
             days = _dry_run(lambda: _save(request, staff, registration, form))
         except DomainError as error:
             context["error"] = error
+            context["drop_days"] = drop_suggestions(error)
         else:
             context["days"] = [{"day": day, "weekday": WEEKDAY_NAMES[day.weekday()]} for day in days]
             # Equivalent workload (MISSION item 5): warn, never refuse, when little work is planned on these days.
