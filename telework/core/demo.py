@@ -57,7 +57,7 @@ PILOT_CODE = "TPHCM-2026"
 PILOT_NAME = "Thí điểm làm việc tại nhà TP.HCM 2026"
 
 # Shares of the headcount (HCMC 2025: 6,316 công chức in the departments, ~11,200 posts in the wards, plus public
-# service units; domain-rules, "Scale").
+# service units; docs/sources.md, "Scale").
 DEPARTMENT_SHARE = 0.28
 PUBLIC_SERVICE_SHARE = 0.05
 WARD_SIZE = 60  # average staff of a ward at the reference scale: all 168 wards from about 15,000 staff

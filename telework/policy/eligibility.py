@@ -177,7 +177,7 @@ def rule_pilot_phase_open(pilot: PilotFacts | None, on: dt.date) -> RuleResult:
 
 
 def rule_telework_not_suspended(staff: StaffFacts, parameters: PolicyParameters) -> RuleResult:
-    """The suspension switch stops all telework except named exemptions (US memo of 20/01/2025; domain-rules C5)."""
+    """The suspension switch stops all telework except named exemptions (US memo of 20/01/2025; docs/sources.md C5)."""
     if not parameters.telework_suspended:
         return RuleResult("not_suspended", True, gettext_noop("Telework is not suspended."), {}, "telework_suspended")
     if staff.is_exempt_from_suspension:
@@ -188,8 +188,8 @@ def rule_telework_not_suspended(staff: StaffFacts, parameters: PolicyParameters)
 
 
 def rule_not_citizen_facing(staff: StaffFacts, parameters: PolicyParameters) -> RuleResult:
-    """Positions that receive citizens or businesses stay on site (HCMC pilot, domain-rules C1), unless the
-    policy does not exclude them or citizen reception is suspended (HCMC 03/6/2021, domain-rules C2)."""
+    """Positions that receive citizens or businesses stay on site (HCMC pilot, docs/sources.md C1), unless the
+    policy does not exclude them or citizen reception is suspended (HCMC 03/6/2021, docs/sources.md C2)."""
     params = {"position": staff.position.name}
     if not staff.position.faces_citizens:
         return RuleResult("not_citizen_facing", True, gettext_noop("Position %(position)s does not face citizens."), params, "exclude_citizen_facing")
@@ -215,7 +215,7 @@ def rule_not_citizen_facing(staff: StaffFacts, parameters: PolicyParameters) -> 
 
 
 def rule_not_handling_dossiers(staff: StaffFacts, parameters: PolicyParameters) -> RuleResult:
-    """Positions that receive or return administrative dossiers (thủ tục hành chính) stay on site (domain-rules B8)."""
+    """Positions that receive or return administrative dossiers (thủ tục hành chính) stay on site (docs/sources.md B8)."""
     params = {"position": staff.position.name}
     if not staff.position.handles_dossiers:
         return RuleResult(
@@ -263,7 +263,7 @@ def rule_has_equipment(staff: StaffFacts, parameters: PolicyParameters) -> RuleR
 
 
 def rule_training_completed(staff: StaffFacts, parameters: PolicyParameters, on: dt.date) -> RuleResult:
-    """Training before starting, when the policy requires it (5 U.S.C. § 6503(a); domain-rules C4)."""
+    """Training before starting, when the policy requires it (5 U.S.C. § 6503(a); docs/sources.md C4)."""
     if not parameters.training_required:
         return RuleResult("training", True, gettext_noop("The policy does not require telework training."), {}, "training_required")
     if staff.training_completed_on is not None and staff.training_completed_on <= on:
@@ -274,7 +274,7 @@ def rule_training_completed(staff: StaffFacts, parameters: PolicyParameters, on:
 
 
 def rule_not_disciplined(staff: StaffFacts, parameters: PolicyParameters, on: dt.date) -> RuleResult:
-    """Staff under discipline are barred when the policy says so (5 U.S.C. § 6502(a)(2); domain-rules C4)."""
+    """Staff under discipline are barred when the policy says so (5 U.S.C. § 6502(a)(2); docs/sources.md C4)."""
     if not parameters.exclude_disciplined:
         return RuleResult("discipline", True, gettext_noop("The policy does not bar staff under discipline."), {}, "exclude_disciplined")
     if staff.disciplined_until is not None and staff.disciplined_until >= on:

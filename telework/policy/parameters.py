@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 
 class Direction(Enum):
     """Which way an override may move a parameter relative to the city's value."""
@@ -228,12 +230,12 @@ class Preset:
 
     key: str
     parameters: PolicyParameters
-    source: str
+    source: Any  # the legal basis, a lazily translated text (docs/sources.md C1–C5)
     overlay: dict[str, Any] = field(default_factory=dict)
 
 
 PRESETS: dict[str, Preset] = {
-    # HCMC civil-service pilot 2024–2030 (domain-rules C1): positions without citizen contact or TTHC, a
+    # HCMC civil-service pilot 2024–2030 (docs/sources.md C1): positions without citizen contact or TTHC, a
     # "suitable ratio" at home (30 % here, a parameter), equipment attested, written commitment.
     "hcmc_pilot": Preset(
         "hcmc_pilot",
@@ -251,9 +253,9 @@ PRESETS: dict[str, Preset] = {
             notice_days=15,
             notice_days_during_trial=5,
         ),
-        "HCMC telework pilot 2024–2030; domain-rules C1",
+        gettext_lazy("HCMC telework pilot 2024–2030"),
     ),
-    # HCMC 03/6/2021: at most 1/2 of staff at home; direct citizen reception suspended (domain-rules C2).
+    # HCMC 03/6/2021: at most 1/2 of staff at home; direct citizen reception suspended (docs/sources.md C2).
     "emergency_2021": Preset(
         "emergency_2021",
         PolicyParameters(
@@ -264,7 +266,7 @@ PRESETS: dict[str, Preset] = {
             citizen_reception_suspended=True,
             written_commitment_required=False,
         ),
-        "HCMC decision of 03/6/2021; domain-rules C2",
+        gettext_lazy("HCMC People's Committee direction of 03/6/2021"),
         overlay={
             "max_home_share": 0.5,
             "min_onsite_share": 0.5,
@@ -277,7 +279,7 @@ PRESETS: dict[str, Preset] = {
             "training_required": False,
         },
     ),
-    # Décret 2016-151 as amended by 2020-524 (domain-rules C3): ≤ 3 home and ≥ 2 office days a week,
+    # Décret 2016-151 as amended by 2020-524 (docs/sources.md C3): ≤ 3 home and ≥ 2 office days a week,
     # adaptation period ≤ 3 months, 2 months' notice (1 month during adaptation).
     "france": Preset(
         "france",
@@ -293,9 +295,9 @@ PRESETS: dict[str, Preset] = {
             notice_days=60,
             notice_days_during_trial=30,
         ),
-        "Décret 2016-151 art. 3 (as amended 2019-637, 2020-524); domain-rules C3",
+        gettext_lazy("France, Décret 2016-151 art. 3 (as amended by 2019-637 and 2020-524)"),
     ),
-    # Telework Enhancement Act 2010, 5 U.S.C. 6502–6503 (domain-rules C4): eligibility determined for every
+    # Telework Enhancement Act 2010, 5 U.S.C. 6502–6503 (docs/sources.md C4): eligibility determined for every
     # employee, written agreement and interactive training before starting; disciplined staff barred.
     "us": Preset(
         "us",
@@ -311,13 +313,13 @@ PRESETS: dict[str, Preset] = {
             exclude_disciplined=True,
             notice_days=30,
         ),
-        "5 U.S.C. §§ 6502–6503; domain-rules C4",
+        gettext_lazy("United States, Telework Enhancement Act 2010 (5 U.S.C. §§ 6502–6503)"),
     ),
-    # Memo of 20/01/2025 "Return to In-Person Work" (domain-rules C5): nobody teleworks except named exemptions.
+    # Memo of 20/01/2025 "Return to In-Person Work" (docs/sources.md C5): nobody teleworks except named exemptions.
     "suspension": Preset(
         "suspension",
         PolicyParameters(max_home_share=0.0, min_onsite_share=1.0, telework_suspended=True),
-        "Return to In-Person Work memo, 20/01/2025; domain-rules C5",
+        gettext_lazy("United States, “Return to In-Person Work” memorandum of 20/01/2025"),
         overlay={"telework_suspended": True},
     ),
 }

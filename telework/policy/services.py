@@ -140,7 +140,7 @@ def policy_apply_preset(*, actor: Any, preset: str, effective_from: dt.date, not
         effective_from=effective_from,
         name=str(PRESET_NAMES[preset]),
         preset=preset,
-        note=note or PRESETS[preset].source,
+        note=note or str(PRESETS[preset].source),
     )
 
 

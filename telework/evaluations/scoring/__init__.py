@@ -5,7 +5,7 @@ items assigned, done, on time, with major errors or delays) and the head's score
 module only scores, classifies and explains. Each criterion of a result carries its verdict, its points, the rule's
 citation and a reason in Vietnamese and English (English message ids, translated through the app's ``.po`` file).
 
-The regimes (articles as verified in ``/work/shared/reference/decrees.md``), chosen by ``regime_for``:
+The regimes (articles as verified in ``docs/sources.md`` (Part 1)), chosen by ``regime_for``:
 
 * **Decree 335/2025/NĐ-CP** (công chức, from 01/01/2026, Art. 27): a 100-point score = general criteria (max 30,
   Art. 12 cl. 2) + task results × 70 (Art. 12 cl. 3, Art. 17 cl. 1). Task results (Art. 14 cl. 2): quantity (a),

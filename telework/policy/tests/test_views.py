@@ -547,3 +547,12 @@ def test_override_unit_choices_stay_inside_the_agencies_the_user_may_override(cl
     assert f'value="{city.outsider.unit.pk}"' not in other
     client.force_login(city.leadership)
     assert client.get(reverse("policy:override_units"), {"agency": city.agency.pk}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_presets_name_their_legal_basis_in_words_not_internal_labels(client, city):
+    client.force_login(city.home_affairs)
+    page = client.get(reverse("policy:policy_preset")).content.decode()
+    assert "Đề án thí điểm làm việc tại nhà của TP.HCM giai đoạn 2024–2030" in page
+    assert "Hoa Kỳ, Luật Tăng cường làm việc từ xa năm 2010" in page
+    assert "domain-rules" not in page
