@@ -40,3 +40,15 @@ def run_in_background(task: Any, *args: Any) -> None:
             connections.close_all()
 
     threading.Thread(target=work, name=f"telework-{getattr(task, 'name', 'task')}", daemon=True).start()
+
+
+def enqueue(task_name: str, *args: Any) -> None:
+    """Queue the Celery task registered as ``task_name`` with JSON-serialisable ``args`` (eagerly in-process in the
+    embedded default). Services enqueue by name, so a service module never imports its app's tasks module and the
+    tasks module may import the services it calls: no service ↔ task cycle. Call it from ``transaction.on_commit``."""
+    from config.celery import app
+
+    if task_name not in app.tasks:
+        # Web processes import tasks modules lazily; this runs Celery's autodiscovery of every app's tasks once.
+        app.loader.import_default_modules()
+    app.tasks[task_name].delay(*args)
