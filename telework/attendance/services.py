@@ -24,6 +24,7 @@ from telework.accounts.models import ApiToken
 from telework.attendance import peak, rules, selectors
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
 from telework.core import calendar, clock
+from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 
 NOTE_MAX_LENGTH = 300
@@ -290,9 +291,7 @@ def missed_check_ins_detect(*, day: dt.date, now: dt.datetime | None = None, cut
         # ignore_conflicts: a detection running at the same moment may have recorded the same person first.
         MissedCheckIn.objects.bulk_create(new_rows, ignore_conflicts=True, batch_size=1000)
         if new_rows:
-            from telework.attendance.tasks import notify_missed_check_ins
-
-            transaction.on_commit(lambda: notify_missed_check_ins.delay(day.isoformat()))
+            transaction.on_commit(lambda: enqueue("attendance.notify_missed_check_ins", day.isoformat()))
     return MissedRun(
         day=day,
         cutoff=cutoff,

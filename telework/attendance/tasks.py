@@ -7,17 +7,23 @@ from collections import defaultdict
 from typing import Any
 
 from celery import shared_task
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
 
+from telework.accounts.models import Role
+from telework.attendance.models import MissedCheckIn
+from telework.attendance.selectors import ROSTER_STATUS_LABELS
+from telework.attendance.services import missed_check_ins_detect
 from telework.core import clock
 from telework.core.notifications import notify_user
+from telework.organization.models import Staff
 
 
 @shared_task(name="attendance.detect_missed_check_ins")
 def detect_missed_check_ins(day: str | None = None, cutoff: str = "09:00") -> dict[str, Any]:
     """The periodic job (Celery beat, working days after the cut-off): record and alert today's missed check-ins."""
-
-    from telework.attendance.services import missed_check_ins_detect
-
     target = dt.date.fromisoformat(day) if day else clock.today()
     return missed_check_ins_detect(day=target, cutoff=dt.time.fromisoformat(cutoff)).as_dict()
 
@@ -27,16 +33,6 @@ def notify_missed_check_ins(day: str) -> int:
     """Alert every person recorded as missed on ``day`` and not yet alerted, and each of their heads once with the
     list of their people. Keys make a retry send nothing twice; rows are marked alerted afterwards. Returns the
     number of rows alerted."""
-    from django.db.models import Q
-    from django.urls import reverse
-    from django.utils import formats, translation
-    from django.utils.translation import gettext as _
-
-    from telework.accounts.models import Role
-    from telework.attendance.models import MissedCheckIn
-    from telework.attendance.selectors import ROSTER_STATUS_LABELS
-    from telework.organization.models import Staff
-
     target = dt.date.fromisoformat(day)
     rows = list(
         MissedCheckIn.objects.filter(day=target, notified_at__isnull=True).select_related("staff__user", "staff__direct_superior__user", "unit").order_by("id")
