@@ -39,7 +39,7 @@ POSTGRES_HINT = "needs PostgreSQL: `make test-postgres` runs it under pg_virtual
 
 CITY_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 # A Wednesday in an ordinary week. The next week holds Vietnam Cultural Day (Tuesday 24/11), so tests that take
-# "next week" meet a holiday on purpose; `next_monday()` (telework.core.testing) skips to 30/11, four ordinary weeks.
+# "next week" meet a holiday on purpose; `next_monday()` (telework.demo.testing) skips to 30/11, four ordinary weeks.
 SUITE_NOW = dt.datetime(2026, 11, 18, 9, 30, tzinfo=CITY_ZONE)
 # For shaking out date assumptions: `TELEWORK_TEST_NOW=2027-02-03 pytest ...` runs the suite on another day.
 if os.environ.get("TELEWORK_TEST_NOW"):
@@ -187,8 +187,8 @@ def _let_test_flushes_pass_the_audit_triggers() -> None:
 
 @pytest.fixture
 def city(db):  # type: ignore[no-untyped-def]
-    """A unit of ten in a running pilot under the HCMC preset (see ``telework.core.testing``)."""
-    from telework.core.testing import build_city
+    """A unit of ten in a running pilot under the HCMC preset (see ``telework.demo.testing``)."""
+    from telework.demo.testing import build_city
 
     return build_city()
 

@@ -25,8 +25,8 @@ from telework.accounts.api_auth import (
     BrowserSession,
     ReadableJSONRenderer,
 )
-from telework.accounts.api_auth import router as me_router
 from telework.core.exceptions import DomainError, NotFound, NotPermitted
+from telework.organization.api import router as me_router
 
 logger = logging.getLogger("telework.api")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("telework.core.urls")),
+    path("", include("telework.portal.urls")),
     path("accounts/", include("telework.accounts.urls")),
     path("organization/", include("telework.organization.urls")),
     path("policy/", include("telework.policy.urls")),

@@ -1,5 +1,5 @@
 """The API's foundation: who is calling (bearer tokens for clients, the browser session for the web UI's own
-calls), the ``/me`` endpoint, and the error shape every endpoint answers with.
+calls) and the error shape every endpoint answers with.
 
 Clients send ``Authorization: Bearer tw_…`` (see ``ApiToken``). The browser's session is accepted too, with
 Django's CSRF check on unsafe methods. A request that carries a bearer token is judged by the token alone: a
@@ -14,14 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from telework.accounts import scope
-from telework.accounts.models import ApiToken, Role
+from telework.accounts.models import ApiToken
 
 # Messages the API shows for failures that happen before any service runs.
 NOT_AUTHENTICATED = _("Log in, or send a valid API token as “Authorization: Bearer <token>”. A revoked token no longer works.")
@@ -99,59 +98,3 @@ class ErrorOut(Schema):
     message: str
     params: dict[str, Any]
     details: list[dict[str, Any]]
-
-
-class StaffRecordOut(Schema):
-    code: str
-    full_name: str
-    staff_type: str
-    is_leader: bool
-    position: str
-    unit_id: int
-    unit: str
-    agency_id: int
-    agency: str
-    direct_superior: str | None
-
-
-class MeOut(Schema):
-    username: str
-    full_name: str
-    role: str
-    role_label: str
-    staff: StaffRecordOut | None
-
-
-def staff_record(user: Any) -> dict[str, Any] | None:
-    me = scope.own_staff(user)
-    if me is None:
-        return None
-    return {
-        "code": me.code,
-        "full_name": me.full_name,
-        "staff_type": me.staff_type,
-        "is_leader": me.is_leader,
-        "position": me.position.name,
-        "unit_id": me.unit_id,
-        "unit": me.unit.name,
-        "agency_id": me.unit.agency_id,
-        "agency": me.unit.agency.name,
-        "direct_superior": me.direct_superior.full_name if me.direct_superior else None,
-    }
-
-
-router = Router(tags=["me"])
-
-
-@router.get("/me", response={200: MeOut, 401: ErrorOut, 500: ErrorOut}, summary="The current user, their role and staff record")
-def me(request: HttpRequest) -> dict[str, Any]:
-    """Who the API sees you as: username, role (and its label in your language) and, when the account belongs to
-    a staff member, their code, unit and agency."""
-    user: Any = request.auth  # type: ignore[attr-defined]
-    return {
-        "username": user.get_username(),
-        "full_name": user.get_full_name(),
-        "role": user.role,
-        "role_label": str(Role(user.role).label),
-        "staff": staff_record(user),
-    }

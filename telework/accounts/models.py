@@ -15,7 +15,7 @@ from telework.core import clock
 
 class Role(models.TextChoices):
     """What a user may see and do. The scope (own data, unit subtree, agency, city) follows from the role and
-    the staff record the user is linked to (see ``telework.accounts.scope``)."""
+    the staff record the user is linked to (see ``telework.organization.scope``)."""
 
     STAFF = "staff", _("Staff member")
     UNIT_HEAD = "unit_head", _("Unit head")

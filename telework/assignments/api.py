@@ -18,7 +18,6 @@ from ninja import File, Router, UploadedFile
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
-from telework.accounts import scope
 from telework.accounts.api_auth import NO_STAFF_RECORD, ErrorOut
 from telework.accounts.api_inputs import MAX_PAGE, IsoDate, ObjectId
 from telework.assignments import selectors, services
@@ -43,6 +42,7 @@ from telework.assignments.schemas import (
     work_item_out,
 )
 from telework.core.exceptions import NotFound, NotPermitted
+from telework.organization import scope
 
 router = Router(tags=["work"])
 

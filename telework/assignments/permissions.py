@@ -1,4 +1,4 @@
-"""Who may see and act on which work items and progress reports, built on ``telework.accounts.scope``.
+"""Who may see and act on which work items and progress reports, built on ``telework.organization.scope``.
 
 * Seeing follows the organisation scope: staff see their own work, a unit head their unit's subtree, agency heads
   and HR their agency, Home Affairs, city leadership and administrators the city. An item outside the scope is a 404.
@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.assignments.models import ProgressReport, WorkItem
+from telework.organization import scope
 from telework.organization.models import Staff
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from telework.accounts import scope
 from telework.assignments import permissions, rules
 from telework.assignments.models import (
     OPEN_STATES,
@@ -28,6 +27,7 @@ from telework.assignments.models import (
 from telework.core import calendar
 from telework.core.exceptions import NotFound
 from telework.core.models import AuditEvent
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
 
 # ------------------------------------------------------------------------------------------------ work items

@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from telework.accounts import scope
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import TRANSITIONS, Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
-from telework.core.web import is_htmx, own_staff_or_403, week_monday
+from telework.core.web import is_htmx, week_monday
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
+from telework.organization.web import own_staff_or_403
 
 SUCCESS_MESSAGES = {
     "start": gettext_lazy("Work started."),

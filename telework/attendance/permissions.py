@@ -1,7 +1,7 @@
 """Who may see which attendance rows.
 
 A staff member sees and writes only their own check-ins. The live board and the monthly timesheet of a unit are
-read by those whose scope holds the unit (``telework.accounts.scope.visible_units``): a unit head for the units of
+read by those whose scope holds the unit (``telework.organization.scope.visible_units``): a unit head for the units of
 their subtree, the agency head and agency HR for their agency, Home Affairs, city leadership and administrators
 city-wide. A unit outside the viewer's scope answers 404, never 403, so ids do not leak.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from telework.accounts import scope
+from telework.organization import scope
 from telework.organization.models import Unit
 
 

@@ -18,13 +18,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from telework.accounts import scope
 from telework.accounts.models import ApiToken, User
 from telework.attendance import permissions, rules
 from telework.attendance.models import CheckIn, Finding, MissedCheckIn
 from telework.core import calendar, clock
 from telework.core.db import hot_cursor
 from telework.core.exceptions import NotFound
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
 from telework.rosters.models import Leave, Roster, RosterEntry, RosterStatus
 

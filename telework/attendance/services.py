@@ -19,13 +19,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.accounts.models import ApiToken
 from telework.attendance import peak, rules, selectors
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
 from telework.core import calendar, clock
 from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.organization import scope
 
 NOTE_MAX_LENGTH = 300
 NO_STAFF_RECORD = _("Only staff members check in; your account is not linked to an active staff record.")

@@ -1,4 +1,4 @@
-"""The home page (what needs the user's attention, by role) and notifications."""
+"""Notifications: the user's list and marking them read. (The home page: ``telework.portal.views``.)"""
 
 from __future__ import annotations
 
@@ -7,27 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.models import Notification
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from telework.policy.selectors import eligibility_for, switches
-    from telework.registrations.selectors import approval_inbox, registration_list
-
-    me = scope.own_staff(request.user)
-    today = clock.today()
-    context = {
-        "me": me,
-        "today": today,
-        "decision": eligibility_for(me, today) if me else None,
-        "my_registrations": list(registration_list(viewer=request.user, filters={"mine": True})[:5]) if me else [],
-        "inbox_count": len(approval_inbox(viewer=request.user)) if me else 0,
-        "switches": [switch for switch in switches() if switch.is_active],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

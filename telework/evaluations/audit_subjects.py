@@ -11,12 +11,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.audit_subjects import AuditSubject, register
 from telework.evaluations import permissions
 from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, EvaluationSettings, LevelChoice, OrganisationRating, RegimeChoice
 from telework.evaluations.scoring import GENERAL_CRITERIA
+from telework.organization import scope
 
 
 def run_periods(viewer: Any) -> QuerySet[EvaluationPeriod]:

@@ -1,4 +1,4 @@
-"""Who may see and act on which evaluation rows, from the org tree (``telework.accounts.scope``).
+"""Who may see and act on which evaluation rows, from the org tree (``telework.organization.scope``).
 
 Staff see their own evaluation; a unit head sees and reviews their unit subtree (never their own); the agency head
 reviews the agency and decides appeals; agency HR and Home Affairs run periods (HR for their agency); city
@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.evaluations.models import Evaluation, EvaluationPeriod
+from telework.organization import scope
 from telework.organization.models import Agency
 
 RUNNING_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_HR})

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from telework.accounts import scope
 from telework.core.exceptions import NotFound
 from telework.evaluations import permissions
 from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, LevelChoice, OrganisationRating, PeriodStatus
 from telework.evaluations.scoring import Assessment, QuotaDrop
 from telework.evaluations.services import QuotaGroupLine, quota_check, quota_rows, rescore
+from telework.organization import scope
 from telework.organization.models import Unit
 
 

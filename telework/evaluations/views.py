@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
@@ -36,6 +35,7 @@ from telework.evaluations.models import (
     RegimeChoice,
 )
 from telework.evaluations.scoring import APPEAL_CITATIONS, GENERAL_CRITERIA, LEVEL_LABELS, Regime, parameter_label
+from telework.organization import scope
 from telework.organization.models import Agency, Unit
 
 NAV_LABEL = gettext_lazy("Evaluation")

@@ -1,5 +1,5 @@
 """The organisation's audit rows (imports, units, positions, staff records, desks and duty posts), scoped like the
-organisation screens (``telework.accounts.scope``): a staff record by whoever may see the person; units, desks and
+organisation screens (``telework.organization.scope``): a staff record by whoever may see the person; units, desks and
 duty posts by whoever sees the unit; an agency's job positions and imports by its heads and HR."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.audit_subjects import AuditSubject, register
+from telework.organization import scope
 from telework.organization.models import Agency, Position, ServicePoint
 
 

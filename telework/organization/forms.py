@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
-from telework.organization import importing, selectors
+from telework.organization import importing, scope, selectors
 from telework.organization.models import Agency, Position, ServicePointKind, Staff, StaffType, Unit
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

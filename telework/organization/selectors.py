@@ -1,4 +1,4 @@
-"""Reads for the organisation, each scoped by the viewer through ``telework.accounts.scope``: the staff list and
+"""Reads for the organisation, each scoped by the viewer through ``telework.organization.scope``: the staff list and
 record, the unit tree with headcounts and leaders, positions, service points, and the snapshot an import is
 planned against."""
 
@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core.exceptions import NotFound
+from telework.organization import scope
 from telework.organization.importing import AgencySnapshot, ExistingPosition, ExistingStaff, ExistingUnit
 from telework.organization.models import Agency, Position, ServicePoint, Staff, Unit
 

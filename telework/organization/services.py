@@ -18,12 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed, _jsonable
 from telework.core.models import AuditEvent
-from telework.organization import importing
+from telework.organization import importing, scope
 from telework.organization.importing import CREATE, FLAG_KEYS, UPDATE, ImportReport
 from telework.organization.models import Agency, Position, ServicePoint, ServicePointKind, Staff, Unit
 from telework.organization.selectors import code_chunks, import_snapshot

@@ -1,6 +1,6 @@
 """Organisation screens: staff list and record, unit tree, positions, one-stop desks and duty posts, the import.
 
-Who: everybody reads what ``telework.accounts.scope`` lets them see (a unit head their subtree, an agency head or
+Who: everybody reads what ``telework.organization.scope`` lets them see (a unit head their subtree, an agency head or
 HR officer their agency, Home Affairs the city); agency HR (own agency), Home Affairs and system administrators
 import and edit (``scope.can_manage_organisation``). Views shape requests; rules live in ``services`` and
 ``importing``, reads in ``selectors``.
@@ -26,13 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.core.web import is_htmx
-from telework.organization import importing, selectors, services
+from telework.organization import importing, on_site, scope, selectors, services
 from telework.organization.forms import ImportConfirmForm, ImportUploadForm, PositionFlagsForm, ServicePointForm, StaffFilterForm
 from telework.organization.models import Agency, Equipment, ServicePoint, ServicePointKind, Unit
 
@@ -115,7 +114,7 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
         "equipment": [(value, label, value in (staff.equipment or [])) for value, label in Equipment.choices],
         "service_points": list(staff.service_points.all()),
         "superior_visible": staff.direct_superior is not None and scope.can_see_staff(request.user, staff.direct_superior),
-        "audit_url": reverse("core:audit_object", args=["organization.staff", str(staff.pk)]),
+        "audit_url": reverse("portal:audit_object", args=["organization.staff", str(staff.pk)]),
     }
     return render(request, "organization/staff_detail.html", context)
 
@@ -184,15 +183,7 @@ def position_flags(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _policy_on_site(units: list[Unit]) -> dict[int, dict[str, int]]:
     """How many staff the policy in force today wants on site per desk and duty post, by unit."""
-    from telework.policy.selectors import PolicyResolver
-
-    resolver = PolicyResolver()
-    today = clock.today()
-    result: dict[int, dict[str, int]] = {}
-    for unit in units:
-        parameters = resolver.resolve(unit, today).parameters
-        result[unit.pk] = {ServicePointKind.ONE_STOP_DESK.value: parameters.desk_staff_on_site, ServicePointKind.DUTY_POST.value: parameters.duty_staff_on_site}
-    return result
+    return on_site.policy_on_site(units, clock.today())
 
 
 @login_required
@@ -491,7 +482,7 @@ def import_done(request: HttpRequest, audit_id: int) -> HttpResponse:
         **_page_context(request, "import", agency),
         "event": event,
         "counts": event.after or {},
-        "audit_url": reverse("core:audit_object", args=["organization.agency", str(agency.pk)]),
+        "audit_url": reverse("portal:audit_object", args=["organization.agency", str(agency.pk)]),
     }
     return render(request, "organization/import_done.html", context)
 

@@ -4,18 +4,19 @@ and the eligibility decision built from them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.core.models import AuditEvent
-from telework.organization.models import Agency, Staff, Unit
+from telework.organization import scope
+from telework.organization.models import Agency, ServicePointKind, Staff, Unit
 from telework.policy import effects, eligibility
 from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.parameters import PRESETS, PolicyParameters, merge
@@ -359,3 +360,14 @@ def staff_by_codes(codes: list[str]) -> tuple[list[Staff], list[str]]:
                 known.add(code)
     missing = [original for key, original in wanted.items() if key not in known]
     return sorted(found, key=lambda member: member.code), missing
+
+
+def service_point_staffing(units: Sequence[Unit], day: dt.date) -> dict[int, dict[str, int]]:
+    """The staff the policy in force on ``day`` wants on site at each unit's one-stop desks and duty posts
+    (``desk_staff_on_site``, ``duty_staff_on_site``), by unit id: the reader behind ``organization.on_site``."""
+    resolver = PolicyResolver()
+    result: dict[int, dict[str, int]] = {}
+    for unit in units:
+        parameters = resolver.resolve(unit, day).parameters
+        result[unit.pk] = {ServicePointKind.ONE_STOP_DESK.value: parameters.desk_staff_on_site, ServicePointKind.DUTY_POST.value: parameters.duty_staff_on_site}
+    return result

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Agency, AgencyKind, Position, Staff, Unit
 from telework.policy import labels, selectors, services
 from telework.policy.forms import (
@@ -50,7 +50,7 @@ def _require_policy_maker(request: HttpRequest) -> None:
 
 
 def _audit_url(target: Any) -> str:
-    return reverse("core:audit_object", args=[target._meta.label_lower, str(target.pk)])
+    return reverse("portal:audit_object", args=[target._meta.label_lower, str(target.pk)])
 
 
 # --- Pilots ------------------------------------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from ninja import Router
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
-from telework.accounts import scope
 from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
 from telework.accounts.api_inputs import MAX_PAGE, ObjectId
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
+from telework.organization import scope
 from telework.registrations import selectors, services
 from telework.registrations.models import RegistrationStatus
 from telework.registrations.schemas import (

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.core.exceptions import NotFound
+from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.policy.selectors import Suspension, suspension_in_force
 from telework.registrations.caps import ServicePointFacts, UnitFacts, unit_home_limit

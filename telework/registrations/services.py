@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from telework.accounts import scope
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
 from telework.policy.eligibility import EligibilityDecision
 from telework.policy.selectors import PolicyResolver, eligibility_for

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.assignments.selectors import home_days_workload
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
-from telework.core.web import is_htmx, own_staff_or_403, week_monday
+from telework.core.web import is_htmx, week_monday
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
+from telework.organization.web import own_staff_or_403
 from telework.policy import labels
 from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
 from telework.policy.selectors import ResolvedPolicy, Suspension, eligibility_for, pilot_for_staff, policy_for_unit

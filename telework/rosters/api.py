@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from telework.accounts import scope
 from telework.accounts.api_auth import ErrorOut
 from telework.accounts.api_inputs import IsoDate, ObjectId
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Agency, ServicePoint, Staff
 from telework.rosters import exports, selectors, services
 from telework.rosters.models import Leave, UnitEvent

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.core.audit_subjects import AuditSubject, register
+from telework.organization import scope
 from telework.rosters import selectors
 from telework.rosters.models import EntryStatus, Leave, Roster, RosterStatus, UnitEvent
 

@@ -1,6 +1,6 @@
 """Reads for rosters, scoped by the viewer, and who may act on which unit's rosters.
 
-Scope follows ``telework.accounts.scope``: a unit head manages the rosters of their unit's subtree, an agency head
+Scope follows ``telework.organization.scope``: a unit head manages the rosters of their unit's subtree, an agency head
 those of their agency, a system administrator all; Home Affairs generates city-wide and reads everything, city
 leadership and agency HR read; a staff member reads the *published* rosters of their own unit. A roster outside
 the viewer's scope answers ``NotFound`` (404), never 403, so ids do not leak.
@@ -19,10 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
 from telework.rosters import instance as engine
 from telework.rosters.checker import Finding, check

@@ -12,7 +12,7 @@ from telework.accounts.models import ApiToken
 def test_login_with_staff_code_and_password(city, client):
     response = client.post(reverse("accounts:login"), {"username": city.staff[0].code, "password": "password123"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 @pytest.mark.django_db

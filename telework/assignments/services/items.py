@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.assignments import permissions, rules, uploads
 from telework.assignments.models import (
     OPEN_STATES,
@@ -39,6 +38,7 @@ from telework.assignments.models import (
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Staff
 
 MAX_TITLE_LENGTH = 200

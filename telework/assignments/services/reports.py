@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts import scope
 from telework.assignments import selectors
 from telework.assignments.models import ProgressReport, ReportPeriod, ReportStatus
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import Staff
 
 MAX_NOTE_LENGTH = 4000

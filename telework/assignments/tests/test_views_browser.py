@@ -12,8 +12,8 @@ from django.utils import timezone
 from telework.assignments import services
 from telework.assignments.models import Alert, WorkItem, WorkStatus
 from telework.core import calendar
-from telework.core.testing import build_city
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from telework.attendance.models import CheckIn, MissedCheckIn, Reachability
 from telework.attendance.tests.builders import at, publish_roster, record_leave
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import UserFactory
 from telework.rosters.models import EntryStatus
 

@@ -13,7 +13,7 @@ from telework.accounts.models import Role
 from telework.attendance import services
 from telework.attendance.models import CheckIn, MissedCheckIn
 from telework.attendance.tests.builders import at, publish_roster, record_leave
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.rosters.models import EntryStatus
 
@@ -415,11 +415,11 @@ def test_an_impossible_month_is_refused_with_an_explanation(city, client, month)
 
 def test_navigation_shows_attendance_to_staff_and_the_board_to_heads(city, client):
     client.force_login(city.staff[0].user)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert reverse("attendance:mine") in content
     assert reverse("attendance:board") not in content
     client.force_login(city.head_user)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert reverse("attendance:board") in content
 
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from telework.attendance import services
 from telework.attendance.models import CheckIn
 from telework.attendance.tests.builders import publish_roster
-from telework.core.testing import build_city
 from telework.core.tests.browser.fixtures import VIEWPORTS
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city
 from telework.rosters.models import EntryStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

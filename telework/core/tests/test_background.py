@@ -7,7 +7,7 @@ from celery.exceptions import NotRegistered
 
 from telework.core.background import enqueue
 from telework.core.models import Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations.models import Registration
 
 

@@ -21,7 +21,7 @@ from config.celery import app
 # module is imported while the app is registered.
 from telework.assignments.tasks import detect_stalls_task
 from telework.core.models import Notification, ScheduledRun
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.policy.models import SwitchChange, SwitchKind
 from telework.policy.services import switch_set
 from telework.registrations import services

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations import services
 from telework.registrations.models import Registration
 
@@ -29,7 +29,7 @@ KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z]+_[a-z_]+\b"
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 
 PAGES = [
-    "core:home",
+    "portal:home",
     "core:notifications",
     "registrations:mine",
     "registrations:new",

@@ -31,7 +31,7 @@ from django.urls import reverse
 from telework.accounts.models import Role
 from telework.core.audit import audit_record
 from telework.core.models import AuditEvent
-from telework.core.testing import build_city, next_monday
+from telework.demo.testing import build_city, next_monday
 from telework.organization.models import Staff, Unit
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.policy.models import PolicySwitch
@@ -219,9 +219,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     **{
         f"page {name}": Endpoint("get", page(name, **kwargs), kind="page")
         for name, kwargs in (
-            ("core:home", {}),
+            ("portal:home", {}),
             ("core:notifications", {}),
-            ("core:audit", {}),
+            ("portal:audit", {}),
             ("accounts:tokens", {}),
             ("registrations:mine", {}),
             ("registrations:new", {}),
@@ -249,8 +249,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "page eligibility of": Endpoint("get", lambda t: reverse("registrations:eligibility") + f"?staff={t.person.code if t.person else ''}", kind="page"),
     "page overview of": Endpoint("get", lambda t: reverse("registrations:overview") + f"?unit={t.unit.pk if t.unit else 0}", kind="page"),
     "page organization:staff_detail": Endpoint("get", lambda t: reverse("organization:staff_detail", args=[t.person.code if t.person else "-"]), kind="page"),
-    "page core:audit_object": Endpoint(
-        "get", lambda t: reverse("core:audit_object", args=["organization.staff", str(t.person.pk if t.person else 0)]), kind="page", needs_audit_row=True
+    "page portal:audit_object": Endpoint(
+        "get", lambda t: reverse("portal:audit_object", args=["organization.staff", str(t.person.pk if t.person else 0)]), kind="page", needs_audit_row=True
     ),
     # Web pages: writes
     "page register": Endpoint("post", page("registrations:new"), kind="page", body=form_body(1), writes=True, result=S.SUBMITTED),
@@ -362,10 +362,10 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "api revoke": DECIDE,
     "api withdraw": OWN_ONLY,
     "api resubmit": OWN_ONLY,
-    "page core:home": EVERYONE,
+    "page portal:home": EVERYONE,
     "page core:notifications": EVERYONE,
     # Everyone reads the trail, each the rows about what they may see.
-    "page core:audit": EVERYONE,
+    "page portal:audit": EVERYONE,
     "page accounts:tokens": EVERYONE,
     "page registrations:mine": STAFF_RECORD,
     "page registrations:new": STAFF_RECORD,
@@ -393,7 +393,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     # The overview page is a screen for heads, HR and Home Affairs: a staff member gets 403, not 404.
     "page overview of": as_page({**UNIT_OVERVIEW, "staff": (403, 403, 403, 403)}),
     "page organization:staff_detail": as_page(SEE),
-    "page core:audit_object": AUDIT_HISTORY,
+    "page portal:audit_object": AUDIT_HISTORY,
     "page register": role_wide(DONE, DONE, DONE, DONE, 403, 403, 403, LOGIN),
     "page resubmit": as_page(OWN_ONLY, success=DONE),
     "page approve": as_page(DECIDE, success=DONE),

@@ -81,7 +81,7 @@ def test_the_test_suites_flush_leaves_the_triggers_in_force(city):
     record(city)
     call_command("flush", verbosity=0, interactive=False)
     assert AuditEvent.objects.count() == 0
-    from telework.core.testing import build_city
+    from telework.demo.testing import build_city
 
     event = record(build_city())
     raw_sql_is_refused("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["sửa lén", event.pk])

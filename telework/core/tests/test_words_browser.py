@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from telework.attendance import services as attendance
 from telework.attendance.tests.builders import at, publish_roster
-from telework.core.testing import build_city
 from telework.core.tests.browser.pages import login, switch_language
+from telework.demo.testing import build_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ import pytest
 from telework.core import clock
 from telework.core.exceptions import InvalidTransition
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
 from telework.core.workflow import Change, Workflow, perform
+from telework.demo.testing import next_monday
 from telework.registrations.models import Registration, RegistrationStatus
 
 FLOW = Workflow.declare(

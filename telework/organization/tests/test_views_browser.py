@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from telework.core.models import AuditEvent
-from telework.core.testing import build_city
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city
 from telework.organization.models import Staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 
 RULE_CODES = [
     "staff_active",

@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 
 
 def run(*args: str) -> str:

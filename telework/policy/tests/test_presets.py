@@ -10,7 +10,7 @@ from django.utils import timezone
 from telework.core import calendar
 from telework.core.exceptions import RuleViolation
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory
 from telework.policy import services
 from telework.policy.models import Policy, PolicyLevel, PolicySwitch, SwitchKind

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from telework.core.testing import build_city, next_monday
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city, next_monday
 from telework.policy.models import SwitchChange, SwitchKind
 from telework.registrations import services
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from telework.accounts.models import Role
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory, UnitFactory
 from telework.policy import services
 from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchKind

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from telework.accounts.models import ApiToken, Role
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.registrations import services
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus

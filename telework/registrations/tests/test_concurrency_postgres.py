@@ -20,7 +20,7 @@ from django.db import connection
 from telework.accounts.models import User
 from telework.core.exceptions import DomainError, InvalidTransition, RuleViolation
 from telework.core.models import AuditEvent
-from telework.core.testing import build_city, next_monday
+from telework.demo.testing import build_city, next_monday
 from telework.registrations import services
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 

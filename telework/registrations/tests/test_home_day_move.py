@@ -9,7 +9,7 @@ import pytest
 
 from telework.core.exceptions import RuleViolation
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations import services
 from telework.registrations.models import RegistrationDay
 

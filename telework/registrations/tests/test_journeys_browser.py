@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from telework.core.testing import build_city, next_monday
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city, next_monday
 from telework.policy.selectors import eligibility_for
 from telework.registrations import services
 from telework.registrations.models import Registration, RegistrationStatus

@@ -8,7 +8,7 @@ import pytest
 
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations import services
 from telework.registrations.models import RegistrationDay, RegistrationStatus
 

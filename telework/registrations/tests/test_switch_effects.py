@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.policy.models import SwitchChange, SwitchKind
 from telework.policy.services import switch_set
 from telework.registrations import services

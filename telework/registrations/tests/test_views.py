@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations import services
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
@@ -315,7 +315,7 @@ def test_detail_shows_days_commitment_snapshot_and_audit_link(city):
     assert f'data-day="{monday.isoformat()}" data-state="requested"' in content
     assert 'id="eligibility-snapshot"' in content
     assert str(services.COMMITMENT_TEXT)[:40] in content
-    assert reverse("core:audit_object", args=["registrations.registration", registration.pk]) in content
+    assert reverse("portal:audit_object", args=["registrations.registration", registration.pk]) in content
     assert 'id="decider-actions"' in content
     assert "0 / 3" in content  # the unit's load on each requested day: none approved, three allowed
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.registrations import services
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from telework.accounts.models import ApiToken
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.rosters import instance as engine
 from telework.rosters.models import EntryStatus, Roster, RosterEntry, RosterRun, RosterStatus
 from telework.rosters.selectors import iso_week_of

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.rosters.models import Roster, RosterRun
 from telework.rosters.selectors import iso_week_of
 from telework.rosters.tests.test_services import approve_home_days

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from telework.core.exceptions import RuleViolation
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.rosters import instance as engine
 from telework.rosters.adapters import load_unit
 from telework.rosters.exports import roster_xlsx

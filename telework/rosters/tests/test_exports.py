@@ -8,7 +8,7 @@ import io
 from django.utils import translation
 from openpyxl import load_workbook
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory, UnitFactory
 from telework.rosters.exports import export_filename, roster_pdf, roster_xlsx
 from telework.rosters.models import LeaveKind

@@ -7,8 +7,8 @@ import io
 from django.utils import translation
 from openpyxl import load_workbook
 
-from telework.core.testing import next_monday
 from telework.core.tests.test_spreadsheets import HOSTILE, as_read_back
+from telework.demo.testing import next_monday
 from telework.rosters.exports import roster_xlsx
 from telework.rosters.services import roster_generate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory, UnitFactory
 from telework.rosters import services
 from telework.rosters.adapters import load_unit

@@ -11,7 +11,7 @@ from django.utils import timezone
 from telework.core import calendar
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.policy.models import SwitchKind
 from telework.policy.services import switch_set
 from telework.registrations.models import Registration, RegistrationDay, RegistrationMode, RegistrationStatus

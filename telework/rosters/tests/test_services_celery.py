@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from config.celery import app
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.rosters import services
 from telework.rosters.models import Roster, RosterRun
 from telework.rosters.tests.test_services import approve_home_days

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from telework.core.testing import build_city, next_monday
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city, next_monday
 from telework.registrations import services as registration_services
 from telework.registrations.models import RegistrationDay
 from telework.rosters import services

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from telework.core.models import AuditEvent, Notification
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.registrations import services as registration_services
 from telework.rosters import services
 from telework.rosters.models import EntryStatus, Leave, Roster, RosterEntry, RosterRun, RosterStatus, SwapRequest, SwapStatus, UnitEvent

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from telework.core.models import Notification
-from telework.core.testing import build_city, next_monday
 from telework.core.tests.browser.pages import login
+from telework.demo.testing import build_city, next_monday
 from telework.registrations import services as registration_services
 from telework.rosters import services
 from telework.rosters.models import EntryStatus, Roster, RosterEntry, RosterStatus

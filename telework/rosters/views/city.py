@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
+from telework.organization import scope
 from telework.rosters import selectors, services
 from telework.rosters.forms import CityGenerateForm, week_label
 from telework.rosters.models import RosterRun

@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
-from telework.accounts import scope
 from telework.core.exceptions import DomainError, NotFound
+from telework.organization import scope
 from telework.organization.models import Unit
 from telework.rosters import selectors
 from telework.rosters.forms import parse_week, week_label

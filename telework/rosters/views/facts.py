@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.exceptions import DomainError
+from telework.organization import scope
 from telework.organization.models import Staff, Unit
 from telework.rosters import selectors, services
 from telework.rosters.forms import LeaveForm, UnitEventForm

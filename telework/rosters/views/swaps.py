@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.core.exceptions import DomainError
+from telework.organization import scope
 from telework.organization.models import Staff
 from telework.rosters import selectors, services
 from telework.rosters.forms import ReasonForm

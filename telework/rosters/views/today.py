@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from telework.accounts import scope
 from telework.accounts.models import Role
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound
+from telework.organization import scope
 from telework.organization.models import Agency, Unit
 from telework.rosters import selectors
 from telework.rosters.models import LeaveKind

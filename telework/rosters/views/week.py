@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telework.accounts import scope
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.rosters import exports, selectors, services
 from telework.rosters.forms import CellForm, SwapRequestForm, parse_week, week_label

@@ -23,7 +23,7 @@ def test_staff_member_logs_in_sees_their_name_and_eligibility_and_switches_langu
     member = city.staff[0]
     login(page, member.user.username)
 
-    assert page.url.endswith(reverse("core:home"))
+    assert page.url.endswith(reverse("portal:home"))
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(greeting("vi", member.full_name))
@@ -36,7 +36,7 @@ def test_staff_member_logs_in_sees_their_name_and_eligibility_and_switches_langu
     expect(page.locator("nav.navbar")).to_have_css("background-color", "rgb(13, 110, 253)")
 
     switch_language(page, "en")
-    assert page.url.endswith(reverse("core:home"))
+    assert page.url.endswith(reverse("portal:home"))
     expect(heading).to_have_text(greeting("en", member.full_name))
     expect(page.locator("button[name=language][value=vi]")).to_have_text("Tiếng Việt")
 

@@ -22,18 +22,12 @@ from django.db.models import F
 
 from telework.accounts.models import Role, User
 from telework.core import calendar
-from telework.core.demo import (
-    DEMO_PASSWORD,
-    MINIMUM_STAFF,
-    PILOT_CODE,
-    DemoSeedError,
-    _OrganisationPlanner,
-    build_demo_city,
-    load_ward_reference,
-    reset_database,
-)
 from telework.core.exceptions import RuleViolation
 from telework.core.models import AuditEvent
+from telework.demo.city import build_demo_city, reset_database
+from telework.demo.organisation import OrganisationPlanner
+from telework.demo.plans import DemoSeedError, load_ward_reference
+from telework.demo.reference import DEMO_PASSWORD, MINIMUM_STAFF, PILOT_CODE
 from telework.organization.models import Agency, AgencyKind, Position, ServicePoint, Staff, Unit
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch
 from telework.policy.selectors import PolicyResolver, eligibility_for
@@ -156,7 +150,7 @@ def test_at_least_one_unit_per_twenty_staff() -> None:
 def test_planned_city_scales_with_staff(staff: int) -> None:
     """Planning needs no database: at the default and the city-wide scale, units stay between 3 and 60 people, at
     least one per 20 staff; departments keep about a third of the staff, the wards two thirds."""
-    agencies = _OrganisationPlanner(staff=staff, seed=7, today=TODAY).plan()
+    agencies = OrganisationPlanner(staff=staff, seed=7, today=TODAY).plan()
     units = [unit for agency in agencies for unit in agency.units]
     sizes = [len(unit.members) for unit in units]
     by_kind: dict[str, int] = defaultdict(int)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from telework.core.models import AuditEvent
 from telework.core.tests.browser.pages import login, switch_language
-from telework.core.tests.test_audit_scope import world  # noqa: F401  (the audited city)
+from telework.portal.tests.test_audit_scope import world  # noqa: F401  (the audited city)
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def test_a_staff_member_reads_their_own_history_in_words(page, world, browser_pr
     from playwright.sync_api import expect
 
     me = world.city.staff[0]
-    login(page, me.user.username, next_url=reverse("core:audit"))
+    login(page, me.user.username, next_url=reverse("portal:audit"))
     rows = page.locator("[data-audit-id]")
     expect(rows).to_have_count(
         len(set().union(*(world.rows[name] for name in ("registration_mine", "work_mine", "leave_mine", "evaluation_mine", "staff_mine"))))
@@ -46,12 +46,12 @@ def test_a_staff_member_reads_their_own_history_in_words(page, world, browser_pr
 def test_a_unit_head_never_reads_the_sibling_units_leave_note(page, world, browser_problems):  # noqa: F811
     from playwright.sync_api import expect
 
-    login(page, world.city.head_user.username, next_url=reverse("core:audit"))
+    login(page, world.city.head_user.username, next_url=reverse("portal:audit"))
     expect(page.locator("[data-audit-id]").first).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Việc gia đình")
     sibling_leave = min(world.rows["leave_sibling"])
     assert AuditEvent.objects.filter(pk=sibling_leave).exists()
-    response = page.goto(reverse("core:audit_event", args=[sibling_leave]))
+    response = page.goto(reverse("portal:audit_event", args=[sibling_leave]))
     assert response is not None
     assert response.status == 404
     assert [problem for problem in browser_problems if "404" not in problem] == []  # only the refused entry

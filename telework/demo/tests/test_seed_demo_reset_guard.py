@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from telework.core.management.commands.seed_demo import reset_refusal
+from telework.demo.management.commands.seed_demo import reset_refusal
 from telework.organization.models import Agency
 from telework.organization.tests.factories import AgencyFactory
 

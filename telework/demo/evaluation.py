@@ -2,7 +2,7 @@
 workflow through the real services (open, compute, self-assessments, the heads' scores and decisions, the quota,
 lock, publish, one appeal), so every evaluation page has something true to show.
 
-Called after ``telework.core.demo.build_demo_city``; deterministic for a given seed and day.
+Called after ``telework.demo.city.build_demo_city``; deterministic for a given seed and day.
 """
 
 from __future__ import annotations

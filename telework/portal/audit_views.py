@@ -31,9 +31,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from telework.accounts import scope
 from telework.core import audit_subjects
 from telework.core.models import AuditEvent
+from telework.organization import scope
 
 PAGE_SIZE = 50
 
@@ -312,8 +312,8 @@ def audit_rows(events: Any, viewer: Any) -> list[AuditRow]:
             object_type=object_type_label(event.object_type),
             object_label=names.get((event.object_type, event.object_id)) or event.object_label or event.object_id,
             url=object_url(event.object_type, event.object_id, viewer),
-            history_url=reverse("core:audit_object", args=[event.object_type, event.object_id]),
-            detail_url=reverse("core:audit_event", args=[event.pk]),
+            history_url=reverse("portal:audit_object", args=[event.object_type, event.object_id]),
+            detail_url=reverse("portal:audit_event", args=[event.pk]),
             changes=changes(event),
         )
         for event in events
@@ -370,7 +370,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "is_city_wide": reads_everything(request.user),
     }
-    return render(request, "core/audit_search.html", context)
+    return render(request, "portal/audit_search.html", context)
 
 
 @login_required
@@ -380,7 +380,7 @@ def audit_event(request: HttpRequest, event_id: int) -> HttpResponse:
     event = audit_event_get(viewer=request.user, event_id=event_id)
     rows = audit_rows([event], request.user)
     context = {"row": rows[0], "rows": rows, "object_type": object_type_label(event.object_type)}
-    return render(request, "core/audit_event.html", context)
+    return render(request, "portal/audit_event.html", context)
 
 
 @login_required
@@ -397,4 +397,4 @@ def audit_for_object(request: HttpRequest, object_type: str, object_id: str) -> 
         "object_type": object_type_label(object_type),
         "object_url": object_url(object_type, object_id, request.user),
     }
-    return render(request, "core/audit_object.html", context)
+    return render(request, "portal/audit_object.html", context)

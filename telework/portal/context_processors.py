@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from telework.accounts.models import Role
+from telework.organization import scope
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    from telework.accounts import scope
-    from telework.accounts.models import Role
-
     user = request.user
     if not user.is_authenticated:
         return {}

@@ -109,6 +109,6 @@ def can_manage_organisation(user: Any, agency: Agency | None = None) -> bool:
 
 
 def can_read_audit(user: Any) -> bool:
-    """Every signed-in user reads the audit trail, each the rows about what they may see (``telework.core.audit_views``):
+    """Every signed-in user reads the audit trail, each the rows about what they may see (``telework.portal.audit_views``):
     a staff member the history of their own registrations, work, leave and evaluations."""
     return bool(getattr(user, "is_authenticated", False))

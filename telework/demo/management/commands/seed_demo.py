@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from telework.core.demo import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF, DemoResult, DemoSeedError, build_demo_city, reset_database
+from telework.demo.city import build_demo_city, reset_database
+from telework.demo.plans import DemoResult, DemoSeedError
+from telework.demo.reference import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF
 
 PRODUCTION_SETTINGS = "config.settings.production"
 DEMO_DATABASE_NAME = re.compile(r"(^|[^a-z])(demo|test|dev)([^a-z]|$)", re.IGNORECASE)

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from telework.accounts.models import Role
 from telework.core.audit import audit_record
-from telework.core.audit_views import changes
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.organization.tests.factories import StaffFactory
 from telework.policy import services as policy_services
+from telework.portal.audit_views import changes
 from telework.registrations import services as registrations
 
 
@@ -81,8 +81,8 @@ def test_raw_sql_cannot_update_or_delete_an_audit_row(city, statement, params):
 @pytest.mark.django_db
 def test_no_page_offers_to_edit_or_delete_the_trail(client, city, trail):
     client.force_login(city.home_affairs)
-    assert client.post(reverse("core:audit")).status_code == 405
-    content = client.get(reverse("core:audit")).content.decode()
+    assert client.post(reverse("portal:audit")).status_code == 405
+    content = client.get(reverse("portal:audit")).content.decode()
     assert 'method="post"' not in content.split("<main", 1)[1]
 
 
@@ -97,13 +97,13 @@ def audit_ids(response):
 @pytest.mark.parametrize("role", ["home_affairs", "leadership", "admin"])
 def test_city_wide_roles_search_every_row(client, city, trail, role):
     client.force_login(getattr(city, role))
-    assert audit_ids(client.get(reverse("core:audit"))) == set(AuditEvent.objects.values_list("pk", flat=True))
+    assert audit_ids(client.get(reverse("portal:audit"))) == set(AuditEvent.objects.values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
 def test_agency_hr_sees_only_their_agency_rows(client, city, trail):
     client.force_login(city.hr)
-    seen = audit_ids(client.get(reverse("core:audit")))
+    seen = audit_ids(client.get(reverse("portal:audit")))
     assert seen == set(AuditEvent.objects.filter(agency_id=city.agency.pk).values_list("pk", flat=True))
     assert not seen & set(
         AuditEvent.objects.filter(object_id=str(trail["elsewhere"].pk), object_type="registrations.registration").values_list("pk", flat=True)
@@ -117,7 +117,7 @@ def test_a_unit_head_sees_their_unit_rows_and_not_the_city_policy(client, city, 
     about_registration = set(
         AuditEvent.objects.filter(object_type="registrations.registration", object_id=str(trail["approved"].pk)).values_list("pk", flat=True)
     )
-    assert set(audit_ids(client.get(reverse("core:audit")))) == about_registration
+    assert set(audit_ids(client.get(reverse("portal:audit")))) == about_registration
 
 
 @pytest.mark.django_db
@@ -126,23 +126,23 @@ def test_an_agency_head_sees_their_agency_rows_and_the_city_policy_they_read(cli
     client.force_login(viewer)
     expected = set(AuditEvent.objects.filter(agency_id=city.agency.pk).values_list("pk", flat=True))
     expected |= set(AuditEvent.objects.filter(object_type="policy.policy").values_list("pk", flat=True))
-    assert set(audit_ids(client.get(reverse("core:audit")))) == expected
+    assert set(audit_ids(client.get(reverse("portal:audit")))) == expected
 
 
 @pytest.mark.django_db
 def test_staff_members_read_the_rows_about_their_own_objects_only(client, city, trail):
     client.force_login(city.staff[0].user)
     own = set(AuditEvent.objects.filter(object_type="registrations.registration", object_id=str(trail["approved"].pk)).values_list("pk", flat=True))
-    assert set(audit_ids(client.get(reverse("core:audit")))) == own
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 200
+    assert set(audit_ids(client.get(reverse("portal:audit")))) == own
+    assert client.get(reverse("portal:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 200
     client.force_login(city.staff[1].user)
-    assert audit_ids(client.get(reverse("core:audit"))) == set()
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 404
+    assert audit_ids(client.get(reverse("portal:audit"))) == set()
+    assert client.get(reverse("portal:audit_object", args=["registrations.registration", trail["approved"].pk])).status_code == 404
 
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_log_in(client, city, trail):
-    response = client.get(reverse("core:audit"))
+    response = client.get(reverse("portal:audit"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
@@ -153,14 +153,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, city, trail):
 @pytest.mark.django_db
 def test_filters_by_actor_action_object_type_and_text(client, city, trail):
     client.force_login(city.home_affairs)
-    by_actor = audit_ids(client.get(reverse("core:audit"), {"actor": "Thị Trưởng"}))
+    by_actor = audit_ids(client.get(reverse("portal:audit"), {"actor": "Thị Trưởng"}))
     assert by_actor == set(AuditEvent.objects.filter(actor=city.head_user).values_list("pk", flat=True))
-    by_action = audit_ids(client.get(reverse("core:audit"), {"action": "registration.approve"}))
+    by_action = audit_ids(client.get(reverse("portal:audit"), {"action": "registration.approve"}))
     assert by_action == set(AuditEvent.objects.filter(action="registration.approve").values_list("pk", flat=True))
-    by_type = audit_ids(client.get(reverse("core:audit"), {"object_type": "policy.policy"}))
+    by_type = audit_ids(client.get(reverse("portal:audit"), {"object_type": "policy.policy"}))
     assert by_type == set(AuditEvent.objects.filter(object_type="policy.policy").values_list("pk", flat=True))
     assert len(by_type) == 2  # the new version and the closing of the previous one
-    by_text = audit_ids(client.get(reverse("core:audit"), {"text": "Đồng ý"}))
+    by_text = audit_ids(client.get(reverse("portal:audit"), {"text": "Đồng ý"}))
     assert by_text == set(AuditEvent.objects.filter(action="registration.approve").values_list("pk", flat=True))
 
 
@@ -168,11 +168,11 @@ def test_filters_by_actor_action_object_type_and_text(client, city, trail):
 def test_filters_by_date_range(client, city, trail):
     client.force_login(city.home_affairs)
     today = timezone.localdate()
-    assert audit_ids(client.get(reverse("core:audit"), {"date_from": today.isoformat(), "date_to": today.isoformat()})) == set(
+    assert audit_ids(client.get(reverse("portal:audit"), {"date_from": today.isoformat(), "date_to": today.isoformat()})) == set(
         AuditEvent.objects.values_list("pk", flat=True)
     )
-    assert audit_ids(client.get(reverse("core:audit"), {"date_to": (today - dt.timedelta(days=1)).isoformat()})) == set()
-    reversed_range = client.get(reverse("core:audit"), {"date_from": today.isoformat(), "date_to": (today - dt.timedelta(days=1)).isoformat()})
+    assert audit_ids(client.get(reverse("portal:audit"), {"date_to": (today - dt.timedelta(days=1)).isoformat()})) == set()
+    reversed_range = client.get(reverse("portal:audit"), {"date_from": today.isoformat(), "date_to": (today - dt.timedelta(days=1)).isoformat()})
     assert 'id="id_date_to"' in reversed_range.content.decode()
     assert "invalid-feedback" in reversed_range.content.decode()
 
@@ -184,8 +184,8 @@ def test_results_are_paginated_fifty_a_page_newest_first(client, city, django_as
     newest_first = list(AuditEvent.objects.order_by("-occurred_at", "-id").values_list("pk", flat=True))
     client.force_login(city.home_affairs)
     with django_assert_max_num_queries(15):
-        first = client.get(reverse("core:audit"))
-    pages = [audit_ids(first), audit_ids(client.get(reverse("core:audit"), {"page": 2})), audit_ids(client.get(reverse("core:audit"), {"page": 3}))]
+        first = client.get(reverse("portal:audit"))
+    pages = [audit_ids(first), audit_ids(client.get(reverse("portal:audit"), {"page": 2})), audit_ids(client.get(reverse("portal:audit"), {"page": 3}))]
     assert [len(page) for page in pages] == [50, 50, 20]
     assert pages[0] == set(newest_first[:50])
     order = [int(part.split('"')[0]) for part in first.content.decode().split('data-audit-id="')[1:]]
@@ -197,7 +197,7 @@ def test_page_links_keep_the_filters(client, city):
     for _index in range(60):
         audit_record(actor=city.home_affairs, action="pilot.save", target=city.pilot, after={"name": "A"})
     client.force_login(city.home_affairs)
-    content = client.get(reverse("core:audit"), {"action": "pilot.save"}).content.decode()
+    content = client.get(reverse("portal:audit"), {"action": "pilot.save"}).content.decode()
     assert "?action=pilot.save&amp;page=2" in content
 
 
@@ -208,7 +208,7 @@ def test_page_links_keep_the_filters(client, city):
 def test_a_row_shows_who_the_translated_action_a_link_and_the_change(client, city, trail):
     client.force_login(city.home_affairs)
     client.cookies["django_language"] = "en"
-    content = client.get(reverse("core:audit"), {"action": "registration.approve"}).content.decode()
+    content = client.get(reverse("portal:audit"), {"action": "registration.approve"}).content.decode()
     assert "Registration approved" in content
     assert reverse("registrations:detail", args=[trail["approved"].pk]) in content
     assert "Awaiting approval" in content
@@ -244,7 +244,7 @@ def test_a_creation_lists_its_values_without_a_before(city):
 @pytest.mark.django_db
 def test_object_history_lists_every_change_oldest_first(client, city, trail):
     client.force_login(city.hr)
-    response = client.get(reverse("core:audit_object", args=["registrations.registration", trail["approved"].pk]))
+    response = client.get(reverse("portal:audit_object", args=["registrations.registration", trail["approved"].pk]))
     assert response.status_code == 200
     expected = list(
         AuditEvent.objects.filter(object_type="registrations.registration", object_id=str(trail["approved"].pk))
@@ -258,13 +258,13 @@ def test_object_history_lists_every_change_oldest_first(client, city, trail):
 @pytest.mark.django_db
 def test_object_history_of_another_agency_is_404(client, city, trail):
     client.force_login(city.hr)
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["elsewhere"].pk])).status_code == 404
-    assert client.get(reverse("core:audit_object", args=["policy.pilot", city.pilot.pk])).status_code == 404
+    assert client.get(reverse("portal:audit_object", args=["registrations.registration", trail["elsewhere"].pk])).status_code == 404
+    assert client.get(reverse("portal:audit_object", args=["policy.pilot", city.pilot.pk])).status_code == 404
     client.force_login(city.home_affairs)
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", trail["elsewhere"].pk])).status_code == 200
+    assert client.get(reverse("portal:audit_object", args=["registrations.registration", trail["elsewhere"].pk])).status_code == 200
 
 
 @pytest.mark.django_db
 def test_object_history_of_an_unknown_object_is_404(client, city):
     client.force_login(city.home_affairs)
-    assert client.get(reverse("core:audit_object", args=["registrations.registration", "999999"])).status_code == 404
+    assert client.get(reverse("portal:audit_object", args=["registrations.registration", "999999"])).status_code == 404

@@ -25,7 +25,7 @@ from telework.assignments import services as assignment_services
 from telework.assignments.tests.helpers import assign
 from telework.core.audit import audit_record
 from telework.core.models import AuditEvent
-from telework.core.testing import next_monday
+from telework.demo.testing import next_monday
 from telework.evaluations import services as evaluation_services
 from telework.evaluations.models import CriteriaSet, Evaluation
 from telework.evaluations.tests.helpers import FULL, computed_quarter
@@ -209,7 +209,7 @@ def test_every_row_is_named_in_the_table():
 @pytest.mark.parametrize("reader", READERS)
 def test_the_list_shows_exactly_the_rows_about_what_the_reader_may_see(client, world, reader):
     client.force_login(world.readers[reader])
-    seen = audit_ids(client.get(reverse("core:audit")))
+    seen = audit_ids(client.get(reverse("portal:audit")))
     assert len(seen) == len(set(seen))
     assert set(seen) == expected_ids(world, reader)
 
@@ -220,12 +220,12 @@ def test_filters_search_only_within_what_the_reader_may_see(client, world, reade
     client.force_login(world.readers[reader])
     visible = expected_ids(world, reader)
     for action in ("evaluation.self_assess", "evaluation.decide", "registration.submit", "leave.record", "staff.update"):
-        found = set(audit_ids(client.get(reverse("core:audit"), {"action": action})))
+        found = set(audit_ids(client.get(reverse("portal:audit"), {"action": action})))
         assert found == visible & set(AuditEvent.objects.filter(action=action).values_list("pk", flat=True)), action
     for object_type in ("evaluations.evaluation", "rosters.leave", "rosters.roster", "assignments.workitem", "registrations.registration"):
-        found = set(audit_ids(client.get(reverse("core:audit"), {"object_type": object_type})))
+        found = set(audit_ids(client.get(reverse("portal:audit"), {"object_type": object_type})))
         assert found == visible & set(AuditEvent.objects.filter(object_type=object_type).values_list("pk", flat=True)), object_type
-    searched = set(audit_ids(client.get(reverse("core:audit"), {"text": "Việc gia đình"})))  # the sibling's leave note
+    searched = set(audit_ids(client.get(reverse("portal:audit"), {"text": "Việc gia đình"})))  # the sibling's leave note
     assert searched == visible & world.rows["leave_sibling"]
 
 
@@ -233,7 +233,7 @@ def test_filters_search_only_within_what_the_reader_may_see(client, world, reade
 @pytest.mark.parametrize("reader", READERS)
 def test_an_entry_the_reader_may_not_see_answers_404(client, world, reader):
     client.force_login(world.readers[reader])
-    answers = {name: {client.get(reverse("core:audit_event", args=[pk])).status_code for pk in ids} for name, ids in world.rows.items()}
+    answers = {name: {client.get(reverse("portal:audit_event", args=[pk])).status_code for pk in ids} for name, ids in world.rows.items()}
     assert answers == {name: {200} if name in SEES[reader] else {404} for name in world.rows}
 
 
@@ -243,7 +243,7 @@ def test_an_object_history_the_reader_may_not_see_answers_404(client, world, rea
     client.force_login(world.readers[reader])
     answers = {}
     for name, (object_type, object_id) in world.targets.items():
-        response = client.get(reverse("core:audit_object", args=[object_type, object_id]))
+        response = client.get(reverse("portal:audit_object", args=[object_type, object_id]))
         answers[name] = response.status_code
         if response.status_code == 200:
             assert set(audit_ids(response)) == world.rows[name]
@@ -253,16 +253,20 @@ def test_an_object_history_the_reader_may_not_see_answers_404(client, world, rea
 @pytest.mark.django_db
 def test_a_sibling_head_reads_no_self_assessment_or_score_of_the_other_unit(client, world):
     client.force_login(world.readers["sibling_unit_head"])
-    content = client.get(reverse("core:audit")).content.decode()
+    content = client.get(reverse("portal:audit")).content.decode()
     assert "Tôi đã xong 12 báo cáo đúng hạn" not in content  # the city's officer's self-assessment
     assert "Tự nhận xét riêng tư" in content  # their own unit's
     mine = AuditEvent.objects.filter(action="evaluation.decide", object_id=world.targets["evaluation_mine"][1]).get()
-    assert client.get(reverse("core:audit_event", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("portal:audit_event", args=[mine.pk])).status_code == 404
 
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
-    for url in (reverse("core:audit"), reverse("core:audit_event", args=[min(world.rows["seed"])]), reverse("core:audit_object", args=world.targets["pilot"])):
+    for url in (
+        reverse("portal:audit"),
+        reverse("portal:audit_event", args=[min(world.rows["seed"])]),
+        reverse("portal:audit_object", args=world.targets["pilot"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -275,7 +279,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
 @pytest.mark.parametrize("reader", ["staff", "unit_head", "agency_hr", "home_affairs"])
 def test_the_list_costs_no_more_queries_whatever_the_number_of_rows(client, world, reader, django_assert_max_num_queries):
     client.force_login(world.readers[reader])
-    url = reverse("core:audit")
+    url = reverse("portal:audit")
     client.get(url)  # warm the session and the language
 
     def count() -> int:
@@ -322,9 +326,9 @@ def raw_states() -> set[str]:
 def test_the_audit_pages_show_actions_states_and_fields_as_words(client, world, language):
     client.cookies["django_language"] = language
     client.force_login(world.readers["home_affairs"])
-    pages = [client.get(reverse("core:audit"))]
-    pages += [client.get(reverse("core:audit_object", args=target)) for target in world.targets.values()]
-    pages += [client.get(reverse("core:audit_event", args=[pk])) for pk in AuditEvent.objects.values_list("pk", flat=True)]
+    pages = [client.get(reverse("portal:audit"))]
+    pages += [client.get(reverse("portal:audit_object", args=target)) for target in world.targets.values()]
+    pages += [client.get(reverse("portal:audit_event", args=[pk])) for pk in AuditEvent.objects.values_list("pk", flat=True)]
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     object_types = set(AuditEvent.objects.values_list("object_type", flat=True))
     states = raw_states()
@@ -342,14 +346,14 @@ def test_the_audit_pages_show_actions_states_and_fields_as_words(client, world, 
 @pytest.mark.django_db
 def test_the_audit_pages_speak_vietnamese_by_default(client, world):
     client.force_login(world.readers["unit_head"])
-    text = visible_text(client.get(reverse("core:audit")))
+    text = visible_text(client.get(reverse("portal:audit")))
     for label in ("Đã giao việc", "Đã ghi nhận nghỉ phép", "Đã tự đánh giá", "Đã quyết định mức xếp loại", "Hoàn thành tốt nhiệm vụ (HTT)"):
         assert label in text
     assert "Lê Văn 0 — Quý 3/2026" in text  # an evaluation is named by its person and period
 
 
 def declared_actions() -> set[str]:
-    from telework.core.audit_views import all_action_labels
+    from telework.portal.audit_views import all_action_labels
 
     return set(all_action_labels())
 
@@ -377,7 +381,7 @@ def test_every_declared_label_has_its_vietnamese_translation():
     from django.utils import translation
 
     from telework.core import audit_subjects
-    from telework.core.audit_views import CORE_ACTION_LABELS, CORE_OBJECT_TYPES
+    from telework.portal.audit_views import CORE_ACTION_LABELS, CORE_OBJECT_TYPES
 
     labels = [*CORE_ACTION_LABELS.values(), *CORE_OBJECT_TYPES.values()]
     for subject in audit_subjects.all_subjects():
@@ -399,6 +403,6 @@ def test_a_unit_heads_list_is_a_fixed_handful_of_queries(client, world, django_a
     """Session, user, staff record and unit, the filter's choices (actions, types), the count, the page, the page's
     evaluations' names and the menu's unread notifications: the scope is inside the SQL of the count and the page."""
     client.force_login(world.readers["unit_head"])
-    client.get(reverse("core:audit"))
+    client.get(reverse("portal:audit"))
     with django_assert_num_queries(QUERIES_FOR_A_UNIT_HEAD):
-        assert client.get(reverse("core:audit")).status_code == 200
+        assert client.get(reverse("portal:audit")).status_code == 200

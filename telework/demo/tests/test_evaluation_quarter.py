@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from telework.demo.evaluation import previous_quarter, seed_demo_quarter
 from telework.evaluations import services
 from telework.evaluations.builtin import install
-from telework.evaluations.demo import previous_quarter, seed_demo_quarter
 from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, PeriodStatus
 from telework.evaluations.tests.helpers import agency_head
 
