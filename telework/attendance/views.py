@@ -24,11 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 from telework.attendance import exports, permissions, rules, selectors, services
 from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityForm, parse_day, parse_month
 from telework.attendance.models import Reachability, WorkMode
-from telework.core import calendar, clock, numbers
+from telework.core import calendar, clock, numbers, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
-from telework.registrations.forms import WEEKDAY_NAMES
 
 BOARD_REFRESH_SECONDS = 60
 SUCCESS_MESSAGES = {
@@ -46,7 +45,7 @@ def _own_staff_or_403(user: Any) -> Staff:
 
 
 def day_label(day: dt.date) -> str:
-    return f"{WEEKDAY_NAMES[day.weekday()]}, {day:%d/%m/%Y}"
+    return ui.day_label(day, with_year=True)
 
 
 def roster_label(cell: selectors.RosterCell | None) -> str:

@@ -23,11 +23,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts.models import Role
-from telework.core import clock
+from telework.core import clock, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.core.web import is_htmx
@@ -41,8 +40,6 @@ PREVIEW_PROBLEM_ROWS = 1000
 PREVIEW_CHANGE_ROWS = 300
 SESSION_KEY = "organization_import"
 STAGED_FILE_MAX_AGE = 24 * 3600
-
-WEEKDAY_LABELS = (gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"), gettext_lazy("Thursday"), gettext_lazy("Friday"))
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -205,7 +202,7 @@ def service_point_list(request: HttpRequest) -> HttpResponse:
         required = point.required_on_site if point.required_on_site is not None else from_policy
         qualified = list(point.qualified_staff.all())
         needs = [point.required_on_weekday(weekday, required) for weekday in range(5)]
-        by_weekday = [{"label": WEEKDAY_LABELS[weekday], "count": count} for weekday, count in enumerate(needs) if count != required]
+        by_weekday = [{"label": ui.WEEKDAY_NAMES[weekday], "count": count} for weekday, count in enumerate(needs) if count != required]
         busiest = max([required, *needs])
         rows.append(
             {
