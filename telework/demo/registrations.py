@@ -19,8 +19,8 @@ from telework.demo.reference import APPROVAL_COMMENTS, CHANGE_REQUESTS, PILOT_CO
 from telework.policy import eligibility
 from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel
 from telework.policy.parameters import PolicyParameters
-from telework.policy.selectors import PolicyResolver, pilot_facts, switches
-from telework.policy.services import pilot_save, policy_apply_preset, policy_version_create
+from telework.policy.selectors import PolicyResolver, pilot_facts
+from telework.policy.services import pilot_save, policy_apply_preset, policy_version_create, switches_ensure
 from telework.registrations import caps
 from telework.registrations.models import Registration, RegistrationDay, RegistrationMode, RegistrationStatus
 from telework.registrations.services import COMMITMENT_TEXT, revocation_effective_on
@@ -76,7 +76,7 @@ def create_pilot_and_policies(agencies: list[AgencyPlan], actor: User, pilot_cal
         name=f"{office.name} {home_affairs.name}: tối đa 1 ngày mỗi tuần",
         note="Bộ phận tham mưu tổng hợp phục vụ điều hành thí điểm, cần có mặt tại cơ quan nhiều hơn.",
     )
-    switches()
+    switches_ensure()
     return pilot_save(
         actor=actor,
         pilot=None,

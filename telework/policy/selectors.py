@@ -224,12 +224,10 @@ def switch_change_get(*, viewer: Any, change_id: int) -> SwitchChange:
 
 
 def switches() -> list[PolicySwitch]:
-    """Both city-wide switches, created off on first read."""
-    result = []
-    for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION):
-        switch, _ = PolicySwitch.objects.get_or_create(kind=kind)
-        result.append(switch)
-    return result
+    """Both city-wide switches; one never switched yet reads as off (an unsaved row: selectors never write —
+    ``services.switches_ensure`` creates the rows)."""
+    stored = {switch.kind: switch for switch in PolicySwitch.objects.all()}
+    return [stored.get(kind) or PolicySwitch(kind=kind, is_active=False) for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION)]
 
 
 # --- Who may read and change pilots, policies and switches (the Home Affairs screens) -------------------------

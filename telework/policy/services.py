@@ -400,3 +400,8 @@ def policy_override_create(
         unit=unit,
         note=note,
     )
+
+
+def switches_ensure() -> list[PolicySwitch]:
+    """Both city-wide switches as stored rows, created off the first time (the switch screens edit them)."""
+    return [PolicySwitch.objects.get_or_create(kind=kind)[0] for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION)]

@@ -276,7 +276,7 @@ def _state(policy: Policy, today: Any) -> str:
 
 def _switch_cards() -> list[dict[str, Any]]:
     cards = []
-    for switch in selectors.switches():
+    for switch in services.switches_ensure():
         cards.append(
             {
                 "switch": switch,
@@ -461,7 +461,7 @@ def switch_change(request: HttpRequest, kind: str) -> HttpResponse:
     _require_policy_maker(request)
     if kind not in SwitchKind.values:
         raise Http404
-    switch = next(item for item in selectors.switches() if item.kind == kind)
+    switch = next(item for item in services.switches_ensure() if item.kind == kind)
     turn_on = (request.POST.get("turn") or request.GET.get("turn") or ("off" if switch.is_active else "on")) == "on"
     with_exemptions = kind == SwitchKind.SUSPENSION and turn_on
     initial = {"exempted_codes": " ".join(switch.exempted_staff.order_by("code").values_list("code", flat=True))} if with_exemptions else {}

@@ -35,7 +35,7 @@ from telework.demo.testing import build_city, next_monday
 from telework.organization.models import Staff, Unit
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.policy.models import PolicySwitch
-from telework.policy.selectors import switches
+from telework.policy.services import switches_ensure
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
 ROLES = ("staff", "unit_head", "agency_head", "agency_hr", "home_affairs", "city_leadership", "system_admin", "anonymous")
@@ -61,7 +61,7 @@ class World:
 
 def build_world() -> World:
     city = build_city()
-    switches()  # both city-wide switches exist (off), as after the first visit to the policy screens
+    switches_ensure()  # both city-wide switches exist (off), as after the first visit to the policy screens
     agency = city.agency
     officer = city.head.position
     hr_staff = city.hr.staff

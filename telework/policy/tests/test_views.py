@@ -556,3 +556,15 @@ def test_the_presets_name_their_legal_basis_in_words_not_internal_labels(client,
     assert "Đề án thí điểm làm việc tại nhà của TP.HCM giai đoạn 2024–2030" in page
     assert "Hoa Kỳ, Luật Tăng cường làm việc từ xa năm 2010" in page
     assert "domain-rules" not in page
+
+
+@pytest.mark.django_db
+def test_reading_the_switches_writes_nothing(client, city):
+    """Selectors never write: the home page reads both switches as off before anyone opened the switch screen."""
+    from telework.policy.models import PolicySwitch
+    from telework.policy.selectors import switches
+
+    assert [(switch.kind, switch.is_active) for switch in switches()] == [("emergency", False), ("suspension", False)]
+    client.force_login(city.leadership)
+    assert client.get("/").status_code == 200
+    assert not PolicySwitch.objects.exists()
