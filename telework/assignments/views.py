@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts import scope
 from telework.assignments import explain, forms, permissions, rules, selectors, services
-from telework.assignments.models import TRANSITIONS, Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
+from telework.assignments.models import Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -53,8 +53,6 @@ HISTORY_LABELS = {
     "work_item.attach": gettext_lazy("Files attached"),
     "work_item.apology_slip": gettext_lazy("Apology slip issued"),
 }
-ASSIGNEE_ACTIONS = ("start", "submit")
-MANAGER_ACTIONS = ("accept", "return", "cancel", "accept_proposal", "decline_proposal")
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -128,15 +126,9 @@ def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
 
 
 def _item_actions(user: Any, item: WorkItem) -> dict[str, bool]:
-    available = {action for action, (sources, _target) in TRANSITIONS.items() if item.status in sources}
-    is_assignee = permissions.is_assignee(user, item)
-    can_manage = permissions.can_manage(user, item)
-    actions = {action: is_assignee and action in available for action in ASSIGNEE_ACTIONS}
-    actions.update({action: can_manage and action in available for action in MANAGER_ACTIONS})
-    actions["progress"] = is_assignee and item.status in {WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.RETURNED}
-    actions["take_part"] = (is_assignee or can_manage) and item.is_open
-    actions["comment"] = is_assignee or can_manage
-    actions["apology_slip"] = actions["take_part"] and item.is_legal_deadline
+    actions = services.work_item_actions(item=item, actor=user)
+    # The page's name for taking part in open work (files, and for a dossier its apology slip).
+    actions["take_part"] = actions["attach"]
     return actions
 
 
