@@ -194,6 +194,16 @@ class AppealDecision(models.TextChoices):
     CHANGED = "changed", _("Level changed")
 
 
+# An appeal is decided once: while it waits its decision is empty, then the level is upheld or changed. (Whether there
+# is an appeal at all, ``appealed_at``, is checked before the move: ``services.evaluation_check``.)
+APPEAL_FLOW = Workflow.declare(
+    {"uphold": ([""], AppealDecision.UPHELD), "change": ([""], AppealDecision.CHANGED)},
+    rule="evaluation.appeal",
+    refusal=_("There is no pending appeal on this result."),
+    state_field="appeal_decision",
+)
+
+
 class Evaluation(models.Model):
     """One person's evaluation in one period: the measured inputs, the proposal, the head's decision, the quota,
     the publication, the comment and the one appeal."""

@@ -25,13 +25,13 @@ from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.calendar import add_working_days
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
-from telework.core.workflow import Change, Verdict, perform, verdict
+from telework.core.workflow import Change, Stamp, Verdict, perform, verdict
 from telework.evaluations import bulk, permissions
 from telework.evaluations.measure import Measured, measure, person_facts, unit_snapshot, work_results
 from telework.evaluations.models import (
+    APPEAL_FLOW,
     PERIOD_FLOW,
     REVIEW_STATES,
-    AppealDecision,
     CriteriaSet,
     Evaluation,
     EvaluationPeriod,
@@ -980,21 +980,16 @@ def appeal_decide(*, evaluation: Evaluation, actor: Any, level: str, reason: str
         raise ValidationFailed(_("Choose one of the four levels."), rule="final_level")
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), rule="appeal_reason")
-    before = _evaluation_snapshot(evaluation)
     # Answering after the deadline is still better than never answering: it is allowed, and recorded as late.
     is_late = evaluation.appeal_due_on is not None and clock.today() > evaluation.appeal_due_on
-    evaluation.appeal_decision = AppealDecision.UPHELD if level == evaluation.final_level else AppealDecision.CHANGED
-    evaluation.final_level = level
-    evaluation.appeal_reason = reason.strip()
-    evaluation.appeal_decided_by, evaluation.appeal_decided_at = actor, clock.now()
-    evaluation.save(update_fields=["appeal_decision", "final_level", "appeal_reason", "appeal_decided_by", "appeal_decided_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="evaluation.appeal_decide",
-        target=evaluation,
-        before=before,
-        after={**_evaluation_snapshot(evaluation), "appeal_due_on": evaluation.appeal_due_on, "is_late": is_late},
-        reason=evaluation.appeal_reason,
+    change = Change(
+        audit_action="evaluation.appeal_decide",
+        snapshot=_evaluation_snapshot,
+        fields={"final_level": level},
+        reason=reason.strip(),
         agency_id=evaluation.unit.agency_id,
+        stamp=Stamp(by="appeal_decided_by", at="appeal_decided_at", comment="appeal_reason"),
+        audit_extra={"appeal_due_on": evaluation.appeal_due_on, "is_late": is_late},
     )
+    perform(evaluation, workflow=APPEAL_FLOW, action="uphold" if level == evaluation.final_level else "change", actor=actor, change=change)
     return evaluation
