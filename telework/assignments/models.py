@@ -267,6 +267,14 @@ class ReportStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
 
 
+# A report is reviewed once; until then the person may replace it (``progress_report_submit``).
+REPORT_FLOW = Workflow.declare(
+    {"review": ([ReportStatus.SUBMITTED], ReportStatus.REVIEWED)},
+    rule="progress_report.status",
+    refusal=_("This report was already reviewed."),
+)
+
+
 class ProgressReport(models.Model):
     """A daily or weekly report to the direct superior: the person's work items in the period (assembled by the
     service and frozen in ``lines``), the hours, and their own note; the head reviews and comments."""

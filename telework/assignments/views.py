@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts import scope
 from telework.assignments import explain, forms, permissions, rules, selectors, services
-from telework.assignments.models import Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
+from telework.assignments.models import REPORT_FLOW, Alert, ProgressReport, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -554,7 +554,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     if not can_read_others:
         filters["mine"] = True
     listed = list(selectors.report_list(viewer=request.user, filters=filters)[:200])
-    to_review = [report for report in listed if report.status == ReportStatus.SUBMITTED and scope.can_decide_for(request.user, report.staff)]
+    to_review = [
+        report
+        for report in listed
+        if REPORT_FLOW.allows(report.status, "review") and services.progress_report_review_check(report=report, actor=request.user).is_allowed
+    ]
     people = list(scope.visible_staff(request.user).filter(is_active=True).order_by("full_name")[:500]) if can_read_others else []
     context = {
         "reports": listed,
@@ -628,7 +632,7 @@ def _render_report(request: HttpRequest, report: ProgressReport, *, form: Any = 
     context = {
         "report": report,
         "lines": lines,
-        "can_review": report.status == ReportStatus.SUBMITTED and scope.can_decide_for(request.user, report.staff),
+        "can_review": services.progress_report_review_check(report=report, actor=request.user).is_allowed,
         "form": form or forms.ReviewForm(),
         "error": error,
         "is_owner": scope.own_staff(request.user) == report.staff,

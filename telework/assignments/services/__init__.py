@@ -26,7 +26,7 @@ from telework.assignments.services.items import (
     work_item_start,
     work_item_submit,
 )
-from telework.assignments.services.reports import progress_report_review, progress_report_submit
+from telework.assignments.services.reports import progress_report_review, progress_report_review_check, progress_report_submit
 
 __all__ = [
     "DetectionSummary",
@@ -37,6 +37,7 @@ __all__ = [
     "detect_stalls",
     "progress_record",
     "progress_report_review",
+    "progress_report_review_check",
     "progress_report_submit",
     "upload_problem_message",
     "uploads_read",

@@ -4,6 +4,7 @@ and the buttons a page offers are exactly the moves the check allows."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from telework.assignments import services
 from telework.assignments.models import WORK_ITEM_FLOW, WorkItem, WorkStatus
@@ -85,3 +86,23 @@ def test_the_buttons_offered_are_the_moves_the_check_allows(city, status):
         for action in MOVES:
             assert offered[action] == services.work_item_check(item=item, actor=actor, action=action).is_allowed, (action, status)
     assert set(WORK_ITEM_FLOW.moves) | {"progress"} == set(MOVES)
+
+
+def test_the_review_check_names_who_reviews_and_that_a_report_is_reviewed_once(city):
+    report = services.progress_report_submit(actor=city.staff[0].user, period="daily", day=timezone.localdate())
+    events = AuditEvent.objects.count()
+    assert services.progress_report_review_check(report=report, actor=city.head_user).is_allowed
+    colleague = services.progress_report_review_check(report=report, actor=city.staff[1].user)
+    assert isinstance(colleague.refusal, NotPermitted)
+    assert AuditEvent.objects.count() == events
+    report.refresh_from_db()
+    assert (report.status, report.reviewed_by) == ("submitted", None)
+    services.progress_report_review(report=report, actor=city.head_user, comment="Đạt yêu cầu")
+    report.refresh_from_db()
+    assert (report.status, report.reviewed_by, report.review_comment) == ("reviewed", city.head_user, "Đạt yêu cầu")
+    again = services.progress_report_review_check(report=report, actor=city.head_user)
+    assert isinstance(again.refusal, InvalidTransition)
+    assert (again.refusal.rule, again.refusal.params) == ("progress_report.status", {"status": "reviewed", "action": "review"})
+    with pytest.raises(InvalidTransition) as refused:
+        services.progress_report_review(report=report, actor=city.head_user, comment="Lần hai")
+    assert str(refused.value.message) == str(again.refusal.message)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.models import AuditEvent
@@ -144,3 +146,13 @@ def test_only_heads_and_direct_superiors_have_an_inbox(city):
     assert services.decider_check(actor=city.head_user).is_allowed
     refused = services.decider_check(actor=city.staff[1].user)
     assert isinstance(refused.refusal, NotPermitted)
+
+
+@pytest.mark.django_db
+def test_the_check_only_reads_no_insert_no_update_no_savepoint_rolled_back(city):
+    monday = next_monday()
+    for weekdays in ((0, 4), (0, 2, 4)):  # one allowed, one refused by the weekly cap
+        with CaptureQueriesContext(connection) as queries:
+            services.registration_check(**request(city.staff[0], monday, weekdays=weekdays))
+        statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+        assert set(statements) == {"SELECT"}, statements
