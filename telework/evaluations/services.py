@@ -144,10 +144,10 @@ def _period_snapshot(period: EvaluationPeriod) -> dict[str, Any]:
     return {"status": period.status, "kind": period.kind, "year": period.year, "number": period.number}
 
 
-def _period_change(period: EvaluationPeriod, action: str, **values: Any) -> Change:
-    """The audit row (``evaluation_period.<action>``) and snapshots of a period's move; a period carries no decision
-    stamp, only the time of each step."""
-    return Change(audit_action=f"evaluation_period.{action}", snapshot=_period_snapshot, agency_id=_agency_id(period), stamp=None, **values)
+def _period_change(period: EvaluationPeriod, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and snapshots of a period's move; a period carries no decision stamp, only the time of each
+    step."""
+    return Change(audit_action=audit_action, snapshot=_period_snapshot, agency_id=_agency_id(period), stamp=None, **values)
 
 
 def _evaluation_snapshot(evaluation: Evaluation) -> dict[str, Any]:
@@ -547,7 +547,7 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
     lap_started = time.perf_counter()
     # One upsert: new people are inserted, known ones get the computed fields only (the head's input stays).
     bulk.upsert(evaluations, COMPUTED_FIELDS)
-    change = _period_change(period, "run", fields={"run_at": clock.now()}, audit_extra={"evaluations": len(evaluations)})
+    change = _period_change(period, audit_action="evaluation_period.run", fields={"run_at": clock.now()}, audit_extra={"evaluations": len(evaluations)})
     perform(period, workflow=PERIOD_FLOW, action="run", actor=actor, change=change)
     if timings is not None:
         timings.update({"read_seconds": read_seconds, "score_seconds": score_seconds, "write_seconds": time.perf_counter() - lap_started})
@@ -638,7 +638,7 @@ def rescore(evaluation: Evaluation) -> Assessment:
 def period_start_review(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Close self-assessment and open the heads' review."""
     _check_period(period, actor, "start_review")
-    perform(period, workflow=PERIOD_FLOW, action="start_review", actor=actor, change=_period_change(period, "start_review"))
+    perform(period, workflow=PERIOD_FLOW, action="start_review", actor=actor, change=_period_change(period, audit_action="evaluation_period.start_review"))
     return period
 
 
@@ -913,7 +913,13 @@ def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
             rule="cap_ratio",
             params={"count": len(over)},
         )
-    perform(period, workflow=PERIOD_FLOW, action="lock", actor=actor, change=_period_change(period, "lock", fields={"locked_at": clock.now()}))
+    perform(
+        period,
+        workflow=PERIOD_FLOW,
+        action="lock",
+        actor=actor,
+        change=_period_change(period, audit_action="evaluation_period.lock", fields={"locked_at": clock.now()}),
+    )
     return period
 
 
@@ -921,7 +927,13 @@ def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
 def period_publish(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Publish the levels to the staff (Decree 90/2020/NĐ-CP Art. 18 step 5: notice, electronic preferred)."""
     _check_period(period, actor, "publish")
-    perform(period, workflow=PERIOD_FLOW, action="publish", actor=actor, change=_period_change(period, "publish", fields={"published_at": clock.now()}))
+    perform(
+        period,
+        workflow=PERIOD_FLOW,
+        action="publish",
+        actor=actor,
+        change=_period_change(period, audit_action="evaluation_period.publish", fields={"published_at": clock.now()}),
+    )
     return period
 
 

@@ -167,9 +167,9 @@ def _notifier(registration: Registration, event: str) -> Callable[[], None]:
     return send
 
 
-def _change(registration: Registration, action: str, **values: Any) -> Change:
-    """The audit row and the snapshots every registration move writes (``registration.<action>``)."""
-    return Change(audit_action=f"registration.{action}", snapshot=_snapshot, agency_id=registration.unit.agency_id, **values)
+def _change(registration: Registration, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and the snapshots every registration move writes."""
+    return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=registration.unit.agency_id, **values)
 
 
 # ----------------------------------------------------------------------------------------------- checks (write nothing)
@@ -433,7 +433,9 @@ def registration_resubmit(
         "policy_snapshot": checked.parameters,
         "submitted_at": clock.now(),
     }
-    change = _change(registration, "resubmit", fields=fields, stamp=None, then=replace_days, notify=_notifier(registration, "submitted"))
+    change = _change(
+        registration, audit_action="registration.resubmit", fields=fields, stamp=None, then=replace_days, notify=_notifier(registration, "submitted")
+    )
     perform(registration, workflow=REGISTRATION_FLOW, action="resubmit", actor=actor, change=change)
     return registration
 
@@ -443,7 +445,9 @@ def registration_withdraw(*, registration: Registration, actor: Any) -> Registra
     """The staff member withdraws a registration that has not been decided."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "withdraw")
-    perform(registration, workflow=REGISTRATION_FLOW, action="withdraw", actor=actor, change=_change(registration, "withdraw", stamp=None))
+    perform(
+        registration, workflow=REGISTRATION_FLOW, action="withdraw", actor=actor, change=_change(registration, audit_action="registration.withdraw", stamp=None)
+    )
     return registration
 
 
@@ -474,7 +478,12 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
 
     now = clock.now()
     change = _change(
-        registration, "approve", fields={"approved_at": now, "decided_at": now}, reason=comment, then=count_days, notify=_notifier(registration, "approved")
+        registration,
+        audit_action="registration.approve",
+        fields={"approved_at": now, "decided_at": now},
+        reason=comment,
+        then=count_days,
+        notify=_notifier(registration, "approved"),
     )
     perform(registration, workflow=REGISTRATION_FLOW, action="approve", actor=actor, change=change)
     return registration
@@ -487,7 +496,7 @@ def registration_reject(*, registration: Registration, actor: Any, reason: str) 
         raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "reject")
-    change = _change(registration, "reject", reason=reason.strip(), notify=_notifier(registration, "rejected"))
+    change = _change(registration, audit_action="registration.reject", reason=reason.strip(), notify=_notifier(registration, "rejected"))
     perform(registration, workflow=REGISTRATION_FLOW, action="reject", actor=actor, change=change)
     return registration
 
@@ -499,7 +508,7 @@ def registration_request_changes(*, registration: Registration, actor: Any, comm
         raise ValidationFailed(_("Say what should change."), rule="comment")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "request_changes")
-    change = _change(registration, "request_changes", reason=comment.strip(), notify=_notifier(registration, "changes_requested"))
+    change = _change(registration, audit_action="registration.request_changes", reason=comment.strip(), notify=_notifier(registration, "changes_requested"))
     perform(registration, workflow=REGISTRATION_FLOW, action="request_changes", actor=actor, change=change)
     return registration
 
@@ -532,7 +541,7 @@ def registration_revoke(*, registration: Registration, actor: Any, reason: str, 
 
     change = _change(
         registration,
-        "revoke",
+        audit_action="registration.revoke",
         fields={"revoked_effective_on": effective_on},
         reason=reason.strip(),
         then=stop_counting_after_notice,

@@ -130,9 +130,9 @@ def _notifier(item: WorkItem, event: str) -> Callable[[], None]:
     return send
 
 
-def _change(item: WorkItem, action: str, **values: Any) -> Change:
-    """The audit row (``work_item.<action>``) and snapshots every move of a work item writes."""
-    return Change(audit_action=f"work_item.{action}", snapshot=_snapshot, agency_id=item.unit.agency_id, **values)
+def _change(item: WorkItem, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and snapshots every move of a work item writes."""
+    return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=item.unit.agency_id, **values)
 
 
 def _locked(item: WorkItem) -> WorkItem:
@@ -414,7 +414,7 @@ def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", 
     _check_move(item, actor, "accept_proposal")
     change = _change(
         item,
-        "accept_proposal",
+        audit_action="work_item.accept_proposal",
         fields={"assigned_by": actor, "last_activity_on": _today(today)},
         reason=(comment or "").strip(),
         notify=_notifier(item, "proposal_accepted"),
@@ -429,7 +429,7 @@ def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> Wo
     reason = _required_text(reason, rule="reason", message=_("Give the reason for declining."))
     item = _locked(item)
     _check_move(item, actor, "decline_proposal")
-    change = _change(item, "decline_proposal", reason=reason, notify=_notifier(item, "proposal_declined"))
+    change = _change(item, audit_action="work_item.decline_proposal", reason=reason, notify=_notifier(item, "proposal_declined"))
     perform(item, workflow=WORK_ITEM_FLOW, action="decline_proposal", actor=actor, change=change)
     return item
 
@@ -442,7 +442,7 @@ def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None)
     """The assignee starts (or, after a return, resumes) the work."""
     item = _locked(item)
     _check_move(item, actor, "start")
-    change = _change(item, "start", fields={"last_activity_on": _today(today)}, stamp=None)
+    change = _change(item, audit_action="work_item.start", fields={"last_activity_on": _today(today)}, stamp=None)
     perform(item, workflow=WORK_ITEM_FLOW, action="start", actor=actor, change=change)
     return item
 
@@ -547,7 +547,7 @@ def progress_record(
     # On assigned or returned work the update starts the work, as "start" does; on work in progress it stays there.
     change = _change(
         item,
-        "progress",
+        audit_action="work_item.progress",
         fields={"progress_percent": progress_percent, "hours_spent": F("hours_spent") + hours, "last_activity_on": today},
         reason=note,
         stamp=None,
@@ -568,7 +568,7 @@ def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
     change = _change(
         item,
-        "submit",
+        audit_action="work_item.submit",
         fields={"progress_percent": 100, "submitted_at": clock.now()},
         reason=note,
         stamp=None,
@@ -596,7 +596,7 @@ def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = 
     now = clock.now()
     change = _change(
         item,
-        "accept",
+        audit_action="work_item.accept",
         fields={"quality_rating": rating, "rating_comment": comment, "decided_at": now, "accepted_at": now},
         reason=comment,
         # The comment is the rating's: the decision comment keeps the head's last reason for a return or a refusal.
@@ -614,7 +614,7 @@ def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date 
     reason = _required_text(reason, rule="reason", message=_("Say what must be reworked."))
     item = _locked(item)
     _check_move(item, actor, "return")
-    change = _change(item, "return", fields={"last_activity_on": _today(today)}, reason=reason, notify=_notifier(item, "returned"))
+    change = _change(item, audit_action="work_item.return", fields={"last_activity_on": _today(today)}, reason=reason, notify=_notifier(item, "returned"))
     perform(item, workflow=WORK_ITEM_FLOW, action="return", actor=actor, change=change)
     return item
 
@@ -625,7 +625,7 @@ def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
     reason = _required_text(reason, rule="reason", message=_("Give the reason for cancelling."))
     item = _locked(item)
     _check_move(item, actor, "cancel")
-    change = _change(item, "cancel", reason=reason, then=lambda: _resolve_alerts(item), notify=_notifier(item, "cancelled"))
+    change = _change(item, audit_action="work_item.cancel", reason=reason, then=lambda: _resolve_alerts(item), notify=_notifier(item, "cancelled"))
     perform(item, workflow=WORK_ITEM_FLOW, action="cancel", actor=actor, change=change)
     return item
 
