@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from telework.core.models import Decided
+from telework.core.workflow import Workflow
 from telework.organization.models import Staff, Unit
 
 
@@ -25,18 +27,28 @@ class WorkStatus(models.TextChoices):
 
 
 # The declared state machine: action → (states it may start from, state it leads to). Services refuse any other move.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "accept_proposal": (frozenset({WorkStatus.PROPOSED}), WorkStatus.ASSIGNED),
-    "decline_proposal": (frozenset({WorkStatus.PROPOSED}), WorkStatus.DECLINED),
-    "start": (frozenset({WorkStatus.ASSIGNED, WorkStatus.RETURNED}), WorkStatus.IN_PROGRESS),
-    "submit": (frozenset({WorkStatus.IN_PROGRESS}), WorkStatus.SUBMITTED),
-    "accept": (frozenset({WorkStatus.SUBMITTED}), WorkStatus.ACCEPTED),
-    "return": (frozenset({WorkStatus.SUBMITTED}), WorkStatus.RETURNED),
-    "cancel": (frozenset({WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.SUBMITTED, WorkStatus.RETURNED}), WorkStatus.CANCELLED),
-}
+WORK_ITEM_FLOW = Workflow.declare(
+    {
+        "accept_proposal": ([WorkStatus.PROPOSED], WorkStatus.ASSIGNED),
+        "decline_proposal": ([WorkStatus.PROPOSED], WorkStatus.DECLINED),
+        "start": ([WorkStatus.ASSIGNED, WorkStatus.RETURNED], WorkStatus.IN_PROGRESS),
+        "submit": ([WorkStatus.IN_PROGRESS], WorkStatus.SUBMITTED),
+        "accept": ([WorkStatus.SUBMITTED], WorkStatus.ACCEPTED),
+        "return": ([WorkStatus.SUBMITTED], WorkStatus.RETURNED),
+        "cancel": ([WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.SUBMITTED, WorkStatus.RETURNED], WorkStatus.CANCELLED),
+    },
+    rule="work_item.status",
+    refusal=_("This work item is “%(status)s”; it cannot be changed that way."),
+)
+TRANSITIONS = WORK_ITEM_FLOW.as_table()
 # A progress update is recorded while the work is the staff member's to do; on an assigned or returned item it
 # starts (or restarts) the work, as the "start" transition does.
 PROGRESS_STATES = frozenset({WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.RETURNED})
+PROGRESS_FLOW = Workflow.declare(
+    {"progress": (PROGRESS_STATES, WorkStatus.IN_PROGRESS)},
+    rule="work_item.status",
+    refusal=_("This work item is “%(status)s”; progress can no longer be reported on it."),
+)
 # Work still to be finished: what stall detection watches and what the board counts as open.
 OPEN_STATES = frozenset({WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.SUBMITTED, WorkStatus.RETURNED})
 # Work that counts as planned effort in the workload (a proposal is not planned until accepted; declined and
@@ -51,9 +63,11 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class WorkItem(models.Model):
+class WorkItem(Decided):
     """One piece of work for one staff member, with its effort, dates and, for an administrative dossier, the
-    legal deadline (thời hạn giải quyết) counted in working days from the day the dossier was received."""
+    legal deadline (thời hạn giải quyết) counted in working days from the day the dossier was received. The decision
+    stamp (``Decided``) keeps the head's last reason: why the work was returned, the proposal declined or the item
+    cancelled."""
 
     staff = models.ForeignKey(Staff, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="work_items")
     # The unit the work belongs to, fixed at creation (boards and reports read it without joining staff).
@@ -78,10 +92,6 @@ class WorkItem(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    # The last reason given by the head: why the work was returned, the proposal declined or the item cancelled.
-    decision_comment = models.TextField(_("decision comment"), blank=True)
     quality_rating = models.PositiveSmallIntegerField(_("quality rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     accepted_at = models.DateTimeField(pgettext_lazy("work item", "accepted at"), null=True, blank=True)
@@ -255,6 +265,14 @@ class ReportPeriod(models.TextChoices):
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
     REVIEWED = "reviewed", _("Reviewed")
+
+
+# A report is reviewed once; until then the person may replace it (``progress_report_submit``).
+REPORT_FLOW = Workflow.declare(
+    {"review": ([ReportStatus.SUBMITTED], ReportStatus.REVIEWED)},
+    rule="progress_report.status",
+    refusal=_("This report was already reviewed."),
+)
 
 
 class ProgressReport(models.Model):

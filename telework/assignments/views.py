@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.assignments import explain, forms, permissions, rules, selectors, services
-from telework.assignments.models import TRANSITIONS, Alert, ProgressReport, ReportStatus, WorkItem, WorkStatus
+from telework.assignments.models import REPORT_FLOW, Alert, ProgressReport, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -54,8 +54,6 @@ HISTORY_LABELS = {
     "work_item.attach": gettext_lazy("Files attached"),
     "work_item.apology_slip": gettext_lazy("Apology slip issued"),
 }
-ASSIGNEE_ACTIONS = ("start", "submit")
-MANAGER_ACTIONS = ("accept", "return", "cancel", "accept_proposal", "decline_proposal")
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -129,15 +127,9 @@ def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
 
 
 def _item_actions(user: Any, item: WorkItem) -> dict[str, bool]:
-    available = {action for action, (sources, _target) in TRANSITIONS.items() if item.status in sources}
-    is_assignee = permissions.is_assignee(user, item)
-    can_manage = permissions.can_manage(user, item)
-    actions = {action: is_assignee and action in available for action in ASSIGNEE_ACTIONS}
-    actions.update({action: can_manage and action in available for action in MANAGER_ACTIONS})
-    actions["progress"] = is_assignee and item.status in {WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.RETURNED}
-    actions["take_part"] = (is_assignee or can_manage) and item.is_open
-    actions["comment"] = is_assignee or can_manage
-    actions["apology_slip"] = actions["take_part"] and item.is_legal_deadline
+    actions = services.work_item_actions(item=item, actor=user)
+    # The page's name for taking part in open work (files, and for a dossier its apology slip).
+    actions["take_part"] = actions["attach"]
     return actions
 
 
@@ -563,7 +555,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     if not can_read_others:
         filters["mine"] = True
     listed = list(selectors.report_list(viewer=request.user, filters=filters)[:200])
-    to_review = [report for report in listed if report.status == ReportStatus.SUBMITTED and scope.can_decide_for(request.user, report.staff)]
+    to_review = [
+        report
+        for report in listed
+        if REPORT_FLOW.allows(report.status, "review") and services.progress_report_review_check(report=report, actor=request.user).is_allowed
+    ]
     people = list(scope.visible_staff(request.user).filter(is_active=True).order_by("full_name")[:500]) if can_read_others else []
     context = {
         "reports": listed,
@@ -637,7 +633,7 @@ def _render_report(request: HttpRequest, report: ProgressReport, *, form: Any = 
     context = {
         "report": report,
         "lines": lines,
-        "can_review": report.status == ReportStatus.SUBMITTED and scope.can_decide_for(request.user, report.staff),
+        "can_review": services.progress_report_review_check(report=report, actor=request.user).is_allowed,
         "form": form or forms.ReviewForm(),
         "error": error,
         "is_owner": scope.own_staff(request.user) == report.staff,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telework.core import clock
 from telework.core.audit import audit_record
-from telework.core.exceptions import InvalidTransition
+from telework.core.exceptions import DomainError, InvalidTransition
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,42 @@ class Change:
     agency_id: int | None = None
     stamp: Stamp | None = DECIDED
     notify: Callable[[], None] | None = None
+    # Writes that belong to the move but live in other rows (days that start or stop counting, alerts resolved):
+    # run after the save and before the audit row, so its after-snapshot shows them.
+    then: Callable[[], None] | None = None
+    # Figures the after-snapshot adds that are not fields of the object (the notice applied, rows computed).
+    audit_extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check-only service's answer: may this actor do this now, and if not, the refusal (the same ``DomainError``
+    the write service would raise, naming the rule). ``value`` carries what the check computed (the days a
+    registration covers), so a preview shows it without a write."""
+
+    refusal: DomainError | None = None
+    value: Any = None
+
+    @property
+    def is_allowed(self) -> bool:
+        return self.refusal is None
+
+    def __bool__(self) -> bool:
+        return self.is_allowed
+
+    def raise_if_refused(self) -> None:
+        """Raise the refusal (the write services call their check first, under the lock)."""
+        if self.refusal is not None:
+            raise self.refusal
+
+
+def verdict(check: Callable[[], Any]) -> Verdict:
+    """Run ``check`` (which raises a ``DomainError`` to refuse and writes nothing) and answer with a ``Verdict``."""
+    try:
+        value = check()
+    except DomainError as refusal:
+        return Verdict(refusal=refusal)
+    return Verdict(value=value)
 
 
 def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: Any, change: Change) -> models.Model:
@@ -112,7 +148,8 @@ def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: A
     values: dict[str, Any] = {workflow.state_field: target, **change.fields}
     if change.stamp is not None:
         values[change.stamp.by] = actor if getattr(actor, "is_authenticated", False) else None
-        values[change.stamp.at] = clock.now()
+        # A time the caller gives (``approved_at`` and ``decided_at`` as one moment) is kept.
+        values.setdefault(change.stamp.at, clock.now())
         if change.stamp.comment is not None:
             values[change.stamp.comment] = change.reason
     for name, value in values.items():
@@ -121,12 +158,14 @@ def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: A
     if any(getattr(model_field, "auto_now", False) and model_field.name == "updated_at" for model_field in instance._meta.concrete_fields):
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
+    if change.then is not None:
+        change.then()
     audit_record(
         actor=actor,
         action=change.audit_action,
         target=instance,
         before=before,
-        after=change.snapshot(instance),
+        after={**change.snapshot(instance), **change.audit_extra},
         reason=change.reason,
         agency_id=change.agency_id,
     )

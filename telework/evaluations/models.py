@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import clock
+from telework.core.workflow import Workflow
 from telework.evaluations.scoring import Level, Regime, ScoringParameters
 from telework.organization.models import Agency, Staff, Unit
 
@@ -80,12 +81,17 @@ class PeriodStatus(models.TextChoices):
 
 
 # The declared state machine: action → (states it may start from, state it leads to).
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "run": (frozenset({PeriodStatus.OPEN, PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW}), PeriodStatus.SELF_ASSESSMENT),
-    "start_review": (frozenset({PeriodStatus.SELF_ASSESSMENT}), PeriodStatus.HEAD_REVIEW),
-    "lock": (frozenset({PeriodStatus.HEAD_REVIEW}), PeriodStatus.LOCKED),
-    "publish": (frozenset({PeriodStatus.LOCKED}), PeriodStatus.PUBLISHED),
-}
+PERIOD_FLOW = Workflow.declare(
+    {
+        "run": ([PeriodStatus.OPEN, PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW], PeriodStatus.SELF_ASSESSMENT),
+        "start_review": ([PeriodStatus.SELF_ASSESSMENT], PeriodStatus.HEAD_REVIEW),
+        "lock": ([PeriodStatus.HEAD_REVIEW], PeriodStatus.LOCKED),
+        "publish": ([PeriodStatus.LOCKED], PeriodStatus.PUBLISHED),
+    },
+    rule="evaluation_period.status",
+    refusal=_("This period is “%(status)s”; it cannot be changed that way."),
+)
+TRANSITIONS = PERIOD_FLOW.as_table()
 # The head may score and decide while staff assess themselves and during the review.
 REVIEW_STATES = frozenset({PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW})
 
@@ -186,6 +192,16 @@ class EvaluationSettings(models.Model):
 class AppealDecision(models.TextChoices):
     UPHELD = "upheld", _("Level upheld")
     CHANGED = "changed", _("Level changed")
+
+
+# An appeal is decided once: while it waits its decision is empty, then the level is upheld or changed. (Whether there
+# is an appeal at all, ``appealed_at``, is checked before the move: ``services.evaluation_check``.)
+APPEAL_FLOW = Workflow.declare(
+    {"uphold": ([""], AppealDecision.UPHELD), "change": ([""], AppealDecision.CHANGED)},
+    rule="evaluation.appeal",
+    refusal=_("There is no pending appeal on this result."),
+    state_field="appeal_decision",
+)
 
 
 class Evaluation(models.Model):

@@ -1,6 +1,6 @@
 """Writes for evaluations: one decision = one service = one transaction + audit row(s).
 
-The period moves open → self-assessment → head review → locked → published (``models.TRANSITIONS``). The rules
+The period moves open → self-assessment → head review → locked → published (``models.PERIOD_FLOW``, moved by ``core.workflow.perform``). The rules
 come from ``telework.evaluations.scoring``; the measured inputs from ``telework.evaluations.measure``.
 """
 
@@ -25,12 +25,13 @@ from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.calendar import add_working_days
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.core.workflow import Change, Stamp, Verdict, perform, verdict
 from telework.evaluations import bulk, permissions
 from telework.evaluations.measure import Measured, measure, person_facts, unit_snapshot, work_results
 from telework.evaluations.models import (
+    APPEAL_FLOW,
+    PERIOD_FLOW,
     REVIEW_STATES,
-    TRANSITIONS,
-    AppealDecision,
     CriteriaSet,
     Evaluation,
     EvaluationPeriod,
@@ -64,24 +65,89 @@ from telework.organization.models import Agency
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _transition(period: EvaluationPeriod, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if period.status not in sources:
-        raise InvalidTransition(
-            _("This period is “%(status)s”; it cannot be changed that way.") % {"status": period.get_status_display()},
-            rule="evaluation_period.status",
-            params={"status": period.status, "action": action},
-        )
-    return target
-
-
 def _require_run(actor: Any, period: EvaluationPeriod) -> None:
     if not permissions.can_run(actor, period.agency):
         raise NotPermitted(_("Only Home Affairs, or the agency head or HR of this agency, runs this evaluation period."), rule="evaluations.run")
 
 
+# ----------------------------------------------------------------------------------------- checks (write nothing)
+
+# Steps on a period that are not moves of its table but are open in some of its states.
+PERIOD_STEPS = frozenset({"enforce_quota"})
+
+
+def _check_period(period: EvaluationPeriod, actor: Any, action: str) -> None:
+    """Raise the refusal of ``action`` (run, start_review, enforce_quota, lock, publish) by ``actor`` on ``period``
+    now: who runs the period, then the state it is in."""
+    _require_run(actor, period)
+    if action in PERIOD_STEPS:
+        if period.status not in REVIEW_STATES:
+            raise InvalidTransition(_("The levels of this period can no longer be changed."), rule="evaluation_period.status")
+        return
+    PERIOD_FLOW.target(period, action)
+
+
+def period_check(*, period: EvaluationPeriod, actor: Any, action: str) -> Verdict:
+    """May ``actor`` take ``action`` (run, start_review, enforce_quota, lock, publish) on ``period`` now, and if not,
+    which rule says no (who runs it; which states allow it). Writes nothing; the period page offers the steps it
+    allows. Locking also needs every level decided and the quota kept, which ``period_lock`` checks."""
+    return verdict(lambda: _check_period(period, actor, action))
+
+
+def _check_own_published(evaluation: Evaluation, actor: Any, message: str) -> None:
+    staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
+    if staff is None or staff.pk != evaluation.staff_id:
+        raise NotPermitted(message, rule="evaluations.own")
+    if evaluation.period.status != PeriodStatus.PUBLISHED:
+        raise InvalidTransition(_("The results of this period are not published yet."), rule="evaluation_period.status")
+
+
+def _check_evaluation(evaluation: Evaluation, actor: Any, action: str) -> None:
+    """Raise the refusal of ``action`` by ``actor`` on ``evaluation`` now: who may, then the period's or the appeal's
+    state."""
+    if action == "self_assess":
+        staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
+        if staff is None or staff.pk != evaluation.staff_id:
+            raise NotPermitted(_("Only the staff member writes their own self-assessment."), rule="evaluations.self_assess")
+        if evaluation.period.status not in REVIEW_STATES:
+            raise InvalidTransition(_("Self-assessment is closed for this period."), rule="evaluation_period.status")
+    elif action == "review":
+        if not permissions.can_review(actor, evaluation):
+            raise NotPermitted(_("Only the head of this person's unit or agency decides their level, never their own."), rule="evaluations.review")
+        if evaluation.period.status not in REVIEW_STATES:
+            raise InvalidTransition(_("The levels of this period can no longer be changed."), rule="evaluation_period.status")
+    elif action == "comment":
+        _check_own_published(evaluation, actor, _("Only the staff member comments on their own result."))
+    elif action == "appeal":
+        _check_own_published(evaluation, actor, _("Only the staff member appeals their own result."))
+        if evaluation.appealed_at is not None:
+            raise RuleViolation(_("You have already appealed this result; an appeal is allowed once."), rule="evaluation.appeal_once")
+    elif action == "decide_appeal":
+        if not permissions.can_decide_appeal(actor, evaluation):
+            raise NotPermitted(_("Appeals are decided by the agency head or Home Affairs."), rule="evaluations.appeal_decide")
+        if evaluation.appealed_at is None or evaluation.appeal_decision:
+            raise InvalidTransition(_("There is no pending appeal on this result."), rule="evaluation.appeal")
+    else:
+        raise ValueError(f"unknown evaluation action {action!r}")
+
+
+def evaluation_check(*, evaluation: Evaluation, actor: Any, action: str) -> Verdict:
+    """May ``actor`` take ``action`` on ``evaluation`` now — ``self_assess`` (the person, while the period is under
+    review), ``review`` (their head, likewise), ``comment`` and ``appeal`` (the person, once published; one appeal),
+    ``decide_appeal`` (the agency head or Home Affairs, while an appeal is pending) — and if not, which rule says no.
+    Writes nothing; the evaluation pages offer the forms it allows, and the write services ask it again under the
+    lock."""
+    return verdict(lambda: _check_evaluation(evaluation, actor, action))
+
+
 def _period_snapshot(period: EvaluationPeriod) -> dict[str, Any]:
     return {"status": period.status, "kind": period.kind, "year": period.year, "number": period.number}
+
+
+def _period_change(period: EvaluationPeriod, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and snapshots of a period's move; a period carries no decision stamp, only the time of each
+    step."""
+    return Change(audit_action=audit_action, snapshot=_period_snapshot, agency_id=_agency_id(period), stamp=None, **values)
 
 
 def _evaluation_snapshot(evaluation: Evaluation) -> dict[str, Any]:
@@ -433,7 +499,7 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
     # One run at a time per period: the row lock serialises them; the caller's object sees the new state.
     list(EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
     period.refresh_from_db()
-    target = _transition(period, "run")
+    PERIOD_FLOW.target(period, "run")
     lap_started = time.perf_counter()
     measured = measure(period)
     entered = {row[0]: row for row in Evaluation.objects.filter(period=period).values_list(*HEAD_INPUT_FIELDS)}
@@ -481,18 +547,8 @@ def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float
     lap_started = time.perf_counter()
     # One upsert: new people are inserted, known ones get the computed fields only (the head's input stays).
     bulk.upsert(evaluations, COMPUTED_FIELDS)
-    before = _period_snapshot(period)
-    period.status = target
-    period.run_at = clock.now()
-    period.save(update_fields=["status", "run_at"])
-    audit_record(
-        actor=actor,
-        action="evaluation_period.run",
-        target=period,
-        before=before,
-        after={**_period_snapshot(period), "evaluations": len(evaluations)},
-        agency_id=_agency_id(period),
-    )
+    change = _period_change(period, audit_action="evaluation_period.run", fields={"run_at": clock.now()}, audit_extra={"evaluations": len(evaluations)})
+    perform(period, workflow=PERIOD_FLOW, action="run", actor=actor, change=change)
     if timings is not None:
         timings.update({"read_seconds": read_seconds, "score_seconds": score_seconds, "write_seconds": time.perf_counter() - lap_started})
     return len(evaluations)
@@ -581,13 +637,8 @@ def rescore(evaluation: Evaluation) -> Assessment:
 @transaction.atomic
 def period_start_review(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Close self-assessment and open the heads' review."""
-    _require_run(actor, period)
-    before = _period_snapshot(period)
-    period.status = _transition(period, "start_review")
-    period.save(update_fields=["status"])
-    audit_record(
-        actor=actor, action="evaluation_period.start_review", target=period, before=before, after=_period_snapshot(period), agency_id=_agency_id(period)
-    )
+    _check_period(period, actor, "start_review")
+    perform(period, workflow=PERIOD_FLOW, action="start_review", actor=actor, change=_period_change(period, audit_action="evaluation_period.start_review"))
     return period
 
 
@@ -602,11 +653,7 @@ def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
 def self_assess(*, evaluation: Evaluation, actor: Any, text: str, level: str = "") -> Evaluation:
     """The staff member's self-assessment (Decree 90/2020/NĐ-CP Art. 18 step 1), while the period is under review."""
     evaluation = _lock_evaluation(evaluation)
-    staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
-    if staff is None or staff.pk != evaluation.staff_id:
-        raise NotPermitted(_("Only the staff member writes their own self-assessment."), rule="evaluations.self_assess")
-    if evaluation.period.status not in REVIEW_STATES:
-        raise InvalidTransition(_("Self-assessment is closed for this period."), rule="evaluation_period.status")
+    _check_evaluation(evaluation, actor, "self_assess")
     if not text.strip():
         raise ValidationFailed(_("Write your self-assessment."), rule="self_assessment")
     if level and level not in LevelChoice.values:
@@ -658,10 +705,7 @@ def head_confirm_or_change(
     level or decides another one. A level other than the proposal needs a reason (MISSION 7: every decision explains
     itself)."""
     evaluation = _lock_evaluation(evaluation)
-    if not permissions.can_review(actor, evaluation):
-        raise NotPermitted(_("Only the head of this person's unit or agency decides their level, never their own."), rule="evaluations.review")
-    if evaluation.period.status not in REVIEW_STATES:
-        raise InvalidTransition(_("The levels of this period can no longer be changed."), rule="evaluation_period.status")
+    _check_evaluation(evaluation, actor, "review")
     before = _evaluation_snapshot(evaluation)
     if general is not None:
         maximum = evaluation.period.criteria_for(evaluation.regime).scoring_parameters().general_criterion_max
@@ -826,8 +870,7 @@ def quota_enforce(*, period: EvaluationPeriod, actor: Any) -> int:
     _require_run(actor, period)
     list(EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
     period.refresh_from_db()
-    if period.status not in REVIEW_STATES:
-        raise InvalidTransition(_("The levels of this period can no longer be changed."), rule="evaluation_period.status")
+    _check_period(period, actor, "enforce_quota")
     drops = quota_drops(period, quota_rows(period))
     if not drops:
         return 0
@@ -854,8 +897,7 @@ def quota_enforce(*, period: EvaluationPeriod, actor: Any) -> int:
 @transaction.atomic
 def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Lock the levels: everyone classified has a decided level and no agency or peer group is over the cap."""
-    _require_run(actor, period)
-    target = _transition(period, "lock")
+    _check_period(period, actor, "lock")
     list(EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
     undecided = list(Evaluation.objects.filter(period=period, final_level="").order_by("staff__code").values_list("staff__code", flat=True))
     if undecided:
@@ -871,37 +913,35 @@ def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
             rule="cap_ratio",
             params={"count": len(over)},
         )
-    before = _period_snapshot(period)
-    period.status, period.locked_at = target, clock.now()
-    period.save(update_fields=["status", "locked_at"])
-    audit_record(actor=actor, action="evaluation_period.lock", target=period, before=before, after=_period_snapshot(period), agency_id=_agency_id(period))
+    perform(
+        period,
+        workflow=PERIOD_FLOW,
+        action="lock",
+        actor=actor,
+        change=_period_change(period, audit_action="evaluation_period.lock", fields={"locked_at": clock.now()}),
+    )
     return period
 
 
 @transaction.atomic
 def period_publish(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
     """Publish the levels to the staff (Decree 90/2020/NĐ-CP Art. 18 step 5: notice, electronic preferred)."""
-    _require_run(actor, period)
-    before = _period_snapshot(period)
-    period.status, period.published_at = _transition(period, "publish"), clock.now()
-    period.save(update_fields=["status", "published_at"])
-    audit_record(actor=actor, action="evaluation_period.publish", target=period, before=before, after=_period_snapshot(period), agency_id=_agency_id(period))
+    _check_period(period, actor, "publish")
+    perform(
+        period,
+        workflow=PERIOD_FLOW,
+        action="publish",
+        actor=actor,
+        change=_period_change(period, audit_action="evaluation_period.publish", fields={"published_at": clock.now()}),
+    )
     return period
-
-
-def _require_own_published(evaluation: Evaluation, actor: Any, message: str) -> None:
-    staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
-    if staff is None or staff.pk != evaluation.staff_id:
-        raise NotPermitted(message, rule="evaluations.own")
-    if evaluation.period.status != PeriodStatus.PUBLISHED:
-        raise InvalidTransition(_("The results of this period are not published yet."), rule="evaluation_period.status")
 
 
 @transaction.atomic
 def evaluation_comment(*, evaluation: Evaluation, actor: Any, text: str) -> Evaluation:
     """The staff member's comment on their published result."""
     evaluation = _lock_evaluation(evaluation)
-    _require_own_published(evaluation, actor, _("Only the staff member comments on their own result."))
+    _check_evaluation(evaluation, actor, "comment")
     if not text.strip():
         raise ValidationFailed(_("Write your comment."), rule="comment")
     before = {"comment": evaluation.comment}
@@ -927,9 +967,7 @@ def appeal_due_on(evaluation: Evaluation) -> dt.date:
 def evaluation_appeal(*, evaluation: Evaluation, actor: Any, text: str) -> Evaluation:
     """Appeal the published level, once."""
     evaluation = _lock_evaluation(evaluation)
-    _require_own_published(evaluation, actor, _("Only the staff member appeals their own result."))
-    if evaluation.appealed_at is not None:
-        raise RuleViolation(_("You have already appealed this result; an appeal is allowed once."), rule="evaluation.appeal_once")
+    _check_evaluation(evaluation, actor, "appeal")
     if not text.strip():
         raise ValidationFailed(_("Explain why you appeal."), rule="appeal_text")
     evaluation.appeal_text, evaluation.appealed_at = text.strip(), clock.now()
@@ -949,29 +987,21 @@ def evaluation_appeal(*, evaluation: Evaluation, actor: Any, text: str) -> Evalu
 def appeal_decide(*, evaluation: Evaluation, actor: Any, level: str, reason: str) -> Evaluation:
     """Decide an appeal: keep the level or change it, always with a reason."""
     evaluation = _lock_evaluation(evaluation)
-    if not permissions.can_decide_appeal(actor, evaluation):
-        raise NotPermitted(_("Appeals are decided by the agency head or Home Affairs."), rule="evaluations.appeal_decide")
-    if evaluation.appealed_at is None or evaluation.appeal_decision:
-        raise InvalidTransition(_("There is no pending appeal on this result."), rule="evaluation.appeal")
+    _check_evaluation(evaluation, actor, "decide_appeal")
     if level not in LevelChoice.values:
         raise ValidationFailed(_("Choose one of the four levels."), rule="final_level")
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), rule="appeal_reason")
-    before = _evaluation_snapshot(evaluation)
     # Answering after the deadline is still better than never answering: it is allowed, and recorded as late.
     is_late = evaluation.appeal_due_on is not None and clock.today() > evaluation.appeal_due_on
-    evaluation.appeal_decision = AppealDecision.UPHELD if level == evaluation.final_level else AppealDecision.CHANGED
-    evaluation.final_level = level
-    evaluation.appeal_reason = reason.strip()
-    evaluation.appeal_decided_by, evaluation.appeal_decided_at = actor, clock.now()
-    evaluation.save(update_fields=["appeal_decision", "final_level", "appeal_reason", "appeal_decided_by", "appeal_decided_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="evaluation.appeal_decide",
-        target=evaluation,
-        before=before,
-        after={**_evaluation_snapshot(evaluation), "appeal_due_on": evaluation.appeal_due_on, "is_late": is_late},
-        reason=evaluation.appeal_reason,
+    change = Change(
+        audit_action="evaluation.appeal_decide",
+        snapshot=_evaluation_snapshot,
+        fields={"final_level": level},
+        reason=reason.strip(),
         agency_id=evaluation.unit.agency_id,
+        stamp=Stamp(by="appeal_decided_by", at="appeal_decided_at", comment="appeal_reason"),
+        audit_extra={"appeal_due_on": evaluation.appeal_due_on, "is_late": is_late},
     )
+    perform(evaluation, workflow=APPEAL_FLOW, action="uphold" if level == evaluation.final_level else "change", actor=actor, change=change)
     return evaluation

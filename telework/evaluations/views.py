@@ -24,6 +24,7 @@ from telework.core.web import is_htmx
 from telework.evaluations import exports, permissions, selectors, services
 from telework.evaluations.models import (
     PERIOD_ACTIONS,
+    REVIEW_STATES,
     CriteriaSet,
     Evaluation,
     EvaluationPeriod,
@@ -31,7 +32,6 @@ from telework.evaluations.models import (
     LevelChoice,
     PeerGrouping,
     PeriodKind,
-    PeriodStatus,
     RegimeChoice,
 )
 from telework.evaluations.scoring import APPEAL_CITATIONS, GENERAL_CRITERIA, LEVEL_LABELS, Regime, parameter_label
@@ -127,7 +127,9 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
             "total": sum(counts.values()),
             "units": _units_of(user, period),
             "can_run": permissions.can_run(user, period.agency),
-            "actions": PERIOD_ACTIONS.get(period.status, ()),
+            "actions": [
+                (action, label) for action, label in PERIOD_ACTIONS.get(period.status, ()) if services.period_check(period=period, actor=user, action=action)
+            ],
             **_quota_context(selectors.quota_panel(viewer=user, period=period)),
             "agency_distribution": agencies,
             "unit_distribution": units,
@@ -202,7 +204,8 @@ def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
             "rows": [_row_context(user, evaluation) for evaluation in evaluations],
             **_quota_context(selectors.quota_panel(viewer=user, period=period, unit=unit)),
             "can_run": permissions.can_run(user, period.agency),
-            "is_open": period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
+            "is_open": period.status in REVIEW_STATES,
+            "can_lock": services.period_check(period=period, actor=user, action="lock").is_allowed,
             "undecided": sum(1 for evaluation in evaluations if not evaluation.final_level),
         },
     )
@@ -214,7 +217,7 @@ def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = 
     factors = evaluation.leader_factors or {}
     return {
         "evaluation": evaluation,
-        "can_review": permissions.can_review(user, evaluation) and evaluation.period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
+        "can_review": services.evaluation_check(evaluation=evaluation, actor=user, action="review").is_allowed,
         "general_fields": [(code, label, posted.get(code, general.get(code, ""))) for code, label in GENERAL_CRITERIA],
         "levels": LEVELS,
         # The selector starts empty: the head chooses a level, never confirms one by not looking.
@@ -300,7 +303,10 @@ def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError 
     user: Any = request.user
     me = scope.own_staff(user)
     is_own = me is not None and me.pk == item.staff_id
-    is_published = item.period.status == PeriodStatus.PUBLISHED
+
+    def allowed(action: str) -> bool:
+        return services.evaluation_check(evaluation=item, actor=user, action=action).is_allowed
+
     return render(
         request,
         "evaluations/evaluation.html",
@@ -309,10 +315,10 @@ def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError 
             "assessment": selectors.breakdown(item),
             "is_own": is_own,
             "shows_final": selectors.shows_final_level(item, user),
-            "can_self_assess": is_own and item.period.status in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.HEAD_REVIEW),
-            "can_comment": is_own and is_published,
-            "can_appeal": is_own and is_published and not item.has_appealed,
-            "can_decide_appeal": item.has_appealed and not item.appeal_decision and permissions.can_decide_appeal(user, item),
+            "can_self_assess": allowed("self_assess"),
+            "can_comment": allowed("comment"),
+            "can_appeal": allowed("appeal"),
+            "can_decide_appeal": allowed("decide_appeal"),
             "quota_reason": selectors.quota_reason(item),
             "quota_citation": selectors.quota_citation(item),
             "appeal_citation": APPEAL_CITATIONS[Regime(item.regime)].text(),

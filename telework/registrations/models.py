@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from telework.core.models import Decided
+from telework.core.workflow import Workflow
 from telework.organization.models import Staff, Unit
 
 
@@ -20,14 +21,19 @@ class RegistrationStatus(models.TextChoices):
 
 
 # The declared state machine: action → (states it may start from, state it leads to).
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({RegistrationStatus.SUBMITTED}), RegistrationStatus.APPROVED),
-    "reject": (frozenset({RegistrationStatus.SUBMITTED}), RegistrationStatus.REJECTED),
-    "request_changes": (frozenset({RegistrationStatus.SUBMITTED}), RegistrationStatus.CHANGES_REQUESTED),
-    "resubmit": (frozenset({RegistrationStatus.CHANGES_REQUESTED}), RegistrationStatus.SUBMITTED),
-    "withdraw": (frozenset({RegistrationStatus.SUBMITTED, RegistrationStatus.CHANGES_REQUESTED}), RegistrationStatus.WITHDRAWN),
-    "revoke": (frozenset({RegistrationStatus.APPROVED}), RegistrationStatus.REVOKED),
-}
+REGISTRATION_FLOW = Workflow.declare(
+    {
+        "approve": ([RegistrationStatus.SUBMITTED], RegistrationStatus.APPROVED),
+        "reject": ([RegistrationStatus.SUBMITTED], RegistrationStatus.REJECTED),
+        "request_changes": ([RegistrationStatus.SUBMITTED], RegistrationStatus.CHANGES_REQUESTED),
+        "resubmit": ([RegistrationStatus.CHANGES_REQUESTED], RegistrationStatus.SUBMITTED),
+        "withdraw": ([RegistrationStatus.SUBMITTED, RegistrationStatus.CHANGES_REQUESTED], RegistrationStatus.WITHDRAWN),
+        "revoke": ([RegistrationStatus.APPROVED], RegistrationStatus.REVOKED),
+    },
+    rule="registration.status",
+    refusal=_("This registration is “%(status)s”; it cannot be changed that way."),
+)
+TRANSITIONS = REGISTRATION_FLOW.as_table()
 
 
 class RegistrationMode(models.TextChoices):
@@ -35,7 +41,7 @@ class RegistrationMode(models.TextChoices):
     DATES = "dates", _("Chosen dates")
 
 
-class Registration(models.Model):
+class Registration(Decided):
     staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="registrations")
     # The unit whose caps the registration counts against, fixed at submission.
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registrations")
@@ -54,9 +60,6 @@ class Registration(models.Model):
     eligibility_snapshot = models.JSONField(default=dict, blank=True)
     policy_snapshot = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     revoked_effective_on = models.DateField(_("home days end after"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,8 @@ audit row and queues the notification on commit. Views, the API and commands all
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,13 +18,14 @@ from django.utils.translation import gettext_noop
 
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
-from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.core.workflow import Change, Verdict, perform, verdict
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
 from telework.policy.eligibility import EligibilityDecision
 from telework.policy.selectors import PolicyResolver, eligibility_for
 from telework.registrations import caps
-from telework.registrations.models import TRANSITIONS, Registration, RegistrationDay, RegistrationMode
+from telework.registrations.models import REGISTRATION_FLOW, Registration, RegistrationDay, RegistrationMode
 from telework.registrations.selectors import unit_facts
 
 MAX_PERIOD_DAYS = 184  # half a year: a registration is renewed, not open-ended
@@ -142,17 +144,6 @@ def _validate_request(
     return decision, parameters.as_dict()
 
 
-def _transition(registration: Registration, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if registration.status not in sources:
-        raise InvalidTransition(
-            _("This registration is “%(status)s”; it cannot be changed that way.") % {"status": registration.get_status_display()},
-            rule="registration.status",
-            params={"status": registration.status, "action": action},
-        )
-    return target
-
-
 def _snapshot(registration: Registration) -> dict[str, Any]:
     return {
         "status": registration.status,
@@ -164,9 +155,163 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
 
 
 def _notify(registration: Registration, event: str) -> None:
+    transaction.on_commit(_notifier(registration, event))
+
+
+def _notifier(registration: Registration, event: str) -> Callable[[], None]:
     from telework.registrations.tasks import notify_registration_event
 
-    transaction.on_commit(lambda: notify_registration_event.delay(registration.pk, event))
+    def send() -> None:
+        notify_registration_event.delay(registration.pk, event)
+
+    return send
+
+
+def _change(registration: Registration, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and the snapshots every registration move writes."""
+    return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=registration.unit.agency_id, **values)
+
+
+# ----------------------------------------------------------------------------------------------- checks (write nothing)
+
+# Who may take each action on a registration, and what they are told otherwise.
+OWNER_REFUSALS = {
+    "resubmit": _("Only the staff member edits their own registration."),
+    "withdraw": _("Only the staff member withdraws their own registration."),
+}
+DECIDER_ACTIONS = frozenset({"approve", "reject", "request_changes", "revoke"})
+
+
+def _check_action(registration: Registration, actor: Any, action: str) -> None:
+    """Raise the refusal of ``action`` by ``actor`` on ``registration`` now: who may take it, then the state."""
+    if action in OWNER_REFUSALS:
+        if scope.own_staff(actor) != registration.staff:
+            raise NotPermitted(OWNER_REFUSALS[action])
+    elif action in DECIDER_ACTIONS:
+        _check_decider(registration, actor)
+    REGISTRATION_FLOW.target(registration, action)
+
+
+def registration_action_check(*, registration: Registration, actor: Any, action: str) -> Verdict:
+    """May ``actor`` take ``action`` (approve, reject, request_changes, revoke, withdraw, resubmit) on
+    ``registration`` now? Who may (the staff member for their own; the direct superior or a head in charge to
+    decide) and whether its state allows it. Writes nothing; pages use it to offer buttons, the write services
+    ask it again under the lock. Approval's rules on the days are ``registration_approve_check``."""
+    return verdict(lambda: _check_action(registration, actor, action))
+
+
+def decider_check(*, actor: Any) -> Verdict:
+    """Does ``actor`` decide registrations at all (a unit or agency head, or someone's direct superior)? The
+    approval inbox is theirs."""
+
+    def check() -> None:
+        me = scope.own_staff(actor)
+        if me is None or not (actor.role in scope.DECIDING_ROLES or me.reports.exists()):
+            raise NotPermitted(_("Only heads and direct superiors decide registrations."))
+
+    return verdict(check)
+
+
+@dataclass(frozen=True)
+class CheckedRequest:
+    """A request that passed every rule: its working days, the eligibility decision and the policy applied."""
+
+    days: list[dt.date]
+    decision: EligibilityDecision
+    parameters: dict[str, Any]
+
+
+def _check_request(
+    *,
+    staff: Staff,
+    actor: Any,
+    registration: Registration | None,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    mode: str,
+    weekdays: list[int],
+    dates: list[dt.date],
+    skipped: list[dt.date],
+    equipment_attested: list[str],
+    commitment_accepted: bool,
+    today: dt.date,
+) -> CheckedRequest:
+    if registration is None:
+        if scope.own_staff(actor) != staff:
+            raise NotPermitted(_("Only the staff member registers their own home days."))
+    else:
+        _check_action(registration, actor, "resubmit")
+    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today, skipped=skipped)
+    decision, parameters = _validate_request(
+        staff=staff,
+        days=days,
+        equipment_attested=equipment_attested,
+        commitment_accepted=commitment_accepted,
+        resolver=PolicyResolver(),
+        exclude_registration=registration.pk if registration is not None else None,
+    )
+    return CheckedRequest(days=days, decision=decision, parameters=parameters)
+
+
+def registration_check(
+    *,
+    staff: Staff,
+    actor: Any,
+    registration: Registration | None = None,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    mode: str = RegistrationMode.WEEKLY,
+    weekdays: list[int] | None = None,
+    dates: list[dt.date] | None = None,
+    skipped_dates: list[dt.date] | None = None,
+    equipment_attested: list[str] | None = None,
+    commitment_accepted: bool = False,
+    work_plan: str = "",
+    today: dt.date | None = None,
+) -> Verdict:
+    """Would ``registration_submit`` (or, given the ``registration`` sent back, ``registration_resubmit``) accept
+    this request now? Every rule the write runs — who registers, the period's shape, eligibility on each day, the
+    equipment and commitment, the caps against what is approved — and nothing written. Allowed: ``value`` is the
+    working days the request covers (for the preview); refused: the ``DomainError`` the write would raise."""
+    return verdict(
+        lambda: (
+            _check_request(
+                staff=registration.staff if registration is not None else staff,
+                actor=actor,
+                registration=registration,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                mode=mode,
+                weekdays=list(weekdays or []),
+                dates=list(dates or []),
+                skipped=sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else [],
+                equipment_attested=list(equipment_attested or []),
+                commitment_accepted=commitment_accepted,
+                today=today or clock.today(),
+            ).days
+        )
+    )
+
+
+def _check_approval(registration: Registration, actor: Any, today: dt.date) -> list[dt.date]:
+    _check_action(registration, actor, "approve")
+    days = sorted(registration.days.filter(day__gte=today).values_list("day", flat=True))
+    if not days:
+        raise ValidationFailed(_("Every requested day has passed; ask the staff member to register again."), rule="period")
+    resolver = PolicyResolver()
+    problems, _decision = _eligibility_problems(registration.staff, days, resolver)
+    violations = _cap_violations(staff=registration.staff, unit=registration.unit, days=days, resolver=resolver, exclude_registration=registration.pk)
+    _raise_if_refused(problems, violations)
+    return days
+
+
+def registration_approve_check(*, registration: Registration, actor: Any, today: dt.date | None = None) -> Verdict:
+    """Would ``registration_approve`` approve now? Who decides, the state, the days not yet passed, eligibility on
+    each and the caps against what is approved — nothing written. Allowed: ``value`` is the days that would count."""
+    return verdict(lambda: _check_approval(registration, actor, today or clock.today()))
+
+
+# ----------------------------------------------------------------------------------------------- writes
 
 
 @transaction.atomic
@@ -187,15 +332,21 @@ def registration_submit(
 ) -> Registration:
     """Register home days for a period. Refused, with every rule named, if the staff member is not eligible, did
     not attest the equipment or accept the commitment, or the days would break a cap given what is approved."""
-    if scope.own_staff(actor) != staff:
-        raise NotPermitted(_("Only the staff member registers their own home days."))
-    today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
     skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
-    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today, skipped=skipped)
-    resolver = PolicyResolver()
-    decision, parameters = _validate_request(
-        staff=staff, days=days, equipment_attested=equipment_attested, commitment_accepted=commitment_accepted, resolver=resolver, exclude_registration=None
+    checked = _check_request(
+        staff=staff,
+        actor=actor,
+        registration=None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        mode=mode,
+        weekdays=weekdays,
+        dates=dates,
+        skipped=skipped,
+        equipment_attested=equipment_attested,
+        commitment_accepted=commitment_accepted,
+        today=today or clock.today(),
     )
     registration = Registration.objects.create(
         staff=staff,
@@ -210,11 +361,11 @@ def registration_submit(
         commitment_accepted=commitment_accepted,
         commitment_text=str(COMMITMENT_TEXT),
         work_plan=work_plan,
-        eligibility_snapshot=decision.as_dict(),
-        policy_snapshot=parameters,
+        eligibility_snapshot=checked.decision.as_dict(),
+        policy_snapshot=checked.parameters,
         submitted_at=clock.now(),
     )
-    RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=staff, unit=staff.unit, day=day) for day in days)
+    RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=staff, unit=staff.unit, day=day) for day in checked.days)
     audit_record(actor=actor, action="registration.submit", target=registration, after=_snapshot(registration), agency_id=staff.unit.agency_id)
     _notify(registration, "submitted")
     return registration
@@ -245,40 +396,47 @@ def registration_resubmit(
 ) -> Registration:
     """After the head asked for changes, the staff member edits and submits again; validated like a new one."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if scope.own_staff(actor) != registration.staff:
-        raise NotPermitted(_("Only the staff member edits their own registration."))
-    target = _transition(registration, "resubmit")
-    today = today or clock.today()
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
     skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
-    days = _validate_shape(mode=mode, starts_on=starts_on, ends_on=ends_on, weekdays=weekdays, dates=dates, today=today, skipped=skipped)
-    before = _snapshot(registration)
-    decision, parameters = _validate_request(
+    checked = _check_request(
         staff=registration.staff,
-        days=days,
+        actor=actor,
+        registration=registration,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        mode=mode,
+        weekdays=weekdays,
+        dates=dates,
+        skipped=skipped,
         equipment_attested=equipment_attested,
         commitment_accepted=commitment_accepted,
-        resolver=PolicyResolver(),
-        exclude_registration=registration.pk,
+        today=today or clock.today(),
     )
-    registration.starts_on, registration.ends_on, registration.mode = starts_on, ends_on, mode
-    registration.weekdays = sorted(weekdays)
-    registration.requested_dates = [day.isoformat() for day in sorted(dates)]
-    registration.skipped_dates = [day.isoformat() for day in skipped]
-    registration.equipment_attested = sorted(equipment_attested)
-    registration.commitment_accepted = commitment_accepted
-    registration.work_plan = work_plan
-    registration.eligibility_snapshot = decision.as_dict()
-    registration.policy_snapshot = parameters
-    registration.status = target
-    registration.submitted_at = clock.now()
-    registration.save()
-    registration.days.all().delete()
-    RegistrationDay.objects.bulk_create(RegistrationDay(registration=registration, staff=registration.staff, unit=registration.unit, day=day) for day in days)
-    audit_record(
-        actor=actor, action="registration.resubmit", target=registration, before=before, after=_snapshot(registration), agency_id=registration.unit.agency_id
+
+    def replace_days() -> None:
+        registration.days.all().delete()
+        RegistrationDay.objects.bulk_create(
+            RegistrationDay(registration=registration, staff=registration.staff, unit=registration.unit, day=day) for day in checked.days
+        )
+
+    fields = {
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "mode": mode,
+        "weekdays": sorted(weekdays),
+        "requested_dates": [day.isoformat() for day in sorted(dates)],
+        "skipped_dates": [day.isoformat() for day in skipped],
+        "equipment_attested": sorted(equipment_attested),
+        "commitment_accepted": commitment_accepted,
+        "work_plan": work_plan,
+        "eligibility_snapshot": checked.decision.as_dict(),
+        "policy_snapshot": checked.parameters,
+        "submitted_at": clock.now(),
+    }
+    change = _change(
+        registration, audit_action="registration.resubmit", fields=fields, stamp=None, then=replace_days, notify=_notifier(registration, "submitted")
     )
-    _notify(registration, "submitted")
+    perform(registration, workflow=REGISTRATION_FLOW, action="resubmit", actor=actor, change=change)
     return registration
 
 
@@ -286,13 +444,9 @@ def registration_resubmit(
 def registration_withdraw(*, registration: Registration, actor: Any) -> Registration:
     """The staff member withdraws a registration that has not been decided."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if scope.own_staff(actor) != registration.staff:
-        raise NotPermitted(_("Only the staff member withdraws their own registration."))
-    before = _snapshot(registration)
-    registration.status = _transition(registration, "withdraw")
-    registration.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor, action="registration.withdraw", target=registration, before=before, after=_snapshot(registration), agency_id=registration.unit.agency_id
+    _check_action(registration, actor, "withdraw")
+    perform(
+        registration, workflow=REGISTRATION_FLOW, action="withdraw", actor=actor, change=_change(registration, audit_action="registration.withdraw", stamp=None)
     )
     return registration
 
@@ -304,7 +458,7 @@ def _check_decider(registration: Registration, actor: Any) -> None:
 
 @transaction.atomic
 def registration_approve(*, registration: Registration, actor: Any, comment: str = "", today: dt.date | None = None) -> Registration:
-    """Approve, after re-checking every rule against what is approved now.
+    """Approve, after re-checking every rule against what is approved now (``registration_approve_check``).
 
     The unit row is locked first (``select_for_update``): approvals in one unit run one after another, so two heads
     approving the last slot at once cannot both succeed. The partial unique index on counted days backs this up.
@@ -313,39 +467,25 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
     # ``of``: lock the registration and the person (their own caps), not the agency and position rows that
     # select_related joins, which would make approvals in sibling units of one agency wait for each other.
     registration = Registration.objects.select_for_update(of=("self", "staff")).select_related("staff__unit__agency", "staff__position").get(pk=registration.pk)
-    _check_decider(registration, actor)
-    target = _transition(registration, "approve")
-    today = today or clock.today()
-    days = sorted(registration.days.filter(day__gte=today).values_list("day", flat=True))
-    if not days:
-        raise ValidationFailed(_("Every requested day has passed; ask the staff member to register again."), rule="period")
-    resolver = PolicyResolver()
-    problems, _decision = _eligibility_problems(registration.staff, days, resolver)
-    violations = _cap_violations(staff=registration.staff, unit=registration.unit, days=days, resolver=resolver, exclude_registration=registration.pk)
-    _raise_if_refused(problems, violations)
-    before = _snapshot(registration)
+    days = _check_approval(registration, actor, today or clock.today())
+
+    def count_days() -> None:
+        try:
+            with transaction.atomic():
+                registration.days.filter(day__in=days).update(is_counted=True)
+        except IntegrityError as error:
+            raise RuleViolation(_("One of these days is already an approved home day."), rule="registration_overlap") from error
+
     now = clock.now()
-    registration.status = target
-    registration.decided_by = actor
-    registration.decided_at = now
-    registration.approved_at = now
-    registration.decision_comment = comment
-    registration.save(update_fields=["status", "decided_by", "decided_at", "approved_at", "decision_comment", "updated_at"])
-    try:
-        with transaction.atomic():
-            registration.days.filter(day__in=days).update(is_counted=True)
-    except IntegrityError as error:
-        raise RuleViolation(_("One of these days is already an approved home day."), rule="registration_overlap") from error
-    audit_record(
-        actor=actor,
-        action="registration.approve",
-        target=registration,
-        before=before,
-        after=_snapshot(registration),
+    change = _change(
+        registration,
+        audit_action="registration.approve",
+        fields={"approved_at": now, "decided_at": now},
         reason=comment,
-        agency_id=registration.unit.agency_id,
+        then=count_days,
+        notify=_notifier(registration, "approved"),
     )
-    _notify(registration, "approved")
+    perform(registration, workflow=REGISTRATION_FLOW, action="approve", actor=actor, change=change)
     return registration
 
 
@@ -355,21 +495,9 @@ def registration_reject(*, registration: Registration, actor: Any, reason: str) 
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    _check_decider(registration, actor)
-    before = _snapshot(registration)
-    registration.status = _transition(registration, "reject")
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), reason.strip()
-    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="registration.reject",
-        target=registration,
-        before=before,
-        after=_snapshot(registration),
-        reason=reason,
-        agency_id=registration.unit.agency_id,
-    )
-    _notify(registration, "rejected")
+    _check_action(registration, actor, "reject")
+    change = _change(registration, audit_action="registration.reject", reason=reason.strip(), notify=_notifier(registration, "rejected"))
+    perform(registration, workflow=REGISTRATION_FLOW, action="reject", actor=actor, change=change)
     return registration
 
 
@@ -379,21 +507,9 @@ def registration_request_changes(*, registration: Registration, actor: Any, comm
     if not comment.strip():
         raise ValidationFailed(_("Say what should change."), rule="comment")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    _check_decider(registration, actor)
-    before = _snapshot(registration)
-    registration.status = _transition(registration, "request_changes")
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), comment.strip()
-    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="registration.request_changes",
-        target=registration,
-        before=before,
-        after=_snapshot(registration),
-        reason=comment,
-        agency_id=registration.unit.agency_id,
-    )
-    _notify(registration, "changes_requested")
+    _check_action(registration, actor, "request_changes")
+    change = _change(registration, audit_action="registration.request_changes", reason=comment.strip(), notify=_notifier(registration, "changes_requested"))
+    perform(registration, workflow=REGISTRATION_FLOW, action="request_changes", actor=actor, change=change)
     return registration
 
 
@@ -417,25 +533,22 @@ def registration_revoke(*, registration: Registration, actor: Any, reason: str, 
         raise ValidationFailed(_("Give the reason for the revocation."), rule="reason")
     Unit.objects.select_for_update().get(pk=registration.unit_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    _check_decider(registration, actor)
-    today = today or clock.today()
-    before = _snapshot(registration)
-    registration.status = _transition(registration, "revoke")
-    effective_on, notice = revocation_effective_on(registration, today)
-    registration.revoked_effective_on = effective_on
-    registration.decided_by, registration.decided_at, registration.decision_comment = actor, clock.now(), reason.strip()
-    registration.save(update_fields=["status", "revoked_effective_on", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    registration.days.filter(day__gt=effective_on).update(is_counted=False)
-    audit_record(
-        actor=actor,
-        action="registration.revoke",
-        target=registration,
-        before=before,
-        after={**_snapshot(registration), "notice_days": notice},
-        reason=reason,
-        agency_id=registration.unit.agency_id,
+    _check_action(registration, actor, "revoke")
+    effective_on, notice = revocation_effective_on(registration, today or clock.today())
+
+    def stop_counting_after_notice() -> None:
+        registration.days.filter(day__gt=effective_on).update(is_counted=False)
+
+    change = _change(
+        registration,
+        audit_action="registration.revoke",
+        fields={"revoked_effective_on": effective_on},
+        reason=reason.strip(),
+        then=stop_counting_after_notice,
+        audit_extra={"notice_days": notice},
+        notify=_notifier(registration, "revoked"),
     )
-    _notify(registration, "revoked")
+    perform(registration, workflow=REGISTRATION_FLOW, action="revoke", actor=actor, change=change)
     return registration
 
 

@@ -8,13 +8,11 @@ Views gather input, call a selector or a service and render; no rule lives here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -44,7 +42,7 @@ from telework.registrations.forms import (
     DecisionForm,
     RegistrationForm,
 )
-from telework.registrations.models import TRANSITIONS, Registration, RegistrationMode, RegistrationStatus
+from telework.registrations.models import Registration, RegistrationMode, RegistrationStatus
 
 # What the eligibility rules that are not policy parameters refer to (the policy's own are in ``policy.labels``).
 OTHER_RULE_SOURCES = {
@@ -187,22 +185,6 @@ def rules_summary(*, unit: Unit, resolved: ResolvedPolicy, headcount: int) -> li
     return lines
 
 
-def _dry_run(action: Callable[[], Registration]) -> list[dt.date]:
-    """Run a submission and undo it: every rule is checked by the very service that would save, and nothing is
-    kept (the savepoint is rolled back, with the audit row and the queued notification)."""
-
-    class CheckedOnly(Exception):
-        def __init__(self, days: list[dt.date]) -> None:
-            self.days = days
-
-    try:
-        with transaction.atomic():
-            registration = action()
-            raise CheckedOnly(list(registration.home_days))
-    except CheckedOnly as checked:
-        return checked.days
-
-
 def drop_suggestions(refusal: DomainError | None) -> list[dict[str, str]]:
     """The requested days whose removal would let the rest of a refused registration stand, each once (a weekly
     maximum and an office minimum often name the same day)."""
@@ -274,10 +256,9 @@ def _initial_from(registration: Registration) -> dict[str, Any]:
 def _editable_registration(request: HttpRequest, pk: int) -> tuple[Staff, Registration]:
     me = _own_staff_or_403(request.user)
     registration = _get_registration_or_404(request.user, pk)
-    if registration.staff_id != me.pk:
-        raise PermissionDenied(_("Only the staff member edits their own registration."))
-    if registration.status != RegistrationStatus.CHANGES_REQUESTED:
-        raise PermissionDenied(_("Only a registration sent back for changes can be edited."))
+    editable = services.registration_action_check(registration=registration, actor=request.user, action="resubmit")
+    if editable.refusal is not None:
+        raise PermissionDenied(str(editable.refusal.message))
     return me, registration
 
 
@@ -311,12 +292,12 @@ def _check_response(request: HttpRequest, *, staff: Staff, registration: Registr
     form = RegistrationForm(request.POST, required_equipment=required_equipment)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        try:
-            days = _dry_run(lambda: _save(request, staff, registration, form))
-        except DomainError as error:
-            context["error"] = error
-            context["drop_days"] = drop_suggestions(error)
+        checked = services.registration_check(staff=staff, actor=request.user, registration=registration, **form.service_arguments())
+        if checked.refusal is not None:
+            context["error"] = checked.refusal
+            context["drop_days"] = drop_suggestions(checked.refusal)
         else:
+            days = checked.value
             context["days"] = [{"day": day, "weekday": WEEKDAY_NAMES[day.weekday()]} for day in days]
             # Equivalent workload (MISSION item 5): warn, never refuse, when little work is planned on these days.
             context["workload"] = home_days_workload(staff=staff, days=days)
@@ -447,11 +428,14 @@ def _render_detail(request: HttpRequest, registration: Registration, *, error: D
     me = scope.own_staff(request.user)
     is_owner = me is not None and me.pk == registration.staff_id
     can_decide = scope.can_decide_for(request.user, registration.staff)
-    available = {action for action, (sources, _target) in TRANSITIONS.items() if registration.status in sources}
-    actions = {action: action in available for action in (OWNER_ACTIONS if is_owner else ())}
-    actions["edit"] = is_owner and "resubmit" in available
+
+    def allowed(action: str) -> bool:
+        return services.registration_action_check(registration=registration, actor=request.user, action=action).is_allowed
+
+    actions = {action: allowed(action) for action in (OWNER_ACTIONS if is_owner else ())}
+    actions["edit"] = is_owner and allowed("resubmit")
     for action in DECIDER_ACTIONS:
-        actions[action] = can_decide and action in available
+        actions[action] = can_decide and allowed(action)
     decider = registration.decided_by
     decider_staff = scope.own_staff(decider) if decider is not None else None
     context: dict[str, Any] = {
@@ -535,12 +519,6 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------- inbox
 
 
-def _require_decider(user: Any) -> None:
-    me = scope.own_staff(user)
-    if me is None or not (user.role in scope.DECIDING_ROLES or me.reports.exists()):
-        raise PermissionDenied(_("Only heads and direct superiors decide registrations."))
-
-
 def _inbox_row(registration: Registration, loads: list[selectors.DayLoad], error: DomainError | None) -> dict[str, Any]:
     days = [
         {"day": load.day, "weekday": WEEKDAY_SHORT_NAMES[load.day.weekday()], "approved": load.approved, "limit": load.limit, "is_full": load.is_full}
@@ -560,7 +538,9 @@ def _render_inbox(request: HttpRequest, *, errors: dict[int, DomainError] | None
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Registrations awaiting the viewer's decision, oldest first, each day with how full the unit already is."""
-    _require_decider(request.user)
+    decides = services.decider_check(actor=request.user)
+    if decides.refusal is not None:
+        raise PermissionDenied(str(decides.refusal.message))
     return _render_inbox(request)
 
 

@@ -16,15 +16,17 @@ from telework.assignments.services.items import (
     validate_terms,
     work_item_accept,
     work_item_accept_proposal,
+    work_item_actions,
     work_item_assign,
     work_item_cancel,
+    work_item_check,
     work_item_decline_proposal,
     work_item_propose,
     work_item_return,
     work_item_start,
     work_item_submit,
 )
-from telework.assignments.services.reports import progress_report_review, progress_report_submit
+from telework.assignments.services.reports import progress_report_review, progress_report_review_check, progress_report_submit
 
 __all__ = [
     "DetectionSummary",
@@ -35,14 +37,17 @@ __all__ = [
     "detect_stalls",
     "progress_record",
     "progress_report_review",
+    "progress_report_review_check",
     "progress_report_submit",
     "upload_problem_message",
     "uploads_read",
     "validate_terms",
     "work_item_accept",
     "work_item_accept_proposal",
+    "work_item_actions",
     "work_item_assign",
     "work_item_cancel",
+    "work_item_check",
     "work_item_decline_proposal",
     "work_item_propose",
     "work_item_return",

@@ -2,7 +2,7 @@
 rating, return with a reason, cancel; comments, attachments and apology slips.
 
 One decision, one service, one transaction: each checks who acts, validates, locks the item, moves it through the
-declared transition table (``models.TRANSITIONS``), writes the audit row and queues the notification on commit.
+declared transition table (``models.WORK_ITEM_FLOW``) with ``core.workflow.perform``, writes the audit row and queues the notification on commit.
 Views, the API, Celery tasks and commands all call these; a refusal raises a ``DomainError`` naming the rule and
 changes nothing.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from telework.assignments import permissions, rules, uploads
 from telework.assignments.models import (
     OPEN_STATES,
-    PROGRESS_STATES,
-    TRANSITIONS,
+    PROGRESS_FLOW,
+    WORK_ITEM_FLOW,
     Alert,
     AlertKind,
     ApologySlip,
@@ -38,6 +38,7 @@ from telework.assignments.models import (
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.core.workflow import Change, Stamp, Verdict, Workflow, perform, verdict
 from telework.organization import scope
 from telework.organization.models import Staff
 
@@ -86,17 +87,6 @@ def _today(today: dt.date | None) -> dt.date:
     return today or clock.today()
 
 
-def _transition(item: WorkItem, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if item.status not in sources:
-        raise InvalidTransition(
-            _("This work item is “%(status)s”; it cannot be changed that way.") % {"status": item.get_status_display()},
-            rule="work_item.status",
-            params={"status": item.status, "action": action},
-        )
-    return target
-
-
 def _snapshot(item: WorkItem) -> dict[str, Any]:
     return {
         "status": item.status,
@@ -128,9 +118,21 @@ def _audit(item: WorkItem, *, actor: Any, action: str, before: dict[str, Any] | 
 
 
 def _notify(item: WorkItem, event: str) -> None:
+    transaction.on_commit(_notifier(item, event))
+
+
+def _notifier(item: WorkItem, event: str) -> Callable[[], None]:
     from telework.assignments.tasks import notify_work_event
 
-    transaction.on_commit(lambda: notify_work_event.delay(item.pk, event))
+    def send() -> None:
+        notify_work_event.delay(item.pk, event)
+
+    return send
+
+
+def _change(item: WorkItem, *, audit_action: str, **values: Any) -> Change:
+    """The audit row and snapshots every move of a work item writes."""
+    return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=item.unit.agency_id, **values)
 
 
 def _locked(item: WorkItem) -> WorkItem:
@@ -146,6 +148,53 @@ def _require_assignee(actor: Any, item: WorkItem, message: Any) -> None:
 def _require_manager(actor: Any, item: WorkItem) -> None:
     if not permissions.can_manage(actor, item):
         raise NotPermitted(_("Only the direct superior or a head in charge of this person decides on their work."))
+
+
+# ------------------------------------------------------------------------------------------------ checks (write nothing)
+
+# Who makes each move: the assignee (with what a colleague is told), or the person's decider.
+ASSIGNEE_MOVES = {
+    "start": _("Only the person the work is assigned to starts it."),
+    "submit": _("Only the person the work is assigned to submits it."),
+    "progress": _("Only the person the work is assigned to reports its progress."),
+}
+MANAGER_MOVES = frozenset({"accept_proposal", "decline_proposal", "accept", "return", "cancel"})
+
+
+def _flow(action: str) -> Workflow:
+    return PROGRESS_FLOW if action == "progress" else WORK_ITEM_FLOW
+
+
+def _check_move(item: WorkItem, actor: Any, action: str) -> None:
+    """Raise the refusal of ``action`` by ``actor`` on ``item`` now: who makes the move, then its state."""
+    if action in ASSIGNEE_MOVES:
+        _require_assignee(actor, item, ASSIGNEE_MOVES[action])
+    elif action in MANAGER_MOVES:
+        _require_manager(actor, item)
+    else:
+        raise ValueError(f"unknown work item action {action!r}")
+    _flow(action).target(item, action)
+
+
+def work_item_check(*, item: WorkItem, actor: Any, action: str) -> Verdict:
+    """May ``actor`` make ``action`` (start, progress, submit, accept_proposal, decline_proposal, accept, return,
+    cancel) on ``item`` now, and if not, which rule says no: the assignee does the work, the person's decider
+    decides on it, and the declared table says which states allow the move. Writes nothing; the write services ask
+    the same question under the lock."""
+    return verdict(lambda: _check_move(item, actor, action))
+
+
+def work_item_actions(*, item: WorkItem, actor: Any) -> dict[str, bool]:
+    """What ``actor`` may do on ``item`` now — each move as ``work_item_check`` answers it, and taking part (files,
+    comments, an apology slip for a dossier) as ``attachment_add``, ``comment_add`` and ``apology_slip_issue``
+    check it — with one look-up of who the actor is, for pages that list many items."""
+    is_assignee, can_manage = permissions.is_assignee(actor, item), permissions.can_manage(actor, item)
+    actions = {action: is_assignee and _flow(action).allows(item.status, action) for action in ASSIGNEE_MOVES}
+    actions.update({action: can_manage and WORK_ITEM_FLOW.allows(item.status, action) for action in MANAGER_MOVES})
+    actions["comment"] = is_assignee or can_manage
+    actions["attach"] = actions["comment"] and item.status in OPEN_STATES
+    actions["apology_slip"] = actions["attach"] and item.is_legal_deadline
+    return actions
 
 
 def _required_text(value: str, *, rule: str, message: Any) -> str:
@@ -362,15 +411,15 @@ def work_item_propose(*, actor: Any, today: dt.date | None = None, **terms: Any)
 def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", today: dt.date | None = None) -> WorkItem:
     """The head accepts a proposal: the work is assigned as proposed."""
     item = _locked(item)
-    _require_manager(actor, item)
-    before = _snapshot(item)
-    item.status = _transition(item, "accept_proposal")
-    item.assigned_by = actor
-    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), (comment or "").strip()
-    item.last_activity_on = _today(today)
-    item.save(update_fields=["status", "assigned_by", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
-    _audit(item, actor=actor, action="accept_proposal", before=before, reason=item.decision_comment)
-    _notify(item, "proposal_accepted")
+    _check_move(item, actor, "accept_proposal")
+    change = _change(
+        item,
+        audit_action="work_item.accept_proposal",
+        fields={"assigned_by": actor, "last_activity_on": _today(today)},
+        reason=(comment or "").strip(),
+        notify=_notifier(item, "proposal_accepted"),
+    )
+    perform(item, workflow=WORK_ITEM_FLOW, action="accept_proposal", actor=actor, change=change)
     return item
 
 
@@ -379,13 +428,9 @@ def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> Wo
     """The head declines a proposal, saying why."""
     reason = _required_text(reason, rule="reason", message=_("Give the reason for declining."))
     item = _locked(item)
-    _require_manager(actor, item)
-    before = _snapshot(item)
-    item.status = _transition(item, "decline_proposal")
-    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
-    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    _audit(item, actor=actor, action="decline_proposal", before=before, reason=reason)
-    _notify(item, "proposal_declined")
+    _check_move(item, actor, "decline_proposal")
+    change = _change(item, audit_action="work_item.decline_proposal", reason=reason, notify=_notifier(item, "proposal_declined"))
+    perform(item, workflow=WORK_ITEM_FLOW, action="decline_proposal", actor=actor, change=change)
     return item
 
 
@@ -396,12 +441,9 @@ def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> Wo
 def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None) -> WorkItem:
     """The assignee starts (or, after a return, resumes) the work."""
     item = _locked(item)
-    _require_assignee(actor, item, _("Only the person the work is assigned to starts it."))
-    before = _snapshot(item)
-    item.status = _transition(item, "start")
-    item.last_activity_on = _today(today)
-    item.save(update_fields=["status", "last_activity_on", "updated_at"])
-    _audit(item, actor=actor, action="start", before=before)
+    _check_move(item, actor, "start")
+    change = _change(item, audit_action="work_item.start", fields={"last_activity_on": _today(today)}, stamp=None)
+    perform(item, workflow=WORK_ITEM_FLOW, action="start", actor=actor, change=change)
     return item
 
 
@@ -464,13 +506,7 @@ def progress_record(
     nothing new (same percent, no hours, no note, no file) is refused."""
     today = _today(today)
     item = _locked(item)
-    _require_assignee(actor, item, _("Only the person the work is assigned to reports its progress."))
-    if item.status not in PROGRESS_STATES:
-        raise InvalidTransition(
-            _("This work item is “%(status)s”; progress can no longer be reported on it.") % {"status": item.get_status_display()},
-            rule="work_item.status",
-            params={"status": item.status, "action": "progress"},
-        )
+    _check_move(item, actor, "progress")
     if isinstance(progress_percent, bool) or not isinstance(progress_percent, int) or not 0 <= progress_percent <= 100:
         raise ValidationFailed(_("Progress is a percentage from 0 to 100."), rule="progress_percent", params={"value": progress_percent})
     hours = _as_decimal(hours_spent or 0, rule="hours_spent")
@@ -501,25 +537,24 @@ def progress_record(
                 % {"date": work_date.strftime("%d/%m/%Y"), "hours": already},
                 rule="hours_spent",
             )
-    before = _snapshot(item)
     update = ProgressUpdate.objects.create(item=item, author=actor, work_date=work_date, progress_percent=progress_percent, hours_spent=hours, note=note)
     attachments = _store_files(item, actor, checked, update)
-    if item.status != WorkStatus.IN_PROGRESS:
-        item.status = _transition(item, "start")
-    item.progress_percent = progress_percent
-    item.hours_spent = F("hours_spent") + hours
-    item.last_activity_on = today
-    item.save(update_fields=["status", "progress_percent", "hours_spent", "last_activity_on", "updated_at"])
-    item.refresh_from_db(fields=["hours_spent"])
-    _resolve_alerts(item, [AlertKind.NO_UPDATE])
-    _audit(
+
+    def settle() -> None:
+        item.refresh_from_db(fields=["hours_spent"])
+        _resolve_alerts(item, [AlertKind.NO_UPDATE])
+
+    # On assigned or returned work the update starts the work, as "start" does; on work in progress it stays there.
+    change = _change(
         item,
-        actor=actor,
-        action="progress",
-        before=before,
+        audit_action="work_item.progress",
+        fields={"progress_percent": progress_percent, "hours_spent": F("hours_spent") + hours, "last_activity_on": today},
         reason=note,
-        extra={"update": update.pk, "work_date": work_date, "hours_reported": hours, "attachments": [attachment.filename for attachment in attachments]},
+        stamp=None,
+        then=settle,
+        audit_extra={"update": update.pk, "work_date": work_date, "hours_reported": hours, "attachments": [attachment.filename for attachment in attachments]},
     )
+    perform(item, workflow=PROGRESS_FLOW, action="progress", actor=actor, change=change)
     return update
 
 
@@ -527,18 +562,20 @@ def progress_record(
 def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
     """The assignee hands in finished work for acceptance (progress becomes 100 %)."""
     item = _locked(item)
-    _require_assignee(actor, item, _("Only the person the work is assigned to submits it."))
+    _require_assignee(actor, item, ASSIGNEE_MOVES["submit"])
     note = (note or "").strip()
     if len(note) > MAX_TEXT_LENGTH:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="note")
-    before = _snapshot(item)
-    item.status = _transition(item, "submit")
-    item.progress_percent = 100
-    item.submitted_at = clock.now()
-    item.save(update_fields=["status", "progress_percent", "submitted_at", "updated_at"])
-    _resolve_alerts(item, [AlertKind.NO_UPDATE, AlertKind.BEHIND_SCHEDULE])
-    _audit(item, actor=actor, action="submit", before=before, reason=note)
-    _notify(item, "submitted")
+    change = _change(
+        item,
+        audit_action="work_item.submit",
+        fields={"progress_percent": 100, "submitted_at": clock.now()},
+        reason=note,
+        stamp=None,
+        then=lambda: _resolve_alerts(item, [AlertKind.NO_UPDATE, AlertKind.BEHIND_SCHEDULE]),
+        notify=_notifier(item, "submitted"),
+    )
+    perform(item, workflow=WORK_ITEM_FLOW, action="submit", actor=actor, change=change)
     return item
 
 
@@ -555,16 +592,19 @@ def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = 
     if len(comment) > MAX_TEXT_LENGTH:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule="comment")
     item = _locked(item)
-    _require_manager(actor, item)
-    before = _snapshot(item)
-    item.status = _transition(item, "accept")
+    _check_move(item, actor, "accept")
     now = clock.now()
-    item.quality_rating, item.rating_comment = rating, comment
-    item.decided_by, item.decided_at, item.accepted_at = actor, now, now
-    item.save(update_fields=["status", "quality_rating", "rating_comment", "decided_by", "decided_at", "accepted_at", "updated_at"])
-    _resolve_alerts(item)
-    _audit(item, actor=actor, action="accept", before=before, reason=comment)
-    _notify(item, "accepted")
+    change = _change(
+        item,
+        audit_action="work_item.accept",
+        fields={"quality_rating": rating, "rating_comment": comment, "decided_at": now, "accepted_at": now},
+        reason=comment,
+        # The comment is the rating's: the decision comment keeps the head's last reason for a return or a refusal.
+        stamp=Stamp(comment=None),
+        then=lambda: _resolve_alerts(item),
+        notify=_notifier(item, "accepted"),
+    )
+    perform(item, workflow=WORK_ITEM_FLOW, action="accept", actor=actor, change=change)
     return item
 
 
@@ -573,14 +613,9 @@ def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date 
     """The head returns submitted work for rework, saying what is missing; the stall clock restarts today."""
     reason = _required_text(reason, rule="reason", message=_("Say what must be reworked."))
     item = _locked(item)
-    _require_manager(actor, item)
-    before = _snapshot(item)
-    item.status = _transition(item, "return")
-    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
-    item.last_activity_on = _today(today)
-    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "last_activity_on", "updated_at"])
-    _audit(item, actor=actor, action="return", before=before, reason=reason)
-    _notify(item, "returned")
+    _check_move(item, actor, "return")
+    change = _change(item, audit_action="work_item.return", fields={"last_activity_on": _today(today)}, reason=reason, notify=_notifier(item, "returned"))
+    perform(item, workflow=WORK_ITEM_FLOW, action="return", actor=actor, change=change)
     return item
 
 
@@ -589,14 +624,9 @@ def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
     """The head cancels work that is no longer needed, saying why."""
     reason = _required_text(reason, rule="reason", message=_("Give the reason for cancelling."))
     item = _locked(item)
-    _require_manager(actor, item)
-    before = _snapshot(item)
-    item.status = _transition(item, "cancel")
-    item.decided_by, item.decided_at, item.decision_comment = actor, clock.now(), reason
-    item.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-    _resolve_alerts(item)
-    _audit(item, actor=actor, action="cancel", before=before, reason=reason)
-    _notify(item, "cancelled")
+    _check_move(item, actor, "cancel")
+    change = _change(item, audit_action="work_item.cancel", reason=reason, then=lambda: _resolve_alerts(item), notify=_notifier(item, "cancelled"))
+    perform(item, workflow=WORK_ITEM_FLOW, action="cancel", actor=actor, change=change)
     return item
 
 

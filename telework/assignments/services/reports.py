@@ -8,6 +8,7 @@ software". The report freezes the lines at submission, so what the head reviewed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from telework.assignments import selectors
-from telework.assignments.models import ProgressReport, ReportPeriod, ReportStatus
+from telework.assignments.models import REPORT_FLOW, ProgressReport, ReportPeriod, ReportStatus
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from telework.core.workflow import Change, Stamp, Verdict, perform, verdict
 from telework.organization import scope
 from telework.organization.models import Staff
 
@@ -38,9 +40,16 @@ def _snapshot(report: ProgressReport) -> dict[str, Any]:
 
 
 def _notify(report: ProgressReport, event: str) -> None:
+    transaction.on_commit(_notifier(report, event))
+
+
+def _notifier(report: ProgressReport, event: str) -> Callable[[], None]:
     from telework.assignments.tasks import notify_report_event
 
-    transaction.on_commit(lambda: notify_report_event.delay(report.pk, event))
+    def send() -> None:
+        notify_report_event.delay(report.pk, event)
+
+    return send
 
 
 @transaction.atomic
@@ -98,6 +107,18 @@ def progress_report_submit(*, actor: Any, period: str, day: dt.date, note: str =
     return report
 
 
+def _check_review(report: ProgressReport, actor: Any) -> None:
+    if not scope.can_decide_for(actor, report.staff):
+        raise NotPermitted(_("Only the direct superior or a head in charge of this person reviews their reports."))
+    REPORT_FLOW.target(report, "review")
+
+
+def progress_report_review_check(*, report: ProgressReport, actor: Any) -> Verdict:
+    """May ``actor`` review ``report`` now (the person's direct superior or a head in charge of them, once), and if
+    not, which rule says no. Writes nothing; the report pages offer the review form when it allows."""
+    return verdict(lambda: _check_review(report, actor))
+
+
 @transaction.atomic
 def progress_report_review(*, report: ProgressReport, actor: Any, comment: str) -> ProgressReport:
     """The direct superior (or a head in charge of the person) reviews the report with a comment the person reads."""
@@ -107,16 +128,14 @@ def progress_report_review(*, report: ProgressReport, actor: Any, comment: str) 
     if len(comment) > MAX_NOTE_LENGTH:
         raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_NOTE_LENGTH}, rule="comment")
     report = ProgressReport.objects.select_for_update(of=("self",)).select_related("staff__unit").get(pk=report.pk)
-    if not scope.can_decide_for(actor, report.staff):
-        raise NotPermitted(_("Only the direct superior or a head in charge of this person reviews their reports."))
-    if report.status != ReportStatus.SUBMITTED:
-        raise InvalidTransition(_("This report was already reviewed."), rule="progress_report.status", params={"status": report.status, "action": "review"})
-    before = _snapshot(report)
-    report.status = ReportStatus.REVIEWED
-    report.reviewed_by, report.reviewed_at, report.review_comment = actor, clock.now(), comment
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    audit_record(
-        actor=actor, action="progress_report.review", target=report, before=before, after=_snapshot(report), reason=comment, agency_id=report.unit.agency_id
+    _check_review(report, actor)
+    change = Change(
+        audit_action="progress_report.review",
+        snapshot=_snapshot,
+        reason=comment,
+        agency_id=report.unit.agency_id,
+        stamp=Stamp(by="reviewed_by", at="reviewed_at", comment="review_comment"),
+        notify=_notifier(report, "reviewed"),
     )
-    _notify(report, "reviewed")
+    perform(report, workflow=REPORT_FLOW, action="review", actor=actor, change=change)
     return report

@@ -227,7 +227,7 @@ def test_check_button_validates_without_saving(city, django_capture_on_commit_ca
     client = client_for(city.staff[0].user)
     with django_capture_on_commit_callbacks() as queued:
         passing = client.post(reverse("registrations:check"), form_data(monday, weekdays=(1,)), HTTP_HX_REQUEST="true")
-    assert queued == []  # the notification to the head was dropped with the rolled-back submission
+    assert queued == []  # nothing was submitted, so no notification to the head is queued
     refused = client.post(reverse("registrations:check"), form_data(monday, weekdays=(0, 1, 2)), HTTP_HX_REQUEST="true")
     assert passing.status_code == 200
     assert 'data-check="ok"' in passing.content.decode()
