@@ -24,8 +24,8 @@ from telework.accounts.models import Role
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, ValidationFailed
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
-from telework.rosters import instance as engine
-from telework.rosters.checker import Finding, check
+from telework.rosters.engine import instance as engine
+from telework.rosters.engine.checker import Finding, check
 from telework.rosters.models import EntryStatus, Leave, LeaveKind, Roster, RosterEntry, RosterRun, RosterStatus, SwapRequest, SwapStatus, UnitEvent
 
 # The translated name of every hard rule (what the grid, the refusals and the exports call it).

@@ -2,7 +2,7 @@
 
 One decision, one service, one transaction: each checks who acts, validates against the rules, changes state,
 writes the audit row and queues notifications on commit. The rules are the pure engine's: the solver makes the
-roster, the independent checker (``telework.rosters.checker``) judges every hand edit and swap against the facts
+roster, the independent checker (``telework.rosters.engine.checker``) judges every hand edit and swap against the facts
 of the day, so a head can never publish a roster that breaks city policy by a click.
 """
 
@@ -30,11 +30,12 @@ from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolat
 from telework.core.models import AuditEvent
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
 from telework.registrations import services as registration_services
-from telework.rosters import instance as engine
 from telework.rosters import selectors, tasks
 from telework.rosters.adapters import LoadedUnit, instance_digest, load_unit, load_units
-from telework.rosters.checker import check
-from telework.rosters.explain import explain, unavoidable_violations
+from telework.rosters.engine import instance as engine
+from telework.rosters.engine.checker import check
+from telework.rosters.engine.explain import explain, unavoidable_violations
+from telework.rosters.engine.solver import SolveSettings, UnitResult, solve_unit, solve_units
 from telework.rosters.models import (
     ROSTER_TRANSITIONS,
     SWAP_TRANSITIONS,
@@ -50,7 +51,6 @@ from telework.rosters.models import (
     UnitEvent,
     UnitEventKind,
 )
-from telework.rosters.solver import SolveSettings, UnitResult, solve_unit, solve_units
 
 # Below this many staff a process pool costs more than it saves.
 POOL_MINIMUM_STAFF = 400

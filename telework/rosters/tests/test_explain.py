@@ -8,8 +8,8 @@ import dataclasses
 import re
 from pathlib import Path
 
-from telework.rosters.explain import explain, unavoidable_violations
-from telework.rosters.instance import (
+from telework.rosters.engine.explain import explain, unavoidable_violations
+from telework.rosters.engine.instance import (
     DESK_STAFF_ON_SITE,
     DUTY_POST,
     LEADER_ON_SITE,
@@ -19,7 +19,7 @@ from telework.rosters.instance import (
     RosterPolicy,
     ServicePoint,
 )
-from telework.rosters.solver import solve_unit
+from telework.rosters.engine.solver import solve_unit
 from telework.rosters.tests.builders import TUESDAY, TWO_WEEKS, WEEK, person, unit
 
 ROSTERS = Path(__file__).resolve().parents[1]
@@ -148,7 +148,7 @@ def test_a_unit_that_keeps_every_rule_needs_no_explanation():
 
 
 def check_total(instance):
-    from telework.rosters.checker import check
+    from telework.rosters.engine.checker import check
 
     return check(instance, solve_unit(instance).roster).total
 

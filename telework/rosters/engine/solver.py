@@ -43,7 +43,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     APPROVED_DAYS_ONLY,
     FIXED_ON_SITE_DAYS,
     HARD_RULES,
@@ -73,7 +73,7 @@ from telework.rosters.instance import (
     week_key,
     weekly_home_cap,
 )
-from telework.rosters.results import Breach, Certificate, Phase, UnitResult
+from telework.rosters.engine.results import Breach, Certificate, Phase, UnitResult
 
 # The result types live in ``results``; they are part of the solver's interface, so they are exported here too.
 __all__ = [
