@@ -27,7 +27,7 @@ from telework.rosters.services.runs import (
     rosters_regenerate_after_switch,
     weeks_resolved_after_switch,
 )
-from telework.rosters.services.swaps import swap_accept, swap_approve, swap_reject, swap_request, swap_withdraw
+from telework.rosters.services.swaps import swap_accept, swap_approve, swap_reject, swap_request, swap_request_check, swap_withdraw
 
 __all__ = [
     "CellCheck",
@@ -52,6 +52,7 @@ __all__ = [
     "swap_check",
     "swap_reject",
     "swap_request",
+    "swap_request_check",
     "swap_withdraw",
     "unit_event_cancel",
     "unit_event_save",

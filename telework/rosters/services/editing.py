@@ -24,7 +24,7 @@ from telework.rosters.engine import instance as engine
 from telework.rosters.engine.checker import check
 from telework.rosters.models import EntryStatus, Roster, RosterEntry
 from telework.rosters.services import follow_ups
-from telework.rosters.services.checks import require_current, roster_check
+from telework.rosters.services.checks import roster_check
 
 
 @dataclass
@@ -151,9 +151,10 @@ def validate_changes(roster: Roster, changes: Sequence[CellChange], *, carry_app
     return CellCheck(warnings=warnings, moves=moves)
 
 
-def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str, service_point: ServicePoint | None = None) -> CellCheck:
-    """What ``roster_edit_cell`` would say, without changing anything (for live validation as the head edits)."""
-    require_current(roster)
+def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str, actor: Any, service_point: ServicePoint | None = None) -> CellCheck:
+    """What ``roster_edit_cell`` would say, without changing anything (for live validation as the head edits): who
+    may edit (``roster_check``), then every rule the change would break."""
+    roster_check(roster=roster, actor=actor, action="edit").raise_if_refused()
     return validate_changes(roster, [(staff.pk, day, status, service_point.pk if service_point else None)])
 
 

@@ -24,7 +24,7 @@ from telework.rosters import selectors
 from telework.rosters.models import SWAP_WORKFLOW, EntryStatus, Roster, RosterEntry, SwapRequest
 from telework.rosters.services import follow_ups
 from telework.rosters.services.checks import swap_check
-from telework.rosters.services.editing import CellChange, validate_changes
+from telework.rosters.services.editing import CellChange, CellCheck, validate_changes
 
 
 def _swap_changes(roster: Roster, swap_days: Iterable[dt.date], first: Staff, second: Staff) -> list[CellChange]:
@@ -70,15 +70,12 @@ def _locked(swap: SwapRequest) -> SwapRequest:
     return SwapRequest.objects.select_for_update().select_related("roster__unit", "requester", "counterpart").get(pk=swap.pk)
 
 
-@transaction.atomic
-def swap_request(
-    *, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: Any, reason: str = ""
-) -> SwapRequest:
-    """A staff member asks a colleague of the same unit to exchange statuses on one or two days of a published week.
-    Checked against the hard rules now (and again when the head approves)."""
+def swap_request_check(*, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: Any) -> CellCheck:
+    """What ``swap_request`` would say, without asking anybody (the swap preview): who may ask, on which roster and
+    days, and every hard rule the exchange would break (refused, naming the rule); relaxable rules come back as
+    warnings. Nothing is written."""
     if requester.user_id is None or getattr(actor, "pk", None) != requester.user_id:
         raise NotPermitted(rule="swap.requester")
-    roster = Roster.objects.select_related("unit").get(pk=roster.pk)
     if not roster.is_current or not roster.is_published:
         raise InvalidTransition(_("Swaps are asked on the published roster of the week."), rule="roster.status")
     if counterpart.pk == requester.pk:
@@ -88,7 +85,17 @@ def swap_request(
         if day not in days:
             raise ValidationFailed(_("%(date)s is not a working day of this roster.") % {"date": day.strftime("%d/%m/%Y")}, rule=field_name)
     changes = _swap_changes(roster, {requester_day, counterpart_day}, requester, counterpart)
-    validate_changes(roster, changes, carry_approved_days=True)
+    return validate_changes(roster, changes, carry_approved_days=True)
+
+
+@transaction.atomic
+def swap_request(
+    *, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: Any, reason: str = ""
+) -> SwapRequest:
+    """A staff member asks a colleague of the same unit to exchange statuses on one or two days of a published week.
+    Checked against the hard rules now (``swap_request_check``, and again when the head approves)."""
+    roster = Roster.objects.select_related("unit").get(pk=roster.pk)
+    swap_request_check(roster=roster, requester=requester, counterpart=counterpart, requester_day=requester_day, counterpart_day=counterpart_day, actor=actor)
     swap = SwapRequest.objects.create(
         roster=roster,
         requester=requester,

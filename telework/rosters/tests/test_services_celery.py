@@ -8,8 +8,8 @@ import pytest
 from config.celery import app
 from telework.core.testing import next_monday
 from telework.rosters import services
-from telework.rosters.services import runs
 from telework.rosters.models import Roster, RosterRun
+from telework.rosters.services import runs
 from telework.rosters.tests.test_services import approve_home_days
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
