@@ -42,8 +42,8 @@ from telework.rosters.engine.instance import (
     service_point_rule,
     week_key,
 )
+from telework.rosters.engine.model import BuiltModel, build_model
 from telework.rosters.engine.results import UnitResult
-from telework.rosters.engine.solver import BuiltModel, build_model
 
 MAX_NAMES = 8
 

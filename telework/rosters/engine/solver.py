@@ -38,26 +38,15 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from telework.rosters.engine.instance import (
     APPROVED_DAYS_ONLY,
-    FIXED_ON_SITE_DAYS,
     HARD_RULES,
     INELIGIBLE_ON_SITE,
-    LEADER_ON_SITE,
-    MAX_HOME_DAYS_PER_MONTH,
-    MAX_HOME_DAYS_PER_WEEK,
-    MAX_HOME_SHARE,
-    MIN_HOME_DAYS_PER_WEEK,
-    MIN_OFFICE_DAYS_PER_MONTH,
-    MIN_OFFICE_DAYS_PER_WEEK,
-    MIN_ONSITE_SHARE,
-    POPULAR_WEEKDAYS,
-    RELAXABLE_RULES,
     STATUS_DESK_PREFIX,
     STATUS_HOME,
     STATUS_LEAVE,
@@ -65,14 +54,8 @@ from telework.rosters.engine.instance import (
     Roster,
     RosterRow,
     UnitInstance,
-    group_days,
-    guaranteed_home_days,
-    home_day_targets,
-    month_key,
-    service_point_rule,
-    week_key,
-    weekly_home_cap,
 )
+from telework.rosters.engine.model import EPSILON, BuiltModel, build_model
 from telework.rosters.engine.results import Breach, Certificate, Phase, UnitResult
 
 # The result types live in ``results``; they are part of the solver's interface, so they are exported here too.
@@ -92,12 +75,6 @@ __all__ = [
 
 SOLVER_NAME = "ortools-cp-sat"
 SOLVER_VERSION: str = importlib.metadata.version("ortools")  # the same string as ortools.__version__
-# Relative shortfall is measured in sixtieths of a person's target (60 divides 1–6, 10, 12, 15, 20, 30).
-SHORTFALL_SCALE = 60
-# Floors for the derived hard weights (roster-anchors §1: a slack weight of 10^4 or more).
-MIN_RELAXABLE_WEIGHT = 10**4
-MIN_POLICY_WEIGHT = 10**6
-_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -118,385 +95,6 @@ class SolveSettings:
     straggler_deterministic_time: float = 30.0
     # Against runaway solves only; if it fires, the certificate says so (the result may then vary by machine).
     wall_clock_guard_seconds: float = 120.0
-
-
-@dataclass
-class _Slack:
-    rule: str
-    variable: Any  # a CP-SAT variable, or an int for a violation fixed by the facts
-    upper: int
-    period: str
-    person_id: int | None = None
-    point_id: int | None = None
-    label: str = ""
-
-
-@dataclass
-class BuiltModel:
-    """A built model and the handles needed to read a roster back (or, in assumption mode, the group literals)."""
-
-    instance: UnitInstance
-    model: cp_model.CpModel
-    home: dict[tuple[int, int], Any] = field(default_factory=dict)
-    assign: dict[tuple[int, int, int], Any] = field(default_factory=dict)
-    slacks: list[_Slack] = field(default_factory=list)
-    # Assumption mode: one literal per group of hard constraints, with the rule it belongs to.
-    groups: dict[str, Any] = field(default_factory=dict)
-    group_rules: dict[str, str] = field(default_factory=dict)
-    soft_terms: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
-    soft_constants: dict[str, int] = field(default_factory=dict)
-    soft_range: int = 0
-    weights: dict[str, int] = field(default_factory=dict)
-
-
-class _CpModel(cp_model.CpModel):
-    """CP-SAT's model without the CamelCase aliases: ``CpModel.__init__`` wraps every method in a deprecated
-    alias, about a millisecond per model, which is a tenth of a typical unit's whole solve. Only the snake_case
-    API is used here."""
-
-    def _add_pre_pep8_methods(self) -> None:
-        return None
-
-
-def _floor(value: float) -> int:
-    return math.floor(value + _EPSILON)
-
-
-def _ceil(value: float) -> int:
-    return math.ceil(value - _EPSILON)
-
-
-class _Builder:
-    """Writes the hard rules once, for two uses: with weighted slacks (to solve) or with one assumption literal per
-    group (to find a minimal set of rules that cannot hold together, for ``explain``)."""
-
-    def __init__(self, instance: UnitInstance, *, with_assumptions: bool) -> None:
-        self.instance = instance
-        self.with_assumptions = with_assumptions
-        self.built = BuiltModel(instance=instance, model=_CpModel())
-        self.model = self.built.model
-        self.day_index = {day: index for index, day in enumerate(instance.days)}
-
-    # -- hard constraints ------------------------------------------------------------------------------------
-    def _literal(self, group: str, rule: str) -> Any:
-        literal = self.built.groups.get(group)
-        if literal is None:
-            literal = self.model.new_bool_var(group)
-            self.built.groups[group] = literal
-            self.built.group_rules[group] = rule
-        return literal
-
-    def at_most(self, rule: str, group: str, terms: list[Any], bound: int, slack: _Slack) -> None:
-        """sum(terms) ≤ bound (all terms Booleans)."""
-        if self.with_assumptions:
-            self.model.add(cp_model.LinearExpr.sum(terms) <= bound).only_enforce_if(self._literal(group, rule))
-            return
-        variable = self.model.new_int_var(0, slack.upper, "")
-        self.model.add(cp_model.LinearExpr.sum(terms) - variable <= bound)
-        slack.variable = variable
-        self.built.slacks.append(slack)
-
-    def at_least(self, rule: str, group: str, expression: Any, bound: int, slack: _Slack) -> None:
-        if self.with_assumptions:
-            self.model.add(expression >= bound).only_enforce_if(self._literal(group, rule))
-            return
-        variable = self.model.new_int_var(0, slack.upper, "")
-        self.model.add(expression + variable >= bound)
-        slack.variable = variable
-        self.built.slacks.append(slack)
-
-    def build(self) -> BuiltModel:
-        instance = self.instance
-        for person_index, person in enumerate(instance.people):
-            if not person.is_eligible:
-                continue
-            for day_index, day in enumerate(instance.days):
-                if day in person.approved_home_days and day not in person.leave_days:
-                    self.built.home[person_index, day_index] = self.model.new_bool_var("")
-        self._unit_shares()
-        self._leaders()
-        self._service_points()
-        self._person_rules()
-        self._fixed_days()
-        if not self.with_assumptions:
-            self._objective()
-        return self.built
-
-    def _unit_shares(self) -> None:
-        """Unit-day rules: at most ``max_home_share`` of the unit's headcount at home, and at least
-        ``min_onsite_share`` of the staff present that day on site (both rounded against telework)."""
-        instance, home = self.instance, self.built.home
-        headcount = len(instance.people)
-        home_limit = _floor(instance.policy.max_home_share * headcount)
-        for day_index, day in enumerate(instance.days):
-            present = [index for index, person in enumerate(instance.people) if day not in person.leave_days]
-            terms = [home[index, day_index] for index in present if (index, day_index) in home]
-            if len(terms) > home_limit:
-                self.at_most(MAX_HOME_SHARE, "unit_home_share", terms, home_limit, _Slack(MAX_HOME_SHARE, 0, len(terms) - home_limit, day.isoformat()))
-            onsite_limit = len(present) - _ceil(instance.policy.min_onsite_share * len(present))
-            if len(terms) > onsite_limit:
-                self.at_most(
-                    MIN_ONSITE_SHARE, "unit_onsite_share", terms, onsite_limit, _Slack(MIN_ONSITE_SHARE, 0, len(terms) - onsite_limit, day.isoformat())
-                )
-
-    def _leaders(self) -> None:
-        """A leader on site every working day, when the policy says so (``leader_on_site_each_day``)."""
-        instance, home = self.instance, self.built.home
-        if not instance.policy.leader_on_site_each_day:
-            return
-        leaders = [index for index, person in enumerate(instance.people) if person.is_leader]
-        for day_index, day in enumerate(instance.days):
-            present = [index for index in leaders if day not in instance.people[index].leave_days]
-            if not present:
-                if not self.with_assumptions:  # nobody can be there: unavoidable, a fact rather than a choice
-                    self.built.slacks.append(_Slack(LEADER_ON_SITE, 1, 1, day.isoformat()))
-                continue
-            if any((index, day_index) not in home for index in present):
-                continue  # a present leader who cannot be at home is on site anyway
-            terms = [home[index, day_index] for index in present]
-            self.at_most(LEADER_ON_SITE, "leader", terms, len(terms) - 1, _Slack(LEADER_ON_SITE, 0, 1, day.isoformat()))
-
-    def _service_points(self) -> None:
-        """Each one-stop desk and duty post staffed on site by the qualified staff it needs that day (``required_on``:
-        the same every day, or set weekday by weekday). A person
-        qualified for several points staffs at most one of them a day (``assign`` variables); a person qualified
-        for one point counts for it whenever on site."""
-        instance, home, model = self.instance, self.built.home, self.model
-        points = [point for point in instance.service_points if point.most_required > 0]
-        ids = [person.id for person in instance.people]
-        qualified_count: dict[int, int] = {}
-        for point in points:
-            for person_id in point.qualified_ids:
-                qualified_count[person_id] = qualified_count.get(person_id, 0) + 1
-        shared = {ids.index(person_id) for person_id, count in qualified_count.items() if count > 1}
-        for day_index, day in enumerate(instance.days):
-            shared_terms: dict[int, list[Any]] = {}
-            for point_index, point in enumerate(points):
-                qualified = [index for index, person in enumerate(instance.people) if person.id in point.qualified_ids and day not in person.leave_days]
-                required = point.required_on(day) if not self.with_assumptions else min(point.required_on(day), len(qualified))
-                if required == 0:
-                    continue
-                constant = 0
-                variable_terms: list[Any] = []
-                for index in qualified:
-                    if index in shared:
-                        variable = model.new_bool_var("")
-                        self.built.assign[index, point_index, day_index] = variable
-                        shared_terms.setdefault(index, []).append(variable)
-                        variable_terms.append(variable)
-                    elif (index, day_index) in home:
-                        variable_terms.append(~home[index, day_index])
-                    else:
-                        constant += 1
-                if constant >= required and not any((index in shared) for index in qualified):
-                    continue
-                shared_here = [self.built.assign[index, point_index, day_index] for index in qualified if index in shared]
-                if shared_here:
-                    model.add(cp_model.LinearExpr.sum(shared_here) <= point.required_on(day))
-                rule = service_point_rule(point.kind)
-                expression = cp_model.LinearExpr.sum(variable_terms) + constant
-                self.at_least(rule, f"point:{point.id}", expression, required, _Slack(rule, 0, required, day.isoformat(), point_id=point.id))
-            for index, variables in shared_terms.items():
-                if (index, day_index) in home:
-                    model.add(cp_model.LinearExpr.sum(variables) + home[index, day_index] <= 1)
-                else:
-                    model.add(cp_model.LinearExpr.sum(variables) <= 1)
-
-    def _person_rules(self) -> None:
-        """Per person: weekly and monthly home-day caps and office-day minimums, and the home-day guarantee."""
-        instance, home = self.instance, self.built.home
-        policy = instance.policy
-        weeks = group_days(instance.days, week_key)
-        months = group_days(instance.days, month_key)
-        after = dict(instance.month_days_after)
-        guarantees = guaranteed_home_days(instance)
-        for person_index, person in enumerate(instance.people):
-            if not person.is_eligible:
-                continue
-            cap = weekly_home_cap(policy, person)
-            group = f"person:{person.id}"
-            for week, days in weeks.items():
-                cells = [(self.day_index[day], day) for day in days]
-                terms = [home[person_index, index] for index, _ in cells if (person_index, index) in home]
-                if not terms:
-                    continue
-                present = sum(1 for day in days if day not in person.leave_days)
-                if cap is not None:
-                    if len(terms) > cap:
-                        self.at_most(MAX_HOME_DAYS_PER_WEEK, group, terms, cap, _Slack(MAX_HOME_DAYS_PER_WEEK, 0, len(terms) - cap, week, person.id))
-                if policy.min_office_days_per_week is not None:
-                    office_limit = present - min(policy.min_office_days_per_week, present)
-                    if len(terms) > office_limit:
-                        self.at_most(
-                            MIN_OFFICE_DAYS_PER_WEEK,
-                            group,
-                            terms,
-                            office_limit,
-                            _Slack(MIN_OFFICE_DAYS_PER_WEEK, 0, len(terms) - office_limit, week, person.id),
-                        )
-                guaranteed = guarantees.get((person.id, week), 0)
-                if guaranteed > 0:
-                    self.at_least(
-                        MIN_HOME_DAYS_PER_WEEK,
-                        f"guarantee:{person.id}",
-                        cp_model.LinearExpr.sum(terms),
-                        guaranteed,
-                        _Slack(MIN_HOME_DAYS_PER_WEEK, 0, guaranteed, week, person.id),
-                    )
-            history = {item.month: item for item in person.month_history}
-            for month, days in months.items():
-                terms = [home[person_index, self.day_index[day]] for day in days if (person_index, self.day_index[day]) in home]
-                if not terms:
-                    continue
-                before = history.get(month)
-                home_before = before.home_days if before else 0
-                office_before = before.office_days if before else 0
-                if policy.max_home_days_per_month is not None:
-                    room = max(0, policy.max_home_days_per_month - home_before)
-                    if len(terms) > room:
-                        self.at_most(MAX_HOME_DAYS_PER_MONTH, group, terms, room, _Slack(MAX_HOME_DAYS_PER_MONTH, 0, len(terms) - room, month, person.id))
-                if policy.min_office_days_per_month is not None:
-                    present = sum(1 for day in days if day not in person.leave_days)
-                    later = after.get(month, 0)
-                    # Only what this horizon must supply: days after it can still be office days, days before are done.
-                    required_total = min(policy.min_office_days_per_month, office_before + home_before + present + later)
-                    required_here = min(present, max(0, required_total - office_before - later))
-                    office_limit = present - required_here
-                    if len(terms) > office_limit:
-                        self.at_most(
-                            MIN_OFFICE_DAYS_PER_MONTH,
-                            group,
-                            terms,
-                            office_limit,
-                            _Slack(MIN_OFFICE_DAYS_PER_MONTH, 0, len(terms) - office_limit, month, person.id),
-                        )
-
-    def _fixed_days(self) -> None:
-        """Meetings, trainings and team days: the people named are on site (the head may relax this)."""
-        instance, home = self.instance, self.built.home
-        for fixed_index, fixed in enumerate(instance.fixed_on_site):
-            day_index = self.day_index.get(fixed.day)
-            if day_index is None:
-                continue
-            for person_index, person in enumerate(instance.people):
-                variable = home.get((person_index, day_index))
-                if variable is None or not fixed.applies_to(person.id):
-                    continue
-                if self.with_assumptions:
-                    self.model.add_implication(self._literal(f"fixed:{fixed_index}", FIXED_ON_SITE_DAYS), ~variable)
-                else:
-                    self.built.slacks.append(_Slack(FIXED_ON_SITE_DAYS, variable, 1, fixed.day.isoformat(), person.id, label=fixed.label))
-
-    # -- objective -------------------------------------------------------------------------------------------
-    def _objective(self) -> None:
-        instance, home, model, built = self.instance, self.built.home, self.model, self.built
-        weights = instance.weights
-        terms: dict[str, list[tuple[Any, int]]] = {
-            "worst_shortfall": [],
-            "total_shortfall": [],
-            "over_target": [],
-            "popular_day_spread": [],
-            "unmet_requests": [],
-            "stability_changes": [],
-        }
-        constants = dict.fromkeys(terms, 0)
-        soft_range = 0
-        worst: Any = None
-        popular_rows: list[tuple[int, list[Any]]] = []
-        targets = home_day_targets(instance)
-        for person_index, person in enumerate(instance.people):
-            cells = [(index, day) for index, day in enumerate(instance.days) if day not in person.leave_days]
-            free = [home[person_index, index] for index, _ in cells if (person_index, index) in home]
-            for index, day in cells:
-                variable = home.get((person_index, index))
-                last_week = day.weekday() in person.last_week_home_weekdays
-                if day in person.requested_home_days:
-                    if variable is None:
-                        constants["unmet_requests"] += 1
-                    else:
-                        constants["unmet_requests"] += 1
-                        terms["unmet_requests"].append((variable, -1))
-                elif day in person.requested_office_days and variable is not None:
-                    terms["unmet_requests"].append((variable, 1))
-                if variable is None:
-                    constants["stability_changes"] += 1 if last_week else 0
-                elif last_week:
-                    constants["stability_changes"] += 1
-                    terms["stability_changes"].append((variable, -1))
-                else:
-                    terms["stability_changes"].append((variable, 1))
-            if not free:
-                continue
-            target = targets[person.id]
-            # over_target = home − target + shortfall; shortfall ≥ target − home, shortfall ≥ 0.
-            for variable in free:
-                terms["over_target"].append((variable, 1))
-            constants["over_target"] -= target
-            if target > 0:
-                shortfall = model.new_int_var(0, target, "")
-                model.add(shortfall + cp_model.LinearExpr.sum(free) >= target)
-                terms["total_shortfall"].append((shortfall, 1))
-                terms["over_target"].append((shortfall, 1))
-                coefficient = max(1, round(SHORTFALL_SCALE / target))
-                if worst is None:
-                    worst = model.new_int_var(0, SHORTFALL_SCALE, "")
-                model.add(worst >= coefficient * shortfall)
-                soft_range += (weights.total_shortfall + weights.over_target) * target
-            soft_range += weights.over_target * len(free)
-            popular = [home[person_index, index] for index, day in cells if (person_index, index) in home and day.weekday() in POPULAR_WEEKDAYS]
-            if popular:
-                popular_rows.append((person.recent_popular_home_days, popular))
-        if worst is not None:
-            terms["worst_shortfall"].append((worst, 1))
-            soft_range += weights.worst_shortfall * SHORTFALL_SCALE
-        if len(popular_rows) >= 2:
-            low = min(history for history, _ in popular_rows)
-            high = max(history + len(cells) for history, cells in popular_rows)
-            most = model.new_int_var(low, high, "")
-            least = model.new_int_var(low, high, "")
-            for history, cells in popular_rows:
-                total = cp_model.LinearExpr.sum(cells) + history
-                model.add(most >= total)
-                model.add(least <= total)
-            terms["popular_day_spread"] += [(most, 1), (least, -1)]
-            soft_range += weights.popular_day_spread * (high - low)
-        soft_range += weights.unmet_request * len(terms["unmet_requests"]) + weights.stability * len(terms["stability_changes"])
-        weight_of = {
-            "worst_shortfall": weights.worst_shortfall,
-            "total_shortfall": weights.total_shortfall,
-            "over_target": weights.over_target,
-            "popular_day_spread": weights.popular_day_spread,
-            "unmet_requests": weights.unmet_request,
-            "stability_changes": weights.stability,
-        }
-        relaxable_weight = max(MIN_RELAXABLE_WEIGHT, soft_range + 1)
-        relaxable_range = sum(slack.upper for slack in built.slacks if slack.rule in RELAXABLE_RULES)
-        policy_weight = max(MIN_POLICY_WEIGHT, relaxable_weight * relaxable_range + soft_range + 1)
-        variables: list[Any] = []
-        coefficients: list[int] = []
-        offset = 0
-        for name, entries in terms.items():
-            for variable, coefficient in entries:
-                variables.append(variable)
-                coefficients.append(coefficient * weight_of[name])
-            offset += constants[name] * weight_of[name]
-        for slack in built.slacks:
-            weight = relaxable_weight if slack.rule in RELAXABLE_RULES else policy_weight
-            if isinstance(slack.variable, int):
-                offset += weight * slack.variable
-            else:
-                variables.append(slack.variable)
-                coefficients.append(weight)
-        model.minimize(cp_model.LinearExpr.weighted_sum(variables, coefficients) + offset)
-        built.soft_terms = terms
-        built.soft_constants = constants
-        built.soft_range = soft_range
-        built.weights = {**weight_of, "relaxable_rule": relaxable_weight, "policy_rule": policy_weight}
-
-
-def build_model(instance: UnitInstance, *, with_assumptions: bool = False) -> BuiltModel:
-    """The CP-SAT model of a (canonical) instance: with weighted slacks, or with one assumption literal per group."""
-    return _Builder(instance, with_assumptions=with_assumptions).build()
 
 
 def _parameters(settings: SolveSettings, *, phase: str) -> dict[str, Any]:
@@ -531,7 +129,7 @@ def _run(model: cp_model.CpModel, name: str, parameters: dict[str, Any]) -> tupl
         parameters=dict(sorted(parameters.items())),
         status=solver.status_name(status),
         objective=round(solver.objective_value) if has_solution else None,
-        best_bound=math.ceil(solver.best_objective_bound - _EPSILON) if has_solution else None,
+        best_bound=math.ceil(solver.best_objective_bound - EPSILON) if has_solution else None,
         wall_seconds=wall,
         stopped_by_wall_clock=status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and solver.wall_time >= parameters["max_time_in_seconds"] * 0.99,
     )

@@ -38,6 +38,7 @@ def default_workers() -> int:
 
 
 def start_method() -> str:
+    """How the process pool starts its workers."""
     # Forking a process that runs other threads (a threaded web server, a Celery thread pool) can copy a lock held by
     # another thread; a fork server starts clean workers instead (solver.solve_units says the same).
     return "fork" if threading.active_count() == 1 else "forkserver"
@@ -123,6 +124,8 @@ def _roster_summary(roster: Roster) -> dict[str, Any]:
 
 @dataclass
 class Solved:
+    """One unit's solve, judged and explained, ready to be stored."""
+
     loaded: LoadedUnit
     result: UnitResult
     certificate: dict[str, Any]
@@ -132,6 +135,7 @@ class Solved:
 
 
 def prepare(loaded: LoadedUnit, result: UnitResult, timings: dict[str, float] | None = None) -> Solved:
+    """Judge a solve with the independent checker, bound what was unavoidable and explain the rest (no database)."""
     certificate, bound_total = _certificate(loaded, result, timings)
     return Solved(
         loaded=loaded,

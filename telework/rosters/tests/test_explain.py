@@ -178,7 +178,7 @@ def catalog_entries() -> dict[str, str]:
 def source_message_ids() -> set[str]:
     """Every string passed to gettext_noop in the roster engine's modules."""
     found: set[str] = set()
-    for name in ("instance.py", "solver.py", "checker.py", "explain.py", "baseline.py"):
+    for name in ("instance.py", "model.py", "solver.py", "checker.py", "explain.py", "baseline.py"):
         path = ROSTERS / "engine" / name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop":
