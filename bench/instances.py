@@ -30,7 +30,7 @@ import random
 from dataclasses import dataclass
 
 from telework.core.calendar import is_working_day
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     DUTY_POST,
     ONE_STOP_DESK,
     FixedOnSiteDay,

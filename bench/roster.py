@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bench.instances import FAMILIES, GeneratedUnit, generate_city
-from telework.rosters.baseline import round_robin
-from telework.rosters.checker import check, measure
-from telework.rosters.explain import unavoidable_violations
-from telework.rosters.instance import HARD_RULES, Roster, UnitInstance, digest, home_day_targets
-from telework.rosters.solver import SOLVER_VERSION, SolveSettings, UnitResult, solve_unit, solve_units
+from telework.rosters.engine.baseline import round_robin
+from telework.rosters.engine.checker import check, measure
+from telework.rosters.engine.explain import unavoidable_violations
+from telework.rosters.engine.instance import HARD_RULES, Roster, UnitInstance, digest, home_day_targets
+from telework.rosters.engine.solver import SOLVER_VERSION, SolveSettings, UnitResult, solve_unit, solve_units
 
 WALL_TARGET_SECONDS = 15.0
 PROVEN_OPTIMAL_TARGET = 0.999

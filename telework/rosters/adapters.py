@@ -36,7 +36,7 @@ from telework.policy.models import Pilot, PilotStatus
 from telework.policy.parameters import PolicyParameters
 from telework.policy.selectors import PolicyResolver, ResolvedPolicy, staff_facts
 from telework.registrations.models import RegistrationDay
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     DUTY_POST,
     ONE_STOP_DESK,
     POPULAR_WEEKDAYS,
@@ -50,7 +50,7 @@ from telework.rosters.instance import (
     month_key,
     weekly_home_cap,
 )
-from telework.rosters.instance import ServicePoint as PointFacts
+from telework.rosters.engine.instance import ServicePoint as PointFacts
 from telework.rosters.models import EntryStatus, Leave, Roster, RosterEntry, RosterStatus, UnitEvent
 
 HISTORY_WEEKS = 4

@@ -6,11 +6,11 @@ class RostersConfig(AppConfig):
     label = "rosters"
 
     def ready(self) -> None:
+        # Imported once the apps are loaded (they read models). ``signals`` registers the switch re-solve with
+        # ``policy.effects`` (issue 3, item 6: the policy app stays unaware of rosters); ``tasks`` registers which task
+        # carries out each follow-up a service queues (``services.follow_ups``).
         from telework.core import rule_labels
-
-        # Switching emergency mode or the suspension re-solves the affected rosters (issue 3, item 6). Registering
-        # with ``policy.effects`` keeps the policy app unaware of rosters.
-        from telework.rosters import signals
+        from telework.rosters import signals, tasks  # noqa: F401
         from telework.rosters.selectors import RULE_LABELS
 
         signals.register()

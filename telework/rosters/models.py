@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from telework.core.models import Decided
+from telework.core.workflow import Workflow
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
 
 
@@ -22,9 +24,12 @@ class RosterStatus(models.TextChoices):
 
 
 # The declared state machine: action → (states it may start from, state it leads to).
-ROSTER_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "publish": (frozenset({RosterStatus.DRAFT}), RosterStatus.PUBLISHED),
-}
+ROSTER_WORKFLOW = Workflow.declare(
+    {"publish": ({RosterStatus.DRAFT}, RosterStatus.PUBLISHED)},
+    rule="roster.status",
+    refusal=_("This roster is already published."),
+)
+ROSTER_TRANSITIONS = ROSTER_WORKFLOW.as_table()
 
 
 class RosterRun(models.Model):
@@ -231,15 +236,20 @@ class SwapStatus(models.TextChoices):
 
 
 # action → (states it may start from, state it leads to)
-SWAP_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "accept": (frozenset({SwapStatus.REQUESTED}), SwapStatus.ACCEPTED),
-    "approve": (frozenset({SwapStatus.ACCEPTED}), SwapStatus.APPROVED),
-    "reject": (frozenset({SwapStatus.REQUESTED, SwapStatus.ACCEPTED}), SwapStatus.REJECTED),
-    "withdraw": (frozenset({SwapStatus.REQUESTED, SwapStatus.ACCEPTED}), SwapStatus.WITHDRAWN),
-}
+SWAP_WORKFLOW = Workflow.declare(
+    {
+        "accept": ({SwapStatus.REQUESTED}, SwapStatus.ACCEPTED),
+        "approve": ({SwapStatus.ACCEPTED}, SwapStatus.APPROVED),
+        "reject": ({SwapStatus.REQUESTED, SwapStatus.ACCEPTED}, SwapStatus.REJECTED),
+        "withdraw": ({SwapStatus.REQUESTED, SwapStatus.ACCEPTED}, SwapStatus.WITHDRAWN),
+    },
+    rule="swap.status",
+    refusal=_("This swap is “%(status)s”; it cannot be changed that way."),
+)
+SWAP_TRANSITIONS = SWAP_WORKFLOW.as_table()
 
 
-class SwapRequest(models.Model):
+class SwapRequest(Decided):
     """Two colleagues exchange their statuses: on ``requester_day`` and on ``counterpart_day`` (the same day or two
     days of the same week), each takes the other's status. Typically one gives a home day for an office day. The
     colleague accepts, then the head approves; the roster is re-validated against the hard rules at approval."""
@@ -252,9 +262,7 @@ class SwapRequest(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=SwapStatus.choices, default=SwapStatus.REQUESTED, db_index=True)
     reason = models.TextField(_("reason"), blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
+    # decided_by, decided_at, decision_comment: ``Decided`` (the head's decision, or the colleague declining).
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

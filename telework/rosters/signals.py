@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from telework.policy import effects
+from telework.rosters.models import Roster, RosterEntry
+from telework.rosters.services import rosters_regenerate_after_switch, weeks_resolved_after_switch
 
 
 def switch_roster_impact(kind: str, is_active: bool, today: dt.date, exempted_staff_ids: frozenset[int]) -> effects.SwitchImpact:
     """This week's and next week's current rosters (the ones a change re-solves) and the staff on them."""
-    from telework.rosters.models import Roster, RosterEntry
-    from telework.rosters.services import weeks_resolved_after_switch
-
     weeks = weeks_resolved_after_switch(today)
     rosters = Roster.objects.filter(week_start__in=weeks, is_current=True)
     staff_ids = frozenset(RosterEntry.objects.filter(roster__in=rosters).values_list("staff_id", flat=True).distinct())
@@ -24,8 +23,6 @@ def switch_roster_impact(kind: str, is_active: bool, today: dt.date, exempted_st
 
 def resolve_after_switch(kind: str, is_active: bool, progress: effects.ProgressCallback) -> None:
     """Re-generate this week's and next week's rosters, reporting units done."""
-    from telework.rosters.services import rosters_regenerate_after_switch
-
     rosters_regenerate_after_switch(kind=kind, is_active=is_active, progress=progress)
 
 

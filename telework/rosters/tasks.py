@@ -1,5 +1,9 @@
 """Background work for rosters. Tasks take ids, call a service or send a message, and are idempotent (notifications are
-keyed, so a retried task sends nothing twice)."""
+keyed, so a retried task sends nothing twice).
+
+Tasks sit above the services: they import them, and register at the bottom of this module which task carries out each
+follow-up a service names (``services.follow_ups``); no service imports this module.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,18 @@ import datetime as dt
 from typing import Any
 
 from celery import shared_task
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from telework.accounts.models import Role, User
 from telework.core.notifications import notify_user
+from telework.rosters.models import Roster, RosterEntry, RosterRun, SwapRequest
+from telework.rosters.selectors import cell_label, weekday_name
+from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, rosters_regenerate_after_switch
 
 
 def _roster_url(roster_id: int) -> str:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return reverse("rosters:version", args=[roster_id])
     except NoReverseMatch:
@@ -25,17 +34,12 @@ def resolve_after_switch_task(kind: str, is_active: bool, actor_id: int | None) 
     """Re-generate this week's and next week's rosters after a city-wide switch changed (``actor_id`` is the person
     who switched; the re-generation itself is the system's). Switch changes now re-solve through
     ``policy.tasks.switch_follow_up_task``; this task stays registered for messages queued before that change."""
-    from telework.rosters.services import rosters_regenerate_after_switch
-
     rosters_regenerate_after_switch(kind=kind, is_active=is_active)
 
 
 @shared_task(name="rosters.generate_run")
 def generate_run_task(run_id: int) -> None:
     """Carry out a many-unit generation started from the screens."""
-    from telework.rosters.models import RosterRun
-    from telework.rosters.services import roster_run_execute
-
     run = RosterRun.objects.select_related("agency", "started_by").filter(pk=run_id, status=RosterRun.Status.RUNNING, finished_at__isnull=True).first()
     if run is None or run.units_done:
         return
@@ -45,10 +49,6 @@ def generate_run_task(run_id: int) -> None:
 @shared_task(name="rosters.generate_units")
 def generate_units_task(run_id: int, unit_ids: list[int], week_start: str, actor_id: int | None, reason: str) -> int:
     """One chunk of a run fanned out to Celery workers (units of a few agencies)."""
-    from telework.accounts.models import User
-    from telework.rosters.models import RosterRun
-    from telework.rosters.services import generate_units_chunk
-
     run = RosterRun.objects.filter(pk=run_id).first()
     if run is None:
         return 0
@@ -59,12 +59,6 @@ def generate_units_task(run_id: int, unit_ids: list[int], week_start: str, actor
 @shared_task(name="rosters.notify_published")
 def notify_roster_published_task(roster_id: int) -> int:
     """Tell every staff member of the unit that the week's roster is published, with their own days."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from telework.rosters.models import Roster, RosterEntry
-    from telework.rosters.selectors import cell_label, weekday_name
-
     roster = Roster.objects.select_related("unit").filter(pk=roster_id).first()
     if roster is None:
         return 0
@@ -89,12 +83,6 @@ def notify_roster_published_task(roster_id: int) -> int:
 @shared_task(name="rosters.notify_cell_changed")
 def notify_cell_changed_task(entry_id: int) -> None:
     """Tell a staff member that the head changed their day in a published roster."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from telework.rosters.models import RosterEntry
-    from telework.rosters.selectors import cell_label, weekday_name
-
     entry = RosterEntry.objects.select_related("staff__user", "roster__unit", "service_point").filter(pk=entry_id).first()
     if entry is None or entry.staff.user is None:
         return
@@ -112,11 +100,6 @@ def notify_cell_changed_task(entry_id: int) -> None:
 @shared_task(name="rosters.notify_swap")
 def notify_swap_task(swap_id: int, event: str) -> None:
     """Tell the people concerned about a swap: the colleague when asked, the heads when accepted, both when decided."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from telework.rosters.models import SwapRequest
-
     swap = (
         SwapRequest.objects.select_related("requester__user", "counterpart__user", "roster__unit", "requester__direct_superior__user")
         .filter(pk=swap_id)
@@ -142,8 +125,6 @@ def notify_swap_task(swap_id: int, event: str) -> None:
 
 def _heads_of(unit: Any) -> list[Any]:
     """The unit heads who decide for ``unit``: users with the unit-head role whose unit is ``unit`` or above it."""
-    from telework.accounts.models import Role, User
-
     ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
     return list(User.objects.filter(is_active=True, role=Role.UNIT_HEAD, staff__unit_id__in=ancestors).order_by("pk"))
 
@@ -151,11 +132,6 @@ def _heads_of(unit: Any) -> list[Any]:
 @shared_task(name="rosters.notify_heads_regenerated")
 def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
     """After a switch, tell each unit head that a new draft replaces the published roster and waits for review."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from telework.rosters.models import Roster
-
     with translation.override("vi"):
         for roster in Roster.objects.select_related("unit").filter(pk__in=roster_ids):
             for user in _heads_of(roster.unit):
@@ -166,3 +142,11 @@ def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
                     body=reason,
                     url=_roster_url(roster.pk),
                 )
+
+
+follow_ups.register(follow_ups.ROSTER_PUBLISHED, notify_roster_published_task.delay)
+follow_ups.register(follow_ups.CELL_CHANGED, notify_cell_changed_task.delay)
+follow_ups.register(follow_ups.SWAP_CHANGED, notify_swap_task.delay)
+follow_ups.register(follow_ups.HEADS_REGENERATED, notify_heads_regenerated_task.delay)
+follow_ups.register(follow_ups.RUN_STARTED, generate_run_task.delay)
+follow_ups.register(follow_ups.UNITS_CHUNK, generate_units_task.delay)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     DUTY_POST,
     ONE_STOP_DESK,
     FixedOnSiteDay,

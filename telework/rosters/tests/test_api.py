@@ -11,7 +11,7 @@ from django.test import Client
 from telework.accounts.models import ApiToken
 from telework.core.models import AuditEvent, Notification
 from telework.demo.testing import next_monday
-from telework.rosters import instance as engine
+from telework.rosters.engine import instance as engine
 from telework.rosters.models import EntryStatus, Roster, RosterEntry, RosterRun, RosterStatus
 from telework.rosters.selectors import iso_week_of
 from telework.rosters.services import roster_generate, roster_publish

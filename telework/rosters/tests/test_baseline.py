@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from telework.rosters.baseline import round_robin
-from telework.rosters.instance import RosterPolicy
+from telework.rosters.engine.baseline import round_robin
+from telework.rosters.engine.instance import RosterPolicy
 from telework.rosters.tests.builders import MONDAY, TWO_WEEKS, WEEK, person, unit
 
 

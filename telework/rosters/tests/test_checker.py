@@ -3,8 +3,8 @@ not describe the unit refused cell by cell; and the measures of fairness and req
 
 from __future__ import annotations
 
-from telework.rosters.checker import check, measure
-from telework.rosters.instance import (
+from telework.rosters.engine.checker import check, measure
+from telework.rosters.engine.instance import (
     APPROVED_DAYS_ONLY,
     DUTY_POST,
     DUTY_STAFF_ON_SITE,

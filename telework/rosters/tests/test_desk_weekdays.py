@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from telework.core.exceptions import RuleViolation
 from telework.demo.testing import next_monday
-from telework.rosters import instance as engine
 from telework.rosters.adapters import load_unit
+from telework.rosters.engine import instance as engine
 from telework.rosters.exports import roster_xlsx
 from telework.rosters.models import EntryStatus, RosterEntry
 from telework.rosters.services import roster_edit_cell, roster_generate

@@ -8,8 +8,8 @@ import dataclasses
 import re
 from pathlib import Path
 
-from telework.rosters.explain import explain, unavoidable_violations
-from telework.rosters.instance import (
+from telework.rosters.engine.explain import explain, unavoidable_violations
+from telework.rosters.engine.instance import (
     DESK_STAFF_ON_SITE,
     DUTY_POST,
     LEADER_ON_SITE,
@@ -19,7 +19,7 @@ from telework.rosters.instance import (
     RosterPolicy,
     ServicePoint,
 )
-from telework.rosters.solver import solve_unit
+from telework.rosters.engine.solver import solve_unit
 from telework.rosters.tests.builders import TUESDAY, TWO_WEEKS, WEEK, person, unit
 
 ROSTERS = Path(__file__).resolve().parents[1]
@@ -148,7 +148,7 @@ def test_a_unit_that_keeps_every_rule_needs_no_explanation():
 
 
 def check_total(instance):
-    from telework.rosters.checker import check
+    from telework.rosters.engine.checker import check
 
     return check(instance, solve_unit(instance).roster).total
 
@@ -178,8 +178,8 @@ def catalog_entries() -> dict[str, str]:
 def source_message_ids() -> set[str]:
     """Every string passed to gettext_noop in the roster engine's modules."""
     found: set[str] = set()
-    for name in ("instance.py", "solver.py", "checker.py", "explain.py", "baseline.py"):
-        path = ROSTERS / name
+    for name in ("instance.py", "model.py", "solver.py", "checker.py", "explain.py", "baseline.py"):
+        path = ROSTERS / "engine" / name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop":
                 found.add(node.args[0].value)

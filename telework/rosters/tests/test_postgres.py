@@ -9,7 +9,7 @@ from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory, UnitFactory
 from telework.rosters import services
 from telework.rosters.adapters import load_unit
-from telework.rosters.checker import check
+from telework.rosters.engine.checker import check
 from telework.rosters.models import Roster, RosterEntry
 from telework.rosters.selectors import engine_roster, entry_map
 from telework.rosters.services import rosters_generate_many

@@ -8,9 +8,9 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telework.rosters.checker import check
-from telework.rosters.explain import explain, unavoidable_violations
-from telework.rosters.instance import (
+from telework.rosters.engine.checker import check
+from telework.rosters.engine.explain import explain, unavoidable_violations
+from telework.rosters.engine.instance import (
     DESK_STAFF_ON_SITE,
     DUTY_STAFF_ON_SITE,
     RELAXABLE_RULES,
@@ -19,7 +19,7 @@ from telework.rosters.instance import (
     Roster,
     RosterRow,
 )
-from telework.rosters.solver import solve_unit
+from telework.rosters.engine.solver import solve_unit
 from telework.rosters.tests.builders import units
 
 SERVICE_POINT_RULES = (DESK_STAFF_ON_SITE, DUTY_STAFF_ON_SITE)

@@ -15,9 +15,9 @@ from telework.demo.testing import next_monday
 from telework.policy.models import SwitchKind
 from telework.policy.services import switch_set
 from telework.registrations.models import Registration, RegistrationDay, RegistrationMode, RegistrationStatus
-from telework.rosters import instance as engine
 from telework.rosters.adapters import load_unit
-from telework.rosters.checker import check
+from telework.rosters.engine import instance as engine
+from telework.rosters.engine.checker import check
 from telework.rosters.models import EntryStatus, LeaveKind, Roster, RosterEntry, RosterStatus, SwapRequest, SwapStatus, UnitEventKind
 from telework.rosters.selectors import engine_roster, entry_map, iso_week_of, roster_grid, week_start_of
 from telework.rosters.services import (

@@ -9,6 +9,7 @@ from config.celery import app
 from telework.demo.testing import next_monday
 from telework.rosters import services
 from telework.rosters.models import Roster, RosterRun
+from telework.rosters.services import runs
 from telework.rosters.tests.test_services import approve_home_days
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 def test_generation_fans_out_to_celery_workers_and_closes_the_run(city, celery_worker, monkeypatch):
     assert app.conf.task_always_eager is False
-    monkeypatch.setattr(services, "UNITS_PER_TASK", 1)
+    monkeypatch.setattr(runs, "UNITS_PER_TASK", 1)
     monday = next_monday()
     approve_home_days(city.staff[0], [monday])
 

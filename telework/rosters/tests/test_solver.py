@@ -10,10 +10,10 @@ import ortools
 import pytest
 
 from bench.instances import generate_city
-from telework.rosters.baseline import round_robin
-from telework.rosters.checker import check, measure
-from telework.rosters.explain import unavoidable_violations
-from telework.rosters.instance import (
+from telework.rosters.engine.baseline import round_robin
+from telework.rosters.engine.checker import check, measure
+from telework.rosters.engine.explain import unavoidable_violations
+from telework.rosters.engine.instance import (
     HARD_RULES,
     ONE_STOP_DESK,
     FixedOnSiteDay,
@@ -23,7 +23,7 @@ from telework.rosters.instance import (
     UnitInstance,
     home_day_targets,
 )
-from telework.rosters.solver import SolveSettings, solve_unit, solve_units
+from telework.rosters.engine.solver import SolveSettings, solve_unit, solve_units
 from telework.rosters.tests.builders import MONDAY, TUESDAY, TWO_WEEKS, WEEK, person, unit
 
 FRIDAY = WEEK[4]

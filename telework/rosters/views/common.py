@@ -17,9 +17,9 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 from telework.core.exceptions import DomainError, NotFound
 from telework.organization import scope
 from telework.organization.models import Unit
-from telework.rosters import selectors
+from telework.rosters import selectors, services
 from telework.rosters.forms import parse_week, week_label
-from telework.rosters.models import Roster, RosterEntry, SwapRequest, SwapStatus
+from telework.rosters.models import Roster, RosterEntry, SwapRequest
 
 WEEKDAY_NAMES = (
     pgettext_lazy("weekday", "Monday"),
@@ -127,7 +127,6 @@ def parse_date(value: str | None) -> dt.date | None:
 def swap_items(user: Any, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
     """Each swap with what it exchanges (both people's statuses on both days, from its roster) and what the viewer
     may do with it."""
-    me = scope.own_staff(user)
     entries = {
         (entry.roster_id, entry.staff_id, entry.day): entry
         for entry in RosterEntry.objects.filter(
@@ -145,7 +144,7 @@ def swap_items(user: Any, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
     items = []
     for swap in swaps:
         days = [swap.requester_day] if swap.requester_day == swap.counterpart_day else [swap.requester_day, swap.counterpart_day]
-        is_open = swap.status in (SwapStatus.REQUESTED, SwapStatus.ACCEPTED)
+        manages_unit = swap.roster.unit_id in managed
         items.append(
             {
                 "swap": swap,
@@ -153,9 +152,9 @@ def swap_items(user: Any, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
                     {"label": day_label(day), "requester": status(swap, swap.requester_id, day), "counterpart": status(swap, swap.counterpart_id, day)}
                     for day in days
                 ],
-                "can_accept": me is not None and swap.counterpart_id == me.pk and swap.status == SwapStatus.REQUESTED,
-                "can_withdraw": me is not None and swap.requester_id == me.pk and is_open,
-                "can_decide": swap.roster.unit_id in managed and swap.status == SwapStatus.ACCEPTED,
+                "can_accept": services.swap_check(swap=swap, actor=user, action="accept").is_allowed,
+                "can_withdraw": services.swap_check(swap=swap, actor=user, action="withdraw").is_allowed,
+                "can_decide": services.swap_check(swap=swap, actor=user, action="approve", manages_unit=manages_unit).is_allowed,
             }
         )
     return items

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from telework.core import clock
-from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
 from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.rosters import exports, selectors, services
@@ -157,6 +157,7 @@ def render_week(
     if unit is not None and context["can_manage"]:
         context["versions"] = selectors.roster_versions(viewer=request.user, unit=unit, week_start=monday)
     if roster is not None:
+        context["can_publish"] = services.roster_check(roster=roster, actor=request.user, action="publish").is_allowed
         context.update(_grid_context(request, roster))
         context["swap_form"] = swap_form or build_swap_form(request, roster, context["grid"].rows)
         context["swaps"] = swap_items(request.user, list(selectors.swap_list(viewer=request.user, roster=roster)))
@@ -236,7 +237,8 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX: set one cell. The service validates it against every hard rule; a refusal leaves the cell as it was
     and names the rule, at the cell and in a notice; an accepted edit marks the cell as changed by hand."""
     roster = roster_or_404(request.user, pk)
-    if not selectors.can_manage_unit(request.user, roster.unit):
+    # An older version is refused by the edit itself (named at the cell); someone who may not edit never gets that far.
+    if isinstance(services.roster_check(roster=roster, actor=request.user, action="edit").refusal, NotPermitted):
         raise PermissionDenied(_("Only the unit's heads change the roster."))
     form = CellForm(request.POST)
     refusal: DomainError | None = None

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     APPROVED_DAYS_ONLY,
     FIXED_ON_SITE_DAYS,
     HARD_RULES,

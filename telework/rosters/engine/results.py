@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from telework.rosters.instance import RELAXABLE_RULES, Roster, canonical_json, digest
+from telework.rosters.engine.instance import RELAXABLE_RULES, Roster, canonical_json, digest
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     STATUS_HOME,
     STATUS_LEAVE,
     STATUS_OFFICE,

@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from ortools.sat.python import cp_model
 
-from telework.rosters.instance import (
+from telework.rosters.engine.instance import (
     FIXED_ON_SITE_DAYS,
     HARD_RULES,
     LEADER_ON_SITE,
@@ -42,8 +42,8 @@ from telework.rosters.instance import (
     service_point_rule,
     week_key,
 )
-from telework.rosters.results import UnitResult
-from telework.rosters.solver import BuiltModel, build_model
+from telework.rosters.engine.model import BuiltModel, build_model
+from telework.rosters.engine.results import UnitResult
 
 MAX_NAMES = 8
 
