@@ -11,218 +11,53 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from telework.assignments import permissions, rules, uploads
+from telework.assignments import rules, uploads
 from telework.assignments.models import (
-    OPEN_STATES,
     PROGRESS_FLOW,
     WORK_ITEM_FLOW,
-    Alert,
     AlertKind,
-    ApologySlip,
     Attachment,
-    Comment,
     Priority,
     ProgressUpdate,
     WorkItem,
     WorkStatus,
 )
+from telework.assignments.services.item_checks import (
+    ASSIGNEE_MOVES,
+    MAX_ESTIMATED_HOURS,
+    MAX_HOURS_PER_DAY,
+    MAX_LEGAL_WORKING_DAYS,
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    UploadedFile,
+    _as_decimal,
+    _audit,
+    _change,
+    _check_count,
+    _check_move,
+    _locked,
+    _notifier,
+    _notify,
+    _require_assignee,
+    _required_text,
+    _resolve_alerts,
+    _today,
+    upload_problem_message,
+)
 from telework.core import calendar, clock
-from telework.core.audit import audit_record
-from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
-from telework.core.workflow import Change, Stamp, Verdict, Workflow, perform, verdict
+from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.core.workflow import Stamp, perform
 from telework.organization import scope
 from telework.organization.models import Staff
-
-MAX_TITLE_LENGTH = 200
-MAX_TEXT_LENGTH = 4000
-MAX_ESTIMATED_HOURS = Decimal("2000")
-MAX_LEGAL_WORKING_DAYS = 365
-MAX_HOURS_PER_DAY = Decimal("24")
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    """A file to attach: its name as the user chose it and its bytes (views and the API read the upload into this)."""
-
-    name: str
-    content: bytes
-
-
-def uploads_read(files: Iterable[Any]) -> list[UploadedFile]:
-    """Django's uploaded files (form or API), read into ``UploadedFile`` only once their number (at most
-    ``uploads.MAX_FILES_PER_UPLOAD``) and each one's size pass: ``upload.size`` is counted as the file arrives
-    (``telework.core.uploads``), so a 600 MB file is refused without a byte of it being read into memory."""
-    files = list(files)
-    _check_count(len(files))
-    for upload in files:
-        problem = uploads.too_large(upload.size or 0)
-        if problem is not None:
-            name = upload.name or "file"
-            raise ValidationFailed(upload_problem_message(name, problem), rule="attachment", params={"file": name, **problem.params})
-    return [UploadedFile(name=upload.name or "file", content=upload.read()) for upload in files]
-
-
-def _check_count(count: int) -> None:
-    if count > uploads.MAX_FILES_PER_UPLOAD:
-        raise ValidationFailed(
-            _("At most %(count)s files at once.") % {"count": uploads.MAX_FILES_PER_UPLOAD},
-            rule="attachment",
-            params={"files": count, "max_files": uploads.MAX_FILES_PER_UPLOAD},
-        )
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or clock.today()
-
-
-def _snapshot(item: WorkItem) -> dict[str, Any]:
-    return {
-        "status": item.status,
-        "staff": item.staff_id,
-        "title": item.title,
-        "estimated_hours": item.estimated_hours,
-        "starts_on": item.starts_on,
-        "due_on": item.due_on,
-        "priority": item.priority,
-        "is_legal_deadline": item.is_legal_deadline,
-        "dossier_code": item.dossier_code,
-        "legal_due_on": item.legal_due_on,
-        "progress_percent": item.progress_percent,
-        "hours_spent": item.hours_spent,
-        "quality_rating": item.quality_rating,
-    }
-
-
-def _audit(item: WorkItem, *, actor: Any, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
-    audit_record(
-        actor=actor,
-        action=f"work_item.{action}",
-        target=item,
-        before=before,
-        after={**_snapshot(item), **(extra or {})},
-        reason=reason,
-        agency_id=item.unit.agency_id,
-    )
-
-
-def _notify(item: WorkItem, event: str) -> None:
-    transaction.on_commit(_notifier(item, event))
-
-
-def _notifier(item: WorkItem, event: str) -> Callable[[], None]:
-    from telework.assignments.tasks import notify_work_event
-
-    def send() -> None:
-        notify_work_event.delay(item.pk, event)
-
-    return send
-
-
-def _change(item: WorkItem, *, audit_action: str, **values: Any) -> Change:
-    """The audit row and snapshots every move of a work item writes."""
-    return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=item.unit.agency_id, **values)
-
-
-def _locked(item: WorkItem) -> WorkItem:
-    # ``of=("self",)``: lock the item only, not the staff, unit and agency rows select_related joins.
-    return WorkItem.objects.select_for_update(of=("self",)).select_related("staff__unit", "unit").get(pk=item.pk)
-
-
-def _require_assignee(actor: Any, item: WorkItem, message: Any) -> None:
-    if not permissions.is_assignee(actor, item):
-        raise NotPermitted(message)
-
-
-def _require_manager(actor: Any, item: WorkItem) -> None:
-    if not permissions.can_manage(actor, item):
-        raise NotPermitted(_("Only the direct superior or a head in charge of this person decides on their work."))
-
-
-# ------------------------------------------------------------------------------------------------ checks (write nothing)
-
-# Who makes each move: the assignee (with what a colleague is told), or the person's decider.
-ASSIGNEE_MOVES = {
-    "start": _("Only the person the work is assigned to starts it."),
-    "submit": _("Only the person the work is assigned to submits it."),
-    "progress": _("Only the person the work is assigned to reports its progress."),
-}
-MANAGER_MOVES = frozenset({"accept_proposal", "decline_proposal", "accept", "return", "cancel"})
-
-
-def _flow(action: str) -> Workflow:
-    return PROGRESS_FLOW if action == "progress" else WORK_ITEM_FLOW
-
-
-def _check_move(item: WorkItem, actor: Any, action: str) -> None:
-    """Raise the refusal of ``action`` by ``actor`` on ``item`` now: who makes the move, then its state."""
-    if action in ASSIGNEE_MOVES:
-        _require_assignee(actor, item, ASSIGNEE_MOVES[action])
-    elif action in MANAGER_MOVES:
-        _require_manager(actor, item)
-    else:
-        raise ValueError(f"unknown work item action {action!r}")
-    _flow(action).target(item, action)
-
-
-def work_item_check(*, item: WorkItem, actor: Any, action: str) -> Verdict:
-    """May ``actor`` make ``action`` (start, progress, submit, accept_proposal, decline_proposal, accept, return,
-    cancel) on ``item`` now, and if not, which rule says no: the assignee does the work, the person's decider
-    decides on it, and the declared table says which states allow the move. Writes nothing; the write services ask
-    the same question under the lock."""
-    return verdict(lambda: _check_move(item, actor, action))
-
-
-def work_item_actions(*, item: WorkItem, actor: Any) -> dict[str, bool]:
-    """What ``actor`` may do on ``item`` now — each move as ``work_item_check`` answers it, and taking part (files,
-    comments, an apology slip for a dossier) as ``attachment_add``, ``comment_add`` and ``apology_slip_issue``
-    check it — with one look-up of who the actor is, for pages that list many items."""
-    is_assignee, can_manage = permissions.is_assignee(actor, item), permissions.can_manage(actor, item)
-    actions = {action: is_assignee and _flow(action).allows(item.status, action) for action in ASSIGNEE_MOVES}
-    actions.update({action: can_manage and WORK_ITEM_FLOW.allows(item.status, action) for action in MANAGER_MOVES})
-    actions["comment"] = is_assignee or can_manage
-    actions["attach"] = actions["comment"] and item.status in OPEN_STATES
-    actions["apology_slip"] = actions["attach"] and item.is_legal_deadline
-    return actions
-
-
-def _required_text(value: str, *, rule: str, message: Any) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationFailed(message, rule=rule)
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationFailed(_("At most %(count)s characters.") % {"count": MAX_TEXT_LENGTH}, rule=rule)
-    return text
-
-
-def _resolve_alerts(item: WorkItem, kinds: Iterable[str] | None = None) -> None:
-    """Findings that the change just made no longer hold (a progress update ends a stall; closing ends them all)."""
-    alerts = Alert.objects.filter(item=item, resolved_at__isnull=True)
-    if kinds is not None:
-        alerts = alerts.filter(kind__in=list(kinds))
-    alerts.update(resolved_at=clock.now())
-
-
-def _as_decimal(value: Any, *, rule: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as error:
-        raise ValidationFailed(_("Enter a number."), rule=rule) from error
-    if not number.is_finite():
-        raise ValidationFailed(_("Enter a number."), rule=rule)
-    return number.quantize(Decimal("0.1"))
-
 
 # ------------------------------------------------------------------------------------------------ the work's terms
 
@@ -460,19 +295,6 @@ def _check_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]
     return checked
 
 
-def upload_problem_message(filename: str, problem: uploads.UploadProblem) -> str:
-    """Why a file is refused, in the user's language."""
-    params = {"file": filename, **problem.params}
-    messages = {
-        "empty": _("“%(file)s” is empty."),
-        "too_large": _("“%(file)s” is %(size_mb)s MB; attachments may be at most %(max_mb)s MB."),
-        "extension": _("“%(file)s”: files of type %(extension)s cannot be attached; allowed: %(allowed)s."),
-        "content": _("“%(file)s” is named %(extension)s but its content is not such a file."),
-        "mismatch": _("“%(file)s” is named %(extension)s but its content is a %(actual)s file; rename it or attach the right file."),
-    }
-    return str(messages[problem.code] % params)
-
-
 def _store_files(item: WorkItem, actor: Any, checked: list[tuple[UploadedFile, str]], update: ProgressUpdate | None) -> list[Attachment]:
     return [
         Attachment.objects.create(
@@ -628,103 +450,3 @@ def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
     change = _change(item, audit_action="work_item.cancel", reason=reason, then=lambda: _resolve_alerts(item), notify=_notifier(item, "cancelled"))
     perform(item, workflow=WORK_ITEM_FLOW, action="cancel", actor=actor, change=change)
     return item
-
-
-# ------------------------------------------------------------------------------------------------ comments and files
-
-
-@transaction.atomic
-def comment_add(*, item: WorkItem, actor: Any, body: str) -> Comment:
-    """The assignee or the head adds to the item's discussion; the other side is notified."""
-    body = _required_text(body, rule="body", message=_("Write a comment."))
-    item = _locked(item)
-    if not permissions.can_take_part(actor, item):
-        raise NotPermitted(_("Only the person doing the work and their head comment on it."))
-    comment = Comment.objects.create(item=item, author=actor, body=body)
-    _audit(item, actor=actor, action="comment", before=None, reason=body, extra={"comment": comment.pk})
-    from telework.assignments.tasks import notify_comment
-
-    transaction.on_commit(lambda: notify_comment.delay(comment.pk))
-    return comment
-
-
-@transaction.atomic
-def attachment_add(*, item: WorkItem, actor: Any, files: Iterable[UploadedFile]) -> list[Attachment]:
-    """Attach files (PDF, Word, Excel, PNG, JPEG; at most 10 MB each, type checked from the content) to open work."""
-    item = _locked(item)
-    if not permissions.can_take_part(actor, item):
-        raise NotPermitted(_("Only the person doing the work and their head attach files to it."))
-    if item.status not in OPEN_STATES:
-        raise InvalidTransition(
-            _("This work item is “%(status)s”; files can no longer be added.") % {"status": item.get_status_display()},
-            rule="work_item.status",
-            params={"status": item.status, "action": "attach"},
-        )
-    checked = _check_files(files)
-    if not checked:
-        raise ValidationFailed(_("Choose a file."), rule="attachment")
-    attachments = _store_files(item, actor, checked, None)
-    _audit(item, actor=actor, action="attach", before=None, extra={"attachments": [attachment.filename for attachment in attachments]})
-    return attachments
-
-
-# ------------------------------------------------------------------------------------------------ apology slips
-
-
-SLIP_MESSAGES = {
-    "not_legal": _("Only work with a deadline fixed by law (an administrative dossier) takes an apology slip."),
-    "max_reschedules": _("An apology slip was already issued for this dossier: its result may be rescheduled only %(max)s time(s)."),
-    "apology_lead_days": _(
-        "An apology slip must be issued at least %(lead_days)s working day(s) before the deadline of %(due_on)s: the last day was %(last_day)s."
-    ),
-    "new_date_not_later": _("The new date must be after the current deadline, %(due_on)s."),
-    "new_date_not_working_day": _("The new date, %(new_due_date)s, is not a working day."),
-}
-
-
-def slip_problem_message(problem: rules.SlipProblem) -> str:
-    params = {key: value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value for key, value in problem.params.items()}
-    return str(SLIP_MESSAGES[problem.code] % params)
-
-
-@transaction.atomic
-def apology_slip_issue(
-    *, item: WorkItem, actor: Any, reason: str, new_due_date: dt.date, today: dt.date | None = None, parameters: rules.DetectionParameters | None = None
-) -> ApologySlip:
-    """Issue the apology slip for a dossier that will be late (Phiếu xin lỗi và hẹn lại ngày trả kết quả): before
-    the deadline by ``apology_lead_days`` working days, with the reason and a new date, at most ``max_reschedules``
-    times (``rules.apology_slip_problems``). The work's deadline moves to the new date; the head and the agency head
-    are told."""
-    reason = _required_text(reason, rule="reason", message=_("Give the reason for the delay, as the citizen will read it."))
-    today = _today(today)
-    parameters = parameters or rules.DetectionParameters()
-    item = _locked(item)
-    if not permissions.can_take_part(actor, item):
-        raise NotPermitted(_("Only the person handling the dossier and their head issue its apology slip."))
-    if item.status not in OPEN_STATES:
-        raise InvalidTransition(
-            _("This work item is “%(status)s”; no apology slip is needed.") % {"status": item.get_status_display()},
-            rule="work_item.status",
-            params={"status": item.status, "action": "apology_slip"},
-        )
-    issued = item.apology_slips.count()
-    problems = rules.apology_slip_problems(
-        is_legal_deadline=item.is_legal_deadline, today=today, due_on=item.due_on, new_due_date=new_due_date, slips_issued=issued, parameters=parameters
-    )
-    if problems:
-        details = [{"rule": problem.rule, "message": slip_problem_message(problem)} for problem in problems]
-        raise RuleViolation(details[0]["message"], rule=details[0]["rule"], params={"problems": len(details)}, details=details)
-    before = _snapshot(item)
-    try:
-        with transaction.atomic():
-            slip = ApologySlip.objects.create(
-                item=item, sequence=issued + 1, issued_on=today, issued_by=actor, reason=reason, previous_due_date=item.due_on, new_due_date=new_due_date
-            )
-    except IntegrityError as error:
-        raise RuleViolation(SLIP_MESSAGES["max_reschedules"] % {"max": parameters.max_reschedules}, rule="max_reschedules") from error
-    item.due_on = new_due_date
-    item.save(update_fields=["due_on", "updated_at"])
-    _resolve_alerts(item, [AlertKind.LEGAL_AT_RISK])
-    _audit(item, actor=actor, action="apology_slip", before=before, reason=reason, extra={"apology_slip": slip.pk, "new_due_date": new_due_date})
-    _notify(item, "apology_slip")
-    return slip
