@@ -1,13 +1,8 @@
-"""Pages for work: my work (with a quick progress update in place), a work item with its history, comments, files
-and the actions the viewer may take, the assign and propose forms, the head's board, and progress reports.
-
-Views gather input, call a selector or a service and render; no rule lives here. A refusal (``DomainError``) is
-shown with the rule it names, next to the field it concerns, and nothing has changed.
-"""
+"""A staff member's work and one item: my work, progress, creating work, the item page and its actions, comments,
+files, apology slips."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -17,121 +12,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.assignments import explain, forms, permissions, rules, selectors, services
-from telework.assignments.models import REPORT_FLOW, Alert, ProgressReport, WorkItem, WorkStatus
+from telework.assignments.models import Alert, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
+from telework.assignments.views.common import (
+    HISTORY_LABELS,
+    SUCCESS_MESSAGES,
+    _attach_refusal,
+    _item_actions,
+    _item_or_404,
+    _own_staff_or_403,
+    _shown_once,
+    _uploaded,
+    _warn_overload,
+    _with_alert_texts,
+)
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
-from telework.core.web import is_htmx, week_monday
-from telework.organization import scope
-from telework.organization.models import Staff, Unit
-from telework.organization.web import own_staff_or_403
-
-SUCCESS_MESSAGES = {
-    "start": gettext_lazy("Work started."),
-    "submit": gettext_lazy("Submitted to your head for acceptance."),
-    "accept": gettext_lazy("Work accepted and rated."),
-    "return": gettext_lazy("Returned to the staff member with your reason."),
-    "cancel": gettext_lazy("Work cancelled."),
-    "accept_proposal": gettext_lazy("Proposal accepted: the work is assigned."),
-    "decline_proposal": gettext_lazy("Proposal declined."),
-}
-HISTORY_LABELS = {
-    "work_item.assign": gettext_lazy("Assigned"),
-    "work_item.propose": gettext_lazy("Proposed"),
-    "work_item.accept_proposal": gettext_lazy("Proposal accepted"),
-    "work_item.decline_proposal": gettext_lazy("Proposal declined"),
-    "work_item.start": pgettext_lazy("work item", "Started"),
-    "work_item.progress": gettext_lazy("Progress reported"),
-    "work_item.submit": gettext_lazy("Submitted for acceptance"),
-    "work_item.accept": pgettext_lazy("work item", "Accepted"),
-    "work_item.return": gettext_lazy("Returned for rework"),
-    "work_item.cancel": gettext_lazy("Cancelled"),
-    "work_item.comment": gettext_lazy("Comment"),
-    "work_item.attach": gettext_lazy("Files attached"),
-    "work_item.apology_slip": gettext_lazy("Apology slip issued"),
-}
-
-
-# ----------------------------------------------------------------------------------------------- helpers
-
-
-def _own_staff_or_403(user: Any) -> Staff:
-    return own_staff_or_403(user, _("Only staff members have work of their own; your account is not linked to a staff record."))
-
-
-def _item_or_404(user: Any, pk: int) -> WorkItem:
-    try:
-        return selectors.work_item_get(viewer=user, item_id=pk)
-    except NotFound as missing:
-        raise Http404 from missing
-
-
-def _week_label(monday: dt.date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _attach_refusal(form: Any, refusal: DomainError, fields: set[str]) -> bool:
-    """Show each finding of a refusal under the field its rule names; true if at least one found a field."""
-    placed = False
-    for finding in refusal.details or [{"rule": refusal.rule, "message": str(refusal.message)}]:
-        field = finding.get("rule") or ""
-        if field in fields and field in form.fields:
-            form.add_error(field, str(finding["message"]))
-            placed = True
-    return placed
-
-
-def _shown_once(form: Any, refusal: DomainError, fields: set[str], *, file_field: str = "") -> DomainError | None:
-    """Place each finding of a refusal under the field it concerns and return what is left to show above the form:
-    nothing when every finding found its field (the same sentence under the field and again in an alert read as two
-    errors), the refusal with only its unplaced findings otherwise. An attachment refusal goes under ``file_field``."""
-    if file_field and refusal.rule == "attachment":
-        form.add_error(file_field, str(refusal.message))
-        return None
-    findings = refusal.details or [{"rule": refusal.rule, "message": str(refusal.message)}]
-    left = []
-    for finding in findings:
-        field = finding.get("rule") or ""
-        if field in fields and field in form.fields:
-            form.add_error(field, str(finding["message"]))
-        else:
-            left.append(finding)
-    if not left:
-        return None
-    if len(left) == len(findings):
-        return refusal
-    remaining = copy.copy(refusal)
-    remaining.details = left
-    return remaining
-
-
-def _warn_overload(request: HttpRequest, item: WorkItem) -> None:
-    """After work is assigned (or a proposal accepted): one warning per week it puts the person past 120 % of the norm."""
-    for week in selectors.overloaded_weeks(staff=item.staff, first_day=item.starts_on, last_day=item.due_on):
-        messages.warning(request, explain.describe_overload(item.staff.full_name, week.monday, week.load))
-
-
-def _uploaded(files: list[Any]) -> list[services.UploadedFile]:
-    return services.uploads_read(files)
-
-
-def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
-    for alert in alerts:
-        alert.text = explain.describe_alert(alert.kind, alert.params)  # type: ignore[attr-defined]
-    return alerts
-
-
-def _item_actions(user: Any, item: WorkItem) -> dict[str, bool]:
-    actions = services.work_item_actions(item=item, actor=user)
-    # The page's name for taking part in open work (files, and for a dossier its apology slip).
-    actions["take_part"] = actions["attach"]
-    return actions
-
+from telework.core.web import is_htmx
 
 # ----------------------------------------------------------------------------------------------- my work
 
@@ -470,196 +370,3 @@ def _content_disposition(filename: str) -> str:
     ascii_name = filename.encode("ascii", "ignore").decode() or "attachment"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-
-
-# ----------------------------------------------------------------------------------------------- the head's board
-
-
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
-    """The head's board for a unit and week: per person their open work, progress, hours, planned load against the
-    office norm (a bar chart), stall alerts and legal-deadline risks; and what awaits the viewer's acceptance."""
-    if not permissions.can_read_boards(request.user):
-        raise PermissionDenied(_("The board is for heads, HR, Home Affairs and city leadership."))
-    units = scope.visible_units(request.user).select_related("agency").order_by("agency__name", "path")
-    requested = request.GET.get("unit", "").strip()
-    unit: Unit | None
-    if requested:
-        unit = units.filter(pk=int(requested)).first() if requested.isdigit() else None
-        if unit is None:
-            raise Http404(_("No such unit in your scope."))
-    else:
-        me = scope.own_staff(request.user)
-        unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
-    today = clock.today()
-    monday = week_monday(request.GET.get("week"), today)
-    rows = selectors.board(viewer=request.user, unit=unit, monday=monday) if unit else []
-    for row in rows:
-        _with_alert_texts(row.alerts)
-        row.load_text = explain.describe_load(row.load)  # type: ignore[attr-defined]
-    norm_hours = None
-    if unit is not None:
-        from telework.policy.selectors import policy_for_unit
-
-        norm_hours = policy_for_unit(unit, monday).parameters.office_norm_hours_per_day
-    chart = {
-        "labels": [row.staff.full_name for row in rows],
-        "percent": [round(row.load.ratio * 100) if row.load.ratio is not None else 0 for row in rows],
-        "status": [row.load.status for row in rows],
-        "planned": [row.load.planned_hours for row in rows],
-        "norm": [row.load.norm_hours for row in rows],
-        "under": round(rules.UNDERLOAD_BELOW * 100),
-        "over": round(rules.OVERLOAD_ABOVE * 100),
-    }
-    context = {
-        "units": list(units),
-        "unit": unit,
-        "rows": rows,
-        "chart": chart,
-        "monday": monday,
-        "week_days": selectors.week_days(monday),
-        "week": _week_label(monday),
-        "previous_week": _week_label(monday - dt.timedelta(days=7)),
-        "next_week": _week_label(monday + dt.timedelta(days=7)),
-        "this_week": _week_label(today - dt.timedelta(days=today.weekday())),
-        "today": today,
-        "norm_hours_per_day": norm_hours,
-        "under_percent": chart["under"],
-        "over_percent": chart["over"],
-        "stall_days": rules.STALL_WORKING_DAYS,
-        "awaiting": selectors.awaiting_my_acceptance(viewer=request.user),
-        "can_assign": permissions.is_head(request.user),
-        "alert_count": sum(len(row.alerts) for row in rows),
-    }
-    return render(request, "assignments/board.html", context)
-
-
-# ----------------------------------------------------------------------------------------------- progress reports
-
-
-@login_required
-def reports(request: HttpRequest) -> HttpResponse:
-    """Reports: the viewer's own, and those of the people they may see, by person and week."""
-    me = scope.own_staff(request.user)
-    can_read_others = permissions.can_read_boards(request.user)
-    if me is None and not can_read_others:
-        raise PermissionDenied(_("Your account is not linked to a staff record."))
-    today = clock.today()
-    filters: dict[str, Any] = {}
-    week = request.GET.get("week", "").strip()
-    if week:
-        filters["week"] = week_monday(week, today)
-    person = request.GET.get("staff", "").strip()
-    if person.isdigit():
-        filters["staff"] = int(person)
-    if not can_read_others:
-        filters["mine"] = True
-    listed = list(selectors.report_list(viewer=request.user, filters=filters)[:200])
-    to_review = [
-        report
-        for report in listed
-        if REPORT_FLOW.allows(report.status, "review") and services.progress_report_review_check(report=report, actor=request.user).is_allowed
-    ]
-    people = list(scope.visible_staff(request.user).filter(is_active=True).order_by("full_name")[:500]) if can_read_others else []
-    context = {
-        "reports": listed,
-        "to_review": to_review,
-        "people": people,
-        "week": week,
-        "person": int(person) if person.isdigit() else None,
-        "is_staff_member": me is not None,
-        "can_read_others": can_read_others,
-        "this_week": _week_label(today - dt.timedelta(days=today.weekday())),
-    }
-    return render(request, "assignments/reports.html", context)
-
-
-@login_required
-def report_new(request: HttpRequest) -> HttpResponse:
-    """Write a daily or weekly report: the lines are assembled from one's work items; one adds a note."""
-    me = _own_staff_or_403(request.user)
-    today = clock.today()
-    data = request.POST if request.method == "POST" else None
-    form = forms.ReportForm(data, initial={"day": today, "period": "weekly"})
-    refusal: DomainError | None = None
-    status = 422
-    if data is not None and form.is_valid():
-        try:
-            report = services.progress_report_submit(
-                actor=request.user, period=form.cleaned_data["period"], day=form.cleaned_data["day"], note=form.cleaned_data["note"]
-            )
-        except DomainError as error:
-            status = error.http_status
-            refusal = _shown_once(form, error, {"day", "note", "period"})
-        else:
-            messages.success(request, _("Report sent to your direct superior."))
-            return redirect("assignments:report_detail", pk=report.pk)
-    period = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "weekly"
-    day = (form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None) or today
-    context = {"form": form, "error": refusal, "preview": _report_preview(me, period, day), "me": me}
-    return render(request, "assignments/report_form.html", context, status=200 if data is None or not (refusal or form.errors) else status)
-
-
-def _report_preview(staff: Staff, period: str, day: dt.date) -> dict[str, Any]:
-    first, last = selectors.report_period_bounds(period, day)
-    lines = selectors.report_lines(staff, first, last)
-    for line in lines:
-        line["status_label"] = WorkStatus(line["status"]).label
-    existing = ProgressReport.objects.filter(staff=staff, period=period, period_start=first).first()
-    return {"first": first, "last": last, "lines": lines, "hours": sum(float(line["hours"]) for line in lines), "period": period, "existing": existing}
-
-
-@login_required
-@require_POST
-def report_preview(request: HttpRequest) -> HttpResponse:
-    """HTMX: what the report will contain for the period chosen."""
-    me = _own_staff_or_403(request.user)
-    form = forms.ReportForm(request.POST)
-    form.is_valid()
-    period = form.cleaned_data.get("period") or "weekly"
-    day = form.cleaned_data.get("day") or clock.today()
-    return render(request, "assignments/_report_lines.html", {"preview": _report_preview(me, period, day)})
-
-
-def _report_or_404(user: Any, pk: int) -> ProgressReport:
-    try:
-        return selectors.report_get(viewer=user, report_id=pk)
-    except NotFound as missing:
-        raise Http404 from missing
-
-
-def _render_report(request: HttpRequest, report: ProgressReport, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
-    lines = [dict(line, status_label=WorkStatus(line["status"]).label) for line in report.lines]
-    context = {
-        "report": report,
-        "lines": lines,
-        "can_review": services.progress_report_review_check(report=report, actor=request.user).is_allowed,
-        "form": form or forms.ReviewForm(),
-        "error": error,
-        "is_owner": scope.own_staff(request.user) == report.staff,
-    }
-    return render(request, "assignments/report_detail.html", context, status=status)
-
-
-@login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One report as it was sent, with the head's review."""
-    return _render_report(request, _report_or_404(request.user, pk))
-
-
-@login_required
-@require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The head comments on a report."""
-    report = _report_or_404(request.user, pk)
-    form = forms.ReviewForm(request.POST)
-    error: DomainError | None = None
-    if form.is_valid():
-        try:
-            services.progress_report_review(report=report, actor=request.user, comment=form.cleaned_data["comment"])
-        except DomainError as refusal:
-            error = refusal
-    if error is None and not form.errors:
-        messages.success(request, _("Review sent to the staff member."))
-        return redirect("assignments:report_detail", pk=pk)
-    return _render_report(request, report, form=form, error=error, status=error.http_status if error else 422)
