@@ -2,7 +2,8 @@
 notification has a key, so a retried task sends nothing twice.
 
 ``assignments.detect_stalls`` runs on a schedule (``CELERY_BEAT_SCHEDULE``) when Celery workers are configured;
-in the embedded default, ``manage.py detect_stalls`` (run by cron or a systemd timer) calls the same service.
+in the embedded default the in-process scheduler (``core.scheduler``) runs the same task; services queue tasks by name
+(``core.background.enqueue``), so this module imports the services it calls and no service imports it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from telework.accounts.models import Role
+from telework.assignments import explain
+from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem
+from telework.assignments.services import detect_stalls
 from telework.core import clock
 from telework.core.models import Notification
 from telework.core.notifications import notify_user
+from telework.organization.models import Staff
 
 
 def _deliver(user: Any, *, key: str, title: str, body: str, url: str) -> None:
@@ -46,7 +51,6 @@ def _heads(item: Any) -> list[Any]:
 
 
 def _agency_heads(agency_id: int) -> list[Any]:
-    from telework.organization.models import Staff
 
     return [
         member.user
@@ -55,7 +59,6 @@ def _agency_heads(agency_id: int) -> list[Any]:
 
 
 def _item(item_id: int) -> Any:
-    from telework.assignments.models import WorkItem
 
     return WorkItem.objects.select_related("staff__user", "staff__direct_superior__user", "assigned_by", "decided_by", "unit").filter(pk=item_id).first()
 
@@ -103,7 +106,6 @@ def notify_work_event(item_id: int, event: str) -> None:
 @shared_task(name="assignments.notify_comment")
 def notify_comment(comment_id: int) -> None:
     """A new comment reaches the other side of the conversation: the person, or their heads."""
-    from telework.assignments.models import Comment
 
     comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
     if comment is None:
@@ -122,8 +124,6 @@ def notify_comment(comment_id: int) -> None:
 @shared_task(name="assignments.notify_alert")
 def notify_alert(alert_id: int) -> None:
     """A stall or deadline alert, to the person and their head; a legal deadline's also to the agency head(s)."""
-    from telework.assignments import explain
-    from telework.assignments.models import Alert
 
     alert = Alert.objects.filter(pk=alert_id).first()
     if alert is None:
@@ -144,7 +144,6 @@ def notify_alert(alert_id: int) -> None:
 @shared_task(name="assignments.notify_report_event")
 def notify_report_event(report_id: int, event: str) -> None:
     """A report sent reaches the direct superior; a review reaches the person."""
-    from telework.assignments.models import ProgressReport
 
     report = ProgressReport.objects.select_related("staff__user", "staff__direct_superior__user", "reviewed_by").filter(pk=report_id).first()
     if report is None:
@@ -176,7 +175,5 @@ def notify_report_event(report_id: int, event: str) -> None:
 def detect_stalls_task(today: str | None = None) -> dict[str, Any]:
     """The scheduled stall detection (``services.detect_stalls``); ``today`` as an ISO date, default the local date."""
     import datetime as dt
-
-    from telework.assignments.services import detect_stalls
 
     return detect_stalls(today=dt.date.fromisoformat(today) if today else None).as_dict()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
+from telework.core.background import enqueue
 from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from telework.core.workflow import Change, Verdict, perform, verdict
 from telework.organization import scope
@@ -159,10 +160,8 @@ def _notify(registration: Registration, event: str) -> None:
 
 
 def _notifier(registration: Registration, event: str) -> Callable[[], None]:
-    from telework.registrations.tasks import notify_registration_event
-
     def send() -> None:
-        notify_registration_event.delay(registration.pk, event)
+        enqueue("registrations.notify_event", registration.pk, event)
 
     return send
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from telework.core.notifications import notify_user
+from telework.registrations.models import Registration
 
 
 @shared_task(name="registrations.notify_event")
 def notify_registration_event(registration_id: int, event: str) -> None:
     """Tell the people concerned that a registration changed: the staff member for a decision, the direct
     superior for a new submission."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from telework.registrations.models import Registration
 
     registration = Registration.objects.select_related("staff__user", "staff__direct_superior__user").filter(pk=registration_id).first()
     if registration is None:

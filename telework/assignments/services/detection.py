@@ -19,6 +19,7 @@ from django.db.models import Count
 from telework.assignments import rules
 from telework.assignments.models import OPEN_STATES, PROGRESS_STATES, Alert, WorkItem
 from telework.core import calendar, clock
+from telework.core.background import enqueue
 from telework.core.exceptions import _jsonable
 
 # Items handled per transaction: bounded memory and short write locks, whatever the size of the city.
@@ -90,8 +91,6 @@ def detect_stalls(*, today: dt.date | None = None, parameters: rules.DetectionPa
 
 @transaction.atomic
 def _process(items: list[WorkItem], today: dt.date, parameters: rules.DetectionParameters, summary: DetectionSummary) -> None:
-    from telework.assignments.tasks import notify_alert
-
     findings: dict[tuple[int, str], rules.Finding] = {}
     for item in items:
         for finding in rules.detect(item_facts(item, slips_issued=item.slips_issued), today=today, parameters=parameters):  # type: ignore[attr-defined]
@@ -117,7 +116,7 @@ def _process(items: list[WorkItem], today: dt.date, parameters: rules.DetectionP
     new = list(Alert.objects.filter(item_id__in=ids, day=today).exclude(pk__in=existing).values_list("pk", "kind"))
     for alert_id, kind in new:
         summary.new_alerts[kind] += 1
-        transaction.on_commit(partial(notify_alert.delay, alert_id))
+        transaction.on_commit(partial(enqueue, "assignments.notify_alert", alert_id))
     current = set(findings)
     stale = [
         alert_id

@@ -22,6 +22,7 @@ from telework.assignments.models import (
 )
 from telework.core import clock
 from telework.core.audit import audit_record
+from telework.core.background import enqueue
 from telework.core.exceptions import NotPermitted, ValidationFailed
 from telework.core.workflow import Change, Verdict, Workflow, verdict
 
@@ -105,10 +106,8 @@ def _notify(item: WorkItem, event: str) -> None:
 
 
 def _notifier(item: WorkItem, event: str) -> Callable[[], None]:
-    from telework.assignments.tasks import notify_work_event
-
     def send() -> None:
-        notify_work_event.delay(item.pk, event)
+        enqueue("assignments.notify_work_event", item.pk, event)
 
     return send
 

@@ -21,6 +21,7 @@ from telework.assignments.models import (
 )
 from telework.assignments.services.item_checks import UploadedFile, _audit, _locked, _notify, _required_text, _resolve_alerts, _snapshot, _today
 from telework.assignments.services.items import _check_files, _store_files
+from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 
 # ------------------------------------------------------------------------------------------------ comments and files
@@ -35,9 +36,7 @@ def comment_add(*, item: WorkItem, actor: Any, body: str) -> Comment:
         raise NotPermitted(_("Only the person doing the work and their head comment on it."))
     comment = Comment.objects.create(item=item, author=actor, body=body)
     _audit(item, actor=actor, action="comment", before=None, reason=body, extra={"comment": comment.pk})
-    from telework.assignments.tasks import notify_comment
-
-    transaction.on_commit(lambda: notify_comment.delay(comment.pk))
+    transaction.on_commit(lambda: enqueue("assignments.notify_comment", comment.pk))
     return comment
 
 

@@ -19,6 +19,7 @@ from telework.assignments import selectors
 from telework.assignments.models import REPORT_FLOW, ProgressReport, ReportPeriod, ReportStatus
 from telework.core import clock
 from telework.core.audit import audit_record
+from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from telework.core.workflow import Change, Stamp, Verdict, perform, verdict
 from telework.organization import scope
@@ -44,10 +45,8 @@ def _notify(report: ProgressReport, event: str) -> None:
 
 
 def _notifier(report: ProgressReport, event: str) -> Callable[[], None]:
-    from telework.assignments.tasks import notify_report_event
-
     def send() -> None:
-        notify_report_event.delay(report.pk, event)
+        enqueue("assignments.notify_report_event", report.pk, event)
 
     return send
 
