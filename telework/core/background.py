@@ -21,8 +21,10 @@ def uses_celery_workers() -> bool:
 
 
 def run_in_background(task: Any, *args: Any) -> None:
-    """Run the Celery task ``task`` with JSON-serialisable ``args`` off the request path. Call it from
-    ``transaction.on_commit`` so the work reads what the request committed."""
+    """Run the Celery task ``task`` (the task, or its registered name) with JSON-serialisable ``args`` off the request
+    path. Call it from ``transaction.on_commit`` so the work reads what the request committed."""
+    if isinstance(task, str):
+        task = registered_task(task)
     if uses_celery_workers():
         task.delay(*args)
         return
@@ -46,9 +48,14 @@ def enqueue(task_name: str, *args: Any) -> None:
     """Queue the Celery task registered as ``task_name`` with JSON-serialisable ``args`` (eagerly in-process in the
     embedded default). Services enqueue by name, so a service module never imports its app's tasks module and the
     tasks module may import the services it calls: no service ↔ task cycle. Call it from ``transaction.on_commit``."""
+    registered_task(task_name).delay(*args)
+
+
+def registered_task(task_name: str) -> Any:
+    """The Celery task registered as ``task_name`` (``NotRegistered`` when no app declares it)."""
     from config.celery import app
 
     if task_name not in app.tasks:
         # Web processes import tasks modules lazily; this runs Celery's autodiscovery of every app's tasks once.
         app.loader.import_default_modules()
-    app.tasks[task_name].delay(*args)
+    return app.tasks[task_name]

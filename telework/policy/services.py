@@ -16,7 +16,7 @@ from telework.core.background import run_in_background
 from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from telework.core.notifications import notify_user
 from telework.organization.models import Agency, Position, Staff, Unit
-from telework.policy import effects, tasks
+from telework.policy import effects
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.overlap import PilotCoverage, first_overlap
 from telework.policy.parameters import (
@@ -182,7 +182,7 @@ def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_
     after = {"is_active": is_active, "exempted_staff": sorted(switch.exempted_staff.values_list("code", flat=True))}
     audit_record(actor=actor, action=f"switch.{'on' if is_active else 'off'}", target=switch, before=before, after=after, reason=reason)
     change = SwitchChange.objects.create(kind=kind, is_active=is_active, changed_by=switch.changed_by, reason=reason)
-    transaction.on_commit(partial(run_in_background, tasks.switch_follow_up_task, change.pk))
+    transaction.on_commit(partial(run_in_background, "policy.switch_follow_up", change.pk))
     return change
 
 
