@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from telework.accounts.models import Role
 from telework.assignments import explain
 from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem
 from telework.assignments.services import detect_stalls
 from telework.core import clock
 from telework.core.models import Notification
 from telework.core.notifications import notify_user
-from telework.organization.models import Staff
+from telework.organization.heads import agency_heads, heads_of
 
 
 def _deliver(user: Any, *, key: str, title: str, body: str, url: str) -> None:
@@ -40,22 +39,12 @@ def _deliver(user: Any, *, key: str, title: str, body: str, url: str) -> None:
 
 
 def _heads(item: Any) -> list[Any]:
-    """Who answers for the person's work: their direct superior, and whoever assigned it (when someone else)."""
-    users = []
-    superior = item.staff.direct_superior
-    if superior is not None and superior.user is not None:
-        users.append(superior.user)
+    """Who answers for the person's work: their heads (``organization.heads.heads_of``), and whoever assigned it (when
+    someone else)."""
+    users = list(heads_of(item.staff))
     if item.assigned_by is not None and item.assigned_by not in users and item.assigned_by != item.staff.user:
         users.append(item.assigned_by)
     return users
-
-
-def _agency_heads(agency_id: int) -> list[Any]:
-
-    return [
-        member.user
-        for member in Staff.objects.filter(unit__agency_id=agency_id, is_active=True, user__role=Role.AGENCY_HEAD, user__is_active=True).select_related("user")
-    ]
 
 
 def _item(item_id: int) -> Any:
@@ -98,7 +87,7 @@ def notify_work_event(item_id: int, event: str) -> None:
         elif event in to_heads:
             recipients = _heads(item)
             if event == "apology_slip":
-                recipients += [user for user in _agency_heads(item.unit.agency_id) if user not in recipients]
+                recipients += [user for user in agency_heads(item.unit.agency_id) if user not in recipients]
             for user in recipients:
                 _deliver(user, key=key, title=to_heads[event], body=item.title, url=url)
 
@@ -132,7 +121,7 @@ def notify_alert(alert_id: int) -> None:
     url = reverse("assignments:detail", args=[item.pk])
     recipients = [item.staff.user, *_heads(item)]
     if alert.is_escalated:
-        recipients += [user for user in _agency_heads(item.unit.agency_id) if user not in recipients]
+        recipients += [user for user in agency_heads(item.unit.agency_id) if user not in recipients]
     with translation.override("vi"):
         title = _("%(kind)s: %(title)s (%(name)s)") % {"kind": alert.get_kind_display(), "title": item.title, "name": item.staff.full_name}
         body = explain.describe_alert(alert.kind, alert.params)

@@ -205,16 +205,6 @@ def switch_impact(*, kind: str, is_active: bool, exempted_staff: list[Staff] | N
     return effects.impact(kind, is_active, clock.today(), exempted_ids)
 
 
-def heads_of_units(units: set[Unit]) -> list[Any]:
-    """The active unit heads who decide for any of ``units``: unit-head users whose unit is one of them or above."""
-    ancestors = {int(part) for unit in units for part in unit.path.strip("/").split("/") if part}
-    if not ancestors:
-        return []
-    from telework.accounts.models import User
-
-    return list(User.objects.filter(is_active=True, role=Role.UNIT_HEAD, staff__unit_id__in=ancestors).order_by("pk"))
-
-
 def switch_change_get(*, viewer: Any, change_id: int) -> SwitchChange:
     """One switch change and its progress, for Home Affairs and city leadership."""
     change = SwitchChange.objects.filter(pk=change_id).first() if can_read_city_policy(viewer) and 0 < change_id < 2**31 else None

@@ -15,6 +15,7 @@ from telework.core.audit import audit_record
 from telework.core.background import run_in_background
 from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from telework.core.notifications import notify_user
+from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
 from telework.policy import effects
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
@@ -215,11 +216,11 @@ def notify_switch_change(*, change: SwitchChange) -> int:
     rosters) and the heads of their units that the switch started or ended. Returns the number of people told."""
     from django.utils import translation
 
-    from telework.policy.selectors import heads_of_units, switch_impact
+    from telework.policy.selectors import switch_impact
 
     impact = switch_impact(kind=change.kind, is_active=change.is_active)
     staff = list(Staff.objects.filter(pk__in=impact.staff_ids, is_active=True, user__isnull=False).select_related("user", "unit"))
-    heads = heads_of_units({member.unit for member in staff})
+    heads = unit_heads({member.unit for member in staff})
     people = {member.user.pk: member.user for member in staff if member.user is not None}
     people.update({head.pk: head for head in heads})
     exempted = (

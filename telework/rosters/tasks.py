@@ -8,15 +8,15 @@ follow-up a service names (``services.follow_ups``); no service imports this mod
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from celery import shared_task
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from telework.accounts.models import Role, User
+from telework.accounts.models import User
 from telework.core.notifications import notify_user
+from telework.organization.heads import unit_heads
 from telework.rosters.models import Roster, RosterEntry, RosterRun, SwapRequest
 from telework.rosters.selectors import cell_label, weekday_name
 from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, rosters_regenerate_after_switch
@@ -114,7 +114,7 @@ def notify_swap_task(swap_id: int, event: str) -> None:
         if event == "requested" and swap.counterpart.user is not None:
             notify_user(swap.counterpart.user, key=key, title=_("%(requester)s asks to swap days with you") % names, body=swap.reason, url=url)
         elif event == "accepted":
-            for user in _heads_of(swap.roster.unit):
+            for user in unit_heads([swap.roster.unit]):
                 notify_user(user, key=key, title=_("Swap to approve: %(requester)s and %(counterpart)s") % names, body=swap.reason, url=url)
         elif event in ("approved", "rejected"):
             title = _("Your swap with %(other)s was approved") if event == "approved" else _("Your swap with %(other)s was rejected")
@@ -123,18 +123,12 @@ def notify_swap_task(swap_id: int, event: str) -> None:
                     notify_user(person.user, key=key, title=title % {"other": other.full_name}, body=swap.decision_comment, url=url)
 
 
-def _heads_of(unit: Any) -> list[Any]:
-    """The unit heads who decide for ``unit``: users with the unit-head role whose unit is ``unit`` or above it."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return list(User.objects.filter(is_active=True, role=Role.UNIT_HEAD, staff__unit_id__in=ancestors).order_by("pk"))
-
-
 @shared_task(name="rosters.notify_heads_regenerated")
 def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
     """After a switch, tell each unit head that a new draft replaces the published roster and waits for review."""
     with translation.override("vi"):
         for roster in Roster.objects.select_related("unit").filter(pk__in=roster_ids):
-            for user in _heads_of(roster.unit):
+            for user in unit_heads([roster.unit]):
                 notify_user(
                     user,
                     key=f"roster:{roster.pk}:regenerated",
