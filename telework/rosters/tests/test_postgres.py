@@ -7,12 +7,11 @@ from django.db import connection
 
 from telework.demo.testing import next_monday
 from telework.organization.tests.factories import PositionFactory, StaffFactory, UnitFactory
-from telework.rosters import services
 from telework.rosters.adapters import load_unit
 from telework.rosters.engine.checker import check
 from telework.rosters.models import Roster, RosterEntry
 from telework.rosters.selectors import engine_roster, entry_map
-from telework.rosters.services import rosters_generate_many
+from telework.rosters.services import rosters_generate_many, runs
 from telework.rosters.tests.test_services import approve_home_days
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ def test_generating_two_agencies_on_postgresql_keeps_every_rule(city, monkeypatc
 
     # A real process pool even for this small city: the forked workers inherit an open PostgreSQL connection they
     # must never touch.
-    monkeypatch.setattr(services, "POOL_MINIMUM_STAFF", 0)
+    monkeypatch.setattr(runs, "POOL_MINIMUM_STAFF", 0)
     first = rosters_generate_many(week_start=monday, actor=city.home_affairs, workers=2)
     second = rosters_generate_many(week_start=monday, actor=city.home_affairs, workers=2)
 
