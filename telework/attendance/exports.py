@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from telework.attendance import rules
 from telework.attendance.selectors import Timesheet
 from telework.core import calendar, spreadsheets
-from telework.registrations.forms import WEEKDAY_SHORT_NAMES
+from telework.core.ui import WEEKDAY_SHORT_NAMES
 
 WEEKDAY_LETTERS = WEEKDAY_SHORT_NAMES
 THIN = Side(style="thin", color="808080")

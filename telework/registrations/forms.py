@@ -9,9 +9,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop
 
 from telework.core import clock
+from telework.core.ui import DATE_INPUT_FORMATS, WEEKDAY_NAMES, date_input
 from telework.policy.parameters import EQUIPMENT_ITEMS
 from telework.registrations.models import RegistrationMode
 
@@ -26,24 +27,6 @@ MESSAGE_IDS_USED_THROUGH_VARIABLES = (
     gettext_noop("month"),
 )
 
-WEEKDAY_NAMES = (
-    pgettext_lazy("weekday", "Monday"),
-    pgettext_lazy("weekday", "Tuesday"),
-    pgettext_lazy("weekday", "Wednesday"),
-    pgettext_lazy("weekday", "Thursday"),
-    pgettext_lazy("weekday", "Friday"),
-    pgettext_lazy("weekday", "Saturday"),
-    pgettext_lazy("weekday", "Sunday"),
-)
-WEEKDAY_SHORT_NAMES = (
-    pgettext_lazy("weekday short", "Mon"),
-    pgettext_lazy("weekday short", "Tue"),
-    pgettext_lazy("weekday short", "Wed"),
-    pgettext_lazy("weekday short", "Thu"),
-    pgettext_lazy("weekday short", "Fri"),
-    pgettext_lazy("weekday short", "Sat"),
-    pgettext_lazy("weekday short", "Sun"),
-)
 
 # What the staff member attests for each item the policy requires (the seeds list phone, computer, printer, Internet).
 EQUIPMENT_ATTESTATIONS = {
@@ -53,7 +36,6 @@ EQUIPMENT_ATTESTATIONS = {
     "internet": _("I have a reliable Internet connection at home"),
 }
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 _DATE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -119,16 +101,12 @@ def _parse_date(token: str, message: str) -> dt.date:
     raise forms.ValidationError(message, code="invalid_date", params={"value": token})
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-
-
 class RegistrationForm(forms.Form):
     """A new registration, or the edit of one sent back for changes. ``required_equipment`` lists the items the
     policy in force requires: only those are offered for attestation."""
 
-    starts_on = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS, widget=_date_input())
-    ends_on = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS, widget=_date_input())
+    starts_on = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
+    ends_on = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
     mode = forms.ChoiceField(
         label=_("Pattern"), choices=RegistrationMode.choices, initial=RegistrationMode.WEEKLY, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts.models import Role
 from telework.assignments.selectors import home_days_workload
-from telework.core import clock
+from telework.core import clock, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
+from telework.core.ui import DATE_INPUT_FORMATS, WEEKDAY_NAMES, WEEKDAY_SHORT_NAMES
 from telework.core.web import is_htmx, week_monday
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
@@ -33,15 +34,7 @@ from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
 from telework.policy.selectors import ResolvedPolicy, Suspension, eligibility_for, pilot_for_staff, policy_for_unit
 from telework.registrations import selectors, services
 from telework.registrations.caps import scale_to_working_days, unit_home_limit
-from telework.registrations.forms import (
-    DATE_INPUT_FORMATS,
-    EQUIPMENT_ATTESTATIONS,
-    FIELD_FOR_RULE,
-    WEEKDAY_NAMES,
-    WEEKDAY_SHORT_NAMES,
-    DecisionForm,
-    RegistrationForm,
-)
+from telework.registrations.forms import EQUIPMENT_ATTESTATIONS, FIELD_FOR_RULE, DecisionForm, RegistrationForm
 from telework.registrations.models import Registration, RegistrationMode, RegistrationStatus
 
 # What the eligibility rules that are not policy parameters refer to (the policy's own are in ``policy.labels``).
@@ -87,11 +80,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def _week_label(monday: dt.date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def describe_pattern(registration: Registration) -> str:
@@ -568,10 +556,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "units": list(units),
         "unit": unit,
         "monday": monday,
-        "week": _week_label(monday),
-        "previous_week": _week_label(monday - dt.timedelta(days=7)),
-        "next_week": _week_label(monday + dt.timedelta(days=7)),
-        "this_week": _week_label(today - dt.timedelta(days=today.weekday())),
+        "week": ui.week_label(monday),
+        "previous_week": ui.week_label(monday - dt.timedelta(days=7)),
+        "next_week": ui.week_label(monday + dt.timedelta(days=7)),
+        "this_week": ui.week_label(today - dt.timedelta(days=today.weekday())),
         "today": today,
     }
     if unit is not None:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from telework.core import calendar
+from telework.core.ui import DATE_INPUT_FORMATS, date_input, week_label
 from telework.organization.models import Agency, Staff
 from telework.rosters.models import EntryStatus, LeaveKind, UnitEventKind
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 # What a head may set a cell to by hand; leave is recorded as leave, never typed into a cell.
 EDITABLE_STATUSES = (EntryStatus.OFFICE, EntryStatus.HOME, EntryStatus.DESK)
 
@@ -23,15 +23,6 @@ def parse_week(value: str | None) -> dt.date | None:
     """The Monday of an ISO week written "2026-W49" (also accepted: the ``<input type="week">`` value, which is the
     same text), or None when it does not parse."""
     return calendar.iso_week_monday(value)
-
-
-def week_label(monday: dt.date) -> str:
-    year, week, _weekday = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class WeekField(forms.CharField):
@@ -103,8 +94,8 @@ class LeaveForm(forms.Form):
     """Approved leave of one staff member of the unit (recording it is the approval)."""
 
     staff = forms.TypedChoiceField(label=_("Staff member"), coerce=int, widget=forms.Select(attrs={"class": "form-select"}))
-    starts_on = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS, widget=_date_input())
-    ends_on = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS, widget=_date_input())
+    starts_on = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
+    ends_on = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices, initial=LeaveKind.ANNUAL, widget=forms.Select(attrs={"class": "form-select"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
 
@@ -123,7 +114,7 @@ class LeaveForm(forms.Form):
 class UnitEventForm(forms.Form):
     """A meeting, training or team day: everyone of the unit on site that day, or only the staff ticked."""
 
-    day = forms.DateField(label=pgettext_lazy("calendar date", "Day"), input_formats=DATE_INPUT_FORMATS, widget=_date_input())
+    day = forms.DateField(label=pgettext_lazy("calendar date", "Day"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitEventKind.choices, initial=UnitEventKind.MEETING, widget=forms.Select(attrs={"class": "form-select"}))
     is_for_everyone = forms.TypedChoiceField(

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import REPORT_FLOW, ProgressReport, WorkStatus
-from telework.assignments.views.common import _own_staff_or_403, _shown_once, _week_label, _with_alert_texts
+from telework.assignments.views.common import _own_staff_or_403, _shown_once, _with_alert_texts
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
+from telework.core.ui import week_label
 from telework.core.web import week_monday
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
@@ -68,10 +69,10 @@ def board(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "monday": monday,
         "week_days": selectors.week_days(monday),
-        "week": _week_label(monday),
-        "previous_week": _week_label(monday - dt.timedelta(days=7)),
-        "next_week": _week_label(monday + dt.timedelta(days=7)),
-        "this_week": _week_label(today - dt.timedelta(days=today.weekday())),
+        "week": week_label(monday),
+        "previous_week": week_label(monday - dt.timedelta(days=7)),
+        "next_week": week_label(monday + dt.timedelta(days=7)),
+        "this_week": week_label(today - dt.timedelta(days=today.weekday())),
         "today": today,
         "norm_hours_per_day": norm_hours,
         "under_percent": chart["under"],
@@ -119,7 +120,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "person": int(person) if person.isdigit() else None,
         "is_staff_member": me is not None,
         "can_read_others": can_read_others,
-        "this_week": _week_label(today - dt.timedelta(days=today.weekday())),
+        "this_week": week_label(today - dt.timedelta(days=today.weekday())),
     }
     return render(request, "assignments/reports.html", context)
 

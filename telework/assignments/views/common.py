@@ -4,7 +4,6 @@ warning."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -56,11 +55,6 @@ def _item_or_404(user: Any, pk: int) -> WorkItem:
         return selectors.work_item_get(viewer=user, item_id=pk)
     except NotFound as missing:
         raise Http404 from missing
-
-
-def _week_label(monday: dt.date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _attach_refusal(form: Any, refusal: DomainError, fields: set[str]) -> bool:

@@ -24,7 +24,6 @@ from telework.rosters.selectors.grid import (
 from telework.rosters.selectors.labels import (
     RULE_LABELS,
     STATUS_LABELS,
-    WEEKDAY_NAMES,
     cell_label,
     certificate_lines,
     describe_finding,
@@ -64,7 +63,6 @@ __all__ = [
     "STATUS_LABELS",
     "TodayPerson",
     "TodayUnit",
-    "WEEKDAY_NAMES",
     "can_generate_city",
     "can_manage_unit",
     "can_record_leave",

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
-from telework.core import calendar
+from telework.core import calendar, ui
 from telework.core.exceptions import ValidationFailed
 from telework.organization.models import ServicePoint
 from telework.rosters.engine import instance as engine
@@ -162,24 +162,13 @@ def parse_day(period: str) -> dt.date | None:
         return None
 
 
-WEEKDAY_NAMES = (
-    gettext_noop("Monday"),
-    gettext_noop("Tuesday"),
-    gettext_noop("Wednesday"),
-    gettext_noop("Thursday"),
-    gettext_noop("Friday"),
-    gettext_noop("Saturday"),
-    gettext_noop("Sunday"),
-)
-
-
 def holiday_label(day: dt.date) -> str:
     """The public holiday's name in the active language ("Quốc khánh" / "National Day"), or ""."""
     return calendar.holiday_name(day) or ""
 
 
 def weekday_name(day: dt.date) -> str:
-    return _(WEEKDAY_NAMES[day.weekday()])
+    return ui.weekday_name(day)
 
 
 def _date(day: dt.date) -> str:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
+from telework.core.ui import week_label
 from telework.organization import scope
 from telework.rosters import selectors, services
-from telework.rosters.forms import CityGenerateForm, week_label
+from telework.rosters.forms import CityGenerateForm
 from telework.rosters.models import RosterRun
 from telework.rosters.views.common import default_monday, htmx_redirect
 

@@ -12,33 +12,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop
 
+from telework.core import ui
 from telework.core.exceptions import DomainError, NotFound
+from telework.core.ui import week_label
 from telework.organization import scope
 from telework.organization.models import Unit
 from telework.rosters import selectors, services
-from telework.rosters.forms import parse_week, week_label
+from telework.rosters.forms import parse_week
 from telework.rosters.models import Roster, RosterEntry, SwapRequest
 
-WEEKDAY_NAMES = (
-    pgettext_lazy("weekday", "Monday"),
-    pgettext_lazy("weekday", "Tuesday"),
-    pgettext_lazy("weekday", "Wednesday"),
-    pgettext_lazy("weekday", "Thursday"),
-    pgettext_lazy("weekday", "Friday"),
-    pgettext_lazy("weekday", "Saturday"),
-    pgettext_lazy("weekday", "Sunday"),
-)
-WEEKDAY_SHORT_NAMES = (
-    pgettext_lazy("weekday short", "Mon"),
-    pgettext_lazy("weekday short", "Tue"),
-    pgettext_lazy("weekday short", "Wed"),
-    pgettext_lazy("weekday short", "Thu"),
-    pgettext_lazy("weekday short", "Fri"),
-    pgettext_lazy("weekday short", "Sat"),
-    pgettext_lazy("weekday short", "Sun"),
-)
 # The navigation items of ``base.html`` that lead to these pages: their message ids live in this app's catalog.
 NAVIGATION_LABELS = (gettext_noop("Rosters"), gettext_noop("Today"))
 
@@ -100,7 +84,7 @@ def roster_or_404(user: Any, pk: int) -> Roster:
 
 
 def day_label(day: dt.date) -> str:
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day:%d/%m}"
+    return ui.day_label(day)
 
 
 def refusal_display(error: DomainError) -> dict[str, Any]:

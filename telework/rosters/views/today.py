@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from telework.accounts.models import Role
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound
+from telework.core.ui import WEEKDAY_NAMES
 from telework.organization import scope
 from telework.organization.models import Agency, Unit
 from telework.rosters import selectors
 from telework.rosters.models import LeaveKind
-from telework.rosters.views.common import WEEKDAY_NAMES, parse_date, pick_unit
+from telework.rosters.views.common import parse_date, pick_unit
 
 
 @login_required

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
+from telework.core.ui import WEEKDAY_SHORT_NAMES, week_label
 from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.rosters import exports, selectors, services
-from telework.rosters.forms import CellForm, SwapRequestForm, parse_week, week_label
+from telework.rosters.forms import CellForm, SwapRequestForm, parse_week
 from telework.rosters.models import EntryStatus, Roster
 from telework.rosters.views.common import (
-    WEEKDAY_SHORT_NAMES,
     day_label,
     default_monday,
     htmx_redirect,
