@@ -15,18 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from telework.assignments.models import Priority, ReportPeriod
 from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_UPLOAD
 from telework.core import clock
+from telework.core.ui import DATE_INPUT_FORMATS, date_input
 from telework.organization.models import Staff
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 ACCEPT_ATTRIBUTE = ",".join(ALLOWED_EXTENSIONS)
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-
-
 def _date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=_date_input(), help_text=help_text)
+    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=date_input(), help_text=help_text)
 
 
 def _text(rows: int = 3) -> forms.Textarea:
