@@ -29,6 +29,7 @@ from telework.core.exceptions import NotFound
 from telework.core.models import AuditEvent
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
+from telework.policy.selectors import PolicyResolver
 
 # ------------------------------------------------------------------------------------------------ work items
 
@@ -174,8 +175,6 @@ def planned_hours_on_days(staff: Staff, days: Iterable[dt.date]) -> float:
 def norm_hours_on_days(unit: Unit, days: Iterable[dt.date], *, resolver: Any = None) -> float:
     """The office norm over the working days among ``days``: the policy parameter ``office_norm_hours_per_day`` in
     force for ``unit`` on each of them, added up."""
-    from telework.policy.selectors import PolicyResolver
-
     resolver = resolver or PolicyResolver()
     return float(sum(resolver.resolve(unit, day).parameters.office_norm_hours_per_day for day in days if calendar.is_working_day(day)))
 
@@ -218,8 +217,6 @@ def week_days(monday: dt.date) -> list[dt.date]:
 def week_workloads(staff: list[Staff], monday: dt.date) -> dict[int, rules.Workload]:
     """Each person's planned work in the ISO week against the office norm for its working days (the norm of their
     unit's policy, day by day). Three queries whatever the number of people (policies are read once)."""
-    from telework.policy.selectors import PolicyResolver
-
     days = week_days(monday)
     if not days:
         return {member.pk: rules.workload(0, 0) for member in staff}
@@ -249,8 +246,6 @@ def overloaded_weeks(*, staff: Staff, first_day: dt.date, last_day: dt.date) -> 
     ``rules.OVERLOAD_ABOVE`` (120 %) of the office norm. Asked after work is assigned, so the head is warned (60 hours
     in a 40-hour week once went unnoticed); the assignment itself stands. Two queries plus the policies, whatever the
     number of weeks."""
-    from telework.policy.selectors import PolicyResolver
-
     first_monday = first_day - dt.timedelta(days=first_day.weekday())
     last_sunday = last_day + dt.timedelta(days=6 - last_day.weekday())
     planned = _planned(_planned_items([staff.pk], first_monday, last_sunday).get(staff.pk, []))

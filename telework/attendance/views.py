@@ -28,6 +28,7 @@ from telework.core import calendar, clock, numbers, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
+from telework.rosters.models import LeaveKind
 
 BOARD_REFRESH_SECONDS = 60
 SUCCESS_MESSAGES = {
@@ -66,8 +67,6 @@ ROSTER_LABELS = {
 
 
 def leave_label(kind: str) -> str:
-    from telework.rosters.models import LeaveKind
-
     return str(LeaveKind(kind).label) if kind in LeaveKind.values else ""
 
 

@@ -21,6 +21,7 @@ from telework.policy import labels
 from telework.policy.models import Pilot, PilotStatus
 from telework.policy.parameters import PARAMETER_SPECS, SPEC_BY_NAME, SWITCH_ONLY_PARAMETERS, ParameterSpec
 from telework.policy.selectors import staff_by_codes
+from telework.policy.services import PRESET_NAMES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -213,8 +214,6 @@ class PresetForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from telework.policy.services import PRESET_NAMES
-
         super().__init__(*args, **kwargs)
         self.fields["preset"].choices = [(key, name) for key, name in PRESET_NAMES.items()]  # type: ignore[attr-defined]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import numbers
+from telework.organization.models import Equipment
 from telework.policy.parameters import PARAMETER_SPECS, PRESETS, SPEC_BY_NAME, PolicyParameters
 
 
@@ -203,8 +204,6 @@ def format_share(value: float) -> str:
 
 
 def equipment_name(item: str) -> str:
-    from telework.organization.models import Equipment
-
     try:
         return str(Equipment(item).label)
     except ValueError:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import clock
@@ -27,7 +28,7 @@ from telework.policy.parameters import (
     check_within_bounds,
     validate_values,
 )
-from telework.policy.selectors import can_override
+from telework.policy.selectors import can_override, switch_impact
 
 PROBLEM_MESSAGES = {
     "unknown": _("“%(name)s” is not a policy parameter."),
@@ -214,10 +215,6 @@ def switch_follow_up(*, change: SwitchChange) -> SwitchChange:
 def notify_switch_change(*, change: SwitchChange) -> int:
     """Tell each affected staff member (approved home days from today on, or a place in this week's or next week's
     rosters) and the heads of their units that the switch started or ended. Returns the number of people told."""
-    from django.utils import translation
-
-    from telework.policy.selectors import switch_impact
-
     impact = switch_impact(kind=change.kind, is_active=change.is_active)
     staff = list(Staff.objects.filter(pk__in=impact.staff_ids, is_active=True, user__isnull=False).select_related("user", "unit"))
     heads = unit_heads({member.unit for member in staff})

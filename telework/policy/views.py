@@ -26,6 +26,7 @@ from telework.organization import scope
 from telework.organization.models import Agency, AgencyKind, Position, Staff, Unit
 from telework.policy import labels, selectors, services
 from telework.policy.forms import (
+    CODE_SEPARATORS,
     CityPolicyForm,
     OverrideForm,
     PhaseFormSet,
@@ -524,8 +525,6 @@ def switch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def switch_staff_lookup(request: HttpRequest) -> HttpResponse:
     """HTMX: the names behind the staff codes typed so far, and the codes that match nobody."""
     _require_policy_maker(request)
-    from telework.policy.forms import CODE_SEPARATORS
-
     codes = [code for code in CODE_SEPARATORS.split(request.GET.get("exempted_codes", "")) if code][:200]
     found, missing = selectors.staff_by_codes(codes)
     return render(request, "policy/_staff_lookup.html", {"found": found, "missing": missing})

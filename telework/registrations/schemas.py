@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from telework.accounts.api_inputs import BodyIn, IsoDate
 from telework.organization.models import Equipment
 from telework.registrations.models import Registration, RegistrationMode, RegistrationStatus
+from telework.registrations.selectors import is_suspended, request_suspension, shown_status
 
 
 class RegistrationIn(BodyIn):
@@ -94,8 +95,6 @@ class RegistrationOut(Schema):
 def registration_out(registration: Registration, *, request: Any = None) -> dict[str, Any]:
     """The API view of a registration (its days prefetched or loaded here). ``request`` memoises the suspension read
     across a list."""
-    from telework.registrations.selectors import is_suspended, request_suspension, shown_status
-
     staff = registration.staff
     unit = registration.unit
     suspension = request_suspension(request)

@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from telework.core import calendar
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
-from telework.policy.selectors import Suspension, suspension_in_force
+from telework.policy.selectors import PolicyResolver, Suspension, suspension_in_force
 from telework.registrations.caps import ServicePointFacts, UnitFacts, unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
@@ -89,9 +90,6 @@ def approval_inbox(*, viewer: Any) -> list[Registration]:
 
 def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, Any]:
     """Who is approved (or waiting) for which day in ``unit``, against the day's limit."""
-    from telework.core import calendar
-    from telework.policy.selectors import PolicyResolver
-
     members = list(Staff.objects.filter(unit=unit, is_active=True).select_related("position").order_by("-is_leader", "full_name"))
     days = calendar.working_days(first_day, last_day)
     cells: dict[tuple[int, dt.date], str] = {}
@@ -136,8 +134,6 @@ def requested_day_loads(registrations: list[Registration], *, resolver: Any = No
     """For each registration (with ``days`` prefetched), every requested day and how many of its unit are already
     approved to be at home that day, against the limit the policy in force sets (``max_home_share`` and
     ``min_onsite_share`` via ``caps.unit_home_limit``). A constant number of queries, whatever the number of rows."""
-    from telework.policy.selectors import PolicyResolver
-
     requested = [day.day for registration in registrations for day in registration.days.all()]
     if not requested:
         return {registration.pk: [] for registration in registrations}
@@ -169,8 +165,6 @@ def requested_day_loads(registrations: list[Registration], *, resolver: Any = No
 def unit_week_overview(*, unit: Unit, monday: dt.date) -> dict[str, Any]:
     """``unit_overview`` for the ISO week starting ``monday``, Monday to Friday, with public holidays kept as
     closed columns (``holiday`` holds the name) so the week always reads as five days."""
-    from telework.core import calendar
-
     weekdays = [monday + dt.timedelta(days=offset) for offset in range(5)]
     overview = unit_overview(unit=unit, first_day=weekdays[0], last_day=weekdays[-1])
     position = {day: index for index, day in enumerate(overview["days"])}

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from telework.policy import effects
+from telework.policy.models import SwitchKind
+from telework.registrations.models import RegistrationDay
 
 
 def switch_home_day_impact(kind: str, is_active: bool, today: dt.date, exempted_staff_ids: frozenset[int]) -> effects.SwitchImpact:
     """Approved home days from ``today`` on, and their staff; for the suspension, without the named exemptions."""
-    from telework.policy.models import SwitchKind
-    from telework.registrations.models import RegistrationDay
-
     days = RegistrationDay.objects.filter(is_counted=True, day__gte=today)
     if kind == SwitchKind.SUSPENSION and exempted_staff_ids:
         days = days.exclude(staff_id__in=exempted_staff_ids)

@@ -22,6 +22,7 @@ from telework.core.ui import week_label
 from telework.core.web import week_monday
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
+from telework.policy.selectors import policy_for_unit
 
 # ----------------------------------------------------------------------------------------------- the head's board
 
@@ -50,8 +51,6 @@ def board(request: HttpRequest) -> HttpResponse:
         row.load_text = explain.describe_load(row.load)  # type: ignore[attr-defined]
     norm_hours = None
     if unit is not None:
-        from telework.policy.selectors import policy_for_unit
-
         norm_hours = policy_for_unit(unit, monday).parameters.office_norm_hours_per_day
     chart = {
         "labels": [row.staff.full_name for row in rows],
