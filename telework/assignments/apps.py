@@ -10,6 +10,7 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Work assignment")
 
     def ready(self) -> None:
+        from telework.assignments import tasks  # noqa: F401 - registers the tasks the services queue by name
         from telework.core import rule_labels
 
         # The rules an alert or a refusal names (``assignments.rules``): a person reads these, never the keys.

@@ -56,6 +56,9 @@ def registered_task(task_name: str) -> Any:
     from config.celery import app
 
     if task_name not in app.tasks:
-        # Web processes import tasks modules lazily; this runs Celery's autodiscovery of every app's tasks once.
-        app.loader.import_default_modules()
+        # Processes import tasks modules lazily: import every installed app's ``tasks`` module (each shared task then
+        # registers with the app) and look again.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")
     return app.tasks[task_name]

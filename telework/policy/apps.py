@@ -8,6 +8,7 @@ class PolicyConfig(AppConfig):
     def ready(self) -> None:
         from telework.core import rule_labels
         from telework.organization import on_site
+        from telework.policy import tasks  # noqa: F401 - registers the switch follow-up, which services queue by name
         from telework.policy.labels import PARAMETER_LABELS
         from telework.policy.selectors import service_point_staffing
 
