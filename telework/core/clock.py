@@ -21,9 +21,9 @@ def now() -> dt.datetime:
 
 def today() -> dt.date:
     """Today's date in the city's time zone."""
-    return timezone.localdate(timezone.now())
+    return timezone.localdate(now())
 
 
 def local_now() -> dt.datetime:
     """The current moment in the city's time zone (for "after 09:00" rules)."""
-    return timezone.localtime(timezone.now())
+    return timezone.localtime(now())

@@ -32,6 +32,11 @@ from telework.registrations.selectors import unit_facts
 MAX_PERIOD_DAYS = 184  # half a year: a registration is renewed, not open-ended
 
 
+def _days_left_out(mode: str, skipped_dates: list[dt.date] | None) -> list[dt.date]:
+    """The days a weekly pattern leaves out, each once and in order; a list of chosen dates leaves none out."""
+    return sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
+
+
 def expand_days(
     *, mode: str, starts_on: dt.date, ends_on: dt.date, weekdays: list[int], dates: list[dt.date], skipped: Iterable[dt.date] = ()
 ) -> list[dt.date]:
@@ -283,7 +288,7 @@ def registration_check(
                 mode=mode,
                 weekdays=list(weekdays or []),
                 dates=list(dates or []),
-                skipped=sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else [],
+                skipped=_days_left_out(mode, skipped_dates),
                 equipment_attested=list(equipment_attested or []),
                 commitment_accepted=commitment_accepted,
                 today=today or clock.today(),
@@ -332,7 +337,7 @@ def registration_submit(
     """Register home days for a period. Refused, with every rule named, if the staff member is not eligible, did
     not attest the equipment or accept the commitment, or the days would break a cap given what is approved."""
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
-    skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
+    skipped = _days_left_out(mode, skipped_dates)
     checked = _check_request(
         staff=staff,
         actor=actor,
@@ -396,7 +401,7 @@ def registration_resubmit(
     """After the head asked for changes, the staff member edits and submits again; validated like a new one."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     weekdays, dates, equipment_attested = list(weekdays or []), list(dates or []), list(equipment_attested or [])
-    skipped = sorted(set(skipped_dates or [])) if mode == RegistrationMode.WEEKLY else []
+    skipped = _days_left_out(mode, skipped_dates)
     checked = _check_request(
         staff=registration.staff,
         actor=actor,

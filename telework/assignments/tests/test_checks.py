@@ -4,11 +4,11 @@ and the buttons a page offers are exactly the moves the check allows."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from telework.assignments import services
 from telework.assignments.models import WORK_ITEM_FLOW, WorkItem, WorkStatus
 from telework.assignments.tests.helpers import assign
+from telework.core import clock
 from telework.core.exceptions import DomainError, InvalidTransition, NotPermitted
 from telework.core.models import AuditEvent
 
@@ -89,7 +89,7 @@ def test_the_buttons_offered_are_the_moves_the_check_allows(city, status):
 
 
 def test_the_review_check_names_who_reviews_and_that_a_report_is_reviewed_once(city):
-    report = services.progress_report_submit(actor=city.staff[0].user, period="daily", day=timezone.localdate())
+    report = services.progress_report_submit(actor=city.staff[0].user, period="daily", day=clock.today())
     events = AuditEvent.objects.count()
     assert services.progress_report_review_check(report=report, actor=city.head_user).is_allowed
     colleague = services.progress_report_review_check(report=report, actor=city.staff[1].user)

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from telework.accounts.models import Role
 from telework.assignments import services as assignment_services
 from telework.assignments.tests.helpers import assign
+from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.models import AuditEvent
 from telework.demo.testing import next_monday
@@ -95,12 +95,12 @@ def world(city) -> World:
     targets["work_sibling"] = assignment_services.work_item_assign(
         actor=sibling_head.user,
         staff=sibling_staff,
-        today=timezone.localdate(),
+        today=clock.today(),
         title="Rà soát hồ sơ",
         description="",
         estimated_hours=8,
-        starts_on=timezone.localdate(),
-        due_on=timezone.localdate() + dt.timedelta(days=7),
+        starts_on=clock.today(),
+        due_on=clock.today() + dt.timedelta(days=7),
     )
     leave_day = monday + dt.timedelta(days=14)
     targets["leave_mine"] = roster_services.leave_record(staff=me, starts_on=leave_day, ends_on=leave_day, kind=LeaveKind.SICK, actor=head.user, note="Ốm")
@@ -134,7 +134,7 @@ def world(city) -> World:
     audit_record(
         actor=city.hr, action="organization.import", target=city.agency, after={"rows": 3, "created": 1, "file": "nhan-su.xlsx"}, agency_id=city.agency.pk
     )
-    policy_services.policy_apply_preset(actor=city.home_affairs, preset="france", effective_from=timezone.localdate())
+    policy_services.policy_apply_preset(actor=city.home_affairs, preset="france", effective_from=clock.today())
     audit_record(actor=city.home_affairs, action="pilot.save", target=city.pilot, before={"status": "planned"}, after={"status": "running"})
     criteria = CriteriaSet.objects.filter(regime="decree_335_2025").first()
     audit_record(actor=city.home_affairs, action="criteria_set.publish", target=criteria, after={"version": criteria.version, "regime": criteria.regime})
