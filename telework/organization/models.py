@@ -21,6 +21,10 @@ class Agency(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
     # Official administrative-unit code of the ward/commune (after 1 July 2025), when the agency is one.
     administrative_code = models.CharField(_("administrative unit code"), max_length=16, blank=True)
+    # Date of birth and sex are personal data (Decree 13/2023/ND-CP): kept only when the agency turns this on.
+    keeps_personal_data = models.BooleanField(_("keeps date of birth and sex"), default=False)
+    # The staff-list columns this agency's HR office uses, remembered from its last import: {header: field}.
+    import_mapping = models.JSONField(_("import column mapping"), default=dict, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -92,6 +96,22 @@ class Equipment(models.TextChoices):
     INTERNET = "internet", _("Internet")
 
 
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class EndReason(models.TextChoices):
+    """Why a person left the agency's staff (the pilot's attrition figures count these)."""
+
+    RESIGNED = "resigned", _("Resigned")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred to another agency")
+    RETIRED = "retired", _("Retired")
+    DISMISSED = "dismissed", _("Dismissed")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other reason")
+
+
 class Staff(models.Model):
     """A cán bộ, công chức, viên chức or người lao động."""
 
@@ -101,6 +121,10 @@ class Staff(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff")
     position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="staff")
     is_leader = models.BooleanField(_("leader"), default=False)
+    # A deputy (phó) is also a leader; the flag tells the head of a unit from their deputies.
+    is_deputy = models.BooleanField(_("deputy"), default=False)
+    # The title as the HR file writes it ("Chức vụ": "Phó Trưởng phòng", "Chuyên viên"...).
+    title = models.CharField(_("title"), max_length=120, blank=True)
     direct_superior = models.ForeignKey("self", verbose_name=_("direct superior"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -108,7 +132,14 @@ class Staff(models.Model):
     equipment = models.JSONField(_("equipment on file"), default=list, blank=True)
     training_completed_on = models.DateField(_("telework training completed on"), null=True, blank=True)
     disciplined_until = models.DateField(_("under discipline until"), null=True, blank=True)
+    # Personal data: stored only when the agency ``keeps_personal_data``.
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    started_on = models.DateField(_("joined the agency on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when the person leaves the agency's staff (``is_active`` turns false on that day).
+    ended_on = models.DateField(_("left on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving"), max_length=24, choices=EndReason.choices, blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff")
 
     class Meta:
@@ -160,3 +191,58 @@ class ServicePoint(models.Model):
         overrides = self.required_by_weekday or []
         value = overrides[weekday] if weekday < len(overrides) else None
         return int(value) if value is not None else default
+
+
+class StaffEventKind(models.TextChoices):
+    JOINED = "joined", _("Joined")
+    TRANSFERRED = "transferred", _("Transferred to another unit")
+    ENDED = "ended", _("Left the staff")
+    REINSTATED = "reinstated", _("Reinstated")
+
+
+class StaffEvent(models.Model):
+    """A change in a person's place on the staff: joining, a transfer between units, leaving. The pilot's attrition
+    and mobility figures read these rows; the audit trail keeps who recorded them."""
+
+    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=StaffEventKind.choices)
+    effective_on = models.DateField(_("effective on"))
+    from_unit = models.ForeignKey(Unit, verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, verbose_name=_("to unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=24, choices=EndReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["kind", "effective_on"])]
+        verbose_name = _("staff change")
+        verbose_name_plural = _("staff changes")
+
+    def __str__(self) -> str:
+        return f"{self.staff.full_name}: {self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
+
+
+class Delegation(models.Model):
+    """A head away from ``starts_on`` to ``ends_on`` lets a deputy act in their name: the deputy sees the head's
+    inbox and decides; every decision records both (the deputy as actor, the head as the one acted for)."""
+
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("head"), on_delete=models.PROTECT, related_name="delegations_given")
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="delegations_received")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_dates_ordered")]
+        indexes = [models.Index(fields=["deputy", "starts_on", "ends_on"])]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return f"{self.head} → {self.deputy} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
