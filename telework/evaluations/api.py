@@ -14,6 +14,7 @@ from ninja import Router, Schema
 
 from telework.accounts.api_auth import ErrorOut
 from telework.accounts.api_inputs import BodyIn, ObjectId
+from telework.accounts.types import Viewer
 from telework.evaluations import selectors, services
 from telework.evaluations.models import Evaluation, EvaluationPeriod
 
@@ -73,7 +74,7 @@ def _period_out(period: EvaluationPeriod) -> dict[str, Any]:
     }
 
 
-def _evaluation_out(evaluation: Evaluation, viewer: Any, *, with_breakdown: bool) -> dict[str, Any]:
+def _evaluation_out(evaluation: Evaluation, viewer: Viewer, *, with_breakdown: bool) -> dict[str, Any]:
     shows_final = selectors.shows_final_level(evaluation, viewer)
     return {
         "id": evaluation.pk,

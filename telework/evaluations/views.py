@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from telework.accounts.models import User
+from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
@@ -44,14 +46,14 @@ LEADER_FACTORS = [("organising", gettext_lazy("Organising ability (đ)")), ("uni
 LEVELS = [(value, label) for value, label in LevelChoice.choices]
 
 
-def _period_or_404(user: Any, pk: int) -> EvaluationPeriod:
+def _period_or_404(user: Viewer, pk: int) -> EvaluationPeriod:
     try:
         return selectors.period_get(viewer=user, period_id=pk)
     except NotFound as missing:
         raise Http404 from missing
 
 
-def _evaluation_or_404(user: Any, pk: int) -> Evaluation:
+def _evaluation_or_404(user: Viewer, pk: int) -> Evaluation:
     try:
         return selectors.evaluation_get(viewer=user, evaluation_id=pk)
     except NotFound as missing:
@@ -145,14 +147,14 @@ def _quota_context(panel: selectors.QuotaPanel) -> dict[str, Any]:
     return {"quota": panel.reasons(), "quota_groups": panel.group_reasons(), "quota_settings": panel.settings}
 
 
-def _rating_units(user: Any, period: EvaluationPeriod) -> list[Unit]:
+def _rating_units(user: Viewer, period: EvaluationPeriod) -> list[Unit]:
     units = selectors.reviewable_units(viewer=user)
     if period.agency_id is not None:
         units = units.filter(agency_id=period.agency_id)
     return list(units)
 
 
-def _units_of(user: Any, period: EvaluationPeriod) -> list[Unit]:
+def _units_of(user: Viewer, period: EvaluationPeriod) -> list[Unit]:
     units = selectors.reviewable_units(viewer=user)
     if period.agency_id is not None:
         units = units.filter(agency_id=period.agency_id)
@@ -211,7 +213,7 @@ def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     )
 
 
-def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
+def _row_context(user: User, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
     general = evaluation.general_scores or {}
     posted = posted or {}
     factors = evaluation.leader_factors or {}
@@ -394,7 +396,7 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------- settings, organisations, criteria
 
 
-def _agency_or_404(user: Any, agency_id: int) -> Agency:
+def _agency_or_404(user: Viewer, agency_id: int) -> Agency:
     agency = scope.visible_agencies(user).filter(pk=agency_id).first()
     if agency is None or not permissions.can_run(user, agency):
         raise Http404

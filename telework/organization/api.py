@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from telework.accounts.api_auth import ErrorOut
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.organization import scope
 
 
@@ -34,7 +35,7 @@ class MeOut(Schema):
     staff: StaffRecordOut | None
 
 
-def staff_record(user: Any) -> dict[str, Any] | None:
+def staff_record(user: Viewer) -> dict[str, Any] | None:
     me = scope.own_staff(user)
     if me is None:
         return None
