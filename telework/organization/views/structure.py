@@ -23,7 +23,7 @@ from telework.organization.views.common import _agency_for, _page_context, _requ
 
 @login_required
 @require_GET
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
@@ -39,7 +39,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def position_list(request: HttpRequest) -> HttpResponse:
+def position_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
@@ -87,7 +87,7 @@ def _policy_on_site(units: list[Unit]) -> dict[int, dict[str, int]]:
 
 @login_required
 @require_GET
-def service_point_list(request: HttpRequest) -> HttpResponse:
+def service_point_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
