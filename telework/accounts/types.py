@@ -5,6 +5,8 @@ permissions, scope) take a ``Viewer`` and check ``viewer.is_authenticated`` befo
 it to ``User`` for the type checker. Writes (services) take ``actor: User`` — a service is only ever called for
 someone signed in (or with ``None`` where the system itself acts, e.g. a management command). A view behind
 ``login_required`` annotates its request as ``AuthenticatedHttpRequest`` so that ``request.user`` is a ``User``.
+An API route reads its user with ``telework.accounts.api_auth.api_user(request)``. ``telework.core`` cannot import
+this app: its audit, workflow and notifications take ``django.contrib.auth``'s ``AbstractUser``.
 """
 
 from __future__ import annotations
