@@ -114,7 +114,10 @@ def _place(
     if cell.status == EntryStatus.HOME:
         registration = home_days.get(day)
         if registration is not None:
-            reason = _("Your approved home days (%(first)s–%(last)s)") % {"first": f"{registration.starts_on:%d/%m}", "last": f"{registration.ends_on:%d/%m}"}
+            period = f"{registration.starts_on:%d/%m}"
+            if registration.ends_on != registration.starts_on:
+                period += f"–{registration.ends_on:%d/%m}"
+            reason = _("Your approved home-day registration (%(period)s)") % {"period": period}
         else:
             reason = _("The published roster puts you at home.")
         return Place(PLACE_HOME, _("At home"), reason)

@@ -19,7 +19,7 @@ from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.policy.models import PolicySwitch, SwitchKind
 from telework.portal.tests.builders import MONDAY, WEDNESDAY, agency_head, late_item, lived_in_week, registration
 from telework.registrations.models import RegistrationStatus
-from telework.rosters.models import EntryStatus, LeaveKind, SwapRequest
+from telework.rosters.models import EntryStatus, LeaveKind, SwapRequest, UnitEvent, UnitEventKind
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_staff_see_todays_place_from_the_published_roster_with_the_reason(city, 
     day = block(response, "my-day")
     assert 'data-place="home"' in response.content.decode()
     assert "Tại nhà" in day
-    assert "Ngày làm việc tại nhà đã được duyệt (18/11–18/11)" in day
+    assert "Đăng ký làm việc tại nhà đã được duyệt (18/11)" in day
 
 
 def test_staff_on_the_office_rotation_are_told_so(city, client):
@@ -71,6 +71,33 @@ def test_recorded_leave_wins_over_the_roster_and_names_its_kind(city, client):
     response = client.get(reverse("portal:home"))
     assert "Nghỉ đã ghi nhận: Nghỉ ốm" in block(response, "my-day")
     assert re.search(r'id="my-day" data-place="leave"', response.content.decode())
+
+
+def test_a_desk_day_names_the_desk(city, client):
+    publish_roster(city.unit, WEDNESDAY, {city.clerk: EntryStatus.DESK}, service_point=city.desk)
+    client.force_login(city.clerk.user)
+    day = block(client.get(reverse("portal:home")), "my-day")
+    assert "Trực bàn một cửa / vị trí trực" in day
+    assert f"Tại {city.desk.name}" in day
+
+
+def test_an_office_day_with_a_unit_meeting_gives_the_meeting_as_the_reason(city, client):
+    publish_roster(city.unit, WEDNESDAY, {})
+    UnitEvent.objects.create(unit=city.unit, day=WEDNESDAY, title="Giao ban quý IV", kind=UnitEventKind.MEETING)
+    client.force_login(city.staff[4].user)
+    day = block(client.get(reverse("portal:home")), "my-day")
+    assert "Tại cơ quan" in day
+    assert "Cuộc họp: Giao ban quý IV" in day
+
+
+def test_a_person_who_has_left_gets_no_staff_block_nor_check_in(city, client):
+    member = city.staff[6]
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+    client.force_login(member.user)
+    response = client.get(reverse("portal:home"))
+    assert 'id="staff-home"' not in response.content.decode()
+    assert client.post(reverse("portal:check_in"), {"mode": "office"}).status_code == 403
+    assert CheckIn.objects.count() == 0
 
 
 def test_without_a_published_roster_staff_are_told_to_check_in_where_they_work(city, client):
