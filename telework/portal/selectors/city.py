@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -60,13 +61,15 @@ class HrHome:
 
 def hr_home(*, viewer: Any) -> HrHome:
     """HR's home: the last staff import (when, by whom, its result), and the active people in scope without an
-    account, without a direct superior, or whose account was never used (not activated). Five queries."""
+    account, without a direct superior, or whose account awaits activation (no password set yet; the accounts page
+    links there once it exists). Five queries."""
     people = scope.visible_staff(viewer).filter(is_active=True)
     counts = people.aggregate(
         staff=Count("id"),
         without_account=Count("id", filter=Q(user__isnull=True)),
         without_superior=Count("id", filter=Q(direct_superior__isnull=True)),
-        not_activated=Count("id", filter=Q(user__isnull=False, user__last_login__isnull=True)),
+        # An account created for the person (by the import or HR) has no usable password until its owner activates it.
+        not_activated=Count("id", filter=Q(user__is_active=True, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)),
     )
     imports = AuditEvent.objects.filter(action="organization.import", object_type=Agency._meta.label_lower)
     if not (viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser):
@@ -80,7 +83,7 @@ def hr_home(*, viewer: Any) -> HrHome:
         last_import=ImportStatus(event=last, agency_name=last.object_label) if last is not None else None,
         first_without_account=list(people.filter(user__isnull=True).select_related("unit").order_by("full_name", "code")[:FIRST_FEW]),
         first_without_superior=list(people.filter(direct_superior__isnull=True).select_related("unit").order_by("full_name", "code")[:FIRST_FEW]),
-        accounts_url=safe_url("accounts:accounts") or safe_url("organization:accounts"),
+        accounts_url=safe_url("organization:accounts"),
     )
 
 

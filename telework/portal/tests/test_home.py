@@ -348,20 +348,23 @@ def test_hr_sees_the_last_import_and_the_people_without_account_or_superior(city
         agency_id=city.agency.pk,
     )
     newcomer = StaffFactory(unit=city.unit, user=None, full_name="Đặng Thị Mới")
+    imported = StaffFactory(unit=city.unit, full_name="Hồ Văn Chưa Kích Hoạt")
+    imported.user.set_unusable_password()
+    imported.user.save()
     StaffFactory(unit=city.outsider.unit, user=None, full_name="Người Cơ Quan Khác")  # another agency: not HR's
     client.force_login(city.hr)
     response = client.get(reverse("portal:home"))
     hr = block(response, "hr-home")
     assert "danh-sach-can-bo.xlsx" in hr
     assert "12 tạo mới 3 cập nhật 40 không đổi 2 bị từ chối" in hr
-    # The unit of ten, HR's officer and the newcomer are active; the newcomer has no account.
-    assert figure(response, "staff") == "12"
+    # The unit of ten, HR's officer, the newcomer and the imported person are active; the newcomer has no account.
+    assert figure(response, "staff") == "13"
     assert figure(response, "without_account") == "1"
     assert f"Chưa có tài khoản: {newcomer.full_name}" in hr
-    # Nobody is anyone's superior but the head's reports: the head, HR's officer and the newcomer have none.
-    assert figure(response, "without_superior") == "3"
-    # The fixture's accounts never signed in (force_login stamps HR's own).
-    assert figure(response, "not_activated") == "10"
+    # Nobody is anyone's superior but the head's reports: the head, HR's officer and the two new people have none.
+    assert figure(response, "without_superior") == "4"
+    # The imported person's account has no password yet: it awaits activation.
+    assert figure(response, "not_activated") == "1"
     assert "Người Cơ Quan Khác" not in hr
     assert reverse("organization:import") in response.content.decode()
 
