@@ -507,3 +507,27 @@ def test_every_role_gets_its_home_in_vietnamese_without_keys(city, client):
         page = text(client.get(reverse("portal:home")))
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", page), role
         assert "Role." not in page
+
+
+def test_a_staff_member_with_nothing_to_decide_gets_no_approvals_card(city, client):
+    lived_in_week(city)
+    client.force_login(city.staff[5].user)
+    assert 'id="approvals"' not in client.get(reverse("portal:home")).content.decode()
+
+
+@pytest.mark.parametrize("role", ["staff", "unit_head", "agency_head", "agency_hr", "home_affairs", "city_leadership"])
+def test_each_home_reads_in_english_when_chosen(city, client, settings, role):
+    lived_in_week(city)
+    client.force_login(_people(city)[role])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get(reverse("portal:home")))
+    assert "Hello, " in page
+    expected = {
+        "staff": "Check in at home",
+        "unit_head": "Who is where today",
+        "agency_head": "Rosters published this week",
+        "agency_hr": "Without a direct superior",
+        "home_affairs": "City-wide switches",
+        "city_leadership": "Work done on time",
+    }[role]
+    assert expected in page
