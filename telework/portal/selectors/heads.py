@@ -52,10 +52,6 @@ class HeadHome:
     late_work: int
     load: list[LoadRow]
 
-    @property
-    def first_approvals(self) -> list[Registration]:
-        return self.approvals[:FIRST_FEW]
-
 
 def _work_alerts(unit_ids: list[int]) -> tuple[list[WorkAlert], int]:
     alerts = Alert.objects.filter(item__unit_id__in=unit_ids, item__status__in=OPEN_STATES, resolved_at__isnull=True)

@@ -19,7 +19,7 @@ from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.policy.models import PolicySwitch, SwitchKind
 from telework.portal.tests.builders import MONDAY, WEDNESDAY, agency_head, late_item, lived_in_week, registration
 from telework.registrations.models import RegistrationStatus
-from telework.rosters.models import EntryStatus, LeaveKind, SwapRequest, UnitEvent, UnitEventKind
+from telework.rosters.models import EntryStatus, LeaveKind, SwapRequest, SwapStatus, UnitEvent, UnitEventKind
 
 pytestmark = pytest.mark.django_db
 
@@ -244,6 +244,22 @@ def test_a_unit_head_sees_the_approvals_waiting_with_the_first_requesters(city, 
     assert f"{city.staff[3].full_name} 26/11–27/11" in approvals
     assert f'data-registration="{objects["pending"].pk}"' in response.content.decode()
     assert reverse("registrations:inbox") in response.content.decode()
+
+
+def test_a_unit_head_sees_the_swaps_colleagues_agreed_waiting_for_their_approval(city, client):
+    objects = lived_in_week(city)
+    SwapRequest.objects.create(
+        roster=objects["roster"],
+        requester=city.staff[4],
+        counterpart=city.staff[5],
+        requester_day=dt.date(2026, 11, 19),
+        counterpart_day=dt.date(2026, 11, 20),
+        status=SwapStatus.ACCEPTED,
+    )
+    client.force_login(city.head_user)
+    response = client.get(reverse("portal:home"))
+    assert 'data-swaps="1"' in response.content.decode()
+    assert "1 yêu cầu đổi lịch chờ bạn duyệt" in block(response, "approvals")
 
 
 def test_a_unit_head_sees_who_is_where_today_and_who_has_not_checked_in(city, client):
