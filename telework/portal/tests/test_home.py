@@ -547,3 +547,12 @@ def test_each_home_reads_in_english_when_chosen(city, client, settings, role):
         "city_leadership": "Work done on time",
     }[role]
     assert expected in page
+
+
+def test_an_account_without_staff_record_or_role_block_is_pointed_to_the_menu(city, client):
+    from telework.organization.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="khach"))
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "Tài khoản của bạn chưa gắn với hồ sơ cán bộ" in block(response, "home-empty")
