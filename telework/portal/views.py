@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.attendance import selectors as attendance_selectors
 from telework.attendance import services as attendance_services
 from telework.attendance.models import WorkMode
@@ -32,17 +33,17 @@ from telework.portal import selectors
 from telework.registrations.selectors import approval_inbox
 
 
-def _is_admin(user: Any) -> bool:
+def _is_admin(user: User) -> bool:
     return bool(user.role == Role.SYSTEM_ADMIN or user.is_superuser)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     now = clock.now()
     today = clock.today()
     me = attendance_selectors.own_staff(user)
-    role = getattr(user, "role", Role.STAFF)
+    role = user.role
     context: dict[str, Any] = {"me": me, "today": today, "switches": [switch for switch in switches() if switch.is_active]}
     if me is not None:
         context["mine"] = selectors.staff_home(staff=me, today=today)
@@ -66,14 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
-def _own_staff_or_403(user: Any) -> None:
+def _own_staff_or_403(user: User) -> None:
     if attendance_selectors.own_staff(user) is None:
         raise PermissionDenied(_("Only staff members check in; your account is not linked to an active staff record."))
 
 
 @login_required
 @require_POST
-def check_in(request: HttpRequest) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The home page's one-tap check-in: at home or at the office, as the button says (the published roster picks
     the button offered first). A refusal is shown with its reason; nothing changes."""
     _own_staff_or_403(request.user)
@@ -94,7 +95,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_out(request: HttpRequest) -> HttpResponse:
+def check_out(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The home page's one-tap check-out. A refusal is shown with its reason; nothing changes."""
     _own_staff_or_403(request.user)
     try:

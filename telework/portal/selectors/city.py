@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from telework.accounts.models import User
 from telework.assignments.models import OPEN_STATES, WorkItem, WorkStatus
 from telework.attendance import rules
 from telework.attendance.models import MissedCheckIn
@@ -59,7 +59,7 @@ class HrHome:
     accounts_url: str
 
 
-def hr_home(*, viewer: Any) -> HrHome:
+def hr_home(*, viewer: User) -> HrHome:
     """HR's home: the last staff import (when, by whom, its result), and the active people in scope without an
     account, without a direct superior, or whose account awaits activation (no password set yet; the accounts page
     links there once it exists). Five queries."""
@@ -125,7 +125,7 @@ class CityPolicyHome:
         return f"{self.week_start:%d/%m}–{self.week_start + dt.timedelta(days=4):%d/%m/%Y}"
 
 
-def city_policy_home(*, viewer: Any, today: dt.date | None = None) -> CityPolicyHome:
+def city_policy_home(*, viewer: User, today: dt.date | None = None) -> CityPolicyHome:
     """Home Affairs' home: the city's pilots with their current phase, the city-wide switches and their state, and
     for each agency of a running pilot how many of its units have this week's roster published (agencies without
     any listed apart). Five queries."""
@@ -204,7 +204,7 @@ class CityFigures:
         return self._percent(self.on_time_rate)
 
 
-def city_figures(*, viewer: Any, today: dt.date | None = None) -> CityFigures:
+def city_figures(*, viewer: User, today: dt.date | None = None) -> CityFigures:
     """The city's key figures for its leadership: staff in the running pilots' scope, the share of rostered working
     days at home today and this week (newest published rosters), registrations waiting for a decision, work accepted
     on time in the last 30 days, late open work, and the missed check-ins recorded this week. Bounded queries (two

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.assignments.models import OPEN_STATES, Alert, AlertKind, WorkItem
 from telework.core import clock
 from telework.organization import scope
@@ -78,7 +77,7 @@ def _load(unit_ids: list[int], today: dt.date) -> list[LoadRow]:
     return [LoadRow(name=row["staff__full_name"], code=row["staff__code"], open_items=row["open"], late_items=row["late"]) for row in rows]
 
 
-def head_home(*, viewer: Any, today: dt.date | None = None, now: dt.datetime | None = None) -> HeadHome:
+def head_home(*, viewer: User, today: dt.date | None = None, now: dt.datetime | None = None) -> HeadHome:
     """A head's home: registrations waiting for their decision (the approval inbox) and swaps waiting for their
     approval, who is where today in the units they manage (office, home, leave, not checked in yet), alerts (missed
     check-ins, stalled or late work) and the load (open items per person, the busiest first). Bounded queries."""
@@ -132,7 +131,7 @@ class AgencyHome:
         return f"{self.units_published} / {self.units_total}"
 
 
-def agency_home(*, viewer: Any, today: dt.date | None = None, now: dt.datetime | None = None) -> AgencyHome | None:
+def agency_home(*, viewer: User, today: dt.date | None = None, now: dt.datetime | None = None) -> AgencyHome | None:
     """An agency at a glance for its head: staff, at home today, registrations waiting, units whose roster for this
     week is published, late work and missed check-ins, in total and per unit. None without an agency in scope.
     Bounded queries."""
