@@ -511,11 +511,12 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def workload_line(workload: selectors.RequesterWorkload | None) -> list[dict[str, Any]]:
     """A requester's workload for the days asked, as short phrases ("3 việc đang mở", "1 việc đến hạn 20/11",
-    "kế hoạch 12/40 giờ", "Nghỉ phép năm 21/11"); ``warn`` marks what the head should weigh (work due, a conflict)."""
+    "kế hoạch 12/40 giờ", "Nghỉ phép năm 21/11"). ``tone`` marks what the head should weigh: "danger" for work due or
+    a conflicting plan (leave, desk duty) on a day asked, "caution" for little planned work (``is_short``)."""
     if workload is None:
         return []
     parts: list[dict[str, Any]] = [
-        {"text": ngettext("%(count)s open work item", "%(count)s open work items", workload.open_items) % {"count": workload.open_items}, "warn": False}
+        {"text": ngettext("%(count)s open work item", "%(count)s open work items", workload.open_items) % {"count": workload.open_items}, "tone": ""}
     ]
     for day, count in workload.due_on_days:
         parts.append(
@@ -526,11 +527,11 @@ def workload_line(workload: selectors.RequesterWorkload | None) -> list[dict[str
             {
                 "text": _("work planned on these days: %(planned)s of %(norm)s hours")
                 % {"planned": f"{workload.load.planned_hours:g}", "norm": f"{workload.load.norm_hours:g}"},
-                "warn": workload.load.status == "under",
+                "tone": "caution" if workload.load.status == "under" else "",
             }
         )
     for day, plan in workload.plans:
-        parts.append({"text": f"{plan.label} {day:%d/%m}", "warn": plan.is_conflict})
+        parts.append({"text": f"{plan.label} {day:%d/%m}", "tone": "danger" if plan.is_conflict else ""})
     return parts
 
 
@@ -575,7 +576,13 @@ def _render_inbox(
     loads = selectors.requested_day_loads(registrations, resolver=resolver)
     workloads = selectors.requester_workloads(registrations, resolver=resolver)
     rows = [_inbox_row(registration, loads[registration.pk], errors.get(registration.pk), workloads.get(registration.pk)) for registration in registrations]
-    context = {"rows": rows, "bulk_error": bulk_error, **_delegation_notices(request.user)}
+    user: Any = request.user
+    context = {
+        "rows": rows,
+        "bulk_error": bulk_error,
+        "can_delegate": user.role in scope.DECIDING_ROLES and scope.own_staff(user) is not None,
+        **_delegation_notices(user),
+    }
     return render(request, "registrations/inbox.html", context, status=status)
 
 

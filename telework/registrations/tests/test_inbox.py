@@ -245,6 +245,7 @@ def test_the_heads_inbox_says_who_acts_for_them(client, city, deputy):
     content = client.get(reverse("registrations:inbox")).content.decode()
     assert 'data-delegation="delegated-to" data-state="scheduled"' in content
     assert "Phạm Văn Phó thay mặt bạn từ 23/11/2026 đến 27/11/2026." in content
+    assert 'id="delegate-link"' in content
 
 
 @pytest.mark.frozen_at("2026-11-24 09:00")
