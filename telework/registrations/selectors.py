@@ -57,7 +57,7 @@ def registration_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> 
     ``mine`` (only the viewer's own)."""
     filters = filters or {}
     queryset = Registration.objects.filter(staff__in=scope.visible_staff(viewer)).select_related(
-        "staff", "staff__position", "unit", "unit__agency", "decided_by"
+        "staff", "staff__position", "unit", "unit__agency", "decided_by", "decided_on_behalf_of"
     )
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])

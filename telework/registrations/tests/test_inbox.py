@@ -255,3 +255,13 @@ def test_a_submission_notifies_the_head_and_the_deputy_in_force(city, deputy, dj
         registration = submit(city.staff[0])
     key = f"registration:{registration.pk}:submitted:{registration.submitted_at}"
     assert sorted(Notification.objects.filter(key=key).values_list("user__username", flat=True)) == sorted([city.head.code, deputy.code])
+
+
+@pytest.mark.frozen_at("2026-11-24 09:00")
+def test_the_api_names_the_head_a_deputy_decided_for(client, city, deputy):
+    registration = submit(city.staff[0])
+    delegate(city, deputy, D(2026, 11, 24), D(2026, 11, 27))
+    client.force_login(deputy.user)
+    assert [item["id"] for item in client.get("/api/approvals/inbox").json()] == [registration.pk]
+    approved = client.post(f"/api/registrations/{registration.pk}/approve", {}, content_type="application/json").json()
+    assert (approved["status"], approved["decided_by"], approved["decided_on_behalf_of"]) == ("approved", str(deputy.user), str(city.head_user))
