@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from telework.accounts.models import Role
 from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
-from telework.organization import scope
+from telework.organization import delegations, scope
 from telework.organization.models import Agency, Position, ServicePoint
 
 
@@ -75,6 +75,12 @@ register(
         object_type="organization.staff",
         visible=scope.visible_staff,
         actions={"staff.create": _("Staff record created"), "staff.update": _("Staff record updated")},
+    ),
+    AuditSubject(
+        object_type="organization.delegation",
+        visible=delegations.visible_delegations,
+        actions={"delegation.create": _("Decisions delegated to a deputy"), "delegation.cancel": _("Delegation cancelled")},
+        fields={"cancelled_at": _("Cancelled at")},
     ),
     AuditSubject(
         object_type="organization.servicepoint",

@@ -2,20 +2,39 @@
 
 A person's heads are their direct superior; a person without one on record is followed by the leaders of their own
 unit who hold a head's account, and failing those by the unit heads of the units above. A unit's heads are the
-unit-head accounts of the unit and of every unit above it (``Unit.path``)."""
+unit-head accounts of the unit and of every unit above it (``Unit.path``).
+
+A head away may have named a deputy (``organization.delegations``): while the delegation is in force the deputy is
+answered alongside the head, so every notification and inbox built on these functions reaches them too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from telework.accounts.models import Role, User
+from telework.organization.delegations import deputies_by_head
 from telework.organization.models import Staff, Unit
 
 HEAD_ROLES = (Role.UNIT_HEAD, Role.AGENCY_HEAD)
 
 
 def unit_heads(units: Iterable[Unit]) -> list[User]:
-    """The active unit-head accounts whose unit is one of ``units`` or above one of them, in a stable order."""
+    """The active unit-head accounts whose unit is one of ``units`` or above one of them, in a stable order, followed
+    by the deputies acting for them today."""
+    heads = _unit_head_accounts(units)
+    return _with_deputies(heads, deputies_by_head(head.pk for head in heads))
+
+
+def _with_deputies(heads: list[User], deputies: dict[int, list[User]], *, never: int | None = None) -> list[User]:
+    """``heads`` followed by the deputies acting for them, each once, never the account ``never`` (the person the
+    answer is about)."""
+    answer = list(heads)
+    for head in heads:
+        answer += [deputy for deputy in deputies.get(head.pk, []) if deputy not in answer and deputy.pk != never]
+    return answer
+
+
+def _unit_head_accounts(units: Iterable[Unit]) -> list[User]:
     ancestors = {int(part) for unit in units for part in unit.path.strip("/").split("/") if part}
     if not ancestors:
         return []
@@ -41,7 +60,7 @@ def heads_by_staff(people: Iterable[Staff]) -> dict[int, list[User]]:
         else:
             without_superior.append(person)
     if not without_superior:
-        return result
+        return _deputised(result, people)
     leaders: dict[int, list[Staff]] = {}
     for member in (
         Staff.objects.filter(
@@ -58,15 +77,22 @@ def heads_by_staff(people: Iterable[Staff]) -> dict[int, list[User]]:
             result[person.pk] = own
             continue
         if person.unit_id not in above:
-            above[person.unit_id] = unit_heads([person.unit])
+            above[person.unit_id] = _unit_head_accounts([person.unit])
         result[person.pk] = [user for user in above[person.unit_id] if user.pk != person.user_id]
-    return result
+    return _deputised(result, people)
+
+
+def _deputised(result: dict[int, list[User]], people: list[Staff]) -> dict[int, list[User]]:
+    """Each answer followed by the deputies acting for its heads today (one query for everybody's heads)."""
+    deputies = deputies_by_head({head.pk for heads in result.values() for head in heads})
+    return {person.pk: _with_deputies(result[person.pk], deputies, never=person.user_id) for person in people}
 
 
 def agency_heads(agency_id: int) -> list[User]:
-    """The active agency-head accounts of an agency."""
-    return [
+    """The active agency-head accounts of an agency, followed by the deputies acting for them today."""
+    heads = [
         member.user
         for member in Staff.objects.filter(unit__agency_id=agency_id, is_active=True, user__role=Role.AGENCY_HEAD, user__is_active=True).select_related("user")
         if member.user is not None
     ]
+    return _with_deputies(heads, deputies_by_head(head.pk for head in heads))

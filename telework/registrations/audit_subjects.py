@@ -21,7 +21,12 @@ register(
             "registration.revoke": _("Registration revoked"),
             "registration.home_day_move": _("Approved home day moved by a swap"),
         },
-        fields={"days": _("Home days"), "revoked_effective_on": _("Home days end after"), "skipped_dates": _("Days left out")},
+        fields={
+            "on_behalf_of": _("On behalf of"),
+            "days": _("Home days"),
+            "revoked_effective_on": _("Home days end after"),
+            "skipped_dates": _("Days left out"),
+        },
         url_name="registrations:detail",
     )
 )

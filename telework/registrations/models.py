@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,11 @@ class Registration(Decided):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     revoked_effective_on = models.DateField(_("home days end after"), null=True, blank=True)
+    # A deputy deciding under a delegation (``organization.delegations``) is ``decided_by``; this is the head in whose
+    # name they decided. Empty when the decider decided by their own right.
+    decided_on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("on behalf of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -86,6 +86,7 @@ class RegistrationOut(Schema):
     work_plan: str
     submitted_at: dt.datetime | None
     decided_by: str | None
+    decided_on_behalf_of: str | None = Field(description="When a deputy decided under a delegation: the head in whose name they decided")
     decided_at: dt.datetime | None
     decision_comment: str
     approved_at: dt.datetime | None
@@ -121,6 +122,7 @@ def registration_out(registration: Registration, *, request: Any = None) -> dict
         "work_plan": registration.work_plan,
         "submitted_at": registration.submitted_at,
         "decided_by": str(registration.decided_by) if registration.decided_by else None,
+        "decided_on_behalf_of": str(registration.decided_on_behalf_of) if registration.decided_on_behalf_of else None,
         "decided_at": registration.decided_at,
         "decision_comment": registration.decision_comment,
         "approved_at": registration.approved_at,

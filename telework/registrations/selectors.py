@@ -7,15 +7,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts.types import Viewer
-from telework.core import calendar
+from telework.assignments import rules as work_rules
+from telework.assignments.models import OPEN_STATES, WorkItem, WorkStatus
+from telework.assignments.selectors import norm_hours_on_days
+from telework.core import calendar, clock
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.models import ServicePoint, Staff, Unit
 from telework.policy.selectors import PolicyResolver, Suspension, suspension_in_force
+from telework.registrations import day_plans
 from telework.registrations.caps import ServicePointFacts, UnitFacts, unit_home_limit
 from telework.registrations.models import Registration, RegistrationDay, RegistrationStatus
 
@@ -54,7 +58,7 @@ def registration_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) 
     ``mine`` (only the viewer's own)."""
     filters = filters or {}
     queryset = Registration.objects.filter(staff__in=scope.visible_staff(viewer)).select_related(
-        "staff", "staff__position", "unit", "unit__agency", "decided_by"
+        "staff", "staff__position", "unit", "unit__agency", "decided_by", "decided_on_behalf_of"
     )
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
@@ -76,8 +80,10 @@ def registration_get(*, viewer: Viewer, registration_id: int) -> Registration:
     return registration
 
 
-def approval_inbox(*, viewer: Viewer) -> list[Registration]:
-    """Registrations awaiting a decision that the viewer may take, oldest first."""
+def approval_inbox(*, viewer: Viewer, ids: list[int] | None = None) -> list[Registration]:
+    """Registrations awaiting a decision that the viewer may take, oldest first: by their own right, or in the name
+    of a head whose delegation names them the deputy today (``scope.acting_head_for``; each row then carries
+    ``on_behalf_of``, the head). ``ids`` keeps only those (the ones ticked for a decision on several at once)."""
     # ``staff__unit``: ``can_decide_for`` reads the staff member's unit path for every row a unit or agency head
     # decides without being the direct superior; without it the inbox costs one query per row.
     pending = (
@@ -86,7 +92,69 @@ def approval_inbox(*, viewer: Viewer) -> list[Registration]:
         .order_by("submitted_at", "id")
         .prefetch_related("days")
     )
-    return [registration for registration in pending if scope.can_decide_for(viewer, registration.staff)]
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    rows = []
+    for registration in pending:
+        if scope.decides_by_own_right(viewer, registration.staff):
+            registration.on_behalf_of = None  # type: ignore[attr-defined]
+        elif (head := scope.acting_head_for(viewer, registration.staff)) is not None:
+            registration.on_behalf_of = head  # type: ignore[attr-defined]
+        else:
+            continue
+        rows.append(registration)
+    return rows
+
+
+@dataclass(frozen=True)
+class RequesterWorkload:
+    """What a requester has on their plate for the days they ask to work at home: their open work, the open items due
+    on those days, the hours their work plans on them against the office norm, and what else is planned on them
+    (leave, a roster place: ``day_plans``)."""
+
+    open_items: int
+    due_on_days: list[tuple[dt.date, int]]
+    load: work_rules.Workload
+    plans: list[tuple[dt.date, day_plans.DayPlan]]
+
+
+def requester_workloads(registrations: list[Registration], *, resolver: Any = None) -> dict[int, RequesterWorkload]:
+    """``RequesterWorkload`` for each registration (with ``days`` prefetched), over its requested days from today on
+    (all of them once they have passed). One query for everybody's work, one per planned-day reader (rosters: two),
+    the policies once: the inbox costs the same for three requests or forty."""
+    if not registrations:
+        return {}
+    today = clock.today()
+    days_of: dict[int, list[dt.date]] = {}
+    for registration in registrations:
+        requested = [day.day for day in registration.days.all()]
+        days_of[registration.pk] = [day for day in requested if day >= today] or requested
+    every_day = [day for days in days_of.values() for day in days]
+    if not every_day:
+        return {registration.pk: RequesterWorkload(0, [], work_rules.workload(0, 0), []) for registration in registrations}
+    first, last = min(every_day), max(every_day)
+    staff_ids = {registration.staff_id for registration in registrations}
+    items_of: dict[int, list[WorkItem]] = defaultdict(list)
+    for item in WorkItem.objects.filter(
+        Q(status__in=OPEN_STATES) | Q(status=WorkStatus.ACCEPTED, starts_on__lte=last, due_on__gte=first), staff_id__in=staff_ids
+    ).only("id", "staff_id", "status", "estimated_hours", "starts_on", "due_on"):
+        items_of[item.staff_id].append(item)
+    plans = day_plans.plans_for(staff_ids, first, last)
+    resolver = resolver or PolicyResolver()
+    result = {}
+    for registration in registrations:
+        days = days_of[registration.pk]
+        items = items_of.get(registration.staff_id, [])
+        open_items = [item for item in items if item.status in OPEN_STATES]
+        due = [(day, sum(1 for item in open_items if item.due_on == day)) for day in days]
+        planned = work_rules.planned_hours_on((work_rules.PlannedWork(float(item.estimated_hours), item.starts_on, item.due_on) for item in items), days)
+        result[registration.pk] = RequesterWorkload(
+            open_items=len(open_items),
+            due_on_days=[(day, count) for day, count in due if count],
+            load=work_rules.workload(planned, norm_hours_on_days(registration.unit, days, resolver=resolver)),
+            plans=[(day, plan) for day in days for plan in plans.get((registration.staff_id, day), [])],
+        )
+    return result
 
 
 def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[str, Any]:

@@ -20,9 +20,10 @@ from telework.accounts.models import User
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.background import enqueue
-from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.core.exceptions import DomainError, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.workflow import Change, Verdict, perform, verdict
 from telework.organization import scope
+from telework.organization.delegations import person_name
 from telework.organization.models import Staff, Unit
 from telework.policy.eligibility import EligibilityDecision
 from telework.policy.selectors import PolicyResolver, eligibility_for
@@ -158,6 +159,8 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
         "ends_on": registration.ends_on,
         "days": [day.isoformat() for day in registration.days.values_list("day", flat=True)],
         "revoked_effective_on": registration.revoked_effective_on,
+        # Only on a deputy's decision, so every other row reads as before.
+        **({"on_behalf_of": person_name(registration.decided_on_behalf_of)} if registration.decided_on_behalf_of_id else {}),
     }
 
 
@@ -175,6 +178,13 @@ def _notifier(registration: Registration, event: str) -> Callable[[], None]:
 def _change(registration: Registration, *, audit_action: str, **values: Any) -> Change:
     """The audit row and the snapshots every registration move writes."""
     return Change(audit_action=audit_action, snapshot=_snapshot, agency_id=registration.unit.agency_id, **values)
+
+
+def _decision(registration: Registration, actor: User, *, audit_action: str, fields: dict[str, Any] | None = None, **values: Any) -> Change:
+    """``_change`` for a head's decision: it also records the head the actor decided for, when the actor is a deputy
+    acting under a delegation (``scope.acting_head_for``); the audit row then shows both."""
+    on_behalf_of = scope.acting_head_for(actor, registration.staff)
+    return _change(registration, audit_action=audit_action, fields={**(fields or {}), "decided_on_behalf_of": on_behalf_of}, **values)
 
 
 # ----------------------------------------------------------------------------------------------- checks (write nothing)
@@ -206,12 +216,12 @@ def registration_action_check(*, registration: Registration, actor: User, action
 
 
 def decider_check(*, actor: User) -> Verdict:
-    """Does ``actor`` decide registrations at all (a unit or agency head, or someone's direct superior)? The
-    approval inbox is theirs."""
+    """Does ``actor`` decide registrations at all (a unit or agency head, someone's direct superior, or a deputy acting
+    for a head today)? The approval inbox is theirs."""
 
     def check() -> None:
         me = scope.own_staff(actor)
-        if me is None or not (actor.role in scope.DECIDING_ROLES or me.reports.exists()):
+        if me is None or not (actor.role in scope.DECIDING_ROLES or me.reports.exists() or scope.acting_for(actor)):
             raise NotPermitted(_("Only heads and direct superiors decide registrations."))
 
     return verdict(check)
@@ -482,8 +492,9 @@ def registration_approve(*, registration: Registration, actor: User, comment: st
             raise RuleViolation(_("One of these days is already an approved home day."), rule="registration_overlap") from error
 
     now = clock.now()
-    change = _change(
+    change = _decision(
         registration,
+        actor,
         audit_action="registration.approve",
         fields={"approved_at": now, "decided_at": now},
         reason=comment,
@@ -501,7 +512,7 @@ def registration_reject(*, registration: Registration, actor: User, reason: str)
         raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "reject")
-    change = _change(registration, audit_action="registration.reject", reason=reason.strip(), notify=_notifier(registration, "rejected"))
+    change = _decision(registration, actor, audit_action="registration.reject", reason=reason.strip(), notify=_notifier(registration, "rejected"))
     perform(registration, workflow=REGISTRATION_FLOW, action="reject", actor=actor, change=change)
     return registration
 
@@ -513,9 +524,50 @@ def registration_request_changes(*, registration: Registration, actor: User, com
         raise ValidationFailed(_("Say what should change."), rule="comment")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "request_changes")
-    change = _change(registration, audit_action="registration.request_changes", reason=comment.strip(), notify=_notifier(registration, "changes_requested"))
+    change = _decision(
+        registration, actor, audit_action="registration.request_changes", reason=comment.strip(), notify=_notifier(registration, "changes_requested")
+    )
     perform(registration, workflow=REGISTRATION_FLOW, action="request_changes", actor=actor, change=change)
     return registration
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One registration of a decision taken on several at once: decided, or the refusal naming the rule."""
+
+    registration: Registration
+    refusal: DomainError | None = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.refusal is None
+
+
+BULK_ACTIONS = frozenset({"approve", "reject"})
+
+
+def registrations_decide_many(*, registrations: Iterable[Registration], actor: User, action: str, comment: str = "") -> list[Outcome]:
+    """Approve (or reject, with one reason for all) several registrations, one after another, each through the same
+    service as a single decision (``registration_approve``: the caps checked under the unit's lock each time, in
+    its own transaction, with its own audit row and notification). Not atomic as a whole, on purpose: a registration
+    refused by a rule is reported with that rule and leaves the others decided. Oldest submission first, as the
+    inbox lists them, so the requests that waited longest take the last free places."""
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed(_("Several registrations can only be approved or rejected at once."), rule="action")
+    if action == "reject" and not comment.strip():
+        raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
+    outcomes = []
+    for registration in sorted(registrations, key=lambda item: (item.submitted_at or item.created_at, item.pk)):
+        try:
+            if action == "approve":
+                registration_approve(registration=registration, actor=actor, comment=comment)
+            else:
+                registration_reject(registration=registration, actor=actor, reason=comment)
+        except DomainError as refusal:
+            outcomes.append(Outcome(registration, refusal))
+        else:
+            outcomes.append(Outcome(registration))
+    return outcomes
 
 
 def revocation_effective_on(registration: Registration, today: dt.date) -> tuple[dt.date, int]:
@@ -544,8 +596,9 @@ def registration_revoke(*, registration: Registration, actor: User, reason: str,
     def stop_counting_after_notice() -> None:
         registration.days.filter(day__gt=effective_on).update(is_counted=False)
 
-    change = _change(
+    change = _decision(
         registration,
+        actor,
         audit_action="registration.revoke",
         fields={"revoked_effective_on": effective_on},
         reason=reason.strip(),

@@ -7,13 +7,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from telework.core.notifications import notify_user
+from telework.organization.heads import heads_of
 from telework.registrations.models import Registration
 
 
 @shared_task(name="registrations.notify_event")
 def notify_registration_event(registration_id: int, event: str) -> None:
-    """Tell the people concerned that a registration changed: the staff member for a decision, the direct
-    superior for a new submission."""
+    """Tell the people concerned that a registration changed: the staff member for a decision; for a new submission
+    the person's heads (``organization.heads.heads_of``: the direct superior, else the unit's heads), and the deputy
+    acting for them while a delegation is in force."""
 
     registration = Registration.objects.select_related("staff__user", "staff__direct_superior__user").filter(pk=registration_id).first()
     if registration is None:
@@ -21,10 +23,9 @@ def notify_registration_event(registration_id: int, event: str) -> None:
     url = f"/registrations/{registration.pk}/"
     with translation.override("vi"):
         if event == "submitted":
-            superior = registration.staff.direct_superior
-            if superior is not None and superior.user is not None:
+            for head in heads_of(registration.staff):
                 notify_user(
-                    superior.user,
+                    head,
                     key=f"registration:{registration.pk}:submitted:{registration.submitted_at}",
                     title=_("%(name)s asks to work from home") % {"name": registration.staff.full_name},
                     body=str(registration),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/check/", views.check, name="check"),
     path("eligibility/", views.eligibility, name="eligibility"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/decide/", views.inbox_decide, name="inbox_decide"),
     path("overview/", views.overview, name="overview"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from telework.accounts.models import Role, User
@@ -27,12 +27,13 @@ from telework.core import clock, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.ui import DATE_INPUT_FORMATS, WEEKDAY_NAMES, WEEKDAY_SHORT_NAMES
 from telework.core.web import is_htmx, week_monday
-from telework.organization import scope
+from telework.organization import delegations, scope
+from telework.organization.delegations import person_name
 from telework.organization.models import Staff, Unit
 from telework.organization.web import own_staff_or_403
 from telework.policy import labels
 from telework.policy.parameters import SPEC_BY_NAME, PolicyParameters
-from telework.policy.selectors import ResolvedPolicy, Suspension, eligibility_for, pilot_for_staff, policy_for_unit
+from telework.policy.selectors import PolicyResolver, ResolvedPolicy, Suspension, eligibility_for, pilot_for_staff, policy_for_unit
 from telework.registrations import selectors, services
 from telework.registrations.caps import scale_to_working_days, unit_home_limit
 from telework.registrations.forms import EQUIPMENT_ATTESTATIONS, FIELD_FOR_RULE, DecisionForm, RegistrationForm
@@ -430,6 +431,7 @@ def _render_detail(request: AuthenticatedHttpRequest, registration: Registration
     context: dict[str, Any] = {
         "registration": registration,
         "decider_name": decider_staff.full_name if decider_staff else (decider.get_full_name() or decider.username if decider else ""),
+        "on_behalf_of_name": person_name(registration.decided_on_behalf_of),
         "pattern": describe_pattern(registration),
         "days": _day_rows(registration, today, selectors.request_suspension(request)),
         "snapshot_rules": _snapshot_rules(registration),
@@ -495,7 +497,7 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
     from_inbox = request.POST.get("from") == "inbox"
     if from_inbox and is_htmx(request):
         fresh = _get_registration_or_404(request.user, pk)
-        row = _inbox_row(fresh, selectors.requested_day_loads([fresh])[fresh.pk], error)
+        row = _inbox_row(fresh, selectors.requested_day_loads([fresh])[fresh.pk], error, selectors.requester_workloads([fresh]).get(fresh.pk))
         return render(request, "registrations/_inbox_row.html", {"row": row, "done": None if error else SUCCESS_MESSAGES[action]})
     if error is None:
         messages.success(request, SUCCESS_MESSAGES[action])
@@ -508,29 +510,135 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
 # ----------------------------------------------------------------------------------------------- inbox
 
 
-def _inbox_row(registration: Registration, loads: list[selectors.DayLoad], error: DomainError | None) -> dict[str, Any]:
+def workload_line(workload: selectors.RequesterWorkload | None) -> list[dict[str, Any]]:
+    """A requester's workload for the days asked, as short phrases ("3 việc đang mở", "1 việc đến hạn 20/11",
+    "kế hoạch 12/40 giờ", "Nghỉ phép năm 21/11"). ``tone`` marks what the head should weigh: "danger" for work due or
+    a conflicting plan (leave, desk duty) on a day asked, "caution" for little planned work (``is_short``)."""
+    if workload is None:
+        return []
+    parts: list[dict[str, Any]] = [
+        {"text": ngettext("%(count)s open work item", "%(count)s open work items", workload.open_items) % {"count": workload.open_items}, "tone": ""}
+    ]
+    for day, count in workload.due_on_days:
+        parts.append(
+            {"text": ngettext("%(count)s item due %(date)s", "%(count)s items due %(date)s", count) % {"count": count, "date": f"{day:%d/%m}"}, "warn": True}
+        )
+    if workload.load.norm_hours:
+        parts.append(
+            {
+                "text": _("work planned on these days: %(planned)s of %(norm)s hours")
+                % {"planned": f"{workload.load.planned_hours:g}", "norm": f"{workload.load.norm_hours:g}"},
+                "tone": "caution" if workload.load.status == "under" else "",
+            }
+        )
+    for day, plan in workload.plans:
+        parts.append({"text": f"{plan.label} {day:%d/%m}", "tone": "danger" if plan.is_conflict else ""})
+    return parts
+
+
+def _inbox_row(
+    registration: Registration, loads: list[selectors.DayLoad], error: DomainError | None, workload: selectors.RequesterWorkload | None = None
+) -> dict[str, Any]:
     days = [
         {"day": load.day, "weekday": WEEKDAY_SHORT_NAMES[load.day.weekday()], "approved": load.approved, "limit": load.limit, "is_full": load.is_full}
         for load in loads
     ]
-    return {"registration": registration, "pattern": describe_pattern(registration), "days": days, "error": error}
+    on_behalf_of = getattr(registration, "on_behalf_of", None)
+    return {
+        "registration": registration,
+        "pattern": describe_pattern(registration),
+        "days": days,
+        "error": error,
+        "workload": workload_line(workload),
+        "on_behalf_of": person_name(on_behalf_of) if on_behalf_of is not None else "",
+    }
 
 
-def _render_inbox(request: HttpRequest, *, errors: dict[int, DomainError] | None = None, status: int = 200) -> HttpResponse:
+def _delegation_notices(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The delegations in force or coming that concern the viewer: those they act under, and those they gave."""
+    today = clock.today()
+    received = [
+        {"name": person_name(delegation.head), "delegation": delegation, "state": delegations.state_of(delegation, today)}
+        for delegation in delegations.delegations_received(deputy=user).filter(cancelled_at__isnull=True, ends_on__gte=today)
+    ]
+    given = [
+        {"name": person_name(delegation.deputy), "delegation": delegation, "state": delegations.state_of(delegation, today)}
+        for delegation in delegations.delegations_given(head=user).filter(cancelled_at__isnull=True, ends_on__gte=today)
+    ]
+    return {"acting_for": received, "delegated_to": given}
+
+
+def _render_inbox(
+    request: AuthenticatedHttpRequest, *, errors: dict[int, DomainError] | None = None, bulk_error: DomainError | None = None, status: int = 200
+) -> HttpResponse:
     errors = errors or {}
     registrations = selectors.approval_inbox(viewer=request.user)
-    loads = selectors.requested_day_loads(registrations)
-    rows = [_inbox_row(registration, loads[registration.pk], errors.get(registration.pk)) for registration in registrations]
-    return render(request, "registrations/inbox.html", {"rows": rows}, status=status)
+    resolver = PolicyResolver()
+    loads = selectors.requested_day_loads(registrations, resolver=resolver)
+    workloads = selectors.requester_workloads(registrations, resolver=resolver)
+    rows = [_inbox_row(registration, loads[registration.pk], errors.get(registration.pk), workloads.get(registration.pk)) for registration in registrations]
+    user = request.user
+    context = {
+        "rows": rows,
+        "bulk_error": bulk_error,
+        "can_delegate": user.role in scope.DECIDING_ROLES and scope.own_staff(user) is not None,
+        **_delegation_notices(user),
+    }
+    return render(request, "registrations/inbox.html", context, status=status)
 
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Registrations awaiting the viewer's decision, oldest first, each day with how full the unit already is."""
+    """Registrations awaiting the viewer's decision, oldest first, each day with how full the unit already is and the
+    requester's workload for the days asked; ticked ones are approved or rejected at once (``inbox_decide``)."""
     decides = services.decider_check(actor=request.user)
     if decides.refusal is not None:
         raise PermissionDenied(str(decides.refusal.message))
     return _render_inbox(request)
+
+
+@login_required
+@require_POST
+def inbox_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Approve, or reject with one reason, the registrations ticked in the inbox: each through the single decision's
+    service in its own transaction (``services.registrations_decide_many``); the page then says which were decided
+    and, for each refused one, the rule that refused it. A ticked id that is no longer waiting for the viewer (decided
+    meanwhile, or never theirs) is counted, never shown."""
+    decides = services.decider_check(actor=request.user)
+    if decides.refusal is not None:
+        raise PermissionDenied(str(decides.refusal.message))
+    action = request.POST.get("action", "")
+    form = DecisionForm(request.POST)
+    ids = sorted({int(value) for value in request.POST.getlist("registration") if value.isdigit()})
+    if action not in services.BULK_ACTIONS:
+        raise Http404
+    if not ids:
+        return _render_inbox(request, bulk_error=ValidationFailed(_("Tick the registrations to decide first."), rule="registration"), status=422)
+    if not form.is_valid():
+        return _render_inbox(request, bulk_error=ValidationFailed(_("The comment is too long (at most 2,000 characters)."), rule="comment"), status=422)
+    chosen = selectors.approval_inbox(viewer=request.user, ids=ids)
+    on_behalf_of = {registration.pk: getattr(registration, "on_behalf_of", None) for registration in chosen}
+    try:
+        outcomes = services.registrations_decide_many(registrations=chosen, actor=request.user, action=action, comment=form.cleaned_data["comment"])
+    except ValidationFailed as refusal:
+        return _render_inbox(request, bulk_error=refusal, status=refusal.http_status)
+    results = [
+        {
+            "registration": outcome.registration,
+            "pattern": describe_pattern(outcome.registration),
+            "refusal": outcome.refusal,
+            "on_behalf_of": person_name(on_behalf_of.get(outcome.registration.pk)),
+        }
+        for outcome in outcomes
+    ]
+    context = {
+        "action": action,
+        "done": [result for result in results if result["refusal"] is None],
+        "refused": [result for result in results if result["refusal"] is not None],
+        "gone": len(ids) - len(chosen),
+        "comment": form.cleaned_data["comment"],
+    }
+    return render(request, "registrations/inbox_result.html", context)
 
 
 # ----------------------------------------------------------------------------------------------- unit overview
