@@ -1,6 +1,6 @@
 from django.urls import path
 
-from telework.organization.views import imports, staff, structure
+from telework.organization.views import accounts, imports, staff, structure
 
 app_name = "organization"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/done/<int:audit_id>/", imports.import_done, name="import_done"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
+    path("accounts/", accounts.accounts_page, name="accounts"),
 ]
