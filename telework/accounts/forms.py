@@ -24,13 +24,14 @@ class ActivationCodeForm(forms.Form):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
     )
     new_password2 = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user: User | None = None
+        # Built per form, so the rules read in the reader's language.
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

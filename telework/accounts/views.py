@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,7 +83,18 @@ def activate(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/activate.html", {"form": form, "days": services.activation_days()})
 
 
-class ActivationLinkView(auth_views.PasswordResetConfirmView):
+class ReadersLanguageRules:
+    """Django builds the password rules' help text once, at import, in whatever language was active then: build it
+    again for each form, in the reader's language."""
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        if "new_password1" in form.fields:
+            form.fields["new_password1"].help_text = password_validators_help_text_html()
+        return form
+
+
+class ActivationLinkView(ReadersLanguageRules, auth_views.PasswordResetConfirmView):
     """The e-mailed link: the same single-use token mechanism as a password reset, for an account that has no
     password yet; the person chooses one and is logged in."""
 
@@ -109,7 +121,7 @@ class ActivationLinkView(auth_views.PasswordResetConfirmView):
 # --- Change and forgotten password -------------------------------------------------------------------------
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(ReadersLanguageRules, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("portal:home")
     title = gettext_lazy("Change password")
@@ -136,7 +148,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     title = gettext_lazy("Check your e-mail")
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ReadersLanguageRules, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     title = gettext_lazy("Choose a new password")

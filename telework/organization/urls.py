@@ -18,4 +18,6 @@ urlpatterns = [
     path("import/done/<int:audit_id>/", imports.import_done, name="import_done"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
     path("accounts/", accounts.accounts_page, name="accounts"),
+    path("accounts/<int:pk>/close/", accounts.account_close, name="account_close"),
+    path("accounts/<int:pk>/reopen/", accounts.account_reopen, name="account_reopen"),
 ]

@@ -393,3 +393,11 @@ def test_a_closed_account_reopens_with_its_old_password(city, client):
         "account.deactivate",
         "account.reactivate",
     ]
+
+
+@pytest.mark.django_db
+def test_the_password_rules_are_shown_in_the_readers_language(client):
+    assert "Mật khẩu của bạn phải chứa ít nhất 10 ký tự." in client.get(reverse("accounts:activate")).content.decode()
+
+    client.cookies["django_language"] = "en"
+    assert "Your password must contain at least 10 characters." in client.get(reverse("accounts:activate")).content.decode()

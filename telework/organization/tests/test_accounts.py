@@ -353,3 +353,46 @@ def test_everyone_of_one_import_can_be_chosen_at_once(city, client):
     listed = {row[0].code for row in response.context["rows"]}
     assert len(listed) == 12
     assert before.code not in listed
+
+
+@pytest.mark.django_db
+def test_hr_closes_one_persons_account_with_a_reason_and_reopens_it(city, client):
+    member = city.staff[0]
+    other_device = type(client)()
+    other_device.force_login(member.user)
+    client.force_login(city.hr)
+
+    client.post(reverse("organization:account_close", args=[member.pk]), {"reason": "Mất điện thoại"})
+
+    member.user.refresh_from_db()
+    assert member.user.is_active is False
+    assert other_device.get(reverse("portal:home")).status_code == 302
+    row = AuditEvent.objects.get(action="account.deactivate")
+    assert (row.actor, row.reason, row.agency_id) == (city.hr, "Mất điện thoại", city.agency.pk)
+
+    client.post(reverse("organization:account_reopen", args=[member.pk]))
+
+    member.user.refresh_from_db()
+    assert member.user.is_active is True
+
+
+@pytest.mark.django_db
+def test_closing_without_a_reason_changes_nothing(city, client):
+    member = city.staff[0]
+    client.force_login(city.hr)
+
+    response = client.post(reverse("organization:account_close", args=[member.pk]), {"reason": ""}, follow=True)
+
+    member.user.refresh_from_db()
+    assert member.user.is_active is True
+    assert [str(item) for item in response.context["messages"]] == ["Hãy nêu lý do khoá tài khoản."]
+
+
+@pytest.mark.django_db
+def test_a_unit_head_cannot_close_an_account(city, client):
+    member = city.staff[0]
+    client.force_login(city.head_user)
+
+    assert client.post(reverse("organization:account_close", args=[member.pk]), {"reason": "Thử"}).status_code == 404
+    member.user.refresh_from_db()
+    assert member.user.is_active is True

@@ -8,16 +8,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from telework.core import clock
 from telework.core.exceptions import DomainError
 from telework.organization import accounts
-from telework.organization.models import Agency, Unit
+from telework.organization.models import Agency, Staff, Unit
 from telework.organization.views.common import _agency_for, _page_context
 
 # The page lists this many people; a bulk action on "everyone listed" reaches every match, shown or not.
@@ -119,3 +120,49 @@ def _bulk_action(request: HttpRequest, agency: Agency, rows: Any) -> HttpRespons
     except DomainError as error:
         messages.error(request, str(error.message))
     return _back(request)
+
+
+def _person(request: HttpRequest, pk: int) -> Any:
+    """A staff member of an agency whose accounts the viewer runs (404 otherwise: an id they may not see)."""
+    person = Staff.objects.select_related("user", "unit__agency").filter(pk=pk, user__isnull=False).first()
+    if person is None or not accounts.may_manage_accounts(request.user, person.unit.agency):
+        raise Http404
+    return person
+
+
+def _back_to_list(request: HttpRequest, agency: Agency) -> HttpResponse:
+    return redirect(
+        reverse("organization:accounts")
+        + f"?agency={agency.pk}"
+        + (f"&status={request.POST['status']}" if request.POST.get("status") in accounts.AccountStatus.ORDER else "")
+    )
+
+
+@login_required
+@require_POST
+def account_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR closes one person's account (a lost phone, a suspected misuse): sessions and tokens end at once."""
+    person = _person(request, pk)
+    try:
+        accounts.staff_account_deactivate(actor=request.user, staff=person, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(name)s's account is closed.") % {"name": person.full_name})
+    return _back_to_list(request, person.unit.agency)
+
+
+@login_required
+@require_POST
+def account_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    try:
+        reopened = accounts.staff_account_reactivate(actor=request.user, staff=person, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        if reopened is None:
+            messages.error(request, _("%(name)s has left the staff: reinstate the record before reopening the account.") % {"name": person.full_name})
+        else:
+            messages.success(request, _("%(name)s's account is open again.") % {"name": person.full_name})
+    return _back_to_list(request, person.unit.agency)
