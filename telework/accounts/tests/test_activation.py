@@ -401,3 +401,15 @@ def test_the_password_rules_are_shown_in_the_readers_language(client):
 
     client.cookies["django_language"] = "en"
     assert "Your password must contain at least 10 characters." in client.get(reverse("accounts:activate")).content.decode()
+
+
+@pytest.mark.django_db
+def test_closing_an_account_awaiting_activation_kills_its_printed_code(city, client, newcomer, monkeypatch):
+    code = issue_code(newcomer, monkeypatch)
+
+    services.deactivate_account(user=newcomer, actor=city.hr, reason="Không nhận công tác")
+
+    assert ActivationCode.objects.get().revoked_at is not None
+    assert activate(client, "CB90001", code).status_code == 200
+    newcomer.refresh_from_db()
+    assert not newcomer.has_usable_password()

@@ -353,6 +353,8 @@ def test_everyone_of_one_import_can_be_chosen_at_once(city, client):
     listed = {row[0].code for row in response.context["rows"]}
     assert len(listed) == 12
     assert before.code not in listed
+    done = client.get(reverse("organization:import_done", args=[result.audit_event.pk])).content.decode()
+    assert f"{reverse('organization:accounts')}?agency={agency.pk}&amp;import={result.audit_event.pk}" in done
 
 
 @pytest.mark.django_db
