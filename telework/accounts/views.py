@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -112,8 +113,10 @@ class ActivationLinkView(ReadersLanguageRules, auth_views.PasswordResetConfirmVi
         return user
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.account_activated_by_link(user=form.user)
+        # The password and its audit row land together.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.account_activated_by_link(user=form.user)
         messages.success(self.request, _("Your account is active. Welcome!"))
         return response
 
