@@ -251,6 +251,11 @@ def status_counts(rows: QuerySet[Staff]) -> dict[str, int]:
     return rows.order_by().aggregate(**aggregates)
 
 
+def account_status_counts(*, viewer: Any, agency: Agency) -> dict[str, int]:
+    """How many of the agency's people have no account, have not activated it, have, or are closed (HR's home page)."""
+    return status_counts(account_rows(viewer=viewer, agency=agency, filters=AccountFilters()))
+
+
 def with_open_codes(rows: QuerySet[Staff]) -> QuerySet[Staff]:
     """``rows`` annotated with whether an unused, unexpired activation code is out for the person (``has_code``)."""
     from telework.accounts.models import ActivationCode
@@ -268,12 +273,22 @@ def accounts_create(*, actor: Any, agency: Agency, staff: Iterable[Staff]) -> li
     return provide_accounts(staff=[person for person in staff if person.unit.agency_id == agency.pk], actor=actor)
 
 
+def _with_accounts(staff: Iterable[Staff], agency: Agency, actor: Any) -> list[Staff]:
+    """The chosen people of ``agency``, each with an account: "everyone without an active account" is one action, so
+    the missing accounts are created first."""
+    people = [person for person in staff if person.unit.agency_id == agency.pk]
+    missing = [person for person in people if person.user_id is None and person.is_active]
+    if not missing:
+        return people
+    provide_accounts(staff=missing, actor=actor)
+    return list(Staff.objects.filter(pk__in=[person.pk for person in people]).select_related("user", "unit"))
+
+
 def accounts_send_links(*, actor: Any, agency: Agency, staff: Iterable[Staff], base_url: str) -> tuple[list[User], list[Staff]]:
-    """E-mail activation links to the chosen people whose account awaits activation. Returns the accounts written to
-    and the people skipped for lack of an e-mail address (they need a printed code)."""
+    """E-mail activation links to the chosen people whose account awaits activation (creating the accounts missing).
+    Returns the accounts written to and the people skipped for lack of an e-mail address (they need a printed code)."""
     _check(actor, agency)
-    people = [person for person in staff if person.unit.agency_id == agency.pk and person.user is not None]
-    waiting = [person for person in people if status_of(person) == AccountStatus.PENDING]
+    waiting = [person for person in _with_accounts(staff, agency, actor) if status_of(person) == AccountStatus.PENDING]
     sent = account_services.activation_links_send(
         users=[person.user for person in waiting if person.user is not None],
         actor=actor,
@@ -304,10 +319,10 @@ class PrintedCodes:
 
 
 def accounts_print_codes(*, actor: Any, agency: Agency, staff: Iterable[Staff], activate_url: str) -> PrintedCodes:
-    """Issue one-time codes to the chosen people whose account awaits activation (earlier codes stop working) and
-    arrange them a sheet per unit, in the unit's order. ``activate_url`` is the activation page's full address."""
+    """Issue one-time codes to the chosen people whose account awaits activation, creating the accounts missing
+    (earlier codes stop working), and arrange them a sheet per unit, in the unit's order. ``activate_url`` is the activation page's full address."""
     _check(actor, agency)
-    waiting = [person for person in staff if person.unit.agency_id == agency.pk and person.user is not None and status_of(person) == AccountStatus.PENDING]
+    waiting = [person for person in _with_accounts(staff, agency, actor) if status_of(person) == AccountStatus.PENDING]
     issued = account_services.activation_codes_issue(
         users=[person.user for person in waiting if person.user is not None],
         actor=actor,

@@ -398,3 +398,27 @@ def test_a_unit_head_cannot_close_an_account(city, client):
     assert client.post(reverse("organization:account_close", args=[member.pk]), {"reason": "Thử"}).status_code == 404
     member.user.refresh_from_db()
     assert member.user.is_active is True
+
+
+@pytest.mark.django_db
+def test_printing_codes_for_people_without_an_account_creates_it_first(city, client):
+    nobody = person(city.unit, full_name="Chưa Có Gì")
+    client.force_login(city.hr)
+
+    response = client.post(reverse("organization:accounts") + "?status=none", {"action": "print", "apply_to": "all"})
+
+    assert response["Content-Type"] == "application/pdf"
+    nobody.refresh_from_db()
+    assert nobody.user is not None
+    assert ActivationCode.objects.get().user == nobody.user
+
+
+@pytest.mark.django_db
+def test_hr_reads_how_many_people_stand_at_each_step(city, newcomers):
+    person(city.unit)
+
+    counts = accounts.account_status_counts(viewer=city.hr, agency=city.agency)
+
+    assert (counts["none"], counts["pending"], counts["closed"]) == (1, 3, 0)
+    with pytest.raises(NotPermitted):
+        accounts.account_status_counts(viewer=city.head_user, agency=city.agency)
