@@ -422,3 +422,17 @@ def test_hr_reads_how_many_people_stand_at_each_step(city, newcomers):
     assert (counts["none"], counts["pending"], counts["closed"]) == (1, 3, 0)
     with pytest.raises(NotPermitted):
         accounts.account_status_counts(viewer=city.head_user, agency=city.agency)
+
+
+@pytest.mark.django_db
+def test_the_accounts_page_names_each_step_in_words_in_english_too(city, newcomers, client):
+    import re
+
+    client.cookies["django_language"] = "en"
+    client.force_login(city.hr)
+
+    text = re.sub(r"<[^>]+>", " ", client.get(reverse("organization:accounts")).content.decode())
+
+    for label in ("No account", "Not activated", "Activated", "Deactivated", "Print activation codes"):
+        assert label in text
+    assert not re.search(r"\b(pending|closed|active)\b", text)  # the status codes; "none" is the English word for no e-mail
