@@ -88,6 +88,10 @@ SCHEDULER_IN_PROCESS = env_bool("TELEWORK_SCHEDULER_IN_PROCESS", not CELERY_BROK
 EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "")
 EMAIL_PORT = env_int("TELEWORK_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("TELEWORK_FROM_EMAIL", "telework@localhost")
+# How long an activation e-mail link or a printed activation code stays valid, in days.
+ACCOUNT_ACTIVATION_DAYS = env_int("TELEWORK_ACTIVATION_DAYS", 14)
+if not 1 <= ACCOUNT_ACTIVATION_DAYS <= 90:
+    raise ImproperlyConfigured(f"TELEWORK_ACTIVATION_DAYS must be between 1 and 90, got {ACCOUNT_ACTIVATION_DAYS}")
 TIME_ZONE = env_str("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh")
 LANGUAGE_CODE = env_str("TELEWORK_LANGUAGE", "vi")
 if LANGUAGE_CODE not in {"vi", "en"}:

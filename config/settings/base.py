@@ -106,9 +106,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Checked wherever a person chooses a password: activation, change and reset (telework.accounts).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An activation e-mail link and a printed activation code stay valid this many days (telework.accounts.activation).
+ACCOUNT_ACTIVATION_DAYS = env.ACCOUNT_ACTIVATION_DAYS
 
 LANGUAGE_CODE = env.LANGUAGE_CODE
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

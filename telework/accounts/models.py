@@ -78,3 +78,32 @@ class ApiToken(models.Model):
     def mark_used(cls, token_id: int, when: dt.datetime) -> None:
         """Stamp the token's last use (shown under Account → API tokens)."""
         cls.objects.filter(pk=token_id).update(last_used_at=when)
+
+
+class ActivationCode(models.Model):
+    """A short one-time code printed on paper for a person without e-mail, to set their first password at
+    ``/accounts/activate/``. Only a keyed digest is stored (``telework.accounts.activation``); a code works once,
+    until ``expires_at``, for at most ``MAX_ATTEMPTS`` wrong guesses, and a newer code for the same person replaces it."""
+
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="activation_codes")
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        indexes = [models.Index(fields=["user", "used_at", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%d/%m/%Y}"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        """Neither used, replaced, expired nor locked by too many wrong guesses."""
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at and self.failed_attempts < self.MAX_ATTEMPTS

@@ -9,4 +9,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("activate/", views.activate, name="activate"),
+    path("activate/<uidb64>/<token>/", views.ActivationLinkView.as_view(), name="activate_link"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/forgot/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/forgot/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -1,17 +1,34 @@
-"""Log in and out; API tokens for the user's own clients."""
+"""Log in and out; first password (activation by printed code or e-mailed link), change and forgotten password; API
+tokens for the user's own clients."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from telework.accounts import services
+from telework.accounts.forms import ActivationCodeForm
 from telework.accounts.models import ApiToken
 from telework.core import clock
+from telework.core.exceptions import ValidationFailed
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginView(auth_views.LoginView):
@@ -41,3 +58,105 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         token.save(update_fields=["revoked_at"])
         messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
+
+
+# --- First password ----------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("code", "new_password1", "new_password2")
+@never_cache
+def activate(request: HttpRequest) -> HttpResponse:
+    """A person with a printed code sets their first password, and is logged in and taken home."""
+    form = ActivationCodeForm(request.POST or None, initial={"username": request.GET.get("username", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.activate_with_code(
+                username=form.cleaned_data["username"], code=form.cleaned_data["code"], password=form.cleaned_data["new_password1"]
+            )
+        except ValidationFailed as error:
+            form.add_error(None, str(error.message))
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            auth_login(request, user, backend=MODEL_BACKEND)
+            messages.success(request, _("Your account is active. Welcome!"))
+            return redirect("portal:home")
+    return render(request, "accounts/activate.html", {"form": form, "days": services.activation_days()})
+
+
+class ReadersLanguageRules:
+    """Django builds the password rules' help text once, at import, in whatever language was active then: build it
+    again for each form, in the reader's language."""
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        if "new_password1" in form.fields:
+            form.fields["new_password1"].help_text = password_validators_help_text_html()
+        return form
+
+
+class ActivationLinkView(ReadersLanguageRules, auth_views.PasswordResetConfirmView):
+    """The e-mailed link: the same single-use token mechanism as a password reset, for an account that has no
+    password yet; the person chooses one and is logged in."""
+
+    token_generator = services.activation_tokens
+    template_name = "accounts/activate_link.html"
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+    success_url = reverse_lazy("portal:home")
+    title = gettext_lazy("Activate your account")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active or services.is_activated(user):
+            return None
+        return user
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The password and its audit row land together.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.account_activated_by_link(user=form.user)
+        messages.success(self.request, _("Your account is active. Welcome!"))
+        return response
+
+
+# --- Change and forgotten password -------------------------------------------------------------------------
+
+
+class PasswordChangeView(ReadersLanguageRules, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("portal:home")
+    title = gettext_lazy("Change password")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgot password": the same answer whether or not the address is known (nobody learns who has an account)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    title = gettext_lazy("Forgot your password?")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+    title = gettext_lazy("Check your e-mail")
+
+
+class PasswordResetConfirmView(ReadersLanguageRules, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    title = gettext_lazy("Choose a new password")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    title = gettext_lazy("Password changed")

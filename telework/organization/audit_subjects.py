@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
 from telework.organization import delegations, scope
@@ -88,5 +88,36 @@ register(
         actions={"service_point.create": _("Desk or duty post created"), "service_point.update": _("Desk or duty post updated")},
         fields={"qualified_staff": _("Qualified staff")},
         url_name="organization:service_point_edit",
+    ),
+)
+
+
+def visible_accounts(viewer: Viewer) -> QuerySet[User]:
+    """Accounts of the staff ``viewer`` may see (``telework.organization.accounts`` writes their rows)."""
+    return User.objects.filter(staff__in=scope.visible_staff(viewer))
+
+
+register(
+    AuditSubject(
+        object_type="accounts.user",
+        visible=visible_accounts,
+        actions={
+            "account.create": _("Account created"),
+            "account.role": _("Account's role raised to match the staff record"),
+            "account.link_sent": _("Activation link e-mailed"),
+            "account.code_issued": _("Activation code printed"),
+            "account.activated": _("Account activated"),
+            "account.deactivate": _("Account closed"),
+            "account.reactivate": _("Account reopened"),
+        },
+        fields={
+            "activated": _("Activated"),
+            "expires_at": _("Expires at"),
+            "expires_in_days": _("Valid for (days)"),
+            "by": _("Activated with"),
+            "sessions_ended": _("Sessions ended"),
+            "tokens_revoked": _("API tokens revoked"),
+        },
+        choices={"by": {"code": _("a printed code"), "link": _("an e-mailed link")}},
     ),
 )

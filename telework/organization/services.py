@@ -25,6 +25,7 @@ from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed, _jsonable
 from telework.core.models import AuditEvent
 from telework.organization import importing, scope
+from telework.organization.accounts import provide_accounts
 from telework.organization.importing import CREATE, FLAG_KEYS, UPDATE, ImportReport
 from telework.organization.models import Agency, Position, ServicePoint, ServicePointKind, Staff, Unit
 from telework.organization.selectors import code_chunks, import_snapshot
@@ -134,6 +135,8 @@ def staff_import(*, actor: User | None, agency: Agency, file_name: str, content:
         positions = _apply_positions(locked, report, trail)
         _apply_staff(locked, report, units, positions, trail)
         trail.flush()
+        # Accounts hook (issue 11): every active person of the agency without a login gets one, in the same transaction.
+        provide_accounts(staff=Staff.objects.filter(unit__agency=locked, is_active=True, user__isnull=True), actor=actor)
     return ImportResult(report, summary)
 
 

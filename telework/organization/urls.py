@@ -1,6 +1,6 @@
 from django.urls import path
 
-from telework.organization.views import delegations, imports, staff, structure
+from telework.organization.views import accounts, delegations, imports, staff, structure
 
 app_name = "organization"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("import/template.xlsx", imports.import_template, name="import_template"),
     path("delegations/", delegations.delegation_list, name="delegations"),
     path("delegations/<int:pk>/cancel/", delegations.delegation_cancel, name="delegation_cancel"),
+    path("accounts/", accounts.accounts_page, name="accounts"),
+    path("accounts/<int:pk>/close/", accounts.account_close, name="account_close"),
+    path("accounts/<int:pk>/reopen/", accounts.account_reopen, name="account_reopen"),
 ]
