@@ -75,7 +75,21 @@ register(
     AuditSubject(
         object_type="organization.staff",
         visible=scope.visible_staff,
-        actions={"staff.create": _("Staff record created"), "staff.update": _("Staff record updated")},
+        actions={
+            "staff.create": _("Staff record created"),
+            "staff.update": _("Staff record updated"),
+            "staff.transfer": _("Transferred to another unit"),
+            "staff.end": _("Leaving the staff recorded"),
+            "staff.end_applied": _("Record closed on the leaving day"),
+            "staff.reinstate": _("Reinstated on the staff"),
+            "staff.contact": _("Own phone or equipment updated"),
+        },
+        fields={
+            "effective_on": _("Effective on"),
+            "note": _("Note"),
+            "service_points_left": _("No longer qualified for"),
+            "reports": _("People who reported to them"),
+        },
     ),
     AuditSubject(
         object_type="organization.servicepoint",
