@@ -71,7 +71,7 @@ def staff_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySe
 def staff_history(*, staff: Staff) -> QuerySet[StaffEvent]:
     """A person's changes on the staff (joined, transfers, left, reinstated), latest first. The caller has already
     checked that the viewer may see ``staff``."""
-    return staff.events.select_related("from_unit", "to_unit", "recorded_by").order_by("-effective_on", "-id")
+    return staff.events.select_related("from_unit", "to_unit", "recorded_by", "recorded_by__staff").order_by("-effective_on", "-id")
 
 
 def staff_get(*, viewer: Any, code: str) -> Staff:
