@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from telework.core import ui
@@ -107,8 +108,11 @@ def _style(form: forms.Form) -> None:
 
 
 def _agency_staff(agency: Agency, exclude: Staff | None = None) -> Any:
-    """Who may be named a direct superior: active staff of the agency, leaders first."""
-    queryset = Staff.objects.filter(unit__agency=agency, is_active=True, ended_on__isnull=True).select_related("unit").order_by("-is_leader", "full_name")
+    """Who may be named a direct superior: active staff of the agency, leaders first (and the person's superior on
+    file, even one who has left, so an edit of other fields keeps it)."""
+    kept = Q(pk=exclude.direct_superior_id) if exclude is not None and exclude.direct_superior_id else Q(pk__in=[])
+    queryset = Staff.objects.filter(Q(is_active=True, ended_on__isnull=True) | kept, unit__agency=agency)
+    queryset = queryset.select_related("unit").order_by("-is_leader", "full_name")
     return queryset.exclude(pk=exclude.pk) if exclude is not None else queryset
 
 

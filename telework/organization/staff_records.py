@@ -241,9 +241,13 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def _check_superior(superior: Staff | None, agency: Agency, person: Staff | None) -> None:
     if superior is None:
         return
+    superior = Staff.objects.select_related("unit").get(pk=superior.pk)  # as it is now, not as the caller read it
     if person is not None and superior.pk == person.pk:
         raise _refuse("direct_superior", _("A person cannot be their own direct superior."))
-    if superior.unit.agency_id != agency.pk or not superior.is_active or superior.ended_on is not None:
+    # A superior already on file who has since left does not block an edit of other fields (the end page lists the
+    # people to reassign); a newly chosen one must be on the staff.
+    is_kept = person is not None and superior.pk == person.direct_superior_id
+    if superior.unit.agency_id != agency.pk or (not is_kept and (not superior.is_active or superior.ended_on is not None)):
         raise _refuse("direct_superior", _("The direct superior must be active staff of %(agency)s.") % {"agency": agency.name})
     if person is not None:
         # Following the chain up from the new superior must never come back to the person.
@@ -291,7 +295,8 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
 
 
 def _lock(person: Staff) -> Staff:
-    return Staff.objects.select_for_update().select_related("unit", "unit__agency", "position", "direct_superior", "user").get(pk=person.pk)
+    # Only the person's row: PostgreSQL cannot lock the nullable side of the superior's and the account's outer joins.
+    return Staff.objects.select_for_update(of=("self",)).select_related("unit", "unit__agency", "position", "direct_superior", "user").get(pk=person.pk)
 
 
 # --- Create and edit -------------------------------------------------------------------------------------------------

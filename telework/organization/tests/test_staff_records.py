@@ -215,6 +215,20 @@ def test_an_edit_refuses_a_superior_who_reports_to_the_person(city):
     assert everything() == before
 
 
+def test_an_edit_keeps_a_superior_who_has_left_but_refuses_choosing_one(city):
+    person = city.staff[0]
+    staff_records.staff_end(actor=city.hr, staff=city.head, ended_on=TODAY, reason=EndReason.RETIRED)
+
+    staff_records.staff_update(actor=city.hr, staff=person, record=record_of(person, title="Chuyên viên chính"))
+    staff_records.staff_end(actor=city.hr, staff=city.clerk, ended_on=TODAY, reason=EndReason.RETIRED)
+    with pytest.raises(ValidationFailed) as refusal:
+        staff_records.staff_update(actor=city.hr, staff=city.staff[2], record=record_of(city.staff[2], direct_superior=city.clerk))
+
+    person.refresh_from_db()
+    assert (person.title, person.direct_superior) == ("Chuyên viên chính", city.head)
+    assert refusal.value.rule == "direct_superior"
+
+
 def test_an_edit_by_a_unit_head_is_refused(city):
     person = city.staff[0]
     before = everything()
