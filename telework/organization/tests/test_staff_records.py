@@ -348,10 +348,16 @@ def test_an_end_ahead_is_scheduled_and_the_daily_job_applies_it_on_the_day(city,
     assert AuditEvent.objects.filter(action="staff.end_applied", object_id=str(person.pk)).count() == 1
 
 
-def test_the_scheduled_ends_job_is_on_the_beat_schedule(settings):
+def test_the_scheduled_ends_job_is_on_the_beat_schedule_and_reports_what_it_closed(city, settings):
+    from telework.organization import tasks
+
     entry = settings.CELERY_BEAT_SCHEDULE["organization-apply-scheduled-ends"]
+    staff_records.staff_end(actor=city.hr, staff=city.staff[0], ended_on=TODAY, reason=EndReason.RETIRED)
+    Staff.objects.filter(pk=city.staff[1].pk).update(ended_on=TODAY - dt.timedelta(days=3), end_reason=EndReason.RESIGNED)
 
     assert entry["task"] == "organization.apply_scheduled_ends"
+    assert tasks.apply_scheduled_ends() == {"closed": 1}
+    assert Staff.objects.get(pk=city.staff[1].pk).is_active is False
 
 
 def test_the_people_who_report_to_someone_leaving_are_listed(city):

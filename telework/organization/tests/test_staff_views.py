@@ -273,6 +273,19 @@ def test_the_export_lists_what_the_screen_lists_and_keeps_a_formula_as_text(clie
     assert sheet.cell(row=4, column=2).data_type == "s"
 
 
+def test_the_export_has_date_of_birth_and_sex_only_for_an_agency_that_keeps_them(client, city):
+    client.force_login(city.hr)
+
+    def headers():  # type: ignore[no-untyped-def]
+        sheet = load_workbook(io.BytesIO(client.get(reverse("organization:staff_export")).content)).active
+        return [cell.value for cell in sheet[3]]
+
+    assert "Ngày sinh" not in headers()
+    city.agency.keeps_personal_data = True
+    city.agency.save()
+    assert headers()[2:4] == ["Ngày sinh", "Giới tính"]
+
+
 # --- Who may open which screen ------------------------------------------------------------------------------------------------
 
 
