@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telework.accounts.models import Role
 from telework.core.audit_subjects import AuditSubject, register
@@ -86,7 +87,7 @@ register(
         },
         fields={
             "effective_on": _("Effective on"),
-            "note": _("Note"),
+            "note": pgettext_lazy("staff record", "Note"),
             "service_points_left": _("No longer qualified for"),
             "reports": _("People who reported to them"),
         },

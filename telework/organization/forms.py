@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telework.core import ui
 from telework.core.exceptions import DomainError
@@ -48,7 +49,7 @@ class StaffFilterForm(forms.Form):
     staff_type = forms.ChoiceField(label=_("Staff type"), choices=[("", _("All types")), *StaffType.choices], required=False)
     flag = forms.ChoiceField(label=_("Position flag"), choices=FLAG_FILTER_CHOICES, required=False)
     status = forms.ChoiceField(label=_("On the staff"), choices=STATUS_CHOICES, required=False)
-    account = forms.ChoiceField(label=_("Account"), choices=ACCOUNT_CHOICES, required=False)
+    account = forms.ChoiceField(label=pgettext_lazy("staff list", "Account"), choices=ACCOUNT_CHOICES, required=False)
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,7 +199,9 @@ class StaffTransferForm(forms.Form):
     direct_superior = StaffChoiceField(
         label=_("New direct superior"), queryset=Staff.objects.none(), required=False, empty_label=_("None: the new unit's leaders")
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False, help_text=_("For example the number of the transfer decision."))
+    note = forms.CharField(
+        label=pgettext_lazy("staff record", "Note"), max_length=300, required=False, help_text=_("For example the number of the transfer decision.")
+    )
 
     def __init__(self, *args: Any, person: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,7 +215,7 @@ class StaffTransferForm(forms.Form):
 class StaffEndForm(forms.Form):
     ended_on = _date_field(_("Leaves on"), required=True, help_text=_("A later day is kept as a scheduled end: the record closes that morning."))
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose the reason")), *EndReason.choices])
-    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=pgettext_lazy("staff record", "Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +223,7 @@ class StaffEndForm(forms.Form):
 
 
 class StaffReinstateForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("staff record", "Note"), max_length=300, required=False)
 
 
 class OwnContactForm(forms.Form):

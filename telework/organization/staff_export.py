@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -28,7 +29,7 @@ def _columns(with_personal_data: bool) -> list[tuple[str, Any, int]]:
         (_("Job position"), lambda person: person.position.name, 28),
         (_("Title"), lambda person: person.title, 20),
         (_("Staff type"), lambda person: str(person.get_staff_type_display()), 22),
-        (_("Leader"), lambda person: _("Deputy") if person.is_deputy else _("Yes") if person.is_leader else "", 10),
+        (_("Leader"), lambda person: pgettext("staff record", "Deputy") if person.is_deputy else _("Yes") if person.is_leader else "", 10),
         (_("Direct superior"), lambda person: f"{person.direct_superior.full_name} ({person.direct_superior.code})" if person.direct_superior else "", 28),
         (_("Phone"), lambda person: person.phone, 16),
         (_("Email"), lambda person: person.email, 28),
@@ -37,7 +38,7 @@ def _columns(with_personal_data: bool) -> list[tuple[str, Any, int]]:
         (_("On the staff"), lambda person: _("Yes") if person.is_active else _("No"), 10),
         (_("Left on"), lambda person: person.ended_on, 14),
         (_("Reason for leaving"), lambda person: str(person.get_end_reason_display()) if person.end_reason else "", 24),
-        (_("Account"), lambda person: person.user.username if person.user_id and person.user else "", 16),
+        (pgettext("staff list", "Account"), lambda person: person.user.username if person.user_id and person.user else "", 16),
     ]
     if with_personal_data:
         columns[2:2] = [

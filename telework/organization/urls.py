@@ -5,7 +5,7 @@ from telework.organization.views import imports, staff, structure
 app_name = "organization"
 urlpatterns = [
     path("staff/", staff.staff_list, name="staff_list"),
-    path("staff/export.xlsx", staff.staff_export, name="staff_export"),
+    path("staff/export.xlsx", staff.staff_list_export, name="staff_list_export"),
     path("staff/new/", staff.staff_create, name="staff_create"),
     path("me/", staff.my_profile, name="my_profile"),
     path("staff/<str:code>/", staff.staff_detail, name="staff_detail"),

@@ -262,7 +262,7 @@ def test_the_export_lists_what_the_screen_lists_and_keeps_a_formula_as_text(clie
     StaffFactory(unit=city.unit, position=city.staff[0].position, full_name='=HYPERLINK("http://x","Bấm")', code="CB-EVIL")
     client.force_login(city.hr)
 
-    response = client.get(reverse("organization:staff_export"), {"q": "CB-EVIL"})
+    response = client.get(reverse("organization:staff_list_export"), {"q": "CB-EVIL"})
 
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -277,7 +277,7 @@ def test_the_export_has_date_of_birth_and_sex_only_for_an_agency_that_keeps_them
     client.force_login(city.hr)
 
     def headers():  # type: ignore[no-untyped-def]
-        sheet = load_workbook(io.BytesIO(client.get(reverse("organization:staff_export")).content)).active
+        sheet = load_workbook(io.BytesIO(client.get(reverse("organization:staff_list_export")).content)).active
         return [cell.value for cell in sheet[3]]
 
     assert "Ngày sinh" not in headers()
@@ -314,7 +314,7 @@ MATRIX = {
     ("post", "organization:staff_edit"): (404, 403, 403, 302, 404, 302, 403, 302),
     ("post", "organization:staff_end"): (404, 403, 403, 302, 404, 302, 403, 302),
     ("post", "organization:staff_reinstate"): (404, 403, 403, 302, 404, 302, 403, 302),
-    ("get", "organization:staff_export"): (403, 200, 200, 200, 200, 200, 200, 200),
+    ("get", "organization:staff_list_export"): (403, 200, 200, 200, 200, 200, 200, 200),
     ("get", "organization:my_profile"): (200, 200, 200, 200, 200, 403, 403, 403),
 }
 
@@ -332,7 +332,7 @@ def test_role_matrix_of_the_record_screens(client, city, users, method, name, ro
     person = city.staff[1]
     if name == "organization:staff_reinstate":
         staff_records.staff_end(actor=None, staff=person, ended_on=dt.date(2026, 11, 18), reason=EndReason.RESIGNED)
-    takes_code = name not in ("organization:staff_create", "organization:staff_export", "organization:my_profile")
+    takes_code = name not in ("organization:staff_create", "organization:staff_list_export", "organization:my_profile")
     url = reverse(name, args=[person.code]) if takes_code else reverse(name)
     body = {
         "organization:staff_edit": edit_body(person, title="Trưởng nhóm"),

@@ -58,7 +58,7 @@ def _is_reader(request: HttpRequest) -> bool:
 
 @login_required
 @require_GET
-def staff_export(request: HttpRequest) -> HttpResponse:
+def staff_list_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on screen, as an .xlsx workbook. Unit heads and above (a staff member's list is
     themselves)."""
     _require_reader(request)
