@@ -81,10 +81,11 @@ class StaffRecord:
 
 
 # --- The accounts the records carry --------------------------------------------------------------------------------
-# The account engineer's functions: ``telework.organization.accounts.provide_accounts`` (an account per person,
-# username = staff code, no usable password) and ``telework.accounts.deactivate_account`` (ends sessions and
-# tokens). Until both are on the main branch the calls go through these two wrappers, which fall back to the least
-# that keeps the record consistent.
+# The accounts branch's functions: ``telework.organization.accounts.provide_accounts`` (an account per person,
+# username = staff code, no usable password) and ``telework.accounts.services.deactivate_account`` /
+# ``reactivate_account`` (sessions and tokens end; audited). Until they are on the main branch the calls go through
+# these wrappers, which fall back to the least that keeps the record consistent. MERGE: replace each wrapper's body
+# by the direct call once those modules are merged.
 
 
 def _provide_account(person: Staff, actor: Any) -> None:
@@ -110,12 +111,9 @@ def _deactivate_account(person: Staff, actor: Any, reason: str) -> None:
     user = person.user
     if user is None or not user.is_active:
         return
-    try:
-        module = importlib.import_module("telework.accounts.services")
-    except ImportError:
-        module = None
+    module = _accounts_services()
     if module is not None and hasattr(module, "deactivate_account"):
-        module.deactivate_account(user=user, actor=actor, reason=reason)
+        module.deactivate_account(user=user, actor=actor, reason=reason, agency_id=person.unit.agency_id)
         return
     from telework.accounts.models import ApiToken
 
@@ -124,11 +122,23 @@ def _deactivate_account(person: Staff, actor: Any, reason: str) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
-def _reactivate_account(person: Staff) -> None:
+def _reactivate_account(person: Staff, actor: Any, reason: str) -> None:
     user = person.user
-    if user is not None and not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if user is None or user.is_active:
+        return
+    module = _accounts_services()
+    if module is not None and hasattr(module, "reactivate_account"):
+        module.reactivate_account(user=user, actor=actor, reason=reason, agency_id=person.unit.agency_id)
+        return
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+def _accounts_services() -> Any:
+    try:
+        return importlib.import_module("telework.accounts.services")
+    except ImportError:
+        return None
 
 
 # --- Checks ----------------------------------------------------------------------------------------------------------
@@ -501,7 +511,7 @@ def staff_reinstate(*, actor: Any, staff: Staff, note: str = "", today: dt.date 
     person.end_reason = ""
     person.is_active = True
     person.save(update_fields=["ended_on", "end_reason", "is_active"])
-    _reactivate_account(person)
+    _reactivate_account(person, actor, note or str(_("Reinstated on the staff")))
     event = StaffEvent.objects.create(
         staff=person, kind=StaffEventKind.REINSTATED, effective_on=today, to_unit=person.unit, note=note, recorded_by=_user(actor)
     )
