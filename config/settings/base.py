@@ -162,6 +162,9 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
         "kwargs": {"cutoff": "09:00"},
     },
+    # Staff records whose leaving day has come close (with their accounts) early in the morning; idempotent, so a day
+    # the job does not run (the in-process scheduler skips weekends and holidays) is caught up by the next run.
+    "organization-apply-scheduled-ends": {"task": "organization.apply_scheduled_ends", "schedule": crontab(hour=0, minute=15)},
 }
 
 LOGGING = {

@@ -91,7 +91,13 @@ def code_digest(user_id: int, code: str) -> str:
 
 
 def audit_accounts(
-    *, actor: User | None, action: str, users: Sequence[User], after: Mapping[str, Any] | None = None, reason: str = "", agency_ids: Mapping[int, int] | None = None
+    *,
+    actor: User | None,
+    action: str,
+    users: Sequence[User],
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    agency_ids: Mapping[int, int] | None = None,
 ) -> None:
     """One audit row per account for ``action``, written in one insert (a whole import's accounts at once).
     Mirrors ``telework.core.audit.audit_record`` field by field; ``agency_ids`` maps a user id to its agency."""
@@ -241,7 +247,7 @@ def activation_emails_send(user_ids: Sequence[int], base_url: str) -> int:
 # --- Deactivation ------------------------------------------------------------------------------------------
 
 
-def deactivate_account(*, user: User, actor: User, reason: str, agency_id: int | None = None) -> User:
+def deactivate_account(*, user: User, actor: User | None, reason: str, agency_id: int | None = None) -> User:
     """Close ``user``'s account: it can no longer log in, its open sessions end (the next request is logged out),
     its API tokens are revoked and unused activation codes die. Audited (``account.deactivate``). Called by HR on
     the accounts page and when a person leaves the staff."""
@@ -271,7 +277,7 @@ def deactivate_account(*, user: User, actor: User, reason: str, agency_id: int |
     return locked
 
 
-def reactivate_account(*, user: User, actor: User, reason: str = "", agency_id: int | None = None) -> User:
+def reactivate_account(*, user: User, actor: User | None, reason: str = "", agency_id: int | None = None) -> User:
     """Open a closed account again (a person reinstated). Their old password works again; audited
     (``account.reactivate``)."""
     with transaction.atomic():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telework.accounts.models import Role, User
 from telework.accounts.types import Viewer
@@ -74,7 +75,21 @@ register(
     AuditSubject(
         object_type="organization.staff",
         visible=scope.visible_staff,
-        actions={"staff.create": _("Staff record created"), "staff.update": _("Staff record updated")},
+        actions={
+            "staff.create": _("Staff record created"),
+            "staff.update": _("Staff record updated"),
+            "staff.transfer": _("Transferred to another unit"),
+            "staff.end": _("Leaving the staff recorded"),
+            "staff.end_applied": _("Record closed on the leaving day"),
+            "staff.reinstate": _("Reinstated on the staff"),
+            "staff.contact": _("Own phone or equipment updated"),
+        },
+        fields={
+            "effective_on": _("Effective on"),
+            "note": pgettext_lazy("staff record", "Note"),
+            "service_points_left": _("No longer qualified for"),
+            "reports": _("People who reported to them"),
+        },
     ),
     AuditSubject(
         object_type="organization.delegation",

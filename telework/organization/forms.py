@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telework.accounts.types import Viewer
-from telework.organization import importing, scope, selectors
-from telework.organization.models import Agency, Position, ServicePointKind, Staff, StaffType, Unit
+from telework.core import ui
+from telework.core.exceptions import DomainError
+from telework.organization import importing, scope, selectors, staff_records
+from telework.organization.models import Agency, EndReason, Equipment, Position, ServicePointKind, Sex, Staff, StaffType, Unit
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -24,6 +28,10 @@ FLAG_FILTER_CHOICES = [
     ("no_training", _("No telework training on file")),
     ("inactive", _("Inactive records")),
 ]
+
+
+STATUS_CHOICES = [("", _("On the staff or left")), ("active", _("On the staff")), ("leaving", _("Leaving soon")), ("ended", _("Left the staff"))]
+ACCOUNT_CHOICES = [("", _("With or without an account")), ("with", _("With an account")), ("without", _("Without an account"))]
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -41,6 +49,8 @@ class StaffFilterForm(forms.Form):
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False, empty_label=_("All positions"))
     staff_type = forms.ChoiceField(label=_("Staff type"), choices=[("", _("All types")), *StaffType.choices], required=False)
     flag = forms.ChoiceField(label=_("Position flag"), choices=FLAG_FILTER_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("On the staff"), choices=STATUS_CHOICES, required=False)
+    account = forms.ChoiceField(label=pgettext_lazy("staff list", "Account"), choices=ACCOUNT_CHOICES, required=False)
 
     def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +76,169 @@ class StaffFilterForm(forms.Form):
         if self.single_agency is not None:
             data["agency"] = self.single_agency
         return data
+
+
+# --- Staff records -------------------------------------------------------------------------------------------------
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.code}) · {obj.unit.name}"
+
+
+class PositionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, input_formats=ui.DATE_INPUT_FORMATS, widget=ui.date_input(), help_text=help_text)
+
+
+def _style(form: forms.Form) -> None:
+    """Bootstrap classes on every widget, so templates render fields in a loop."""
+    for bound in form:
+        widget = bound.field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+def _agency_staff(agency: Agency, exclude: Staff | None = None) -> Any:
+    """Who may be named a direct superior: active staff of the agency, leaders first (and the person's superior on
+    file, even one who has left, so an edit of other fields keeps it)."""
+    kept = Q(pk=exclude.direct_superior_id) if exclude is not None and exclude.direct_superior_id else Q(pk__in=[])
+    queryset = Staff.objects.filter(Q(is_active=True, ended_on__isnull=True) | kept, unit__agency=agency)
+    queryset = queryset.select_related("unit").order_by("-is_leader", "full_name")
+    return queryset.exclude(pk=exclude.pk) if exclude is not None else queryset
+
+
+def _clean_phone(value: str) -> str:
+    try:
+        return staff_records.validate_phone(value)
+    except DomainError as refusal:
+        raise forms.ValidationError(str(refusal.message)) from refusal
+
+
+class StaffRecordForm(forms.Form):
+    """A person's record as HR enters it (``staff_records.StaffRecord``). The code and the unit are entered at
+    creation only: an existing code is not changed, and a move to another unit is a transfer."""
+
+    code = forms.CharField(label=_("Staff code"), max_length=32, help_text=_("Also the login name of the person's account."))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    staff_type = forms.ChoiceField(label=_("Staff type"), choices=[("", _("Choose the type")), *StaffType.choices])
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), empty_label=_("Choose the unit"))
+    position = PositionChoiceField(label=_("Job position"), queryset=Position.objects.none(), empty_label=_("Choose the position"))
+    title = forms.CharField(label=_("Title (Chức vụ)"), max_length=120, required=False, help_text=_("As the HR file writes it, e.g. Phó Trưởng phòng."))
+    is_leader = forms.BooleanField(label=_("Leader"), required=False)
+    is_deputy = forms.BooleanField(label=_("Deputy (phó)"), required=False, help_text=_("A deputy is also a leader."))
+    direct_superior = StaffChoiceField(label=_("Direct superior"), queryset=Staff.objects.none(), required=False, empty_label=_("None: the unit's leaders"))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment at home"), choices=Equipment.choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
+    started_on = _date_field(_("Joined the agency on"))
+    training_completed_on = _date_field(_("Telework training completed on"))
+    disciplined_until = _date_field(_("Under discipline until"))
+    date_of_birth = _date_field(_("Date of birth"))
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Not recorded")), *Sex.choices], required=False)
+
+    def __init__(self, *args: Any, agency: Agency, person: Staff | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.person = person
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency).order_by("path")  # type: ignore[attr-defined]
+        self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("name")  # type: ignore[attr-defined]
+        self.fields["direct_superior"].queryset = _agency_staff(agency, person)  # type: ignore[attr-defined]
+        if person is not None:
+            del self.fields["code"]
+            del self.fields["unit"]
+        if not agency.keeps_personal_data:
+            del self.fields["date_of_birth"]
+            del self.fields["sex"]
+        _style(self)
+
+    def clean_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["phone"])
+
+    @classmethod
+    def initial_of(cls, person: Staff) -> dict[str, Any]:
+        return {name: getattr(person, name) for name in staff_records.RECORD_FIELDS if name != "unit"}
+
+    def record(self) -> staff_records.StaffRecord:
+        data = self.cleaned_data
+        return staff_records.StaffRecord(
+            full_name=data["full_name"],
+            staff_type=data["staff_type"],
+            unit=self.person.unit if self.person is not None else data["unit"],
+            position=data["position"],
+            is_leader=data["is_leader"],
+            is_deputy=data["is_deputy"],
+            title=data["title"],
+            direct_superior=data["direct_superior"],
+            phone=data["phone"],
+            email=data["email"],
+            equipment=list(data["equipment"]),
+            started_on=data["started_on"],
+            training_completed_on=data["training_completed_on"],
+            disciplined_until=data["disciplined_until"],
+            date_of_birth=data.get("date_of_birth"),
+            sex=data.get("sex", ""),
+        )
+
+
+class StaffTransferForm(forms.Form):
+    to_unit = UnitChoiceField(label=_("New unit"), queryset=Unit.objects.none(), empty_label=_("Choose the unit"))
+    effective_on = _date_field(_("Effective on"), required=True)
+    position = PositionChoiceField(label=_("New job position"), queryset=Position.objects.none(), required=False, empty_label=_("Keep the current position"))
+    direct_superior = StaffChoiceField(
+        label=_("New direct superior"), queryset=Staff.objects.none(), required=False, empty_label=_("None: the new unit's leaders")
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("staff record", "Note"), max_length=300, required=False, help_text=_("For example the number of the transfer decision.")
+    )
+
+    def __init__(self, *args: Any, person: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = person.unit.agency
+        self.fields["to_unit"].queryset = Unit.objects.filter(agency=agency).exclude(pk=person.unit_id).order_by("path")  # type: ignore[attr-defined]
+        self.fields["position"].queryset = Position.objects.filter(agency=agency).order_by("name")  # type: ignore[attr-defined]
+        self.fields["direct_superior"].queryset = _agency_staff(agency, person)  # type: ignore[attr-defined]
+        _style(self)
+
+
+class StaffEndForm(forms.Form):
+    ended_on = _date_field(_("Leaves on"), required=True, help_text=_("A later day is kept as a scheduled end: the record closes that morning."))
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose the reason")), *EndReason.choices])
+    note = forms.CharField(label=pgettext_lazy("staff record", "Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class StaffReinstateForm(forms.Form):
+    note = forms.CharField(label=pgettext_lazy("staff record", "Note"), max_length=300, required=False)
+
+
+class OwnContactForm(forms.Form):
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False, help_text=_("The number your head calls when you work from home."))
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment I have at home"), choices=Equipment.choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["phone"])
 
 
 class ImportUploadForm(forms.Form):

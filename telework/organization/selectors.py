@@ -15,7 +15,8 @@ from telework.accounts.types import Viewer
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.importing import AgencySnapshot, ExistingPosition, ExistingStaff, ExistingUnit
-from telework.organization.models import Agency, Position, ServicePoint, Staff, Unit
+from telework.organization.models import Agency, Position, ServicePoint, Staff, StaffEvent, Unit
+from telework.organization.search import Folded, fold
 
 # Position flags that keep a post on site under the HCMC pilot (eligibility rules not_citizen_facing,
 # not_dossier_handling, not_one_stop_desk); a position with none of them is open to telework.
@@ -30,13 +31,20 @@ STAFF_FLAG_FILTERS: dict[str, Q] = {
     "no_training": Q(training_completed_on__isnull=True),
     "inactive": Q(is_active=False),
 }
+# On the staff, leaving (an end recorded for a later day), left.
+STAFF_STATUS_FILTERS: dict[str, Q] = {
+    "active": Q(is_active=True),
+    "leaving": Q(is_active=True, ended_on__isnull=False),
+    "ended": Q(is_active=False),
+}
 # IN lists are read in slices: SQLite caps the number of bound parameters per statement.
 CODE_CHUNK = 900
 
 
 def staff_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Staff]:
     """Staff the viewer may see, by name. Filters: ``agency``, ``unit`` (with its subtree), ``position``,
-    ``staff_type``, ``flag`` (a key of ``STAFF_FLAG_FILTERS``), ``q`` (name or code, any case)."""
+    ``staff_type``, ``flag`` (a key of ``STAFF_FLAG_FILTERS``), ``status`` (a key of ``STAFF_STATUS_FILTERS``),
+    ``account`` ("with" or "without"), ``q`` (name, with or without diacritics, or code; any case)."""
     filters = filters or {}
     queryset = scope.visible_staff(viewer).select_related("unit", "unit__agency", "position", "direct_superior")
     if filters.get("agency"):
@@ -49,10 +57,22 @@ def staff_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> Quer
         queryset = queryset.filter(staff_type=filters["staff_type"])
     if filters.get("flag") in STAFF_FLAG_FILTERS:
         queryset = queryset.filter(STAFF_FLAG_FILTERS[filters["flag"]])
+    if filters.get("status") in STAFF_STATUS_FILTERS:
+        queryset = queryset.filter(STAFF_STATUS_FILTERS[filters["status"]])
+    if filters.get("account") == "with":
+        queryset = queryset.filter(user__isnull=False)
+    elif filters.get("account") == "without":
+        queryset = queryset.filter(user__isnull=True)
     if filters.get("q"):
-        text = filters["q"].strip()
-        queryset = queryset.filter(Q(full_name__icontains=text) | Q(code__icontains=text))
+        text = fold(" ".join(filters["q"].split()))
+        queryset = queryset.annotate(folded_name=Folded("full_name")).filter(Q(folded_name__contains=text) | Q(code__icontains=text))
     return queryset.order_by("full_name", "code")
+
+
+def staff_history(*, staff: Staff) -> QuerySet[StaffEvent]:
+    """A person's changes on the staff (joined, transfers, left, reinstated), latest first. The caller has already
+    checked that the viewer may see ``staff``."""
+    return staff.events.select_related("from_unit", "to_unit", "recorded_by", "recorded_by__staff").order_by("-effective_on", "-id")
 
 
 def staff_get(*, viewer: Viewer, code: str) -> Staff:

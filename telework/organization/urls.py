@@ -5,7 +5,14 @@ from telework.organization.views import accounts, delegations, imports, staff, s
 app_name = "organization"
 urlpatterns = [
     path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/export.xlsx", staff.staff_list_export, name="staff_list_export"),
+    path("staff/new/", staff.staff_create, name="staff_create"),
+    path("me/", staff.my_profile, name="my_profile"),
     path("staff/<str:code>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<str:code>/edit/", staff.staff_edit, name="staff_edit"),
+    path("staff/<str:code>/transfer/", staff.staff_transfer, name="staff_transfer"),
+    path("staff/<str:code>/end/", staff.staff_end, name="staff_end"),
+    path("staff/<str:code>/reinstate/", staff.staff_reinstate, name="staff_reinstate"),
     path("units/", structure.unit_tree, name="units"),
     path("positions/", structure.position_list, name="positions"),
     path("positions/<int:pk>/flags/", structure.position_flags, name="position_flags"),
