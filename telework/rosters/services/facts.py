@@ -31,25 +31,46 @@ def _mark_leave_in_rosters(staff: Staff, starts_on: dt.date, ends_on: dt.date, *
     return entries.filter(status=EntryStatus.LEAVE).exclude(day__in=covered).update(status=EntryStatus.OFFICE, is_manual=False)
 
 
-@transaction.atomic
-def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str, actor: Any, note: str = "") -> Leave:
-    """Record approved leave (or a business trip). The solver treats those working days as absent; the current rosters
-    covering them are updated at once."""
-    if not selectors.can_record_leave(actor, staff):
-        raise NotPermitted(rule="leave.record")
+MAX_LEAVE_DAYS = 366
+
+
+def validate_leave_period(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str) -> None:
+    """The shape every leave must have, recorded or requested: a known kind, dates in order, at most a year."""
     if kind not in LeaveKind.values:
         raise ValidationFailed(_("Choose the kind of leave."), rule="kind")
     if ends_on < starts_on:
         raise ValidationFailed(_("The leave ends before it starts."), rule="ends_on")
-    if (ends_on - starts_on).days > 366:
+    if (ends_on - starts_on).days > MAX_LEAVE_DAYS:
         raise ValidationFailed(_("Record leave of at most a year at a time."), rule="ends_on")
-    overlapping = Leave.objects.select_for_update().filter(staff=staff, cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on).first()
-    if overlapping is not None:
-        raise ValidationFailed(
-            _("%(person)s already has leave from %(start)s to %(end)s.")
-            % {"person": staff.full_name, "start": overlapping.starts_on.strftime("%d/%m/%Y"), "end": overlapping.ends_on.strftime("%d/%m/%Y")},
-            rule="starts_on",
-        )
+
+
+def overlapping_leave_refusal(staff: Staff, starts_on: dt.date, ends_on: dt.date) -> ValidationFailed | None:
+    """The refusal of leave that would overlap leave in force for the same person (the caller holds the person's
+    row lock), or None."""
+    overlapping = Leave.objects.filter(staff=staff, cancelled_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on).order_by("starts_on").first()
+    if overlapping is None:
+        return None
+    return ValidationFailed(
+        _("%(person)s already has leave from %(start)s to %(end)s.")
+        % {"person": staff.full_name, "start": overlapping.starts_on.strftime("%d/%m/%Y"), "end": overlapping.ends_on.strftime("%d/%m/%Y")},
+        rule="starts_on",
+        params={"starts_on": overlapping.starts_on.isoformat(), "ends_on": overlapping.ends_on.isoformat()},
+    )
+
+
+def lock_person(staff: Staff) -> Staff:
+    """The person's row, locked for the rest of the transaction: every write of their leave takes it first, so two
+    overlapping leaves recorded or approved at the same moment cannot both pass the overlap check."""
+    return Staff.objects.select_for_update().select_related("unit").get(pk=staff.pk)
+
+
+def record_approved_leave(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str, actor: Any, note: str = "", reason: str = "") -> Leave:
+    """Write approved leave and bring the current rosters in line, with its audit row (the caller has checked who
+    acts, validated the period and holds the person's lock). Shared by a head recording leave and a head approving
+    a request, so both behave exactly alike."""
+    refusal = overlapping_leave_refusal(staff, starts_on, ends_on)
+    if refusal is not None:
+        raise refusal
     leave = Leave.objects.create(staff=staff, starts_on=starts_on, ends_on=ends_on, kind=kind, note=note.strip(), recorded_by=actor_user(actor))
     changed = _mark_leave_in_rosters(staff, starts_on, ends_on, on_leave=True)
     audit_record(
@@ -57,10 +78,21 @@ def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: st
         action="leave.record",
         target=leave,
         after={"staff": staff.code, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "kind": kind, "roster_cells_changed": changed},
-        reason=leave.note,
+        reason=reason or leave.note,
         agency_id=staff.unit.agency_id,
     )
     return leave
+
+
+@transaction.atomic
+def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str, actor: Any, note: str = "") -> Leave:
+    """Record approved leave (or a business trip). The solver treats those working days as absent; the current rosters
+    covering them are updated at once."""
+    if not selectors.can_record_leave(actor, staff):
+        raise NotPermitted(rule="leave.record")
+    validate_leave_period(staff=staff, starts_on=starts_on, ends_on=ends_on, kind=kind)
+    staff = lock_person(staff)
+    return record_approved_leave(staff=staff, starts_on=starts_on, ends_on=ends_on, kind=kind, actor=actor, note=note)
 
 
 @transaction.atomic
