@@ -121,3 +121,13 @@ def test_a_request_outside_the_viewers_scope_is_not_found(city, client, asked, w
 def test_an_unknown_action_is_not_found(city, client, asked):
     client.force_login(city.head.user)
     assert client.post(act(asked, "publish")).status_code == 404
+
+
+def test_the_weekly_roster_counts_the_leave_requests_waiting_for_the_head(city, client, asked):
+    client.force_login(city.head.user)
+    html = client.get(f"{reverse('rosters:week')}?unit={city.unit.pk}&week=2026-W50").content.decode()
+    assert re.search(r'id="leave-waiting-count"[^>]*>1</span>', html)
+    client.force_login(city.staff[1].user)
+    html = client.get(f"{reverse('rosters:week')}?unit={city.unit.pk}&week=2026-W50").content.decode()
+    assert "leave-waiting-count" not in html
+    assert f'href="{reverse("rosters:leave_mine")}" id="my-leave-link"' in html
