@@ -187,9 +187,10 @@ def leave_list(*, viewer: Any, unit: Unit, starts_on: dt.date, ends_on: dt.date)
 
 
 def leave_request_list(*, viewer: Any) -> QuerySet[LeaveRequest]:
-    """Leave requests the viewer may read: their own, and those of the people in their scope."""
+    """Leave requests the viewer may read: their own, those of the people they are the direct superior of (whatever
+    their role: they decide them), and those of the people in their scope."""
     me = scope.own_staff(viewer)
-    mine = Q(staff=me) if me is not None else Q(pk__in=[])
+    mine = Q(staff=me) | Q(staff__direct_superior=me) if me is not None else Q(pk__in=[])
     return (
         LeaveRequest.objects.filter(mine | Q(staff__in=scope.visible_staff(viewer)))
         .select_related("staff__unit", "decided_by", "leave")

@@ -265,3 +265,15 @@ def test_only_the_person_withdraws(city, asked):
 def test_the_database_refuses_a_request_ending_before_it_starts(city):
     with pytest.raises(IntegrityError), transaction.atomic():
         LeaveRequest.objects.create(staff=city.staff[0], starts_on=day(2), ends_on=day(1))
+
+
+def test_a_direct_superior_without_a_heads_role_decides_from_their_own_page(city):
+    deputy = city.staff[5]  # a staff account, named as the person's direct superior
+    member = city.staff[4]
+    member.direct_superior = deputy
+    member.save()
+    request = leave_request_submit(actor=member.user, starts_on=day(3), ends_on=day(3), kind=LeaveKind.ANNUAL)
+    assert selectors.leave_requests_waiting(viewer=deputy.user) == [request]
+    leave_request_approve(request=request, actor=deputy.user)
+    request.refresh_from_db()
+    assert (request.status, request.decided_by) == (LeaveRequestStatus.APPROVED, deputy.user)
