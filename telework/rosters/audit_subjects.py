@@ -37,10 +37,13 @@ register(
             "roster.generate": _("Roster generated"),
             "roster.edit": _("Roster changed by hand"),
             "roster.publish": _("Roster published"),
+            "roster.leave_marked": _("Leave marked in the published roster"),
+            "roster.leave_unmarked": _("Cancelled leave taken out of the published roster"),
         },
         fields={
             "week": _("Week"),
             "day": _("Date"),
+            "days": _("Days"),
             "staff": _("Staff member"),
             "service_point": _("Desk or duty post"),
             "solver_status": _("Solver result"),

@@ -277,3 +277,46 @@ def test_a_direct_superior_without_a_heads_role_decides_from_their_own_page(city
     leave_request_approve(request=request, actor=deputy.user)
     request.refresh_from_db()
     assert (request.status, request.decided_by) == (LeaveRequestStatus.APPROVED, deputy.user)
+
+
+def test_while_a_newer_draft_is_prepared_the_published_roster_staff_read_follows_too(city, asked):
+    from telework.attendance.tests.builders import publish_roster
+
+    published = publish_roster(city.unit, MONDAY, {}, version=1)
+    draft = publish_roster(city.unit, MONDAY, {}, version=2, published=False)
+    published.refresh_from_db()
+    assert (published.is_current, draft.is_current) == (False, True)
+    leave_request_approve(request=asked, actor=city.head.user)
+
+    def statuses(roster):
+        return dict(RosterEntry.objects.filter(roster=roster, staff=city.staff[0]).values_list("day", "status"))
+
+    for roster in (published, draft):
+        assert [statuses(roster)[day(offset)] for offset in range(5)] == ["office", "leave", "leave", "office", "office"]
+    marked = AuditEvent.objects.get(action="roster.leave_marked")
+    assert (marked.object_id, marked.after, marked.reason) == (
+        str(published.pk),
+        {"staff": city.staff[0].code, "days": ["2026-12-08", "2026-12-09"], "status": "leave"},
+        f"Đã ghi nhận nghỉ phép cho {city.staff[0].full_name}.",
+    )
+    assert AuditEvent.objects.get(action="leave.record").after["roster_cells_changed"] == 4
+
+    # Cancelling the leave takes the days out of both versions again.
+    from telework.rosters.services import leave_cancel
+
+    asked.refresh_from_db()
+    leave_cancel(leave=asked.leave, actor=city.head.user)
+    for roster in (published, draft):
+        assert set(statuses(roster).values()) == {"office"}
+    assert AuditEvent.objects.get(action="roster.leave_unmarked").after["days"] == ["2026-12-08", "2026-12-09"]
+
+
+def test_an_older_published_version_is_left_as_it_was_once_a_newer_one_is_published(city, asked):
+    from telework.attendance.tests.builders import publish_roster
+
+    older = publish_roster(city.unit, MONDAY, {}, version=1)
+    newer = publish_roster(city.unit, MONDAY, {}, version=2)
+    leave_request_approve(request=asked, actor=city.head.user)
+    assert set(RosterEntry.objects.filter(roster=older, staff=city.staff[0]).values_list("status", flat=True)) == {"office"}
+    assert RosterEntry.objects.filter(roster=newer, staff=city.staff[0], status="leave").count() == 2
+    assert not AuditEvent.objects.filter(action="roster.leave_marked").exists()
