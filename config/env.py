@@ -96,3 +96,8 @@ TIME_ZONE = env_str("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh")
 LANGUAGE_CODE = env_str("TELEWORK_LANGUAGE", "vi")
 if LANGUAGE_CODE not in {"vi", "en"}:
     raise ImproperlyConfigured(f"TELEWORK_LANGUAGE must be 'vi' or 'en', got {LANGUAGE_CODE!r}")
+# How many days back a head may correct a check-in (a forgotten check-out, a wrong time): the month's timesheet is
+# filed, so its days cannot change forever. 0 allows today only.
+ATTENDANCE_CORRECTION_DAYS = env_int("TELEWORK_ATTENDANCE_CORRECTION_DAYS", 35)
+if not 0 <= ATTENDANCE_CORRECTION_DAYS <= 366:
+    raise ImproperlyConfigured(f"TELEWORK_ATTENDANCE_CORRECTION_DAYS must be between 0 and 366, got {ATTENDANCE_CORRECTION_DAYS}")

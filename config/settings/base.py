@@ -151,6 +151,8 @@ BACKGROUND_THREADS = True
 # slot across processes) when no broker is configured; a pass every SCHEDULER_INTERVAL_SECONDS.
 SCHEDULER_IN_PROCESS = env.SCHEDULER_IN_PROCESS
 SCHEDULER_INTERVAL_SECONDS = 30
+# How many days back a head may correct a person's check-in (telework.attendance.rules.correction_problem).
+ATTENDANCE_CORRECTION_DAYS = env.ATTENDANCE_CORRECTION_DAYS
 CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # Stall and deadline alerts each working morning, before the day starts (the task skips weekends and public
     # holidays itself). Without a broker, the in-process scheduler (telework.core.scheduler) runs the same entries.

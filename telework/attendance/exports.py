@@ -121,6 +121,8 @@ def _build(sheet: Timesheet) -> bytes:
         for offset, timesheet_cell in enumerate(person.cells):
             hours = rules.hours_text(timesheet_cell.minutes)
             text = f"{timesheet_cell.letter}\n{hours}" if timesheet_cell.letter and hours else timesheet_cell.letter
+            if (person.staff.pk, sheet.days[offset]) in sheet.corrections:
+                text = f"{text}*"  # corrected by a head: listed under the legend
             cell = worksheet.cell(row=row_number, column=FIXED_COLUMNS + 1 + offset, value=text or None)
             cell.alignment = CENTER
             cell.border = BORDER
@@ -167,6 +169,21 @@ def _build(sheet: Timesheet) -> bytes:
         value=_("Hours run from check-in to check-out as recorded by the staff member. No location is recorded. Working days in the month: %(days)s.")
         % {"days": sheet.working_days},
     )
+
+    if sheet.corrections:
+        row_number += 1
+        worksheet.cell(row=row_number, column=2, value=_("*: corrected by a head:")).font = Font(bold=True)
+        names = {person.staff.pk: person.staff.full_name for person in sheet.rows}
+        for (staff_id, day), correction in sorted(sheet.corrections.items(), key=lambda item: (item[0][1], names.get(item[0][0], ""))):
+            row_number += 1
+            # The reason is the head's own text: written as text, never as a formula.
+            line = _("%(date)s, %(person)s: corrected by %(head)s: %(reason)s") % {
+                "date": f"{day:%d/%m}",
+                "person": names.get(staff_id, ""),
+                "head": correction.corrected_by_name,
+                "reason": correction.reason,
+            }
+            spreadsheets.write(worksheet, row=row_number, column=2, value=line)
 
     row_number += 2
     signature_columns = (2, FIXED_COLUMNS + day_count // 2, totals_start)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from telework.attendance.models import Reachability, WorkMode
-from telework.attendance.services import NOTE_MAX_LENGTH
+from telework.attendance.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -58,3 +58,25 @@ def parse_day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
         return None
+
+
+class CorrectionForm(forms.Form):
+    """A head's correction of one person-day: where they worked, from when to when, and why. ``seen`` hands back the
+    state of the check-in the head read (``selectors.check_in_fingerprint``)."""
+
+    mode = forms.ChoiceField(label=_("Where the person worked"), choices=WorkMode.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    checked_in = forms.TimeField(
+        label=_("Check-in time"), input_formats=["%H:%M"], widget=forms.TimeInput(format="%H:%M", attrs={"class": "form-control", "type": "time"})
+    )
+    checked_out = forms.TimeField(
+        label=_("Check-out time (empty: not checked out)"),
+        required=False,
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "form-control", "type": "time"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason (the person reads it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. forgot to check out; left at 17:00 as agreed")}),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -4,9 +4,11 @@ check-ins that were alerted.
 Privacy by design: a check-in holds the time, the mode the person chose and their own note. No location, no IP
 address, no device identifier is stored (MISSION: "presence checks that respect privacy (no GPS trails)").
 
-A check-in is its own record: its owner writes it once, the check-out fills ``checked_out_at`` once, and nothing
-else changes it, so the row says who did what and when without an audit row beside it (which would double the
-writes of the morning peak, MISSION "Scale to plan for").
+A check-in is its own record: its owner writes it once, the check-out fills ``checked_out_at`` once, so the row says
+who did what and when without an audit row beside it (which would double the writes of the morning peak, MISSION
+"Scale to plan for"). The one other writer is a head's correction (a wrong time, a forgotten check-out, a forgotten
+check-in): it changes the row and keeps what the row said before in a ``CheckInCorrection``, with who, when and why,
+beside an audit row. The correction lives in its own table so that the check-in's INSERT at the peak stays as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +152,11 @@ class MissedCheckIn(models.Model):
     detected_at = models.DateTimeField(_("detected at"))
     # Set once the person and their head were alerted; a retried alert task skips the rows it already sent.
     notified_at = models.DateTimeField(_("alerted at"), null=True, blank=True)
+    # Set when a head recorded the day's check-in afterwards (the person forgot to check in): the alert stays on
+    # record, answered by that correction.
+    cleared_by = models.ForeignKey(
+        "CheckInCorrection", verbose_name=_("cleared by the correction"), null=True, blank=True, on_delete=models.PROTECT, related_name="cleared_missed"
+    )
 
     class Meta:
         ordering = ["-day", "staff_id"]
@@ -159,3 +167,40 @@ class MissedCheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} {self.day}"
+
+
+class CheckInCorrection(models.Model):
+    """A head's correction of one person's working day: what the check-in said before (nothing, when the person forgot
+    to check in and the head recorded the day), what it says now, who corrected it, when and why. Rows are never
+    changed; the newest one of a check-in is what the person, the board, the timesheet and its export show
+    ("corrected by X: reason")."""
+
+    check_in = models.ForeignKey(CheckIn, verbose_name=_("check-in"), on_delete=models.PROTECT, related_name="corrections")
+    created_check_in = models.BooleanField(_("check-in recorded by the head"), default=False)
+    mode_before = models.CharField(_("mode before"), max_length=8, choices=WorkMode.choices, blank=True)
+    checked_in_at_before = models.DateTimeField(_("checked in at, before"), null=True, blank=True)
+    checked_out_at_before = models.DateTimeField(_("checked out at, before"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=8, choices=WorkMode.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), null=True, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(_("corrected at"))
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        indexes = [models.Index(fields=["check_in", "corrected_at"])]
+        verbose_name = _("check-in correction")
+        verbose_name_plural = _("check-in corrections")
+
+    def __str__(self) -> str:
+        return f"{self.check_in_id} {self.corrected_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def corrected_by_name(self) -> str:
+        """The head's name as staff know it (their staff record's), else the account's."""
+        user = self.corrected_by
+        if user is None:
+            return ""
+        staff = getattr(user, "staff", None)
+        return getattr(staff, "full_name", "") or user.get_full_name() or user.get_username()

@@ -4,15 +4,21 @@ A staff member sees and writes only their own check-ins. The live board and the 
 read by those whose scope holds the unit (``telework.organization.scope.visible_units``): a unit head for the units of
 their subtree, the agency head and agency HR for their agency, Home Affairs, city leadership and administrators
 city-wide. A unit outside the viewer's scope answers 404, never 403, so ids do not leak.
+
+A person's check-in is corrected by those who answer for them (``can_correct``): their heads
+(``telework.organization.heads``), the unit and agency heads whose scope holds them, and their agency's HR office.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
+from telework.accounts.models import Role
 from telework.accounts.types import Viewer
-from telework.organization import scope
-from telework.organization.models import Unit
+from telework.organization import heads, scope
+from telework.organization.models import Staff, Unit
 
 
 def readable_units(user: Viewer) -> QuerySet[Unit]:
@@ -27,3 +33,43 @@ def can_read_unit(user: Viewer, unit: Unit) -> bool:
 def reads_units(user: Viewer) -> bool:
     """Whether ``user`` has any unit's board to read (the navigation shows the board only then)."""
     return readable_units(user).exists()
+
+
+def correctable(user: Viewer, people: Iterable[Staff]) -> set[int]:
+    """The ids among ``people`` whose check-ins ``user`` may correct: those they answer for (their direct superior,
+    a unit head whose subtree holds them, their agency's head, or the heads ``heads_of`` names) and, for the agency's
+    HR office, everyone of the agency. Nobody corrects their own check-in. A fixed number of queries (the board asks
+    for a whole unit). ``people`` come with their unit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    me = scope.own_staff(user)
+    if me is None:
+        return set()
+    allowed: set[int] = set()
+    undecided: list[int] = []
+    for person in people:
+        if person.pk == me.pk:
+            continue
+        if user.role == Role.AGENCY_HR:
+            if person.unit.agency_id == me.unit.agency_id:
+                allowed.add(person.pk)
+        elif (
+            person.direct_superior_id == me.pk
+            or (user.role == Role.UNIT_HEAD and person.unit.path.startswith(me.unit.path))
+            or (user.role == Role.AGENCY_HEAD and person.unit.agency_id == me.unit.agency_id)
+        ):
+            allowed.add(person.pk)
+        else:
+            undecided.append(person.pk)
+    if undecided:
+        # Whoever ``heads_of`` names answers for the person (a leader of their unit when they have no superior).
+        others = Staff.objects.filter(pk__in=undecided).select_related("unit", "direct_superior__user")
+        for person_id, accounts in heads.heads_by_staff(others).items():
+            if any(account.pk == user.pk for account in accounts):
+                allowed.add(person_id)
+    return allowed
+
+
+def can_correct(user: Viewer, staff: Staff) -> bool:
+    """Whether ``user`` may correct ``staff``'s check-ins (``correctable``)."""
+    return staff.pk in correctable(user, [staff])

@@ -210,3 +210,41 @@ def timesheet_totals(cells: Iterable[TimesheetCell]) -> TimesheetTotals:
             missing += 1
         minutes += cell.minutes or 0
     return TimesheetTotals(office_days=office, home_days=home, leave_days=leave, missing_days=missing, minutes=minutes)
+
+
+# Why a head's correction of a working day is impossible (``correction_problem``).
+CORRECTION_FUTURE_DAY = "correction.future_day"
+CORRECTION_TOO_OLD = "correction.too_old"
+CORRECTION_FUTURE_TIME = "correction.future_time"
+CORRECTION_OTHER_DAY = "correction.same_day"
+CORRECTION_CHECK_OUT_BEFORE_CHECK_IN = "check_out_after_check_in"
+CORRECTION_SHIFT_TOO_LONG = "max_shift_hours"
+
+
+def correction_problem(
+    *, day: dt.date, today: dt.date, max_days_back: int, now: dt.datetime, checked_in_at: dt.datetime, checked_out_at: dt.datetime | None
+) -> str | None:
+    """Why a head cannot set a working day to these times, or None.
+
+    A correction concerns a day that has begun (today or earlier), no more than ``max_days_back`` days ago (the
+    setting ``ATTENDANCE_CORRECTION_DAYS``: the month's timesheet is filed and signed, so its days cannot move
+    forever); both times fall on that day (local time: ``checked_in_at`` and ``checked_out_at`` carry the city's
+    zone) and not after ``now``; the check-out comes after the check-in and within ``MAX_SHIFT_MINUTES`` of it, as
+    for a check-out by the person (``check_out_problem``).
+    """
+    if day > today:
+        return CORRECTION_FUTURE_DAY
+    if (today - day).days > max_days_back:
+        return CORRECTION_TOO_OLD
+    moments = [checked_in_at] + ([checked_out_at] if checked_out_at is not None else [])
+    if any(moment.date() != day for moment in moments):
+        return CORRECTION_OTHER_DAY
+    if any(moment > now for moment in moments):
+        return CORRECTION_FUTURE_TIME
+    if checked_out_at is not None:
+        problem = check_out_problem(checked_in_at, checked_out_at)
+        if problem == "check_out_before_check_in":
+            return CORRECTION_CHECK_OUT_BEFORE_CHECK_IN
+        if problem == "shift_too_long":
+            return CORRECTION_SHIFT_TOO_LONG
+    return None

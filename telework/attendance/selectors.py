@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from telework.accounts.models import ApiToken, User
 from telework.accounts.types import Viewer
 from telework.attendance import permissions, rules
-from telework.attendance.models import CheckIn, Finding, MissedCheckIn
+from telework.attendance.models import CheckIn, CheckInCorrection, Finding, MissedCheckIn
 from telework.core import calendar, clock
 from telework.core.db import hot_cursor
 from telework.core.exceptions import NotFound
@@ -385,7 +385,7 @@ def unit_board(*, viewer: Viewer, unit: Unit, day: dt.date | None = None, now: d
     now = now or clock.now()
     day = day or timezone.localdate(now)
     check_ins = {item.staff_id: item for item in CheckIn.objects.filter(unit=unit, day=day)}
-    members = list(Staff.objects.filter(Q(unit=unit, is_active=True) | Q(pk__in=list(check_ins))).select_related("position"))
+    members = list(Staff.objects.filter(Q(unit=unit, is_active=True) | Q(pk__in=list(check_ins))).select_related("position", "unit"))
     rosters = published_roster_ids([unit.pk], day)
     cells = roster_cells(list(rosters.values()), [day])
     staff_ids = [member.pk for member in members]
@@ -472,6 +472,8 @@ class Timesheet:
     holidays: dict[dt.date, str]
     rows: list[TimesheetRow]
     today: dt.date
+    # (staff id, day) → the newest correction of that day's check-in ("corrected by X: reason").
+    corrections: dict[tuple[int, dt.date], CheckInCorrection] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -500,7 +502,9 @@ def unit_timesheet(*, viewer: Viewer, unit: Unit, month: dt.date, today: dt.date
         (item.staff_id, item.day): item for item in CheckIn.objects.filter(unit=unit, day__gte=first_day, day__lte=last_day)
     }
     staff_ids = {staff_id for staff_id, _day in check_ins}
-    members = list(Staff.objects.filter(Q(unit=unit, is_active=True) | Q(pk__in=staff_ids)).select_related("position").order_by("full_name", "code"))
+    members = list(Staff.objects.filter(Q(unit=unit, is_active=True) | Q(pk__in=staff_ids)).select_related("position", "unit").order_by("full_name", "code"))
+    latest = latest_corrections([item.pk for item in check_ins.values()])
+    corrections = {(item.staff_id, item.day): latest[item.pk] for item in check_ins.values() if item.pk in latest}
     leave = leave_days([member.pk for member in members], first_day, last_day)
     holidays = {day: name for day in days if (name := calendar.holiday_name(day)) is not None}
     planned = month_roster_cells(unit, days)
@@ -526,4 +530,70 @@ def unit_timesheet(*, viewer: Viewer, unit: Unit, month: dt.date, today: dt.date
                 )
             )
         rows.append(TimesheetRow(staff=member, cells=cells, totals=rules.timesheet_totals(cells)))
-    return Timesheet(unit=unit, month=first_day, days=days, holidays=holidays, rows=rows, today=today)
+    return Timesheet(unit=unit, month=first_day, days=days, holidays=holidays, rows=rows, today=today, corrections=corrections)
+
+
+# --- corrections ------------------------------------------------------------------------------------------------
+
+
+def latest_corrections(check_in_ids: list[int]) -> dict[int, CheckInCorrection]:
+    """check-in id → its newest correction (what a page shows as "corrected by X: reason"), in one query."""
+    latest: dict[int, CheckInCorrection] = {}
+    if not check_in_ids:
+        return latest
+    for correction in (
+        CheckInCorrection.objects.filter(check_in_id__in=check_in_ids).select_related("corrected_by__staff").order_by("check_in_id", "-corrected_at", "-id")
+    ):
+        latest.setdefault(correction.check_in_id, correction)
+    return latest
+
+
+def staff_day_plan(staff: Staff, day: dt.date) -> tuple[rules.DayPlan, RosterCell | None]:
+    """What the newest published roster of the person's unit and recorded leave said of ``day``."""
+    rosters = published_roster_ids([staff.unit_id], day)
+    cell = roster_cells(list(rosters.values()), [day]).get((staff.pk, day))
+    is_on_leave = day in leave_days([staff.pk], day, day).get(staff.pk, {})
+    return rules.DayPlan(rostered=cell.status if cell else None, is_on_leave=is_on_leave, is_working_day=calendar.is_working_day(day)), cell
+
+
+@dataclass
+class CorrectionSubject:
+    """The person-day a head is about to correct: the check-in as it stands (None when the person did not check in),
+    the day's plan, and the corrections made so far (newest first)."""
+
+    staff: Staff
+    day: dt.date
+    check_in: CheckIn | None
+    plan: rules.DayPlan
+    roster_cell: RosterCell | None
+    corrections: list[CheckInCorrection]
+
+    @property
+    def seen(self) -> str:
+        """What the head saw, handed back with the correction so that a change made meanwhile is not overwritten."""
+        return check_in_fingerprint(self.check_in)
+
+
+def check_in_fingerprint(check_in: CheckIn | None) -> str:
+    """The state of a check-in a correction starts from ("none" without one)."""
+    if check_in is None:
+        return "none"
+    out = check_in.checked_out_at.isoformat() if check_in.checked_out_at else ""
+    return f"{check_in.pk}|{check_in.mode}|{check_in.checked_in_at.isoformat()}|{out}"
+
+
+def correctable_staff(viewer: Viewer) -> QuerySet[Staff]:
+    """The staff whose check-ins ``viewer`` may see (``scope``); ``permissions.can_correct`` decides per person."""
+    return scope.visible_staff(viewer)
+
+
+def correction_subject(*, viewer: Viewer, staff_id: int, day: dt.date) -> CorrectionSubject:
+    """The person-day for the correction page; ``NotFound`` when the viewer may not correct the person (an id the
+    viewer may not act on answers 404)."""
+    staff = Staff.objects.select_related("unit__agency", "position", "direct_superior__user").filter(pk=staff_id).first()
+    if staff is None or not permissions.can_correct(viewer, staff):
+        raise NotFound()
+    check_in = CheckIn.objects.filter(staff=staff, day=day).first()
+    plan, cell = staff_day_plan(staff, day)
+    corrections = list(check_in.corrections.select_related("corrected_by__staff").order_by("-corrected_at", "-id")) if check_in else []
+    return CorrectionSubject(staff=staff, day=day, check_in=check_in, plan=plan, roster_cell=cell, corrections=corrections)

@@ -1,4 +1,5 @@
-"""Attendance actions: check in, check out, set the reachable status, detect missed check-ins.
+"""Attendance actions: check in, check out, set the reachable status, detect missed check-ins, and a head's
+correction of a person's working day.
 
 Each is one transaction. The web page, the phone API, the Celery task and the command all call these; the rules
 themselves are in ``telework.attendance.rules``.
@@ -15,17 +16,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts.models import ApiToken, User
-from telework.attendance import peak, rules, selectors
-from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
+from telework.attendance import peak, permissions, rules, selectors
+from telework.attendance.models import CheckIn, CheckInCorrection, MissedCheckIn, Reachability, WorkMode
 from telework.core import calendar, clock
+from telework.core.audit import audit_record
 from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from telework.core.workflow import Verdict, verdict
 from telework.organization import scope
+from telework.organization.models import Staff
 
 NOTE_MAX_LENGTH = 300
 NO_STAFF_RECORD = _("Only staff members check in; your account is not linked to an active staff record.")
@@ -301,3 +306,202 @@ def missed_check_ins_detect(*, day: dt.date, now: dt.datetime | None = None, cut
         missed=len(missed),
         new=len(new_rows),
     )
+
+
+# --- a head's correction ----------------------------------------------------------------------------------------
+
+REASON_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a head sets a person's day to: the mode and the two moments (aware; the check-out may stay empty)."""
+
+    mode: str
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    reason: str
+
+
+def _date(day: dt.date) -> str:
+    return formats.date_format(day, "d/m/Y")
+
+
+def _correction_refusal(problem: str, *, day: dt.date, correction: Correction, max_days: int) -> ValidationFailed:
+    """The refusal for a ``rules.correction_problem``, in words."""
+    if problem == rules.CORRECTION_FUTURE_DAY:
+        return ValidationFailed(_("%(date)s has not come yet; only a day that has begun can be corrected.") % {"date": _date(day)}, rule=problem)
+    if problem == rules.CORRECTION_TOO_OLD:
+        return ValidationFailed(
+            _("%(date)s is more than %(days)s days ago; check-ins that old can no longer be corrected.") % {"date": _date(day), "days": max_days},
+            rule=problem,
+            params={"days": max_days},
+        )
+    if problem == rules.CORRECTION_OTHER_DAY:
+        return ValidationFailed(_("Both times must fall on %(date)s.") % {"date": _date(day)}, rule=problem)
+    if problem == rules.CORRECTION_FUTURE_TIME:
+        return ValidationFailed(_("A time that has not come yet cannot be recorded."), rule=problem)
+    if problem == rules.CORRECTION_CHECK_OUT_BEFORE_CHECK_IN:
+        return ValidationFailed(
+            _("A check-out at %(out)s would come before the check-in at %(in)s.")
+            % {"out": _local_time(correction.checked_out_at or correction.checked_in_at), "in": _local_time(correction.checked_in_at)},
+            rule=problem,
+        )
+    return ValidationFailed(
+        _("A check-out at %(out)s would make a working day of more than %(hours)s hours since the check-in at %(in)s.")
+        % {
+            "out": _local_time(correction.checked_out_at or correction.checked_in_at),
+            "in": _local_time(correction.checked_in_at),
+            "hours": rules.MAX_SHIFT_MINUTES // 60,
+        },
+        rule=problem,
+        params={"hours": rules.MAX_SHIFT_MINUTES // 60},
+    )
+
+
+def _validate_correction(*, actor: User, staff: Staff, day: dt.date, correction: Correction, now: dt.datetime) -> str:
+    """The reason, stripped, once the actor may correct the person's day and the correction is within the bounds
+    (``rules.correction_problem``); otherwise the refusal. Nothing is written."""
+    if not permissions.can_correct(actor, staff):
+        raise NotPermitted(
+            _("Only those who answer for %(person)s, and their agency's HR office, correct their check-ins.") % {"person": staff.full_name},
+            rule="correction.who",
+        )
+    reason = (correction.reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the check-in is corrected; the person reads it."), rule="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(
+            _("The reason is %(length)s characters long; keep it to %(limit)s.") % {"length": len(reason), "limit": REASON_MAX_LENGTH},
+            rule="reason",
+            params={"limit": REASON_MAX_LENGTH},
+        )
+    if correction.mode not in rules.MODES:
+        raise ValidationFailed(_("Choose where the person worked: at the office or at home."), rule="mode")
+    max_days = settings.ATTENDANCE_CORRECTION_DAYS
+    checked_out_at = timezone.localtime(correction.checked_out_at) if correction.checked_out_at else None
+    problem = rules.correction_problem(
+        day=day,
+        today=timezone.localdate(now),
+        max_days_back=max_days,
+        now=timezone.localtime(now),
+        checked_in_at=timezone.localtime(correction.checked_in_at),
+        checked_out_at=checked_out_at,
+    )
+    if problem is not None:
+        raise _correction_refusal(problem, day=day, correction=correction, max_days=max_days)
+    return reason
+
+
+def attendance_correct_check(*, actor: User, staff: Staff, day: dt.date, correction: Correction, now: dt.datetime | None = None) -> Verdict:
+    """Whether ``actor`` may set ``staff``'s ``day`` as ``correction`` says, and if not the refusal naming the rule
+    (the correction page's preview). Nothing is written."""
+    moment = now or clock.now()
+    return verdict(lambda: _validate_correction(actor=actor, staff=staff, day=day, correction=correction, now=moment))
+
+
+def _snapshot(check_in: CheckIn | None) -> dict[str, Any]:
+    if check_in is None:
+        return {"checked_in": False}
+    return {
+        "mode": check_in.mode,
+        "checked_in_at": timezone.localtime(check_in.checked_in_at).strftime("%H:%M"),
+        "checked_out_at": timezone.localtime(check_in.checked_out_at).strftime("%H:%M") if check_in.checked_out_at else "",
+    }
+
+
+@transaction.atomic
+def attendance_correct(
+    *, actor: User, staff: Staff, day: dt.date, correction: Correction, seen: str | None = None, now: dt.datetime | None = None
+) -> CheckInCorrection:
+    """A head corrects a person's working day: sets the mode, the check-in time and the check-out time (a forgotten
+    check-out, a wrong time), or records the day's check-in the person forgot. A reason is required; what the
+    check-in said before is kept (``CheckInCorrection``) and audited; the comparison with the roster is made again;
+    a missed check-in alerted that day is cleared by the correction; the person is told after the commit.
+
+    Refused, with nothing changed: for someone the actor does not answer for (``permissions.can_correct``), without a
+    reason, outside the bounds of ``rules.correction_problem`` (a day to come, more than
+    ``ATTENDANCE_CORRECTION_DAYS`` ago, a time to come or on another day, a check-out before the check-in), when
+    nothing would change, and when the check-in changed since the head read it (``seen``, from
+    ``selectors.check_in_fingerprint``: the person checked out, or another head corrected it meanwhile).
+    """
+    now = now or clock.now()
+    # The person's row is the lock every correction of their days takes: two heads correcting at once are serialised.
+    staff = Staff.objects.select_for_update().select_related("unit").get(pk=staff.pk)
+    reason = _validate_correction(actor=actor, staff=staff, day=day, correction=correction, now=now)
+    check_in = CheckIn.objects.select_for_update().filter(staff=staff, day=day).first()
+    if seen is not None and selectors.check_in_fingerprint(check_in) != seen:
+        raise RuleViolation(
+            _(
+                "This check-in changed while you were correcting it (the person or another head acted meanwhile). Read it again and correct it if it is still wrong."
+            ),
+            rule="correction.stale",
+        )
+    before = _snapshot(check_in)
+    if check_in is not None and (check_in.mode, check_in.checked_in_at, check_in.checked_out_at) == (
+        correction.mode,
+        correction.checked_in_at,
+        correction.checked_out_at,
+    ):
+        raise ValidationFailed(_("These are the times already recorded; nothing to correct."), rule="correction.unchanged")
+    plan, cell = selectors.staff_day_plan(staff, day)
+    finding = rules.compare(correction.mode, plan)
+    record = CheckInCorrection(
+        created_check_in=check_in is None,
+        mode_before=check_in.mode if check_in else "",
+        checked_in_at_before=check_in.checked_in_at if check_in else None,
+        checked_out_at_before=check_in.checked_out_at if check_in else None,
+        mode=correction.mode,
+        checked_in_at=correction.checked_in_at,
+        checked_out_at=correction.checked_out_at,
+        reason=reason,
+        corrected_by=actor if getattr(actor, "is_authenticated", False) else None,
+        corrected_at=now,
+    )
+    if check_in is None:
+        check_in = CheckIn(
+            staff=staff,
+            unit_id=staff.unit_id,
+            day=day,
+            mode=correction.mode,
+            checked_in_at=correction.checked_in_at,
+            checked_out_at=correction.checked_out_at,
+            rostered=cell.status if cell else "",
+            finding=finding,
+            is_mismatch=rules.is_mismatch(finding),
+        )
+        try:
+            with transaction.atomic():  # a savepoint: the person may check in at this very moment
+                check_in.save(force_insert=True)
+        except IntegrityError as error:
+            raise RuleViolation(
+                _("%(person)s has just checked in; read the check-in and correct it if it is still wrong.") % {"person": staff.full_name},
+                rule="correction.stale",
+            ) from error
+    else:
+        check_in.mode = correction.mode
+        check_in.checked_in_at = correction.checked_in_at
+        check_in.checked_out_at = correction.checked_out_at
+        check_in.rostered = cell.status if cell else ""
+        check_in.finding = finding
+        check_in.is_mismatch = rules.is_mismatch(finding)
+        fields = ["mode", "checked_in_at", "checked_out_at", "rostered", "finding", "is_mismatch"]
+        if correction.mode != WorkMode.HOME and check_in.reachability:
+            # The reachable status belongs to a day at home.
+            check_in.reachability, check_in.reachability_at = "", None
+            fields += ["reachability", "reachability_at"]
+        check_in.save(update_fields=fields)
+    record.check_in = check_in
+    record.save(force_insert=True)
+    cleared = MissedCheckIn.objects.filter(staff=staff, day=day, cleared_by__isnull=True).update(cleared_by=record)
+    audit_record(
+        actor=actor,
+        action="check_in.correct",
+        target=check_in,
+        before={"day": day.isoformat(), **before},
+        after={"day": day.isoformat(), **_snapshot(check_in), "finding": finding, "missed_check_in_cleared": bool(cleared)},
+        reason=reason,
+        agency_id=staff.unit.agency_id,
+    )
+    transaction.on_commit(lambda: enqueue("attendance.notify_check_in_corrected", record.pk))
+    return record

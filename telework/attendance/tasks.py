@@ -7,10 +7,10 @@ from typing import Any
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from telework.attendance.models import MissedCheckIn
+from telework.attendance.models import CheckInCorrection, MissedCheckIn
 from telework.attendance.selectors import ROSTER_STATUS_LABELS
 from telework.attendance.services import missed_check_ins_detect
 from telework.core import clock
@@ -32,7 +32,7 @@ def notify_missed_check_ins(day: str) -> int:
     number of rows alerted."""
     target = dt.date.fromisoformat(day)
     rows = list(
-        MissedCheckIn.objects.filter(day=target, notified_at__isnull=True)
+        MissedCheckIn.objects.filter(day=target, notified_at__isnull=True, cleared_by__isnull=True)
         .select_related("staff__user", "staff__unit", "staff__direct_superior__user", "unit")
         .order_by("id")
     )
@@ -71,3 +71,27 @@ def notify_missed_check_ins(day: str) -> int:
             )
     MissedCheckIn.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=clock.now())
     return len(rows)
+
+
+@shared_task(name="attendance.notify_check_in_corrected")
+def notify_check_in_corrected(correction_id: int) -> bool:
+    """Tell the person that a head corrected their working day: who, which day, what it says now, and why. Keyed by
+    the correction, so a retry sends nothing twice. False when there is nobody to tell (no account)."""
+    correction = CheckInCorrection.objects.select_related("check_in__staff__user", "corrected_by__staff").filter(pk=correction_id).first()
+    if correction is None or correction.check_in.staff.user is None:
+        return False
+    check_in = correction.check_in
+    person = correction.check_in.staff.user
+    with translation.override("vi"):
+        times = timezone.localtime(correction.checked_in_at).strftime("%H:%M")
+        if correction.checked_out_at is not None:
+            times += " – " + timezone.localtime(correction.checked_out_at).strftime("%H:%M")
+        notify_user(
+            person,
+            key=f"attendance:correction:{correction.pk}",
+            title=_("%(head)s corrected your check-in of %(date)s")
+            % {"head": correction.corrected_by_name, "date": formats.date_format(check_in.day, "d/m/Y")},
+            body=_("Now: %(mode)s, %(times)s. Reason: %(reason)s") % {"mode": correction.get_mode_display(), "times": times, "reason": correction.reason},
+            url=reverse("attendance:mine"),
+        )
+    return True

@@ -11,4 +11,5 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("timesheet/", views.timesheet, name="timesheet"),
     path("timesheet/export/", views.timesheet_export, name="timesheet_export"),
+    path("correct/<int:staff_id>/<str:day>/", views.correct, name="correct"),
 ]

@@ -1,5 +1,6 @@
 """Pages for attendance: my check-in (check in, check out, reachable status, my month), the head's live board for
-today, and the monthly timesheet with its Excel export.
+today, the monthly timesheet with its Excel export, and a head's correction of a person-day (from the board and the
+timesheet).
 
 Views gather input, call a selector or a service and render; no rule lives here. A refusal (``DomainError``) is
 rendered with its rule (``core/rule_violation.html``), and nothing has changed. Under HTMX the check-in card is
@@ -10,20 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from telework.accounts.models import User
 from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.attendance import exports, permissions, rules, selectors, services
-from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityForm, parse_day, parse_month
+from telework.attendance.forms import CheckInForm, CheckOutForm, CorrectionForm, ReachabilityForm, parse_day, parse_month
 from telework.attendance.models import Reachability, WorkMode
 from telework.core import calendar, clock, numbers, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -99,13 +105,16 @@ def _today_context(staff: Staff, *, error: DomainError | None = None, forms: dic
 def _month_rows(staff: Staff) -> list[dict[str, Any]]:
     today = clock.today()
     first_day, _last = calendar.month_bounds(today)
+    check_ins = selectors.my_check_ins(staff=staff, first_day=first_day, last_day=today)
+    corrections = selectors.latest_corrections([item.pk for item in check_ins])
     return [
         {
             "check_in": item,
             "day_label": day_label(item.day),
             "finding_label": selectors.finding_label(item.finding),
+            "correction": corrections.get(item.pk),
         }
-        for item in selectors.my_check_ins(staff=staff, first_day=first_day, last_day=today)
+        for item in check_ins
     ]
 
 
@@ -198,7 +207,19 @@ def _pick_unit(request: HttpRequest, units: Any) -> Unit:
     return (units.filter(pk=me.unit_id).first() if me else None) or units.first()  # type: ignore[no-any-return]
 
 
-def _board_rows(board: selectors.Board) -> list[dict[str, Any]]:
+def is_correctable_day(day: dt.date) -> bool:
+    """Whether ``day`` is within the days a head may still correct (today and ``ATTENDANCE_CORRECTION_DAYS`` back)."""
+    today = clock.today()
+    return day <= today and (today - day).days <= settings.ATTENDANCE_CORRECTION_DAYS
+
+
+def correct_url(staff_id: int, day: dt.date, back: str) -> str:
+    return reverse("attendance:correct", args=[staff_id, day.isoformat()]) + "?" + urlencode({"next": back})
+
+
+def _board_rows(board: selectors.Board, viewer: User, back: str) -> list[dict[str, Any]]:
+    corrections = selectors.latest_corrections([row.check_in.pk for row in board.rows if row.check_in is not None])
+    may_correct = permissions.correctable(viewer, [row.staff for row in board.rows]) if is_correctable_day(board.day) else set()
     rows = []
     for row in board.rows:
         rows.append(
@@ -208,6 +229,8 @@ def _board_rows(board: selectors.Board) -> list[dict[str, Any]]:
                 "leave_label": leave_label(row.leave_kind),
                 "finding_label": selectors.finding_label(row.finding),
                 "reachability_label": row.check_in.get_reachability_display() if row.check_in and row.check_in.reachability else "",
+                "correction": corrections.get(row.check_in.pk) if row.check_in else None,
+                "correct_url": correct_url(row.staff.pk, board.day, back) if row.staff.pk in may_correct else "",
             }
         )
     return rows
@@ -215,7 +238,7 @@ def _board_rows(board: selectors.Board) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The head's live board for today (or ``?day=``): who is checked in where, who the roster puts where, mismatches,
     who has not checked in, who is on leave, and the phone and reachable status of those at home. HTMX refreshes
     it every minute."""
@@ -234,7 +257,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "units": units,
         "unit": unit,
         "board": data,
-        "rows": _board_rows(data),
+        "rows": _board_rows(data, request.user, reverse("attendance:board") + f"?unit={unit.pk}&day={day.isoformat()}"),
         "day_label": day_label(day),
         "is_today": day == clock.today(),
         "refreshed_at": clock.local_now(),
@@ -262,9 +285,38 @@ def _timesheet_or_error(request: HttpRequest) -> tuple[Any, Unit, selectors.Time
     return units, unit, selectors.unit_timesheet(viewer=request.user, unit=unit, month=month), None
 
 
+def _timesheet_rows(sheet: selectors.Timesheet, viewer: User, separator: str) -> list[dict[str, Any]]:
+    """Each person's cells as the page shows them: the text, the newest correction, and the link to correct the day
+    (days that have begun, within the correction window, of the people the viewer answers for)."""
+    may_correct = permissions.correctable(viewer, [row.staff for row in sheet.rows])
+    back = reverse("attendance:timesheet") + f"?unit={sheet.unit.pk}&month={sheet.iso_month}"
+    correctable_days = [day for day in sheet.days if is_correctable_day(day)]
+    rows = []
+    for row in sheet.rows:
+        cells = []
+        for day, cell in zip(sheet.days, row.cells, strict=True):
+            has_check_in = cell.letter in (rules.LETTER_OFFICE, rules.LETTER_HOME)
+            is_open_day = has_check_in or calendar.is_working_day(day)
+            link = correct_url(row.staff.pk, day, back) if row.staff.pk in may_correct and day in correctable_days and is_open_day else ""
+            cells.append(
+                {"cell": cell, "text": cell.text(separator), "day": day, "correction": sheet.corrections.get((row.staff.pk, day)), "correct_url": link}
+            )
+        rows.append({"row": row, "cells": cells, "hours": rules.hours_text(row.totals.minutes, separator)})
+    return rows
+
+
+def _timesheet_corrections(sheet: selectors.Timesheet) -> list[dict[str, Any]]:
+    """The month's corrections under the table: whose day, by whom, why."""
+    names = {row.staff.pk: row.staff.full_name for row in sheet.rows}
+    return [
+        {"day": day, "name": names.get(staff_id, ""), "correction": correction}
+        for (staff_id, day), correction in sorted(sheet.corrections.items(), key=lambda item: (item[0][1], names.get(item[0][0], "")))
+    ]
+
+
 @login_required
 @require_GET
-def timesheet(request: HttpRequest) -> HttpResponse:
+def timesheet(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A unit's monthly timesheet: one row per person, one column per day (CQ, TN with hours; P; L; —), totals; the
     same in Excel for the HR office's file."""
     units, unit, sheet, error = _timesheet_or_error(request)
@@ -286,10 +338,8 @@ def timesheet(request: HttpRequest) -> HttpResponse:
             }
             for day in sheet.days
         ],
-        "rows": [
-            {"row": row, "cells": [(cell, cell.text(separator)) for cell in row.cells], "hours": rules.hours_text(row.totals.minutes, separator)}
-            for row in sheet.rows
-        ],
+        "rows": _timesheet_rows(sheet, request.user, separator),
+        "corrections": _timesheet_corrections(sheet),
         "previous_month": f"{previous_month:%Y-%m}",
         "next_month": f"{next_month:%Y-%m}",
         "export_url": reverse("attendance:timesheet_export") + f"?unit={unit.pk}&month={sheet.iso_month}",
@@ -308,3 +358,81 @@ def timesheet_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(exports.timesheet_xlsx(sheet), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{exports.timesheet_filename(sheet)}"'
     return response
+
+
+# ----------------------------------------------------------------------------------------------- a head's correction
+
+
+def _correction_initial(subject: selectors.CorrectionSubject) -> dict[str, Any]:
+    check_in = subject.check_in
+    if check_in is None:
+        rostered_home = subject.roster_cell is not None and subject.roster_cell.status == rules.ROSTERED_HOME
+        return {"mode": WorkMode.HOME if rostered_home else WorkMode.OFFICE, "seen": subject.seen}
+    return {
+        "mode": check_in.mode,
+        "checked_in": timezone.localtime(check_in.checked_in_at).time().replace(second=0, microsecond=0),
+        "checked_out": timezone.localtime(check_in.checked_out_at).time().replace(second=0, microsecond=0) if check_in.checked_out_at else None,
+        "seen": subject.seen,
+    }
+
+
+def _moment(day: dt.date, time: dt.time | None) -> dt.datetime | None:
+    return timezone.make_aware(dt.datetime.combine(day, time)) if time is not None else None
+
+
+def _back_url(request: HttpRequest, subject: selectors.CorrectionSubject) -> str:
+    """Where the head came from (the board or the timesheet), if it is ours; else the person's unit's board."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return reverse("attendance:board") + f"?unit={subject.staff.unit_id}&day={subject.day.isoformat()}"
+
+
+@login_required
+def correct(request: AuthenticatedHttpRequest, staff_id: int, day: str) -> HttpResponse:
+    """A head corrects one person's working day: the mode, the check-in and check-out times (a forgotten check-out, a
+    wrong time), or records the check-in the person forgot; a reason is required and the person is told. Reached from
+    the board's and the timesheet's "Correct" links; a person the viewer does not answer for answers 404."""
+    when = parse_day(day)
+    if when is None:
+        raise Http404(_("No such day."))
+    try:
+        subject = selectors.correction_subject(viewer=request.user, staff_id=staff_id, day=when)
+    except NotFound as missing:
+        raise Http404(_("No such person in your scope.")) from missing
+    back = _back_url(request, subject)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, initial=_correction_initial(subject))
+    error: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        correction = services.Correction(
+            mode=data["mode"],
+            checked_in_at=timezone.make_aware(dt.datetime.combine(when, data["checked_in"])),
+            checked_out_at=_moment(when, data["checked_out"]),
+            reason=data["reason"],
+        )
+        try:
+            services.attendance_correct(actor=request.user, staff=subject.staff, day=when, correction=correction, seen=data["seen"] or None)
+        except DomainError as refusal:
+            error = refusal
+            if refusal.rule in form.fields:
+                form.add_error(refusal.rule, str(refusal.message))
+                error = None
+        else:
+            messages.success(
+                request, _("The check-in of %(person)s on %(date)s is corrected; they are told.") % {"person": subject.staff.full_name, "date": day_label(when)}
+            )
+            return redirect(back)
+    status = error.http_status if error else (422 if form.errors else 200)
+    context = {
+        "subject": subject,
+        "form": form,
+        "error": error,
+        "back": back,
+        "day_label": day_label(when),
+        "roster_label": roster_label(subject.roster_cell),
+        "is_on_leave": subject.plan.is_on_leave,
+        "is_correctable_day": is_correctable_day(when),
+        "max_days": settings.ATTENDANCE_CORRECTION_DAYS,
+    }
+    return render(request, "attendance/correct.html", context, status=status)

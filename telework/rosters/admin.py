@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from telework.rosters.models import Leave, Roster, RosterRun, SwapRequest, UnitEvent
+from telework.rosters.models import Leave, LeaveRequest, Roster, RosterRun, SwapRequest, UnitEvent
 
 
 @admin.register(Roster)
@@ -44,3 +44,11 @@ class SwapRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class RosterRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("iso_week", "agency", "status", "units_done", "units_total", "started_at", "finished_at")
     readonly_fields = [field.name for field in RosterRun._meta.fields]
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("staff", "kind", "starts_on", "ends_on", "status", "created_at", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("staff__full_name", "staff__code")
+    readonly_fields = [field.name for field in LeaveRequest._meta.fields]

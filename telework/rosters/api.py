@@ -1,5 +1,5 @@
 """Rosters over HTTP (mounted at ``/api/rosters``): read a unit-week roster and today's lists, generate, edit a cell,
-publish, swap days, record leave and unit events, download the notice-board Excel and PDF.
+publish, swap days, record leave and unit events, ask for leave and decide leave requests, download the notice-board Excel and PDF.
 
 Every write calls ``telework.rosters.services`` (rules, locks, audit); every read goes through
 ``telework.rosters.selectors`` scoped by the caller. Outside your scope: 404; in scope but not yours to act on: 403;
@@ -22,14 +22,17 @@ from telework.core.exceptions import NotFound, ValidationFailed
 from telework.organization import scope
 from telework.organization.models import Agency, ServicePoint, Staff
 from telework.rosters import exports, selectors, services
-from telework.rosters.models import Leave, UnitEvent
+from telework.rosters.models import Leave, LeaveRequest, UnitEvent
 from telework.rosters.schemas import (
     CellIn,
     CellResultOut,
     GenerateIn,
     GenerateManyIn,
+    LeaveDecisionIn,
     LeaveIn,
     LeaveOut,
+    LeaveRequestIn,
+    LeaveRequestOut,
     RosterOut,
     RunOut,
     SwapDecisionIn,
@@ -39,6 +42,7 @@ from telework.rosters.schemas import (
     UnitEventIn,
     UnitEventOut,
     cell_out,
+    leave_request_out,
     roster_out,
     run_out,
     staff_ref,
@@ -195,6 +199,54 @@ def leave_cancel(request: HttpRequest, leave_id: ObjectId) -> dict[str, Any]:
     if leave is None:
         raise NotFound()
     return _leave_out(services.leave_cancel(leave=leave, actor=_viewer(request)))
+
+
+@router.post("/leave-requests", response={201: LeaveRequestOut, **WRITE_ERRORS}, summary="Ask your head for leave")
+def leave_request_submit(request: HttpRequest, payload: LeaveRequestIn) -> Status[dict[str, Any]]:
+    """Your heads are told. Refused (422) for a period without a working day, overlapping leave in force or a request
+    still waiting."""
+    submitted = services.leave_request_submit(
+        actor=_viewer(request), starts_on=payload.starts_on, ends_on=payload.ends_on, kind=payload.kind, note=payload.note
+    )
+    return Status(201, leave_request_out(LeaveRequest.objects.select_related("staff__position").get(pk=submitted.pk)))
+
+
+@router.get("/leave-requests", response={200: list[LeaveRequestOut], **READ_ERRORS}, summary="Leave requests: your own, or those waiting for you")
+def leave_request_list(request: HttpRequest, waiting: bool = False) -> list[dict[str, Any]]:
+    """``waiting=true``: the requests waiting for your decision, oldest first; otherwise your own, newest first."""
+    viewer = _viewer(request)
+    if waiting:
+        items = selectors.leave_requests_waiting(viewer=viewer)
+    else:
+        me = scope.own_staff(viewer)
+        items = selectors.my_leave_requests(staff=me) if me is not None else []
+    ids = [item.pk for item in items][:200]
+    loaded = LeaveRequest.objects.select_related("staff__position").in_bulk(ids)
+    return [leave_request_out(loaded[pk]) for pk in ids]
+
+
+def _leave_request(request: HttpRequest, request_id: ObjectId) -> LeaveRequest:
+    return selectors.leave_request_get(viewer=_viewer(request), request_id=request_id)
+
+
+def _leave_request_answer(decided: LeaveRequest) -> dict[str, Any]:
+    return leave_request_out(LeaveRequest.objects.select_related("staff__position").get(pk=decided.pk))
+
+
+@router.post("/leave-requests/{request_id}/approve", response={200: LeaveRequestOut, **WRITE_ERRORS}, summary="Approve a leave request (the person's head)")
+def leave_request_approve(request: HttpRequest, request_id: ObjectId, payload: LeaveDecisionIn) -> dict[str, Any]:
+    """The leave is recorded as if the head had recorded it: the rosters covering the days follow."""
+    return _leave_request_answer(services.leave_request_approve(request=_leave_request(request, request_id), actor=_viewer(request), comment=payload.comment))
+
+
+@router.post("/leave-requests/{request_id}/reject", response={200: LeaveRequestOut, **WRITE_ERRORS}, summary="Reject a leave request (comment required)")
+def leave_request_reject(request: HttpRequest, request_id: ObjectId, payload: LeaveDecisionIn) -> dict[str, Any]:
+    return _leave_request_answer(services.leave_request_reject(request=_leave_request(request, request_id), actor=_viewer(request), comment=payload.comment))
+
+
+@router.post("/leave-requests/{request_id}/withdraw", response={200: LeaveRequestOut, **WRITE_ERRORS}, summary="Withdraw your own leave request")
+def leave_request_withdraw(request: HttpRequest, request_id: ObjectId) -> dict[str, Any]:
+    return _leave_request_answer(services.leave_request_withdraw(request=_leave_request(request, request_id), actor=_viewer(request)))
 
 
 def _leave_out(leave: Leave) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Rosters', swaps', leave and unit events' audit rows, scoped like the objects (``selectors``): a draft roster by
 those who manage its unit, a published one by whoever reads the unit; a swap by the two colleagues and the unit's
-managers; leave by whoever may see the person; city-wide generations by Home Affairs and administrators."""
+managers; leave and leave requests by whoever may see the person; city-wide generations by Home Affairs and administrators."""
 
 from __future__ import annotations
 
@@ -36,10 +36,13 @@ register(
             "roster.generate": _("Roster generated"),
             "roster.edit": _("Roster changed by hand"),
             "roster.publish": _("Roster published"),
+            "roster.leave_marked": _("Leave marked in the published roster"),
+            "roster.leave_unmarked": _("Cancelled leave taken out of the published roster"),
         },
         fields={
             "week": _("Week"),
             "day": _("Date"),
+            "days": _("Days"),
             "staff": _("Staff member"),
             "service_point": _("Desk or duty post"),
             "solver_status": _("Solver result"),
@@ -105,6 +108,17 @@ register(
         visible=visible_leave,
         actions={"leave.record": _("Leave recorded"), "leave.cancel": _("Leave cancelled")},
         fields={"staff": _("Staff member"), "cancelled": _("Cancelled"), "roster_cells_changed": _("Roster days changed")},
+    ),
+    AuditSubject(
+        object_type="rosters.leaverequest",
+        visible=lambda viewer: selectors.leave_request_list(viewer=viewer),
+        actions={
+            "leave_request.submit": _("Leave requested"),
+            "leave_request.approve": _("Leave request approved"),
+            "leave_request.reject": _("Leave request rejected"),
+            "leave_request.withdraw": _("Leave request withdrawn"),
+        },
+        fields={"staff": _("Staff member"), "working_days": _("Working days")},
     ),
     AuditSubject(
         object_type="rosters.unitevent",

@@ -111,6 +111,28 @@ class LeaveForm(forms.Form):
         return data
 
 
+class LeaveRequestForm(forms.Form):
+    """A staff member asks for leave: the kind, from, to, and a note for the head."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices, initial=LeaveKind.ANNUAL, widget=forms.Select(attrs={"class": "form-select"}))
+    starts_on = forms.DateField(label=_("From"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
+    ends_on = forms.DateField(label=_("To"), input_formats=DATE_INPUT_FORMATS, widget=date_input())
+    note = forms.CharField(label=_("Note for your head (optional)"), required=False, max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day comes before the first."))
+        return data
+
+
+class LeaveDecisionForm(forms.Form):
+    """The head's comment on a leave request: required to reject (the service says so)."""
+
+    comment = forms.CharField(required=False, max_length=2000, widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+
 class UnitEventForm(forms.Form):
     """A meeting, training or team day: everyone of the unit on site that day, or only the staff ticked."""
 

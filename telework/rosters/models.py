@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from telework.core import calendar
 from telework.core.models import Decided
 from telework.core.workflow import Workflow
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
@@ -175,7 +176,8 @@ class LeaveKind(models.TextChoices):
 
 class Leave(models.Model):
     """Approved leave (or a business trip): the person is neither at the office nor at home on those working days.
-    Recording it is the approval; a cancelled leave keeps its row (``cancelled_at``) for the record."""
+    A head or HR records it (recording it is the approval), or it is recorded when a head approves the person's
+    ``LeaveRequest``; a cancelled leave keeps its row (``cancelled_at``) for the record."""
 
     staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="leaves")
     starts_on = models.DateField(_("from"))
@@ -195,6 +197,57 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.full_name}: {self.get_kind_display()} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+
+class LeaveRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the head")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# action → (states it may start from, state it leads to)
+LEAVE_REQUEST_WORKFLOW = Workflow.declare(
+    {
+        "approve": ({LeaveRequestStatus.REQUESTED}, LeaveRequestStatus.APPROVED),
+        "reject": ({LeaveRequestStatus.REQUESTED}, LeaveRequestStatus.REJECTED),
+        "withdraw": ({LeaveRequestStatus.REQUESTED}, LeaveRequestStatus.WITHDRAWN),
+    },
+    rule="leave_request.status",
+    refusal=_("This leave request is “%(status)s”; it cannot be changed that way."),
+)
+
+
+class LeaveRequest(Decided):
+    """A staff member asks for leave (or a business trip); their head approves or rejects it. Approval records the
+    ``Leave`` exactly as a head recording it would (the rosters follow), so the rest of the product reads only
+    ``Leave``: a request waiting or rejected never counts as leave anywhere."""
+
+    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="leave_requests")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    kind = models.CharField(_("kind"), max_length=16, choices=LeaveKind.choices, default=LeaveKind.ANNUAL)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=LeaveRequestStatus.choices, default=LeaveRequestStatus.REQUESTED, db_index=True)
+    # The leave the approval recorded.
+    leave = models.OneToOneField(Leave, verbose_name=_("leave"), null=True, blank=True, on_delete=models.PROTECT, related_name="request")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # decided_by, decided_at, decision_comment: ``Decided`` (the head's decision, or the person withdrawing).
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="leave_request_dates_ordered")]
+        indexes = [models.Index(fields=["staff", "starts_on", "ends_on"])]
+        verbose_name = _("leave request")
+        verbose_name_plural = _("leave requests")
+
+    def __str__(self) -> str:
+        return f"{self.staff.full_name}: {self.get_kind_display()} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+    @property
+    def working_days(self) -> int:
+        """Working days the leave covers (weekends and public holidays do not count: ``telework.core.calendar``)."""
+        return len(calendar.working_days(self.starts_on, self.ends_on))
 
 
 class UnitEventKind(models.TextChoices):

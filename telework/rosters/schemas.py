@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
-from telework.rosters.models import LeaveKind, Roster, RosterRun, SwapRequest, UnitEventKind
+from telework.rosters.models import LeaveKind, LeaveRequest, Roster, RosterRun, SwapRequest, UnitEventKind
 from telework.rosters.selectors import RosterGrid, TodayPerson, TodayUnit, explanation_lines
 
 
@@ -171,6 +171,34 @@ class LeaveOut(Schema):
     kind: str
     note: str
     cancelled_at: dt.datetime | None
+
+
+class LeaveRequestIn(BodyIn):
+    kind: LeaveKind = LeaveKind.ANNUAL
+    starts_on: IsoDate
+    ends_on: IsoDate
+    note: str = Field("", max_length=300)
+
+
+class LeaveDecisionIn(BodyIn):
+    comment: str = Field("", max_length=2000, description="The head's comment (required to reject)")
+
+
+class LeaveRequestOut(Schema):
+    id: int
+    staff: RosterStaffOut
+    kind: str
+    kind_label: str
+    starts_on: dt.date
+    ends_on: dt.date
+    working_days: int
+    note: str
+    status: str
+    status_label: str
+    decision_comment: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    leave_id: int | None
 
 
 class UnitEventIn(BodyIn):
@@ -358,4 +386,23 @@ def run_out(run: RosterRun) -> dict[str, Any]:
         "error": run.error,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
+    }
+
+
+def leave_request_out(request: LeaveRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "staff": staff_ref(request.staff),
+        "kind": request.kind,
+        "kind_label": str(request.get_kind_display()),
+        "starts_on": request.starts_on,
+        "ends_on": request.ends_on,
+        "working_days": request.working_days,
+        "note": request.note,
+        "status": request.status,
+        "status_label": str(request.get_status_display()),
+        "decision_comment": request.decision_comment,
+        "created_at": request.created_at,
+        "decided_at": request.decided_at,
+        "leave_id": request.leave_id,
     }

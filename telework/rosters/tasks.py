@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from telework.accounts.models import User
 from telework.core.notifications import notify_user
-from telework.organization.heads import unit_heads
-from telework.rosters.models import Roster, RosterEntry, RosterRun, SwapRequest
+from telework.organization.heads import heads_of, unit_heads
+from telework.rosters.models import LeaveRequest, Roster, RosterEntry, RosterRun, SwapRequest
 from telework.rosters.selectors import cell_label, weekday_name
 from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, rosters_regenerate_after_switch
 
@@ -123,6 +123,40 @@ def notify_swap_task(swap_id: int, event: str) -> None:
                     notify_user(person.user, key=key, title=title % {"other": other.full_name}, body=swap.decision_comment, url=url)
 
 
+@shared_task(name="rosters.notify_leave_request")
+def notify_leave_request_task(request_id: int, event: str) -> None:
+    """Tell the heads who answer for the person that leave is asked for; tell the person the head's decision."""
+    request = (
+        LeaveRequest.objects.select_related("staff__user", "staff__unit", "staff__direct_superior__user", "decided_by__staff").filter(pk=request_id).first()
+    )
+    if request is None:
+        return
+    key = f"leave_request:{request.pk}:{event}"
+    with translation.override("vi"):
+        names = {
+            "person": request.staff.full_name,
+            "kind": request.get_kind_display(),
+            "start": f"{request.starts_on:%d/%m/%Y}",
+            "end": f"{request.ends_on:%d/%m/%Y}",
+            "days": request.working_days,
+        }
+        if event == "requested":
+            url = f"{reverse('rosters:leave')}?unit={request.staff.unit_id}"
+            for user in heads_of(request.staff):
+                notify_user(
+                    user,
+                    key=key,
+                    title=_("%(person)s asks for %(kind)s from %(start)s to %(end)s (%(days)s working days)") % names,
+                    body=request.note,
+                    url=url,
+                )
+        elif event in ("approved", "rejected") and request.staff.user is not None:
+            title = (
+                _("Your %(kind)s from %(start)s to %(end)s is approved") if event == "approved" else _("Your %(kind)s from %(start)s to %(end)s is rejected")
+            )
+            notify_user(request.staff.user, key=key, title=title % names, body=request.decision_comment, url=reverse("rosters:leave_mine"))
+
+
 @shared_task(name="rosters.notify_heads_regenerated")
 def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
     """After a switch, tell each unit head that a new draft replaces the published roster and waits for review."""
@@ -141,6 +175,7 @@ def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
 follow_ups.register(follow_ups.ROSTER_PUBLISHED, notify_roster_published_task.delay)
 follow_ups.register(follow_ups.CELL_CHANGED, notify_cell_changed_task.delay)
 follow_ups.register(follow_ups.SWAP_CHANGED, notify_swap_task.delay)
+follow_ups.register(follow_ups.LEAVE_REQUEST_CHANGED, notify_leave_request_task.delay)
 follow_ups.register(follow_ups.HEADS_REGENERATED, notify_heads_regenerated_task.delay)
 follow_ups.register(follow_ups.RUN_STARTED, generate_run_task.delay)
 follow_ups.register(follow_ups.UNITS_CHUNK, generate_units_task.delay)

@@ -131,3 +131,55 @@ def test_every_past_working_day_is_counted_exactly_once(days):
     totals = rules.timesheet_totals(cells)
     assert totals.office_days + totals.home_days + totals.leave_days + totals.missing_days == len(days)
     assert totals.minutes == sum(minutes or 0 for mode, _leave, minutes in days if mode)
+
+
+# --- a head's correction ----------------------------------------------------------------------------------------
+
+CORRECTED_DAY = dt.date(2026, 12, 7)
+
+
+def local(hour: int, minute: int = 0, day: dt.date = CORRECTED_DAY) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SAIGON)
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "checked_in_at", "checked_out_at", "expected"),
+    [
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(8), local(17), None),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(8), None, None),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(8), local(8), None),
+        (CORRECTED_DAY + dt.timedelta(days=2), CORRECTED_DAY + dt.timedelta(days=1), local(8), None, rules.CORRECTION_FUTURE_DAY),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=31), local(8), local(17), None),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=32), local(8), local(17), rules.CORRECTION_TOO_OLD),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(8, day=CORRECTED_DAY - dt.timedelta(days=1)), None, rules.CORRECTION_OTHER_DAY),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(8), local(0, day=CORRECTED_DAY + dt.timedelta(days=1)), rules.CORRECTION_OTHER_DAY),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(17), local(8), rules.CORRECTION_CHECK_OUT_BEFORE_CHECK_IN),
+        (CORRECTED_DAY, CORRECTED_DAY + dt.timedelta(days=1), local(6), local(22, 1), rules.CORRECTION_SHIFT_TOO_LONG),
+    ],
+)
+def test_correction_bounds(day, today, checked_in_at, checked_out_at, expected):
+    now = dt.datetime.combine(today, dt.time(9), tzinfo=SAIGON)
+    assert rules.correction_problem(day=day, today=today, max_days_back=31, now=now, checked_in_at=checked_in_at, checked_out_at=checked_out_at) == expected
+
+
+def test_a_correction_of_today_cannot_record_a_time_to_come():
+    now = local(10)
+    assert rules.correction_problem(day=CORRECTED_DAY, today=CORRECTED_DAY, max_days_back=0, now=now, checked_in_at=local(8), checked_out_at=local(11)) == (
+        rules.CORRECTION_FUTURE_TIME
+    )
+    assert rules.correction_problem(day=CORRECTED_DAY, today=CORRECTED_DAY, max_days_back=0, now=now, checked_in_at=local(8), checked_out_at=local(10)) is None
+
+
+@given(start=st.integers(min_value=0, max_value=23 * 60 + 59), length=st.integers(min_value=0, max_value=rules.MAX_SHIFT_MINUTES))
+def test_any_same_day_span_within_a_working_day_is_a_valid_correction_of_yesterday(start, length):
+    checked_in_at = local(0) + dt.timedelta(minutes=start)
+    checked_out_at = checked_in_at + dt.timedelta(minutes=length)
+    problem = rules.correction_problem(
+        day=CORRECTED_DAY,
+        today=CORRECTED_DAY + dt.timedelta(days=1),
+        max_days_back=35,
+        now=local(9, day=CORRECTED_DAY + dt.timedelta(days=1)),
+        checked_in_at=checked_in_at,
+        checked_out_at=checked_out_at,
+    )
+    assert problem == (None if checked_out_at.date() == CORRECTED_DAY else rules.CORRECTION_OTHER_DAY)

@@ -35,11 +35,15 @@ from telework.rosters.selectors.labels import (
     week_start_of,
     weekday_name,
 )
-from telework.rosters.selectors.permissions import can_generate_city, can_manage_unit, can_record_leave, managed_units, roster_units
+from telework.rosters.selectors.permissions import can_decide_leave, can_generate_city, can_manage_unit, can_record_leave, managed_units, roster_units
 from telework.rosters.selectors.queries import (
     TodayPerson,
     TodayUnit,
     leave_list,
+    leave_request_get,
+    leave_request_list,
+    leave_requests_waiting,
+    my_leave_requests,
     roster_for_week,
     roster_get,
     roster_run_get,
@@ -63,6 +67,7 @@ __all__ = [
     "STATUS_LABELS",
     "TodayPerson",
     "TodayUnit",
+    "can_decide_leave",
     "can_generate_city",
     "can_manage_unit",
     "can_record_leave",
@@ -75,6 +80,10 @@ __all__ = [
     "holiday_label",
     "iso_week_of",
     "leave_list",
+    "leave_request_get",
+    "leave_request_list",
+    "leave_requests_waiting",
+    "my_leave_requests",
     "managed_units",
     "parse_iso_week",
     "roster_days",

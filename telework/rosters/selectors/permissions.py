@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from telework.accounts.models import Role
 from telework.accounts.types import Viewer
 from telework.core.exceptions import NotFound
-from telework.organization import scope
+from telework.organization import heads, scope
 from telework.organization.models import Staff, Unit
 
 # --- permissions --------------------------------------------------------------------------------------------------
@@ -67,6 +67,15 @@ def can_record_leave(user: Viewer, staff: Staff) -> bool:
         me = scope.own_staff(user)
         return me is not None and me.unit.agency_id == staff.unit.agency_id
     return False
+
+
+def can_decide_leave(user: Viewer, staff: Staff) -> bool:
+    """Approve or reject ``staff``'s leave request: the heads who answer for the person
+    (``telework.organization.heads.heads_of``: their direct superior, else their unit's leaders, else the heads
+    above) and whoever may record their leave (``can_record_leave``). Nobody decides their own."""
+    if not user.is_authenticated or staff.user_id == user.pk:
+        return False
+    return can_record_leave(user, staff) or any(head.pk == user.pk for head in heads.heads_of(staff))
 
 
 def roster_units(*, viewer: Viewer) -> QuerySet[Unit]:

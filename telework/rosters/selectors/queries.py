@@ -11,11 +11,23 @@ from django.db.models import Q, QuerySet
 from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.exceptions import NotFound
-from telework.organization import scope
+from telework.organization import heads, scope
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
-from telework.rosters.models import EntryStatus, Leave, Roster, RosterEntry, RosterRun, RosterStatus, SwapRequest, SwapStatus, UnitEvent
+from telework.rosters.models import (
+    EntryStatus,
+    Leave,
+    LeaveRequest,
+    LeaveRequestStatus,
+    Roster,
+    RosterEntry,
+    RosterRun,
+    RosterStatus,
+    SwapRequest,
+    SwapStatus,
+    UnitEvent,
+)
 from telework.rosters.selectors.labels import week_start_of
-from telework.rosters.selectors.permissions import can_generate_city, managed_units, require_unit, roster_units, sees_drafts
+from telework.rosters.selectors.permissions import can_generate_city, can_record_leave, managed_units, require_unit, roster_units, sees_drafts
 
 # --- rosters -----------------------------------------------------------------------------------------------------
 
@@ -172,6 +184,55 @@ def leave_list(*, viewer: Viewer, unit: Unit, starts_on: dt.date, ends_on: dt.da
         .select_related("staff", "recorded_by")
         .order_by("starts_on", "staff__full_name")
     )
+
+
+def leave_request_list(*, viewer: Viewer) -> QuerySet[LeaveRequest]:
+    """Leave requests the viewer may read: their own, those of the people they are the direct superior of (whatever
+    their role: they decide them), and those of the people in their scope."""
+    me = scope.own_staff(viewer)
+    mine = Q(staff=me) | Q(staff__direct_superior=me) if me is not None else Q(pk__in=[])
+    return (
+        LeaveRequest.objects.filter(mine | Q(staff__in=scope.visible_staff(viewer)))
+        .select_related("staff__unit", "decided_by", "leave")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_leave_requests(*, staff: Staff) -> list[LeaveRequest]:
+    """A staff member's own leave requests, newest first (the ones waiting, then the decided ones of the last year)."""
+    since = clock.today() - dt.timedelta(days=366)
+    return list(
+        LeaveRequest.objects.filter(staff=staff)
+        .filter(Q(status=LeaveRequestStatus.REQUESTED) | Q(ends_on__gte=since))
+        .select_related("decided_by__staff", "leave")
+        .order_by("-created_at", "-id")
+    )
+
+
+def leave_requests_waiting(*, viewer: Viewer, unit: Unit | None = None) -> list[LeaveRequest]:
+    """Requests waiting for the viewer's decision (of ``unit``'s staff, or of everyone they decide for), oldest first.
+    Who decides follows ``can_decide_leave``; the heads of the people concerned are read in a fixed number of
+    queries."""
+    waiting = leave_request_list(viewer=viewer).filter(status=LeaveRequestStatus.REQUESTED).select_related("staff__direct_superior__user")
+    if unit is not None:
+        waiting = waiting.filter(staff__unit=unit)
+    requests = list(waiting.order_by("created_at", "id"))
+    heads_of = heads.heads_by_staff(request.staff for request in requests)
+    user_id = getattr(viewer, "pk", None)
+    return [
+        request
+        for request in requests
+        if request.staff.user_id != user_id
+        and (can_record_leave(viewer, request.staff) or any(head.pk == user_id for head in heads_of.get(request.staff_id, [])))
+    ]
+
+
+def leave_request_get(*, viewer: Viewer, request_id: int) -> LeaveRequest:
+    """A leave request the viewer may read; ``NotFound`` otherwise."""
+    request = leave_request_list(viewer=viewer).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound()
+    return request
 
 
 def unit_events(*, viewer: Viewer, unit: Unit, starts_on: dt.date, ends_on: dt.date) -> QuerySet[UnitEvent]:

@@ -6,7 +6,7 @@ roster, the independent checker (``telework.rosters.engine.checker``) judges eve
 facts of the day, so a head can never publish a roster that breaks city policy by a click.
 
 One module per seam — ``generation`` (one unit), ``runs`` (many units, the switch re-solve), ``editing`` (cells),
-``publication``, ``swaps``, ``facts`` (leave and unit events), ``checks`` (may this actor do this now) and
+``publication``, ``swaps``, ``facts`` (leave and unit events), ``leave_requests`` (leave asked for by staff, decided by the head), ``checks`` (may this actor do this now) and
 ``follow_ups`` (what tasks do after the commit) — and the public names here, so callers write
 ``services.roster_publish(...)``.
 """
@@ -17,6 +17,14 @@ from telework.rosters.services.checks import Verdict, roster_check, swap_check
 from telework.rosters.services.editing import CellCheck, roster_cell_check, roster_edit_cell
 from telework.rosters.services.facts import leave_cancel, leave_record, unit_event_cancel, unit_event_save
 from telework.rosters.services.generation import default_workers, roster_generate, summarise
+from telework.rosters.services.leave_requests import (
+    leave_request_approve,
+    leave_request_check,
+    leave_request_reject,
+    leave_request_submit,
+    leave_request_submit_check,
+    leave_request_withdraw,
+)
 from telework.rosters.services.publication import roster_publish
 from telework.rosters.services.runs import (
     ProgressCallback,
@@ -37,6 +45,12 @@ __all__ = [
     "generate_units_chunk",
     "leave_cancel",
     "leave_record",
+    "leave_request_approve",
+    "leave_request_check",
+    "leave_request_reject",
+    "leave_request_submit",
+    "leave_request_submit_check",
+    "leave_request_withdraw",
     "roster_cell_check",
     "roster_check",
     "roster_edit_cell",

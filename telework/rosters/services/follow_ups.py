@@ -15,6 +15,7 @@ from django.db import transaction
 ROSTER_PUBLISHED = "roster_published"
 CELL_CHANGED = "cell_changed"
 SWAP_CHANGED = "swap_changed"
+LEAVE_REQUEST_CHANGED = "leave_request_changed"
 HEADS_REGENERATED = "heads_regenerated"
 RUN_STARTED = "run_started"
 UNITS_CHUNK = "units_chunk"

@@ -8,6 +8,7 @@ HTMX requests always get 200, so that the refusal is swapped into the page where
 
 from telework.rosters.views.city import city, run, run_progress
 from telework.rosters.views.facts import event_cancel, events, leave, leave_cancel
+from telework.rosters.views.leave_requests import leave_mine, leave_request_act
 from telework.rosters.views.swaps import swap_act, swap_new, swaps
 from telework.rosters.views.today import today
 from telework.rosters.views.week import cell, export, generate, publish, version, week
@@ -21,6 +22,8 @@ __all__ = [
     "generate",
     "leave",
     "leave_cancel",
+    "leave_mine",
+    "leave_request_act",
     "publish",
     "run",
     "run_progress",

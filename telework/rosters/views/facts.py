@@ -19,7 +19,7 @@ from telework.core.exceptions import DomainError
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
 from telework.rosters import selectors, services
-from telework.rosters.forms import LeaveForm, UnitEventForm
+from telework.rosters.forms import LeaveDecisionForm, LeaveForm, UnitEventForm
 from telework.rosters.models import Leave, UnitEvent
 from telework.rosters.views.common import pick_unit
 
@@ -40,7 +40,8 @@ def _managed_unit(request: HttpRequest, value: str | None) -> tuple[Unit, list[S
 
 @login_required
 def leave(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Approved leave of a unit: record it (the roster marks those days as leave) or cancel it."""
+    """Approved leave of a unit: the staff's requests waiting for the viewer's decision, recording leave (the roster
+    marks those days as leave) and cancelling it."""
     unit, members = _managed_unit(request, request.POST.get("unit") or request.GET.get("unit", "").strip())
     form = LeaveForm(request.POST if request.method == "POST" else None, members=members)
     error: DomainError | None = None
@@ -69,6 +70,9 @@ def leave(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "error": error,
         "leaves": list(selectors.leave_list(viewer=request.user, unit=unit, starts_on=today_ - dt.timedelta(days=31), ends_on=today_ + dt.timedelta(days=366))),
+        "waiting": selectors.leave_requests_waiting(viewer=request.user, unit=unit),
+        "decision_form": LeaveDecisionForm(),
+        "back": f"{reverse('rosters:leave')}?unit={unit.pk}",
         "today": today_,
     }
     return render(request, "rosters/leave.html", context, status=error.http_status if error else 200)

@@ -157,6 +157,7 @@ def render_week(
     }
     if unit is not None and context["can_manage"]:
         context["versions"] = selectors.roster_versions(viewer=request.user, unit=unit, week_start=monday)
+        context["leave_waiting_count"] = len(selectors.leave_requests_waiting(viewer=request.user, unit=unit))
     if roster is not None:
         context["can_publish"] = services.roster_check(roster=roster, actor=request.user, action="publish").is_allowed
         context.update(_grid_context(request, roster))
