@@ -14,7 +14,9 @@ urlpatterns = [
     path("service-points/staff-options/", structure.service_point_staff_options, name="service_point_staff_options"),
     path("service-points/<int:pk>/edit/", structure.service_point_edit, name="service_point_edit"),
     path("import/", imports.import_start, name="import"),
+    path("import/columns/", imports.import_columns, name="import_columns"),
     path("import/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/staff.xlsx", imports.staff_export, name="staff_export"),
     path("import/done/<int:audit_id>/", imports.import_done, name="import_done"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
 ]

@@ -17,6 +17,7 @@ the agency: units and positions by name, structure changes), ``titles`` ("Chức
 ``export`` (the staff list in the same layout, for export → edit → re-import).
 """
 
+from telework.organization.importing.export import staff_list_workbook
 from telework.organization.importing.layout import (
     ACTION_LABELS,
     COLUMNS,
@@ -91,6 +92,7 @@ __all__ = [
     "plan_import",
     "propose_superiors",
     "rank_of_title",
+    "staff_list_workbook",
     "recognise_header",
     "read_table",
     "structure_change_text",

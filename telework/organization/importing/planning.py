@@ -164,6 +164,11 @@ class ImportReport:
         return [("unit", plan) for plan in self.units if plan.needs_confirmation] + [("position", plan) for plan in self.positions if plan.needs_confirmation]
 
     @property
+    def needs_mapping(self) -> bool:
+        """Some header is not recognised, or a required column was not found: the user maps the columns first."""
+        return any(column.key is None for column in self.found) or any(problem.code in ("missing_column", "duplicate_column") for problem in self.file_problems)
+
+    @property
     def proposed_superiors(self) -> int:
         return sum(1 for row in self.rows if row.superior_proposed and row.action != REFUSED)
 

@@ -311,6 +311,9 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mappi
         )
         return
     raw, data_start = _header_cells(raw_rows, index, mapping)
+    numbers_row = data_start < len(raw_rows) and _is_column_numbers(raw_rows[data_start])
+    if numbers_row:
+        data_start += 1
     table.header_row = index + 1
     positions: dict[str, int] = {}
     found: list[FoundColumn] = []
@@ -346,8 +349,6 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mappi
         if any(is_footer_text(cell) for cell in raw_row if not isinstance(cell, Formula)):
             table.footer_row = number
             break
-        if number == data_start + 1 and _is_column_numbers(raw_row):
-            continue
         cells = {key: raw_row[position] if position < len(raw_row) else None for key, position in positions.items()}
         if all(_is_blank(value) for value in cells.values()):
             continue
