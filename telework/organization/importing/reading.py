@@ -419,7 +419,7 @@ class _RowReader:
 
     def text(self, key: str, *, required: bool = False, max_length: int = MAX_NAME_LENGTH) -> str:
         value = _clean_text(self.value(key))
-        if required and not value:
+        if required and not value and not isinstance(self.cells.get(key), Formula):
             self.problem(key, "required", gettext_noop("This cell is empty; the column is required."))
         if len(value) > max_length:
             self.problem(key, "too_long", gettext_noop("At most %(limit)s characters (%(length)s given)."), limit=max_length, length=len(value))
