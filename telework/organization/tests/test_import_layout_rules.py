@@ -9,6 +9,7 @@ import io
 import unicodedata
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from telework.organization import importing
@@ -212,7 +213,8 @@ def test_a_formula_in_a_read_column_is_reported_as_a_formula_not_read_as_empty()
     rows = importing.parse_rows(table, today=TODAY)
 
     assert [(problem.code, problem.column, problem.params) for problem in rows[3].problems] == [("formula", "Phòng/Bộ phận", {"formula": "=G11"})]
-    assert rows[3].problems[0].text() == "This cell holds a formula (=G11), not a value: type the value itself."
+    with translation.override("vi"):
+        assert rows[3].problems[0].text() == "Ô này chứa công thức (=G11), không phải giá trị: hãy nhập trực tiếp giá trị."
     assert all(not row.problems for row in rows[:3])  # the running numbers are formulas too, in a column set aside
 
 

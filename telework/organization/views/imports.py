@@ -153,7 +153,7 @@ def _staged(request: HttpRequest) -> tuple[dict, Path, Agency]:  # type: ignore[
     path = _staged_path(staged.get("token", ""))
     if path is None:
         raise _Expired
-    agency = Agency.objects.filter(pk=staged.get("agency_id")).first()
+    agency = Agency.objects.filter(pk=int(staged.get("agency_id") or 0)).first()
     if agency is None or not scope.can_manage_organisation(request.user, agency):
         raise PermissionDenied
     return staged, path, agency
