@@ -59,6 +59,9 @@ def test_the_office_file_is_mapped_previewed_and_imported_only_with_the_structur
     done = client.post(reverse("organization:import_confirm"), {"token": token, "accept_structure": "on"})
 
     assert done.status_code == 302
+    result = client.get(done["Location"])
+    assert 'id="import-proposed"' in result.content.decode()
+    assert result.context["counts"]["proposed_superiors"] == 299
     assert Staff.objects.filter(code__startswith="BM", unit__agency=city.agency).count() == 300
     city.agency.refresh_from_db()
     assert city.agency.import_mapping["trinh do chuyen mon"] == ""
