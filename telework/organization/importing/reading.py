@@ -218,7 +218,10 @@ def _fill_merged(rows: list[tuple[Any, ...]], ranges: list[tuple[int, int, int, 
     if not ranges:
         return rows
     grid = [list(row) for row in rows]
+    width = max((len(row) for row in grid), default=0)
     for first_row, first_column, last_row, last_column in ranges:
+        # A range may claim the sheet's 16,384 columns: only the columns that hold cells are filled.
+        last_column = min(last_column, width - 1)
         if first_row >= len(grid):
             continue
         source = grid[first_row]
@@ -237,9 +240,14 @@ def _fill_merged(rows: list[tuple[Any, ...]], ranges: list[tuple[int, int, int, 
 
 def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
     text = content.decode("utf-8-sig")
-    first_line = text.split("\n", 1)[0]
+    first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+
+    def known_headers(separator: str) -> int:
+        # The header may sit under a title block: the line with the most known headers counts.
+        return max((sum(normalize(cell) in HEADER_LOOKUP for cell in row) for row in csv.reader(first_lines, delimiter=separator)), default=0)
+
     # The separator that splits the header into more known columns wins (Excel in Vietnamese locale saves ";").
-    best = max((",", ";", "\t"), key=lambda sep: (sum(normalize(cell) in HEADER_LOOKUP for cell in next(csv.reader([first_line], delimiter=sep))), sep == ","))
+    best = max((",", ";", "\t"), key=lambda sep: (known_headers(sep), sep == ","))
     return _bounded(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=best))
 
 

@@ -310,3 +310,31 @@ def test_a_name_two_units_share_is_refused_on_the_row():
 
     assert {problem.code for row in report.rows for problem in row.problems} == {"unit_name_ambiguous"}
     assert report.error_rows == 3
+
+
+def test_a_semicolon_csv_with_a_title_line_above_the_header_is_read():
+    content = "DANH SÁCH CÁN BỘ, CÔNG CHỨC;;;;\r\nHọ tên;Mã CB;Đối tượng;Phòng ban;VTVL\r\nLê Văn Một;X1;Công chức;Văn phòng;Chuyên viên\r\n".encode()
+
+    table = importing.read_table("ds.csv", content)
+
+    assert (table.problems, table.header_row, table.rows) == (
+        [],
+        2,
+        [(3, {"full_name": "Lê Văn Một", "code": "X1", "staff_type": "Công chức", "unit_name": "Văn phòng", "position_name": "Chuyên viên"})],
+    )
+
+
+def test_a_merged_range_over_the_whole_sheet_width_is_filled_only_where_cells_are():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "DANH SÁCH"
+    sheet.merge_cells("A1:XFD1")
+    for column, header in enumerate(["Họ tên", "Mã CB", "Đối tượng", "Phòng ban", "VTVL"], start=1):
+        sheet.cell(row=2, column=column, value=header)
+        sheet.cell(row=3, column=column, value=["Lê Văn Một", "X1", "Công chức", "Văn phòng", "Chuyên viên"][column - 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = importing.read_table("ds.xlsx", buffer.getvalue())
+
+    assert (table.problems, table.header_row, len(table.rows)) == ([], 2, 1)
