@@ -598,7 +598,14 @@ def parse_rows(table: Table, *, today: dt.date, keeps_personal_data: bool = Fals
     for number, cells in table.rows:
         reader = _RowReader(table, number, cells, today)
         row = StaffRow(number=number)
-        row.code = reader.code("code", required=True)
+        row.code = reader.code("code")
+        if not row.code and not isinstance(cells.get("code"), Formula):
+            # Codes are never made up: the code is the person's username and their key in every later import.
+            reader.problem(
+                "code",
+                "staff_code_missing",
+                gettext_noop("No staff code: every person needs one (it becomes their username and matches them in the next import). Type it in this column."),
+            )
         row.full_name = reader.text("full_name", required=True)
         row.staff_type = reader.staff_type()
         row.unit_code = reader.code("unit_code", required="unit_name" not in present) if "unit_code" in present else ""

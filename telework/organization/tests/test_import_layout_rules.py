@@ -338,3 +338,16 @@ def test_a_merged_range_over_the_whole_sheet_width_is_filled_only_where_cells_ar
     table = importing.read_table("ds.xlsx", buffer.getvalue())
 
     assert (table.problems, table.header_row, len(table.rows)) == ([], 2, 1)
+
+
+def test_a_person_without_a_staff_code_is_refused_on_the_row_with_the_reason():
+    content = office_workbook(extra_rows=[[4, "Võ Văn Không Mã", None, "01/01/1990", "Nam", "Công chức", "Văn phòng", "Chuyên viên", "Chuyên viên"]])
+    table = importing.read_table("ds.xlsx", content)
+    rows = importing.parse_rows(table, today=TODAY)
+
+    report = importing.plan_import(table, rows, importing.AgencySnapshot(agency_code="PT"))
+
+    assert [(row.number, [(problem.code, problem.column) for problem in row.problems]) for row in report.rows if row.problems] == [
+        (12, [("staff_code_missing", "Mã CB")])
+    ]
+    assert report.error_rows == 1
