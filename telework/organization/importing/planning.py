@@ -164,6 +164,11 @@ class ImportReport:
         return [("unit", plan) for plan in self.units if plan.needs_confirmation] + [("position", plan) for plan in self.positions if plan.needs_confirmation]
 
     @property
+    def codes_given(self) -> bool:
+        """Some new unit or position has no code in the file: the import gives it one."""
+        return any(plan.by_name and plan.action == CREATE for plan in (*self.units, *self.positions))
+
+    @property
     def needs_mapping(self) -> bool:
         """Some header is not recognised, or a required column was not found: the user maps the columns first."""
         return any(column.key is None for column in self.found) or any(problem.code in ("missing_column", "duplicate_column") for problem in self.file_problems)
@@ -770,8 +775,6 @@ def structure_change_text(kind: str, plan: EntityPlan) -> str:
     params = {"name": plan.values.get("name", ""), "code": plan.code, "file_name": plan.name_in_file}
     if plan.action == CREATE:
         text = gettext("New unit “%(name)s” (code %(code)s).") if kind == "unit" else gettext("New position “%(name)s” (code %(code)s).")
-        if plan.by_name:
-            text += " " + gettext("The file has no code for it: the code was given by the import.")
         return text % params
     parts = []
     if plan.action == UPDATE:

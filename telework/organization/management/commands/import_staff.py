@@ -98,6 +98,13 @@ class Command(BaseCommand):
         changes = report.structure_changes
         if changes:
             write(self.style.WARNING(_("Changes to the agency's structure (applied only with --accept-structure):")))
+            if report.codes_given:
+                write(
+                    "  "
+                    + _(
+                        "The file gives units and positions by name only: a new one gets its code from the import (the agency's code and a number for a unit, VT and a number for a position)."
+                    )
+                )
             for kind, plan in changes:
                 write("  " + importing.structure_change_text(kind, plan))
         for row in report.rows:
