@@ -370,6 +370,7 @@ class Table:
     found: list[FoundColumn] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)  # file-level warnings (columns set aside)
     footer_row: int | None = None  # where the signature footer or a totals line starts
+    section_rows: list[int] = field(default_factory=list)  # headings between groups of people ("I. VĂN PHÒNG")
 
     @property
     def unrecognised(self) -> list[FoundColumn]:

@@ -155,6 +155,7 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)  # the keys of the columns present
     notices: list[Problem] = field(default_factory=list)  # file-level warnings: columns set aside
     footer_row: int | None = None
+    section_rows: list[int] = field(default_factory=list)  # headings between groups, not people
     found: list[Any] = field(default_factory=list)  # the header's columns as found (layout.FoundColumn)
 
     @property
@@ -357,6 +358,7 @@ def plan_import(table: Table, rows: list[StaffRow], snapshot: AgencySnapshot) ->
         columns=[column.key for column in COLUMNS if column.key in present],
         notices=list(table.notices),
         footer_row=table.footer_row,
+        section_rows=list(table.section_rows),
         found=list(table.found),
     )
 

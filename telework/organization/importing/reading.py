@@ -296,6 +296,20 @@ def _is_column_numbers(raw: tuple[Any, ...]) -> bool:
     return len(cells) >= HEADER_MIN_KNOWN and all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells)
 
 
+_SECTION_NUMBER = re.compile(r"([IVXLC]+|[A-Z]|\d{1,2})[.)] +\S.*")
+
+
+def _is_section_heading(raw: tuple[Any, ...]) -> bool:
+    """A heading between groups of people ("I. VĂN PHÒNG", "2) Phòng Kinh tế"): one numbered text alone on its row,
+    or one text merged across the row. A person with only a name filled in is not one: that row is reported."""
+    cells = [_clean_text(cell) for cell in raw if not _is_blank(cell) and not isinstance(cell, Formula)]
+    if not cells:
+        return False
+    if len(cells) >= HEADER_MIN_KNOWN and len(set(cells)) == 1:
+        return True
+    return len(cells) == 1 and _SECTION_NUMBER.fullmatch(cells[0]) is not None
+
+
 def _letter(index: int) -> str:
     letters = ""
     index += 1
@@ -325,11 +339,13 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mappi
     table.header_row = index + 1
     positions: dict[str, int] = {}
     found: list[FoundColumn] = []
+    # The first people under the header, shown on the mapping step (headings between groups left out).
+    people = [row for row in raw_rows[data_start : data_start + 10] if not _is_section_heading(row)]
     for position, cell in enumerate(raw):
         if _is_blank(cell) or isinstance(cell, Formula):
             continue
         key = recognise_header(cell, mapping)
-        samples = tuple(_clean_text(row[position]) for row in raw_rows[data_start : data_start + 3] if position < len(row) and not _is_blank(row[position]))
+        samples = tuple(_clean_text(row[position]) for row in people[:3] if position < len(row) and not _is_blank(row[position]))
         found.append(FoundColumn(position, _letter(position), _clean_text(cell), normalize(cell), key, samples))
         if not key:
             if key is None:
@@ -359,6 +375,9 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mappi
             break
         cells = {key: raw_row[position] if position < len(raw_row) else None for key, position in positions.items()}
         if all(_is_blank(value) for value in cells.values()):
+            continue
+        if _is_section_heading(raw_row):
+            table.section_rows.append(number)
             continue
         table.rows.append((number, cells))
 

@@ -6,7 +6,7 @@
 The layout of the lists offices actually send, not the import template's: the national motto and the agency in a
 title block, "DANH SÁCH CÁN BỘ, CÔNG CHỨC...", a header over two rows with merged cells ("Thông tin cá nhân" over
 "Ngày sinh" and "Giới tính"), a row numbering the columns, units and positions by **name** (no unit or position
-codes), "Chức vụ", a unit's name merged down its people, the running number as formulas, a column the import does not
+codes), "Chức vụ", a numbered heading before each unit's people ("I. VĂN PHÒNG..."), a unit's name merged down its people, the running number as formulas, a column the import does not
 know ("Trình độ chuyên môn"), a totals line and a signature footer. Staff codes ("Mã số") start with BM, the agency
 code the tests use (``Agency(code="BM")``). Deterministic: the same seed writes the same bytes.
 
@@ -109,6 +109,7 @@ HEADERS = [
     "Ghi chú",
 ]
 HEADER_TOP, HEADER_BOTTOM = 7, 8
+ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
 
 def people(seed: int) -> list[dict[str, object]]:
@@ -182,13 +183,24 @@ def build(seed: int) -> bytes:
         put(f"{chr(64 + index)}{HEADER_BOTTOM + 1}", f"({index})", font=Font(italic=True))
     first = HEADER_BOTTOM + 2
     rows = people(seed)
+    number = first - 1
+    previous = 0  # the row of the previous person, for the running number's formula
     unit_start = first
+    sections = 0
     for offset, person in enumerate(rows):
-        number = first + offset
+        number += 1
+        if offset == 0 or rows[offset - 1]["unit"] != person["unit"]:
+            # A heading before each unit's people, merged across the row: "I. LÃNH ĐẠO UBND PHƯỜNG".
+            sections += 1
+            put(f"A{number}", f"{ROMAN[sections]}. {str(person['unit']).upper()}", merge=f"M{number}")
+            sheet[f"A{number}"].alignment = Alignment(horizontal="left")
+            number += 1
+            unit_start = number
         if offset == 0:
             sheet.cell(row=number, column=1, value=1)
         else:
-            spreadsheets.write_formula(sheet, row=number, column=1, formula=f"=A{number - 1}+1")
+            spreadsheets.write_formula(sheet, row=number, column=1, formula=f"=A{previous}+1")
+        previous = number
         born = person["born"]
         assert isinstance(born, dt.date)
         # Half the dates are real Excel dates, half typed as text, as lists pasted together from several units are.
@@ -219,8 +231,7 @@ def build(seed: int) -> bytes:
                 sheet.cell(row=blank, column=7).value = None
             if number > unit_start:
                 sheet.merge_cells(f"G{unit_start}:G{number}")
-            unit_start = number + 1
-    end = first + len(rows) - 1
+    end = number
     total = end + 1
     sheet.cell(row=total, column=2, value="Tổng cộng")
     spreadsheets.write_formula(sheet, row=total, column=3, formula=f"=COUNTA(C{first}:C{end})")

@@ -351,3 +351,22 @@ def test_a_person_without_a_staff_code_is_refused_on_the_row_with_the_reason():
         (12, [("staff_code_missing", "Mã CB")])
     ]
     assert report.error_rows == 1
+
+
+def test_section_headings_between_groups_are_skipped_and_a_person_with_only_a_name_is_not():
+    workbook = Workbook()
+    sheet = workbook.active
+    for column, header in enumerate(["STT", "Họ tên", "Mã CB", "Đối tượng", "Phòng ban", "VTVL"], start=1):
+        sheet.cell(row=1, column=column, value=header)
+    sheet["A2"] = "I. VĂN PHÒNG"
+    sheet.merge_cells("A2:F2")
+    for column, value in enumerate([1, "Lê Văn Một", "X1", "Công chức", "Văn phòng", "Chuyên viên"], start=1):
+        sheet.cell(row=3, column=column, value=value)
+    sheet["B4"] = "II. Phòng Kinh tế"
+    sheet["B5"] = "Trần Thị Chỉ Tên"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = importing.read_table("ds.xlsx", buffer.getvalue())
+
+    assert (table.section_rows, [number for number, _cells in table.rows]) == ([2, 4], [3, 5])

@@ -39,7 +39,8 @@ def test_the_office_sample_imports_without_editing_once_the_structure_is_confirm
     result = staff_import(actor=city.home_affairs, agency=ward, file_name=SAMPLE.name, content=SAMPLE.read_bytes(), accept_structure=True)
 
     assert result.report.counts()["created"] == 300
-    assert (result.report.error_rows, result.report.header_row, result.report.footer_row) == (0, 8, 310)
+    assert (result.report.error_rows, result.report.header_row, result.report.footer_row) == (0, 8, 315)
+    assert result.report.section_rows == [10, 15, 86, 159, 234]  # "I. LÃNH ĐẠO UBND PHƯỜNG" ... "V. TRUNG TÂM ..."
     assert Staff.objects.filter(unit__agency=ward).count() == 300
     assert Unit.objects.filter(agency=ward).count() == 5
     chair = Staff.objects.get(code="BM0001")
@@ -206,6 +207,6 @@ def test_the_command_imports_the_office_sample_with_accept_structure(ward):
     output = command(str(SAMPLE), "--agency", "BM", "--valid-only", "--accept-structure")
 
     assert "300 rows: 300 to create, 0 to update, 0 unchanged, 0 refused" in output
-    assert "The list ends at row 310" in output
+    assert "The list ends at row 315" in output
     assert "a new one gets its code from the import" in output
     assert Staff.objects.filter(unit__agency=ward).count() == 300

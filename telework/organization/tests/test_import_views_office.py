@@ -49,6 +49,7 @@ def test_the_office_file_is_mapped_previewed_and_imported_only_with_the_structur
     assert len(preview.context["structure_changes"]) == len(changes) > 5
     assert preview.context["report"].proposed_superiors == 299
     assert 'id="codes-given"' in preview.content.decode()
+    assert 'id="section-rows"' in preview.content.decode()
     token = preview.context["confirm"].initial["token"]
 
     refused = client.post(reverse("organization:import_confirm"), {"token": token})
