@@ -209,4 +209,5 @@ def test_the_command_imports_the_office_sample_with_accept_structure(ward):
     assert "300 rows: 300 to create, 0 to update, 0 unchanged, 0 refused" in output
     assert "The list ends at row 315" in output
     assert "a new one gets its code from the import" in output
+    assert "299 direct superiors proposed from “Chức vụ” and the unit" in output
     assert Staff.objects.filter(unit__agency=ward).count() == 300

@@ -117,6 +117,15 @@ class Command(BaseCommand):
             for problem in row.problems:
                 mark = _("error") if problem.is_error else _("warning")
                 write(f"         [{mark}] {problem.column}: {problem.text()}")
+        if report.proposed_superiors:
+            write(
+                ngettext(
+                    "%(count)s direct superior proposed from “Chức vụ” and the unit (rows naming none).",
+                    "%(count)s direct superiors proposed from “Chức vụ” and the unit (rows naming none).",
+                    report.proposed_superiors,
+                )
+                % {"count": report.proposed_superiors}
+            )
         counts = report.counts()
         write(
             _(
