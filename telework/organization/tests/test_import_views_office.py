@@ -41,7 +41,7 @@ def test_the_office_file_is_mapped_previewed_and_imported_only_with_the_structur
     assert "Trình độ chuyên môn" in page
     unknown = next(column for column in mapping.context["report"].found if column.key is None)
 
-    preview = client.post(reverse("organization:import_columns"), {f"column-{unknown.index}": ""})
+    preview = client.post(reverse("organization:import_columns"), {f"column-{unknown.index}": "", f"header-{unknown.index}": unknown.normalized})
 
     assert preview.templates[0].name == "organization/import_preview.html"
     changes = preview.context["report"].structure_changes
@@ -80,7 +80,7 @@ def test_a_required_field_left_unmapped_keeps_the_user_on_the_mapping_step(clien
     mapping = upload(client, city.agency)
     name_column = next(column for column in mapping.context["report"].found if column.key == "full_name")
 
-    again = client.post(reverse("organization:import_columns"), {f"column-{name_column.index}": ""})
+    again = client.post(reverse("organization:import_columns"), {f"column-{name_column.index}": "", f"header-{name_column.index}": name_column.normalized})
 
     assert again.templates[0].name == "organization/import_mapping.html"
     assert [problem.code for problem in again.context["problems"]] == ["missing_column"]

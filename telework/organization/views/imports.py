@@ -137,7 +137,7 @@ def _mapping_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def _mapping_page(request: HttpRequest, report: importing.ImportReport, agency: Agency, *, status: int = 200) -> HttpResponse:
+def _mapping_page(request: HttpRequest, report: importing.ImportReport, agency: Agency) -> HttpResponse:
     context = {
         **_page_context(request, "import", agency),
         "report": report,
@@ -145,7 +145,7 @@ def _mapping_page(request: HttpRequest, report: importing.ImportReport, agency: 
         "problems": [problem for problem in report.file_problems if problem.code in ("missing_column", "duplicate_column")],
         "other_problems": [problem for problem in report.file_problems if problem.code not in ("missing_column", "duplicate_column")],
     }
-    return render(request, "organization/import_mapping.html", context, status=status)
+    return render(request, "organization/import_mapping.html", context)
 
 
 def _staged(request: HttpRequest) -> tuple[dict, Path, Agency]:  # type: ignore[type-arg]
@@ -181,11 +181,12 @@ def import_columns(request: HttpRequest) -> HttpResponse:
     mapping = dict(staged.get("mapping") or {})
     if request.method == "POST":
         valid_keys = {key for key, _label in _mapping_choices()}
-        report = services.staff_import_preview(actor=request.user, agency=agency, file_name=staged["file_name"], content=content, mapping=mapping)
-        for column in report.found:
-            chosen = request.POST.get(f"column-{column.index}")
-            if chosen is not None and chosen in valid_keys:
-                mapping[column.normalized] = chosen
+        # Each select comes with the header it maps (normalised): the choice is remembered by header, not position.
+        for name, chosen in request.POST.items():
+            if name.startswith("column-") and chosen in valid_keys:
+                header = importing.normalize(request.POST.get("header-" + name.removeprefix("column-"), ""))
+                if header:
+                    mapping[header] = chosen
         staged["mapping"] = mapping
         request.session[SESSION_KEY] = staged
     report = services.staff_import_preview(actor=request.user, agency=agency, file_name=staged["file_name"], content=content, mapping=mapping)
