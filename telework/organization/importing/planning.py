@@ -764,6 +764,14 @@ def _propose_superiors(rows: list[StaffRow], units: dict[str, _Definition], snap
         if proposed:
             row.superior_code = proposed
             row.superior_proposed = True
+    # A proposal never closes a loop with the superiors on record (a head on record under one of their own staff).
+    superiors: dict[str, str | None] = {code: staff.superior_code for code, staff in snapshot.staff.items()}
+    superiors.update({row.code: row.superior_code for row in valid if row.superior_code})
+    looping = _codes_in_loops(superiors, [row.code for row in valid if row.superior_proposed])
+    for row in valid:
+        if row.code in looping:
+            row.superior_code = ""
+            row.superior_proposed = False
 
 
 def _staff_labels(rows: list[StaffRow], snapshot: AgencySnapshot) -> dict[str, str]:

@@ -211,3 +211,16 @@ def test_the_command_imports_the_office_sample_with_accept_structure(ward):
     assert "a new one gets its code from the import" in output
     assert "299 direct superiors proposed from “Chức vụ” and the unit" in output
     assert Staff.objects.filter(unit__agency=ward).count() == 300
+
+
+def test_a_proposal_never_closes_a_loop_of_superiors(city, ward):
+    unit = UnitFactory(agency=ward, code="BM-VP", name="Văn phòng")
+    position = PositionFactory(agency=ward, code="CV", name="Chuyên viên")
+    # On record: the office's head answers (wrongly) to one of their own staff, who has no superior yet.
+    staff = StaffFactory(code="BM2", unit=unit, position=position, full_name="Lê Viên")
+    StaffFactory(code="BM1", unit=unit, position=position, is_leader=True, title="Chánh Văn phòng", direct_superior=staff)
+    content = "Mã cán bộ;Họ và tên;Loại cán bộ;Mã đơn vị;Mã vị trí việc làm;Chức vụ\r\nBM2;Lê Viên;Công chức;BM-VP;CV;Chuyên viên\r\n".encode()
+
+    report = staff_import_preview(actor=city.home_affairs, agency=ward, file_name="f.csv", content=content)
+
+    assert (report.rows[0].superior_proposed, report.rows[0].values.get("direct_superior")) == (False, None)
