@@ -281,6 +281,7 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput())
     valid_only = forms.BooleanField(label=_("Import only the valid rows"), required=False)
+    accept_structure = forms.BooleanField(label=_("Apply these changes to the agency's structure"), required=False)
 
 
 class PositionFlagsForm(forms.Form):

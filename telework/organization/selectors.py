@@ -218,12 +218,56 @@ def import_snapshot(*, agency: Agency, staff_codes: Iterable[str], unit_codes: I
         "email",
         "equipment",
         "training_completed_on",
+        "title",
+        "is_deputy",
+        "date_of_birth",
+        "sex",
     ):
-        staff[row[0]] = ExistingStaff(*row[:9], tuple(sorted(row[9] or ())), row[10])
+        staff[row[0]] = ExistingStaff(*row[:9], tuple(sorted(row[9] or ())), *row[10:])
     staff_elsewhere: dict[str, str] = {}
     for chunk in code_chunks(code for code in staff_codes if code not in staff):
         staff_elsewhere.update(Staff.objects.filter(code__in=chunk).exclude(unit__agency=agency).values_list("code", "unit__agency__name"))
     units_elsewhere: dict[str, str] = {}
     for chunk in code_chunks(code for code in unit_codes if code not in units):
         units_elsewhere.update(Unit.objects.filter(code__in=chunk).exclude(agency=agency).values_list("code", "agency__name"))
-    return AgencySnapshot(staff=staff, units=units, positions=positions, staff_elsewhere=staff_elsewhere, units_elsewhere=units_elsewhere)
+    prefix = agency.code[:24] + "-DV"
+    taken_unit_codes = frozenset(Unit.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    return AgencySnapshot(
+        staff=staff,
+        units=units,
+        positions=positions,
+        staff_elsewhere=staff_elsewhere,
+        units_elsewhere=units_elsewhere,
+        agency_code=agency.code,
+        taken_unit_codes=taken_unit_codes,
+    )
+
+
+def staff_export_rows(*, agency: Agency) -> list[dict[str, object]]:
+    """The agency's active staff as the import reads them (``importing.export``), unit by unit, leaders first."""
+    people = (
+        Staff.objects.filter(unit__agency=agency, is_active=True)
+        .select_related("unit", "position", "direct_superior")
+        .order_by("unit__path", "-is_leader", "is_deputy", "code")
+    )
+    return [
+        {
+            "code": person.code,
+            "full_name": person.full_name,
+            "date_of_birth": person.date_of_birth,
+            "sex": person.sex,
+            "staff_type": person.staff_type,
+            "unit_code": person.unit.code,
+            "unit_name": person.unit.name,
+            "position_code": person.position.code,
+            "position_name": person.position.name,
+            "title": person.title,
+            "is_leader": person.is_leader,
+            "superior_code": person.direct_superior.code if person.direct_superior else "",
+            "phone": person.phone,
+            "email": person.email,
+            "equipment": tuple(person.equipment or ()),
+            "training_completed_on": person.training_completed_on,
+        }
+        for person in people
+    ]

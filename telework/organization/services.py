@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,17 +56,36 @@ def _check_manager(actor: User | None, agency: Agency) -> None:
         )
 
 
-def staff_import_preview(*, actor: User | None, agency: Agency, file_name: str, content: bytes, today: dt.date | None = None) -> ImportReport:
-    """Read the file and say, row by row, what importing it into ``agency`` would do. Writes nothing."""
+def staff_import_preview(
+    *, actor: User | None, agency: Agency, file_name: str, content: bytes, today: dt.date | None = None, mapping: Mapping[str, str] | None = None
+) -> ImportReport:
+    """Read the file and say, row by row, what importing it into ``agency`` would do. Writes nothing.
+
+    ``mapping`` (normalised header → column key, "" to set a column aside) is what the user chose on the mapping
+    step; it completes the agency's remembered mapping (``Agency.import_mapping``)."""
     _check_manager(actor, agency)
-    return _plan(agency, file_name, content, today or clock.today())
+    return _plan(agency, file_name, content, today or clock.today(), mapping)
 
 
-def _plan(agency: Agency, file_name: str, content: bytes, today: dt.date) -> ImportReport:
-    table = importing.read_table(file_name, content)
-    rows = importing.parse_rows(table, today=today)
+def effective_mapping(agency: Agency, mapping: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The agency's remembered column mapping overlaid with ``mapping``, keeping only known column keys."""
+    merged = {**(agency.import_mapping or {}), **(mapping or {})}
+    return {importing.normalize(header): key for header, key in merged.items() if key == "" or key in importing.COLUMNS_BY_KEY}
+
+
+def _plan(agency: Agency, file_name: str, content: bytes, today: dt.date, mapping: Mapping[str, str] | None = None) -> ImportReport:
+    table = importing.read_table(file_name, content, mapping=effective_mapping(agency, mapping))
+    rows = importing.parse_rows(table, today=today, keeps_personal_data=agency.keeps_personal_data)
     snapshot = import_snapshot(agency=agency, staff_codes=[row.code for row in rows if row.code], unit_codes=[row.unit_code for row in rows if row.unit_code])
     return importing.plan_import(table, rows, snapshot)
+
+
+def _structure_message(report: ImportReport) -> str:
+    return ngettext(
+        "The file changes the agency's structure (%(count)s unit or position): tick the confirmation to apply it. Nothing was imported.",
+        "The file changes the agency's structure (%(count)s units or positions): tick the confirmation to apply them. Nothing was imported.",
+        len(report.structure_changes),
+    ) % {"count": len(report.structure_changes)}
 
 
 def _refusal_details(report: ImportReport) -> list[dict[str, Any]]:
@@ -81,9 +100,24 @@ def _refusal_details(report: ImportReport) -> list[dict[str, Any]]:
     return details
 
 
-def staff_import(*, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False, today: dt.date | None = None) -> ImportResult:
+def staff_import(
+    *,
+    actor: User | None,
+    agency: Agency,
+    file_name: str,
+    content: bytes,
+    valid_only: bool = False,
+    today: dt.date | None = None,
+    accept_structure: bool = False,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportResult:
     """Import an agency's staff list: create and update units, positions and staff, matched by code within the
-    agency, in one transaction.
+    agency (units and positions by name when the file has no code for them), in one transaction.
+
+    Nothing in the agency's structure changes silently: when the file creates a unit or a position, changes one,
+    or names one differently from the record, the import is refused (rule ``import_structure_confirmed``) unless
+    ``accept_structure``; a record's unit or position name is never overwritten by the file. On success the
+    column mapping used is remembered for the agency.
 
     A file with any refused row imports nothing unless ``valid_only`` (then the refused rows are skipped and
     the rest imported). Re-importing the same file changes nothing. Audited: one ``organization.import`` row
@@ -94,7 +128,7 @@ def staff_import(*, actor: User | None, agency: Agency, file_name: str, content:
         # One import per agency at a time: the plan is made and applied under the agency's row lock.
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         _check_manager(actor, locked)
-        report = _plan(locked, file_name, content, today or clock.today())
+        report = _plan(locked, file_name, content, today or clock.today(), mapping)
         if not report.is_readable:
             raise ImportRefused(
                 report.file_problems[0].text(), report=report, rule="import_file_readable", params={"file": file_name}, details=_refusal_details(report)
@@ -114,6 +148,17 @@ def staff_import(*, actor: User | None, agency: Agency, file_name: str, content:
             )
         if report.valid_rows == 0:
             raise ImportRefused(gettext("The file has no row to import."), report=report, rule="import_has_rows", details=_refusal_details(report))
+        if report.structure_changes and not accept_structure:
+            raise ImportRefused(
+                _structure_message(report),
+                report=report,
+                rule="import_structure_confirmed",
+                params={"structure_changes": len(report.structure_changes)},
+                details=[
+                    {"rule": "structure_change", "kind": kind, "code": plan.code, "name": plan.values.get("name", ""), "action": plan.action}
+                    for kind, plan in report.structure_changes[:REFUSAL_DETAILS]
+                ],
+            )
         counts = report.counts()
         summary = audit_record(
             actor=actor,
@@ -125,6 +170,8 @@ def staff_import(*, actor: User | None, agency: Agency, file_name: str, content:
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "valid_only": valid_only,
                 "columns": report.columns,
+                "structure_changes": len(report.structure_changes),
+                "proposed_superiors": report.proposed_superiors,
             },
             reason=file_name,
             agency_id=locked.pk,
@@ -135,9 +182,20 @@ def staff_import(*, actor: User | None, agency: Agency, file_name: str, content:
         positions = _apply_positions(locked, report, trail)
         _apply_staff(locked, report, units, positions, trail)
         trail.flush()
+        _remember_mapping(locked, report)
         # Accounts hook (issue 11): every active person of the agency without a login gets one, in the same transaction.
         provide_accounts(staff=Staff.objects.filter(unit__agency=locked, is_active=True, user__isnull=True), actor=actor)
     return ImportResult(report, summary)
+
+
+def _remember_mapping(agency: Agency, report: ImportReport) -> None:
+    """Keep the column mapping this file was read with, so the agency's next file of the same layout goes straight
+    to the preview. Headers not recognised and not mapped are not remembered."""
+    used = {column.normalized: column.key for column in report.found if column.key is not None}
+    remembered = {**(agency.import_mapping or {}), **used}
+    if remembered != (agency.import_mapping or {}):
+        agency.import_mapping = remembered
+        agency.save(update_fields=["import_mapping"])
 
 
 class _Trail:
@@ -244,7 +302,7 @@ def _apply_positions(agency: Agency, report: ImportReport, trail: _Trail) -> dic
     return positions
 
 
-STAFF_SIMPLE_FIELDS = ("full_name", "staff_type", "is_leader", "phone", "email", "training_completed_on")
+STAFF_SIMPLE_FIELDS = ("full_name", "staff_type", "is_leader", "is_deputy", "title", "phone", "email", "training_completed_on", "date_of_birth", "sex")
 
 
 def _apply_staff(agency: Agency, report: ImportReport, units: dict[str, Unit], positions: dict[str, Position], trail: _Trail) -> None:

@@ -10,10 +10,14 @@ Headers are Vietnamese and matched without regard to case, diacritics or spacing
 "ma can bo"). A column absent from the file leaves the matching field untouched; a column present makes the
 file the truth for it, blank cells included. Messages are English message ids rendered in the active language.
 
-Modules: ``layout`` (columns, accepted words, problems, labels), ``reading`` (file and rows), ``planning`` (the
-rows together and against the agency), ``template`` (the .xlsx handed out).
+Modules: ``layout`` (columns, accepted words, problems, labels), ``reading`` (file and rows: the title block,
+two-row headers, merged cells, formulas and the signature footer), ``planning`` (the rows together and against
+the agency: units and positions by name, structure changes), ``titles`` ("Chức vụ" → leader, deputy),
+``superiors`` (the direct superior proposed from rank and unit), ``template`` (the .xlsx handed out),
+``export`` (the staff list in the same layout, for export → edit → re-import).
 """
 
+from telework.organization.importing.export import staff_list_workbook
 from telework.organization.importing.layout import (
     ACTION_LABELS,
     COLUMNS,
@@ -29,11 +33,13 @@ from telework.organization.importing.layout import (
     UPDATE,
     WARNING,
     Column,
+    FoundColumn,
     Problem,
     Table,
     display_value,
     field_label,
     normalize,
+    recognise_header,
 )
 from telework.organization.importing.planning import (
     AgencySnapshot,
@@ -44,9 +50,12 @@ from telework.organization.importing.planning import (
     ImportReport,
     RowReport,
     plan_import,
+    structure_change_text,
 )
 from telework.organization.importing.reading import StaffRow, parse_rows, read_table
+from telework.organization.importing.superiors import Person, propose_superiors
 from telework.organization.importing.template import template_workbook, workbook_bytes
+from telework.organization.importing.titles import TitleRank, rank_of_title
 
 __all__ = [
     "ACTION_LABELS",
@@ -64,6 +73,9 @@ __all__ = [
     "WARNING",
     "AgencySnapshot",
     "Column",
+    "FoundColumn",
+    "Person",
+    "TitleRank",
     "EntityPlan",
     "ExistingPosition",
     "ExistingStaff",
@@ -78,7 +90,12 @@ __all__ = [
     "normalize",
     "parse_rows",
     "plan_import",
+    "propose_superiors",
+    "rank_of_title",
+    "staff_list_workbook",
+    "recognise_header",
     "read_table",
+    "structure_change_text",
     "template_workbook",
     "workbook_bytes",
 ]

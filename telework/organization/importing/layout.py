@@ -43,6 +43,17 @@ FIELD_LABELS = {
     "handles_dossiers": gettext_lazy("receives or returns administrative dossiers"),
     "is_one_stop_desk": gettext_lazy("one-stop desk"),
     "is_duty_post": gettext_lazy("duty post"),
+    "code": gettext_lazy("staff code"),
+    "unit_code": gettext_lazy("unit code"),
+    "unit_name": gettext_lazy("unit name"),
+    "parent_unit_code": gettext_lazy("parent unit code"),
+    "position_code": gettext_lazy("position code"),
+    "position_name": gettext_lazy("position name"),
+    "superior_code": gettext_lazy("direct superior's staff code"),
+    "title": gettext_lazy("title (chức vụ)"),
+    "is_deputy": gettext_lazy("deputy"),
+    "date_of_birth": gettext_lazy("date of birth"),
+    "sex": gettext_lazy("sex"),
 }
 # The same message ids as the model choices, so one translation serves both.
 VALUE_LABELS = {
@@ -53,6 +64,8 @@ VALUE_LABELS = {
     "computer": gettext_lazy("Computer"),
     "printer": gettext_lazy("Printer"),
     "internet": gettext_lazy("Internet"),
+    "female": gettext_lazy("Female"),
+    "male": gettext_lazy("Male"),
 }
 
 
@@ -73,8 +86,11 @@ def display_value(value: Any) -> str:
     return str(VALUE_LABELS.get(value, value))
 
 
-# How many rows above the header may hold a title ("DANH SÁCH CÁN BỘ, CÔNG CHỨC ...").
-HEADER_SEARCH_ROWS = 10
+# How many rows above the header may hold a title block (the national motto, the agency, "DANH SÁCH CÁN BỘ, CÔNG
+# CHỨC ...", the date): offices use six to ten.
+HEADER_SEARCH_ROWS = 20
+# A row is the header when at least this many of its cells are known headers (a title line never is).
+HEADER_MIN_KNOWN = 3
 # Limits checked before a file is parsed. 300,000 duplicated rows once took 14 GB and killed the worker: an
 # agency's staff list holds a few thousand rows (HCMC's whole civil service is about 19,000 people).
 MAX_IMPORT_ROWS = 25_000
@@ -113,18 +129,32 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã cán bộ", ("ma cb", "ma so can bo", "ma nhan vien", "ma cbccvc"), True, gettext_noop("Unique in the city. Required."), "MAU0001"),
-    Column("full_name", "Họ và tên", ("ho ten", "ho va ten can bo"), True, gettext_noop("Required."), "Nguyễn Thị Hồng"),
+    Column(
+        "code",
+        "Mã cán bộ",
+        ("ma cb", "ma so can bo", "ma nhan vien", "ma cbccvc", "ma so", "ma so cbcc", "ma so cbccvc", "ma cbcc", "ma so cong chuc", "ma can bo cong chuc"),
+        True,
+        gettext_noop("Unique in the city. Required."),
+        "MAU0001",
+    ),
+    Column("full_name", "Họ và tên", ("ho ten", "ho va ten can bo", "ho ten can bo", "ho va ten cbccvc"), True, gettext_noop("Required."), "Nguyễn Thị Hồng"),
     Column(
         "staff_type",
         "Loại cán bộ",
-        ("loai cb", "loai", "doi tuong"),
+        ("loai cb", "loai", "doi tuong", "loai can bo cong chuc", "cong chuc vien chuc", "loai hinh"),
         True,
         gettext_noop("Công chức, Viên chức or Người lao động. Required."),
         "Công chức",
     ),
-    Column("unit_code", "Mã đơn vị", ("ma phong ban", "ma phong"), True, gettext_noop("Code of the unit (phòng, ban). Required."), "MAU-VP"),
-    Column("unit_name", "Tên đơn vị", ("don vi", "phong ban", "ten phong ban"), False, gettext_noop("Required for a unit not yet on file."), "Văn phòng"),
+    Column("unit_code", "Mã đơn vị", ("ma phong ban", "ma phong", "ma bo phan"), False, gettext_noop("Code of the unit (phòng, ban). Required."), "MAU-VP"),
+    Column(
+        "unit_name",
+        "Tên đơn vị",
+        ("don vi", "phong ban", "ten phong ban", "phong bo phan", "bo phan", "phong", "don vi cong tac", "phong ban don vi", "noi cong tac", "ten bo phan"),
+        False,
+        gettext_noop("The unit's name; without “Mã đơn vị” the unit is found by its name. Required for a unit not yet on file."),
+        "Văn phòng",
+    ),
     Column(
         "parent_unit_code",
         "Mã đơn vị cấp trên",
@@ -133,13 +163,13 @@ COLUMNS: tuple[Column, ...] = (
         gettext_noop("Optional: the unit this unit belongs to, for the tree."),
         "",
     ),
-    Column("position_code", "Mã vị trí việc làm", ("ma vi tri", "ma vtvl"), True, gettext_noop("Code of the job position in the agency. Required."), "CV-TH"),
+    Column("position_code", "Mã vị trí việc làm", ("ma vi tri", "ma vtvl"), False, gettext_noop("Code of the job position in the agency. Required."), "CV-TH"),
     Column(
         "position_name",
         "Tên vị trí việc làm",
-        ("vi tri viec lam", "ten vi tri", "vtvl"),
+        ("vi tri viec lam", "ten vi tri", "vtvl", "ten vtvl", "vi tri"),
         False,
-        gettext_noop("Required for a position not yet on file."),
+        gettext_noop("The position's name; without “Mã vị trí việc làm” the position is found by its name. Required for a position not yet on file."),
         "Chuyên viên tổng hợp",
     ),
     Column("faces_citizens", "Tiếp công dân", ("tiep dan",), False, gettext_noop("Có or Không (also x, 1, 0): the position receives citizens."), "Không"),
@@ -182,10 +212,83 @@ COLUMNS: tuple[Column, ...] = (
         gettext_noop("Date of the telework training, dd/mm/yyyy."),
         "15/03/2025",
     ),
+    Column(
+        "title",
+        "Chức vụ",
+        ("chuc vu hien tai", "chuc vu chuc danh", "chuc danh lanh dao"),
+        False,
+        gettext_noop("Trưởng phòng, Phó Trưởng phòng, Chánh Văn phòng, Chủ tịch, Chuyên viên…: sets leader and deputy."),
+        "Chuyên viên",
+    ),
+    Column(
+        "date_of_birth",
+        "Ngày sinh",
+        ("ngay thang nam sinh", "sinh ngay", "ngay sinh dd mm yyyy"),
+        False,
+        gettext_noop("dd/mm/yyyy. Kept only if the agency keeps personal data (Decree 13/2023)."),
+        "20/05/1988",
+    ),
+    Column(
+        "sex",
+        "Giới tính",
+        ("gioi", "nam nu", "phai"),
+        False,
+        gettext_noop("Nam or Nữ. Kept only if the agency keeps personal data (Decree 13/2023)."),
+        "Nữ",
+    ),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 FLAG_KEYS = ("faces_citizens", "handles_dossiers", "is_one_stop_desk", "is_duty_post")
 HEADER_LOOKUP = {normalize(alias): column.key for column in COLUMNS for alias in (column.header, *column.aliases)}
+# Headers recognised and left aside: the running number of the row ("STT") and remarks.
+IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
+# Without a code column, a unit (or position) is found by its name: one of these pairs must be present.
+REQUIRED_KEYS = ("code", "full_name", "staff_type")
+REQUIRED_ONE_OF = (("unit_code", "unit_name"), ("position_code", "position_name"))
+PERSONAL_DATA_KEYS = ("date_of_birth", "sex")
+SEX_WORDS = {"nam": "male", "nu": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
+# A staff member is between these ages on the day of the import (Labour Code 2019 art. 143 and 169: work from 15,
+# retirement at 60-62; a civil servant is recruited from 18): anything else is a typing error.
+MIN_AGE = 16
+MAX_AGE = 80
+
+# A row holding one of these ends the list: the signature block and totals under it ("Người lập biểu", "Thủ trưởng
+# đơn vị", "(Ký, ghi rõ họ tên)", "Tổng cộng"), or the place and date line "TP. Hồ Chí Minh, ngày ... tháng ... năm".
+FOOTER_STARTS = (
+    "nguoi lap bieu",
+    "nguoi lap",
+    "thu truong don vi",
+    "thu truong co quan",
+    "ky ghi ro ho ten",
+    "ky va ghi ro ho ten",
+    "ky ten dong dau",
+    "xac nhan cua",
+)
+# "Tổng cộng: 300 người", "TỔNG SỐ 300" (but not a person named Tống Công Minh).
+FOOTER_TOTAL = re.compile(r"(tong cong|tong so|cong)( \d.*| nguoi.*| can bo.*)?")
+FOOTER_DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
+
+
+def is_footer_text(value: Any) -> bool:
+    """Whether a cell belongs to the signature footer or a totals line rather than to a person."""
+    if value is None:
+        return False
+    text = normalize(value)
+    return bool(text) and (text.startswith(FOOTER_STARTS) or FOOTER_TOTAL.fullmatch(text) is not None or FOOTER_DATE_LINE.search(text) is not None)
+
+
+def recognise_header(text: Any, mapping: Mapping[str, str] | None = None) -> str | None:
+    """The column key a header stands for: the agency's remembered choice first, then the known spellings.
+    "" means "ignore this column"; None means "not recognised"."""
+    key = normalize(text)
+    if not key:
+        return None
+    if mapping and key in mapping:
+        return mapping[key]
+    if key in IGNORED_HEADERS:
+        return ""
+    return HEADER_LOOKUP.get(key)
+
 
 STAFF_TYPE_WORDS = {
     "cong chuc": "cong_chuc",
@@ -240,6 +343,19 @@ class Problem:
         return gettext(self.message) % params
 
 
+@dataclass(frozen=True)
+class FoundColumn:
+    """A column of the file's header: where it is, how it is written, what it was recognised as (None: not
+    recognised; "": set aside) and the first values under it."""
+
+    index: int
+    letter: str
+    header: str
+    normalized: str
+    key: str | None
+    samples: tuple[str, ...] = ()
+
+
 @dataclass
 class Table:
     """The rows of the file, keyed by column, with the header as the file spells it."""
@@ -250,6 +366,20 @@ class Table:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row number in the file, cells)
     problems: list[Problem] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    # Every column of the header as found: what the mapping step shows.
+    found: list[FoundColumn] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # file-level warnings (columns set aside)
+    footer_row: int | None = None  # where the signature footer or a totals line starts
+    section_rows: list[int] = field(default_factory=list)  # headings between groups of people ("I. VĂN PHÒNG")
+
+    @property
+    def unrecognised(self) -> list[FoundColumn]:
+        return [column for column in self.found if column.key is None]
+
+    @property
+    def needs_mapping(self) -> bool:
+        """The user must say what some columns are: a header not recognised, or a required field not found."""
+        return bool(self.unrecognised) or any(problem.code == "missing_column" for problem in self.problems)
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or COLUMNS_BY_KEY[key].header

@@ -5,11 +5,11 @@ unchanged, refused) with the changes it makes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from telework.organization.importing.layout import (
     COLUMNS,
@@ -24,9 +24,12 @@ from telework.organization.importing.layout import (
     Table,
     display_value,
     field_label,
+    normalize,
     row_numbers,
 )
 from telework.organization.importing.reading import StaffRow
+from telework.organization.importing.superiors import Person, propose_superiors
+from telework.organization.importing.titles import rank_of_title
 
 # --- The rows together, against what the agency holds -------------------------------------------------------
 
@@ -44,6 +47,10 @@ class ExistingStaff:
     email: str
     equipment: tuple[str, ...]
     training_completed_on: dt.date | None
+    title: str = ""
+    is_deputy: bool = False
+    date_of_birth: dt.date | None = None
+    sex: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,9 @@ class AgencySnapshot:
     positions: Mapping[str, ExistingPosition] = field(default_factory=dict)
     staff_elsewhere: Mapping[str, str] = field(default_factory=dict)  # staff code → the other agency's name
     units_elsewhere: Mapping[str, str] = field(default_factory=dict)  # unit code → the other agency's name
+    agency_code: str = ""
+    # Unit codes starting with the agency's code anywhere in the city: a unit found by name gets a free one.
+    taken_unit_codes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -84,6 +94,10 @@ class RowReport:
     # The staff record's fields after the import (codes for unit, position and direct superior).
     values: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # The direct superior was proposed from the title and the unit (the row names none).
+    superior_proposed: bool = False
+    # Codes shown with the person's name: {"MS0001": "Nguyễn Văn An (MS0001)"}.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -96,7 +110,15 @@ class RowReport:
     @property
     def change_list(self) -> list[tuple[str, tuple[str, str]]]:
         """The changes as the user reads them: (field, (before, after))."""
-        return [(field_label(name), (display_value(before), display_value(after))) for name, (before, after) in self.changes.items()]
+        return [
+            (field_label(name), (display_value(self.labels.get(before, before)), display_value(self.labels.get(after, after))))
+            for name, (before, after) in self.changes.items()
+        ]
+
+    @property
+    def superior_label(self) -> str:
+        code = self.values.get("direct_superior")
+        return self.labels.get(code, code) if code else ""
 
 
 @dataclass
@@ -107,6 +129,18 @@ class EntityPlan:
     action: str
     values: dict[str, Any]
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # The file writes the name differently from the record; the record's name is kept.
+    name_in_file: str = ""
+    # Found (or to be created) by its name, the file having no code for it.
+    by_name: bool = False
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.action in (CREATE, UPDATE) or bool(self.name_in_file)
+
+    @property
+    def change_list(self) -> list[tuple[str, tuple[str, str]]]:
+        return [(field_label(name), (display_value(before), display_value(after))) for name, (before, after) in self.changes.items()]
 
 
 @dataclass
@@ -119,6 +153,30 @@ class ImportReport:
     units: list[EntityPlan]
     positions: list[EntityPlan]
     columns: list[str] = field(default_factory=list)  # the keys of the columns present
+    notices: list[Problem] = field(default_factory=list)  # file-level warnings: columns set aside
+    footer_row: int | None = None
+    section_rows: list[int] = field(default_factory=list)  # headings between groups, not people
+    found: list[Any] = field(default_factory=list)  # the header's columns as found (layout.FoundColumn)
+
+    @property
+    def structure_changes(self) -> list[tuple[str, EntityPlan]]:
+        """The units and positions the import creates or changes, and those the file names differently: ("unit" or
+        "position", plan). Nothing of these is applied without an explicit confirmation."""
+        return [("unit", plan) for plan in self.units if plan.needs_confirmation] + [("position", plan) for plan in self.positions if plan.needs_confirmation]
+
+    @property
+    def codes_given(self) -> bool:
+        """Some new unit or position has no code in the file: the import gives it one."""
+        return any(plan.by_name and plan.action == CREATE for plan in (*self.units, *self.positions))
+
+    @property
+    def needs_mapping(self) -> bool:
+        """Some header is not recognised, or a required column was not found: the user maps the columns first."""
+        return any(column.key is None for column in self.found) or any(problem.code in ("missing_column", "duplicate_column") for problem in self.file_problems)
+
+    @property
+    def proposed_superiors(self) -> int:
+        return sum(1 for row in self.rows if row.superior_proposed and row.action != REFUSED)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -201,6 +259,7 @@ def plan_import(table: Table, rows: list[StaffRow], snapshot: AgencySnapshot) ->
     """
     header = table.header
     present = set(table.headers)
+    _resolve_by_name(rows, snapshot, header)
     by_code: dict[str, list[StaffRow]] = {}
     for row in rows:
         if row.code:
@@ -232,7 +291,7 @@ def plan_import(table: Table, rows: list[StaffRow], snapshot: AgencySnapshot) ->
     units = _collect_units(rows, header)
     bad_units = _check_units(units, rows, snapshot, header)
     positions = _collect_positions(rows, header)
-    bad_positions = _check_positions(positions, rows, snapshot, header)
+    bad_positions = _check_positions(positions, rows, snapshot, header, present)
     for row in rows:
         if row.unit_code in bad_units and bad_units[row.unit_code] != row.number:
             row.problems.append(
@@ -277,18 +336,30 @@ def plan_import(table: Table, rows: list[StaffRow], snapshot: AgencySnapshot) ->
             )
             row.superior_code = ""
 
+    _propose_superiors(rows, units, snapshot, present)
     reports = [_row_report(row, snapshot, present) for row in rows]
+    labels = _staff_labels(rows, snapshot)
+    for report in reports:
+        report.labels = {
+            code: labels[code] for code in (report.values.get("direct_superior"), report.changes.get("direct_superior", (None,))[0]) if code in labels
+        }
     used_units = _with_ancestors({row.unit_code for row in rows if not row.has_error}, units)
     used_positions = {row.position_code for row in rows if not row.has_error}
+    named_units = {row.unit_code for row in rows if row.unit_by_name}
+    named_positions = {row.position_code for row in rows if row.position_by_name}
     return ImportReport(
         file_name=table.file_name,
         header_row=table.header_row,
         file_problems=list(table.problems),
         ignored_headers=list(table.ignored_headers),
         rows=reports,
-        units=[_unit_plan(code, units[code], snapshot) for code in sorted(used_units) if code in units],
-        positions=[_position_plan(code, positions[code], snapshot) for code in sorted(used_positions) if code in positions],
+        units=[_unit_plan(code, units[code], snapshot, by_name=code in named_units) for code in sorted(used_units) if code in units],
+        positions=[_position_plan(code, positions[code], snapshot, by_name=code in named_positions) for code in sorted(used_positions) if code in positions],
         columns=[column.key for column in COLUMNS if column.key in present],
+        notices=list(table.notices),
+        footer_row=table.footer_row,
+        section_rows=list(table.section_rows),
+        found=list(table.found),
     )
 
 
@@ -390,7 +461,7 @@ def _collect_positions(rows: list[StaffRow], header: Any) -> dict[str, _Definiti
     return positions
 
 
-def _check_positions(positions: dict[str, _Definition], rows: list[StaffRow], snapshot: AgencySnapshot, header: Any) -> dict[str, int]:
+def _check_positions(positions: dict[str, _Definition], rows: list[StaffRow], snapshot: AgencySnapshot, header: Any, present: set[str]) -> dict[str, int]:
     rows_by_number = {row.number: row for row in rows}
     bad: dict[str, int] = {}
     for code, position in positions.items():
@@ -409,7 +480,7 @@ def _check_positions(positions: dict[str, _Definition], rows: list[StaffRow], sn
                 )
             )
             bad[code] = row.number
-        elif not any(key in position.values for key in FLAG_KEYS):
+        elif any(key in present for key in FLAG_KEYS) and not any(key in position.values for key in FLAG_KEYS):
             row.problems.append(
                 Problem(
                     WARNING,
@@ -491,6 +562,9 @@ def _with_ancestors(codes: set[str], units: dict[str, _Definition]) -> set[str]:
 
 
 STAFF_FIELDS_BY_COLUMN = {
+    "title": "title",
+    "date_of_birth": "date_of_birth",
+    "sex": "sex",
     "is_leader": "is_leader",
     "superior_code": "direct_superior",
     "phone": "phone",
@@ -511,6 +585,9 @@ def _row_report(row: StaffRow, snapshot: AgencySnapshot, present: set[str]) -> R
         "position": row.position_code,
     }
     optional = {
+        "title": row.title,
+        "date_of_birth": row.date_of_birth,
+        "sex": row.sex,
         "is_leader": row.is_leader,
         "direct_superior": row.superior_code or None,
         "phone": row.phone,
@@ -519,6 +596,14 @@ def _row_report(row: StaffRow, snapshot: AgencySnapshot, present: set[str]) -> R
         "training_completed_on": row.training_completed_on,
     }
     values.update({STAFF_FIELDS_BY_COLUMN[key]: optional[STAFF_FIELDS_BY_COLUMN[key]] for key in STAFF_FIELDS_BY_COLUMN if key in present})
+    # "Chức vụ" states leader and deputy; a blank title leaves them as they are.
+    if row.is_leader is not None:
+        values["is_leader"] = row.is_leader
+    if row.is_deputy is not None:
+        values["is_deputy"] = row.is_deputy
+    if row.superior_proposed:
+        values["direct_superior"] = row.superior_code or None
+        report.superior_proposed = True
     report.values = values
     existing = snapshot.staff.get(row.code)
     if existing is None:
@@ -535,27 +620,185 @@ def _row_report(row: StaffRow, snapshot: AgencySnapshot, present: set[str]) -> R
         "email": existing.email,
         "equipment": existing.equipment,
         "training_completed_on": existing.training_completed_on,
+        "title": existing.title,
+        "is_deputy": existing.is_deputy,
+        "date_of_birth": existing.date_of_birth,
+        "sex": existing.sex,
     }
     report.changes = {name: (before[name], value) for name, value in values.items() if before[name] != value}
     report.action = UPDATE if report.changes else UNCHANGED
     return report
 
 
-def _unit_plan(code: str, unit: _Definition, snapshot: AgencySnapshot) -> EntityPlan:
+def _differs(name_in_file: Any, name: str) -> str:
+    """The file's name when it is another name than the record's (not merely another case or spacing)."""
+    return name_in_file if name_in_file and normalize(name_in_file) != normalize(name) else ""
+
+
+def _unit_plan(code: str, unit: _Definition, snapshot: AgencySnapshot, *, by_name: bool = False) -> EntityPlan:
     existing = snapshot.units.get(code)
     if existing is None:
-        return EntityPlan(code, CREATE, {"name": unit.values["name"], "parent": unit.values.get("parent_code")})
-    values = {"name": unit.values.get("name") or existing.name, "parent": unit.values.get("parent_code") or existing.parent_code}
+        return EntityPlan(code, CREATE, {"name": unit.values["name"], "parent": unit.values.get("parent_code")}, by_name=by_name)
+    # A row never renames a unit: the name on record is kept, a different one in the file is listed.
+    values = {"name": existing.name, "parent": unit.values.get("parent_code") or existing.parent_code}
     before = {"name": existing.name, "parent": existing.parent_code}
     changes = {name: (before[name], value) for name, value in values.items() if before[name] != value}
-    return EntityPlan(code, UPDATE if changes else UNCHANGED, values, changes)
+    return EntityPlan(code, UPDATE if changes else UNCHANGED, values, changes, _differs(unit.values.get("name"), existing.name), by_name)
 
 
-def _position_plan(code: str, position: _Definition, snapshot: AgencySnapshot) -> EntityPlan:
+def _position_plan(code: str, position: _Definition, snapshot: AgencySnapshot, *, by_name: bool = False) -> EntityPlan:
     existing = snapshot.positions.get(code)
     if existing is None:
-        return EntityPlan(code, CREATE, {"name": position.values["name"], **{key: bool(position.values.get(key, False)) for key in FLAG_KEYS}})
+        return EntityPlan(code, CREATE, {"name": position.values["name"], **{key: bool(position.values.get(key, False)) for key in FLAG_KEYS}}, by_name=by_name)
     before = {"name": existing.name, **{key: getattr(existing, key) for key in FLAG_KEYS}}
-    values = {"name": position.values.get("name") or existing.name, **{key: position.values.get(key, before[key]) for key in FLAG_KEYS}}
+    # A row never renames a position (other agencies' staff and the eligibility rules read it by name on screen).
+    values = {"name": existing.name, **{key: position.values.get(key, before[key]) for key in FLAG_KEYS}}
     changes = {name: (before[name], value) for name, value in values.items() if before[name] != value}
-    return EntityPlan(code, UPDATE if changes else UNCHANGED, values, changes)
+    return EntityPlan(code, UPDATE if changes else UNCHANGED, values, changes, _differs(position.values.get("name"), existing.name), by_name)
+
+
+# --- Units and positions by name, superiors by rank -----------------------------------------------------------
+
+
+def _free_codes(prefix: str, taken: set[str]) -> Iterator[str]:
+    number = 1
+    while True:
+        code = f"{prefix}{number:02d}"
+        if code not in taken:
+            taken.add(code)
+            yield code
+        number += 1
+
+
+def _resolve_by_name(rows: list[StaffRow], snapshot: AgencySnapshot, header: Any) -> None:
+    """Give a code to each row's unit and position named without one: the agency's unit (position) of the same
+    name, compared without case, diacritics or extra spaces; or, for a name the agency does not have, a new code
+    (agency code + "-DV" + number for a unit, unique in the city; "VT" + number for a position), the same for every
+    row that names it. A name two records share is refused: the file must give the code."""
+    units_by_name: dict[str, list[str]] = {}
+    for code, unit in sorted(snapshot.units.items()):
+        units_by_name.setdefault(normalize(unit.name), []).append(code)
+    positions_by_name: dict[str, list[str]] = {}
+    for code, position in sorted(snapshot.positions.items()):
+        positions_by_name.setdefault(normalize(position.name), []).append(code)
+    prefix = (snapshot.agency_code or "DV")[:24]
+    new_units = _free_codes(f"{prefix}-DV", set(snapshot.units) | set(snapshot.taken_unit_codes))
+    new_positions = _free_codes("VT", set(snapshot.positions))
+    unit_codes: dict[str, str] = {}
+    position_codes: dict[str, str] = {}
+    for row in rows:
+        if not row.unit_code and row.unit_name:
+            key = normalize(row.unit_name)
+            found = units_by_name.get(key, [])
+            if len(found) > 1:
+                row.problems.append(
+                    Problem(
+                        ERROR,
+                        "unit_name_ambiguous",
+                        gettext_noop("The agency has several units named “%(name)s” (%(codes)s): give the unit's code in “%(column)s”."),
+                        {"name": row.unit_name, "codes": ", ".join(found), "column": header("unit_code")},
+                        header("unit_name"),
+                        row.number,
+                    )
+                )
+            else:
+                if key not in unit_codes:
+                    unit_codes[key] = found[0] if found else next(new_units)
+                row.unit_code = unit_codes[key]
+                row.unit_by_name = True
+        if not row.position_code and row.position_name:
+            key = normalize(row.position_name)
+            found = positions_by_name.get(key, [])
+            if len(found) > 1:
+                row.problems.append(
+                    Problem(
+                        ERROR,
+                        "position_name_ambiguous",
+                        gettext_noop("The agency has several positions named “%(name)s” (%(codes)s): give the position's code in “%(column)s”."),
+                        {"name": row.position_name, "codes": ", ".join(found), "column": header("position_code")},
+                        header("position_name"),
+                        row.number,
+                    )
+                )
+            else:
+                if key not in position_codes:
+                    position_codes[key] = found[0] if found else next(new_positions)
+                row.position_code = position_codes[key]
+                row.position_by_name = True
+        if row.unit_by_name and row.unit_code in snapshot.units:
+            # Matched by name: the record's spelling is the name (a differing spelling is not a rename).
+            row.unit_name = snapshot.units[row.unit_code].name
+        if row.position_by_name and row.position_code in snapshot.positions:
+            row.position_name = snapshot.positions[row.position_code].name
+
+
+def _propose_superiors(rows: list[StaffRow], units: dict[str, _Definition], snapshot: AgencySnapshot, present: set[str]) -> None:
+    """Propose a direct superior (``superiors.propose_superiors``) for each valid row that names none and whose
+    person has none on record (one on record is kept); the people of the file and the agency's other staff are
+    the candidates."""
+    valid = [row for row in rows if not row.has_error]
+    in_file = {row.code for row in valid}
+    people = []
+    for row in valid:
+        existing = snapshot.staff.get(row.code)
+        rank = rank_of_title(row.title if row.title is not None else (existing.title if existing else ""))
+        is_leader = row.is_leader if row.is_leader is not None else bool(existing and existing.is_leader)
+        is_deputy = row.is_deputy if row.is_deputy is not None else bool(existing and existing.is_deputy)
+        people.append(Person(row.code, row.unit_code, is_leader, is_deputy, bool(rank and rank.heads_agency)))
+    for code, staff in sorted(snapshot.staff.items()):
+        if code not in in_file:
+            rank = rank_of_title(staff.title)
+            people.append(Person(code, staff.unit_code, staff.is_leader, staff.is_deputy, bool(rank and rank.heads_agency)))
+    parents: dict[str, str | None] = {code: unit.parent_code for code, unit in snapshot.units.items()}
+    parents.update({code: unit.values["parent_code"] for code, unit in units.items() if unit.values.get("parent_code")})
+    proposals = propose_superiors(people, parents)
+    for row in valid:
+        if row.superior_code:
+            continue
+        existing = snapshot.staff.get(row.code)
+        if existing is not None and existing.superior_code:
+            # A blank cell is no opinion: the superior on record stays (HR changes it on the person's page).
+            row.superior_code = existing.superior_code
+            continue
+        proposed = proposals.get(row.code)
+        if proposed:
+            row.superior_code = proposed
+            row.superior_proposed = True
+    # A proposal never closes a loop with the superiors on record (a head on record under one of their own staff).
+    superiors: dict[str, str | None] = {code: staff.superior_code for code, staff in snapshot.staff.items()}
+    superiors.update({row.code: row.superior_code for row in valid if row.superior_code})
+    looping = _codes_in_loops(superiors, [row.code for row in valid if row.superior_proposed])
+    for row in valid:
+        if row.code in looping:
+            row.superior_code = ""
+            row.superior_proposed = False
+
+
+def _staff_labels(rows: list[StaffRow], snapshot: AgencySnapshot) -> dict[str, str]:
+    names = {code: staff.full_name for code, staff in snapshot.staff.items()}
+    names.update({row.code: row.full_name for row in rows if row.code and row.full_name})
+    return {code: f"{name} ({code})" for code, name in names.items()}
+
+
+def structure_change_text(kind: str, plan: EntityPlan) -> str:
+    """One change to the agency's structure as the user reads it, in the active language."""
+    params = {"name": plan.values.get("name", ""), "code": plan.code, "file_name": plan.name_in_file}
+    if plan.action == CREATE:
+        text = gettext("New unit “%(name)s” (code %(code)s).") if kind == "unit" else gettext("New position “%(name)s” (code %(code)s).")
+        return text % params
+    parts = []
+    if plan.action == UPDATE:
+        changes = "; ".join(f"{name}: {before} → {after}" for name, (before, after) in plan.change_list)
+        parts.append(
+            (gettext("Unit “%(name)s” (%(code)s) changes: ") if kind == "unit" else gettext("Position “%(name)s” (%(code)s) changes: ")) % params
+            + changes
+            + "."
+        )
+    if plan.name_in_file:
+        message = (
+            gettext("The file calls unit %(code)s “%(file_name)s”; it stays “%(name)s” (rename it on the units screen if needed).")
+            if kind == "unit"
+            else gettext("The file calls position %(code)s “%(file_name)s”; it stays “%(name)s” (rename it on the positions screen if needed).")
+        )
+        parts.append(message % params)
+    return " ".join(parts)

@@ -18,35 +18,51 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_noop
 
 from telework.organization.importing.layout import (
-    COLUMNS,
     COLUMNS_BY_KEY,
     EQUIPMENT_WORDS,
     ERROR,
     FALSE_WORDS,
     FLAG_KEYS,
     HEADER_LOOKUP,
+    HEADER_MIN_KNOWN,
     HEADER_SEARCH_ROWS,
+    MAX_AGE,
     MAX_CODE_LENGTH,
     MAX_IMPORT_FILE_BYTES,
     MAX_IMPORT_ROWS,
     MAX_NAME_LENGTH,
     MAX_WORKBOOK_UNCOMPRESSED_BYTES,
+    MIN_AGE,
+    PERSONAL_DATA_KEYS,
+    REQUIRED_KEYS,
+    REQUIRED_ONE_OF,
+    SEX_WORDS,
     STAFF_TYPE_WORDS,
     TRUE_WORDS,
     WARNING,
+    FoundColumn,
     Problem,
     Table,
+    is_footer_text,
     normalize,
+    recognise_header,
 )
+from telework.organization.importing.titles import rank_of_title
+
+TITLE_MAX_LENGTH = 120
 
 # --- Reading the file -------------------------------------------------------------------------------------
 
 
-def read_table(file_name: str, content: bytes) -> Table:
+def read_table(file_name: str, content: bytes, *, mapping: Mapping[str, str] | None = None) -> Table:
     """Read the first sheet of an .xlsx workbook or a UTF-8 .csv (comma or semicolon) into a ``Table``.
 
-    The header row is the first of the first ten rows that holds a "Mã cán bộ" column, so a title above it
-    is allowed. Fully blank rows are skipped; row numbers stay those the user sees in Excel.
+    The file may be laid out as an office keeps it: a title block above the header (the national motto, the
+    agency, the list's title), a header over two rows with merged cells, a row numbering the columns, blank rows,
+    and a signature footer or a totals line under the list. The header is the row among the first twenty with
+    the most known headers (at least three); ``mapping`` (normalised header → column key, "" to set the column
+    aside) overrides the recognised spellings. Merged cells read as their top-left value. A formula is read as
+    the formula, never as its last computed value. Row numbers stay those the user sees in Excel.
     """
     table = Table(file_name=file_name)
     lowered = file_name.lower()
@@ -84,7 +100,7 @@ def read_table(file_name: str, content: bytes) -> Table:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         table.problems.append(_file_problem("unreadable", gettext_noop("The file cannot be read as an Excel workbook (.xlsx).")))
         return table
-    _locate_header(table, raw_rows)
+    _locate_header(table, raw_rows, mapping or {})
     return table
 
 
@@ -138,50 +154,202 @@ def _bounded(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return kept
 
 
+class Formula(str):
+    """A cell that holds a formula (``=SUM(D10:D20)``): reported as such, never read as a value."""
+
+    __slots__ = ()
+
+
 def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
     _check_unzipped_size(content)
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    # data_only=False: a formula reads as "=...", so it is reported, not silently taken as its cached value.
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     try:
         sheet = workbook.worksheets[0]
-        return _bounded(tuple(row) for row in sheet.iter_rows(values_only=True))
+        rows = _bounded(
+            tuple(Formula(cell.value) if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str) else cell.value for cell in row)
+            for row in sheet.iter_rows()
+        )
     finally:
         workbook.close()
+    return _fill_merged(rows, _merged_ranges(content))
+
+
+_MERGE_REF = re.compile(rb'<mergeCell[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_ranges(content: bytes) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of the first sheet as (first row, first column, last row, last column), 0-based; read from
+    the sheet's XML because openpyxl's read-only mode does not keep them."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        workbook_xml = archive.read("xl/workbook.xml")
+        first = re.search(rb'<(?:\w+:)?sheet\b[^>]*\br:id="([^"]+)"', workbook_xml) or re.search(rb'<(?:\w+:)?sheet\b[^>]*\bid="([^"]+)"', workbook_xml)
+        if first is None:
+            return []
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+        target = None
+        for relation in re.finditer(rb"<Relationship\b[^>]*>", relations):
+            tag = relation.group(0)
+            if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', tag):
+                found = re.search(rb'\bTarget="([^"]+)"', tag)
+                target = found.group(1).decode() if found else None
+        if target is None:
+            return []
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        sheet_xml = archive.read(path)
+    ranges = []
+    for match in _MERGE_REF.finditer(sheet_xml):
+        ranges.append((int(match[2]) - 1, _column_number(match[1]) - 1, int(match[4]) - 1, _column_number(match[3]) - 1))
+    return ranges
+
+
+def _fill_merged(rows: list[tuple[Any, ...]], ranges: list[tuple[int, int, int, int]]) -> list[tuple[Any, ...]]:
+    """Every cell of a merged range reads as its top-left cell: a header merged over two rows is in both, a unit
+    merged down the rows of its staff is on each of them."""
+    if not ranges:
+        return rows
+    grid = [list(row) for row in rows]
+    width = max((len(row) for row in grid), default=0)
+    for first_row, first_column, last_row, last_column in ranges:
+        # A range may claim the sheet's 16,384 columns: only the columns that hold cells are filled.
+        last_column = min(last_column, width - 1)
+        if first_row >= len(grid):
+            continue
+        source = grid[first_row]
+        value = source[first_column] if first_column < len(source) else None
+        if value is None:
+            continue
+        for number in range(first_row, min(last_row, len(grid) - 1) + 1):
+            row = grid[number]
+            if len(row) <= last_column:
+                row.extend([None] * (last_column + 1 - len(row)))
+            for column in range(first_column, last_column + 1):
+                if row[column] is None:
+                    row[column] = value
+    return [tuple(row) for row in grid]
 
 
 def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
     text = content.decode("utf-8-sig")
-    first_line = text.split("\n", 1)[0]
+    first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+
+    def known_headers(separator: str) -> int:
+        # The header may sit under a title block: the line with the most known headers counts.
+        return max((sum(normalize(cell) in HEADER_LOOKUP for cell in row) for row in csv.reader(first_lines, delimiter=separator)), default=0)
+
     # The separator that splits the header into more known columns wins (Excel in Vietnamese locale saves ";").
-    best = max((",", ";", "\t"), key=lambda sep: (sum(normalize(cell) in HEADER_LOOKUP for cell in next(csv.reader([first_line], delimiter=sep))), sep == ","))
+    best = max((",", ";", "\t"), key=lambda sep: (known_headers(sep), sep == ","))
     return _bounded(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=best))
 
 
-def _header_index(raw_rows: list[tuple[Any, ...]]) -> int | None:
+def _known(cell: Any, mapping: Mapping[str, str]) -> bool:
+    return cell is not None and not isinstance(cell, Formula) and recognise_header(cell, mapping) is not None
+
+
+def _header_index(raw_rows: list[tuple[Any, ...]], mapping: Mapping[str, str]) -> int | None:
+    """The row among the first ``HEADER_SEARCH_ROWS`` with the most known headers, at least ``HEADER_MIN_KNOWN``;
+    failing that, the first row holding the staff-code header (a short file of the template's columns)."""
+    scores = [sum(1 for cell in raw if _known(cell, mapping)) for raw in raw_rows[:HEADER_SEARCH_ROWS]]
+    if scores and max(scores) >= HEADER_MIN_KNOWN:
+        return scores.index(max(scores))
     for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        if any(cell is not None and HEADER_LOOKUP.get(normalize(cell)) == "code" for cell in raw):
+        if any(_known(cell, mapping) and recognise_header(cell, mapping) == "code" for cell in raw):
             return index
     return None
 
 
-def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]]) -> None:
-    index = _header_index(raw_rows)
+def _header_cells(raw_rows: list[tuple[Any, ...]], index: int, mapping: Mapping[str, str]) -> tuple[list[Any], int]:
+    """The header's cells, completed from the row under it when the header spans two rows without merged cells
+    ("Thông tin cá nhân" above "Ngày sinh", "Giới tính"), and the index of the first row after the header."""
+    header = list(raw_rows[index])
+    after = index + 1
+    if after < len(raw_rows):
+        below = raw_rows[after]
+        # The row under the header belongs to it when it only adds known headers where the header has none.
+        additions = [
+            position for position, cell in enumerate(below) if _known(cell, mapping) and (position >= len(header) or not _known(header[position], mapping))
+        ]
+        data_like = [cell for position, cell in enumerate(below) if not _is_blank(cell) and position not in additions and not _known(cell, mapping)]
+        if additions and not data_like:
+            header.extend([None] * (len(below) - len(header)))
+            for position in additions:
+                header[position] = below[position]
+            after += 1
+    return header, after
+
+
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,2}\)?")
+
+
+def _is_column_numbers(raw: tuple[Any, ...]) -> bool:
+    """A row numbering the columns under the header ("1 2 3 ..." or "(1) (2) (3) ..."), as official forms have."""
+    cells = [_clean_text(cell) for cell in raw if not _is_blank(cell)]
+    return len(cells) >= HEADER_MIN_KNOWN and all(_COLUMN_NUMBER.fullmatch(cell) for cell in cells)
+
+
+_SECTION_NUMBER = re.compile(r"([IVXLC]+|[A-Z]|\d{1,2})[.)] +\S.*")
+
+
+def _is_section_heading(raw: tuple[Any, ...]) -> bool:
+    """A heading between groups of people ("I. VĂN PHÒNG", "2) Phòng Kinh tế"): one numbered text alone on its row,
+    or one text merged across the row. A person with only a name filled in is not one: that row is reported."""
+    cells = [_clean_text(cell) for cell in raw if not _is_blank(cell) and not isinstance(cell, Formula)]
+    if not cells:
+        return False
+    if len(cells) >= HEADER_MIN_KNOWN and len(set(cells)) == 1:
+        return True
+    return len(cells) == 1 and _SECTION_NUMBER.fullmatch(cells[0]) is not None
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mapping[str, str]) -> None:
+    index = _header_index(raw_rows, mapping)
     if index is None:
         table.problems.append(
             _file_problem(
-                "no_header", gettext_noop("No “Mã cán bộ” column was found in the first %(rows)s rows: use the template's headers."), rows=HEADER_SEARCH_ROWS
+                "no_header",
+                gettext_noop(
+                    "No header row was found in the first %(rows)s rows: the list needs a row of headers such as “Họ và tên”, “Mã cán bộ”, “Phòng/Bộ phận”."
+                ),
+                rows=HEADER_SEARCH_ROWS,
             )
         )
         return
-    raw = raw_rows[index]
-    keys = [HEADER_LOOKUP.get(normalize(cell)) if cell is not None else None for cell in raw]
+    raw, data_start = _header_cells(raw_rows, index, mapping)
+    numbers_row = data_start < len(raw_rows) and _is_column_numbers(raw_rows[data_start])
+    if numbers_row:
+        data_start += 1
     table.header_row = index + 1
     positions: dict[str, int] = {}
-    for position, (key, cell) in enumerate(zip(keys, raw, strict=True)):
-        if key is None:
-            if cell is not None and str(cell).strip():
-                table.ignored_headers.append(str(cell).strip())
+    found: list[FoundColumn] = []
+    # The first people under the header, shown on the mapping step (headings between groups left out).
+    people = [row for row in raw_rows[data_start : data_start + 10] if not _is_section_heading(row)]
+    for position, cell in enumerate(raw):
+        if _is_blank(cell) or isinstance(cell, Formula):
+            continue
+        key = recognise_header(cell, mapping)
+        samples = tuple(_clean_text(row[position]) for row in people[:3] if position < len(row) and not _is_blank(row[position]))
+        found.append(FoundColumn(position, _letter(position), _clean_text(cell), normalize(cell), key, samples))
+        if not key:
+            if key is None:
+                table.ignored_headers.append(_clean_text(cell))
             continue
         if key in positions:
             table.problems.append(
@@ -190,14 +358,26 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]]) -> None:
             continue
         positions[key] = position
         table.headers[key] = _clean_text(cell)
-    missing = [column.header for column in COLUMNS if column.required and column.key not in positions]
+    table.found = found
+    missing = [COLUMNS_BY_KEY[key].header for key in REQUIRED_KEYS if key not in positions]
+    missing += [
+        f"{COLUMNS_BY_KEY[first].header} / {COLUMNS_BY_KEY[second].header}"
+        for first, second in REQUIRED_ONE_OF
+        if first not in positions and second not in positions
+    ]
     if missing:
         table.problems.append(_file_problem("missing_column", gettext_noop("Required columns are missing: %(columns)s."), columns=", ".join(missing)))
     if table.problems:
         return
-    for number, raw in enumerate(raw_rows[index + 1 :], start=index + 2):
-        cells = {key: raw[position] if position < len(raw) else None for key, position in positions.items()}
+    for number, raw_row in enumerate(raw_rows[data_start:], start=data_start + 1):
+        if any(is_footer_text(cell) for cell in raw_row if not isinstance(cell, Formula)):
+            table.footer_row = number
+            break
+        cells = {key: raw_row[position] if position < len(raw_row) else None for key, position in positions.items()}
         if all(_is_blank(value) for value in cells.values()):
+            continue
+        if _is_section_heading(raw_row):
+            table.section_rows.append(number)
             continue
         table.rows.append((number, cells))
 
@@ -225,7 +405,15 @@ class StaffRow:
     email: str | None = None
     equipment: tuple[str, ...] | None = None
     training_completed_on: dt.date | None = None
+    title: str | None = None
+    is_deputy: bool | None = None
+    date_of_birth: dt.date | None = None
+    sex: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Set by planning: the unit or position was found (or will be created) by its name, not by a code.
+    unit_by_name: bool = False
+    position_by_name: bool = False
+    superior_proposed: bool = False
 
     @property
     def has_error(self) -> bool:
@@ -243,9 +431,22 @@ class _RowReader:
     def problem(self, key: str, code: str, message: str, severity: str = ERROR, **params: Any) -> None:
         self.problems.append(Problem(severity, code, message, params, self.table.header(key), self.number))
 
+    def value(self, key: str) -> Any:
+        """The cell's value; a formula is reported (its result is not in the file for sure) and read as empty."""
+        value = self.cells.get(key)
+        if isinstance(value, Formula):
+            self.problem(
+                key,
+                "formula",
+                gettext_noop("This cell holds a formula (%(formula)s), not a value: type the value itself."),
+                formula=str(value)[:60],
+            )
+            return None
+        return value
+
     def text(self, key: str, *, required: bool = False, max_length: int = MAX_NAME_LENGTH) -> str:
-        value = _clean_text(self.cells.get(key))
-        if required and not value:
+        value = _clean_text(self.value(key))
+        if required and not value and not isinstance(self.cells.get(key), Formula):
             self.problem(key, "required", gettext_noop("This cell is empty; the column is required."))
         if len(value) > max_length:
             self.problem(key, "too_long", gettext_noop("At most %(limit)s characters (%(length)s given)."), limit=max_length, length=len(value))
@@ -259,7 +460,7 @@ class _RowReader:
         return value
 
     def flag(self, key: str) -> bool | None:
-        value = self.cells.get(key)
+        value = self.value(key)
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
@@ -275,7 +476,7 @@ class _RowReader:
         return None
 
     def staff_type(self) -> str | None:
-        value = _clean_text(self.cells.get("staff_type"))
+        value = _clean_text(self.value("staff_type"))
         if not value:
             self.problem("staff_type", "required", gettext_noop("This cell is empty; the column is required."))
             return None
@@ -290,7 +491,7 @@ class _RowReader:
         return staff_type
 
     def phone(self) -> str:
-        value = self.cells.get("phone")
+        value = self.value("phone")
         if _is_blank(value):
             return ""
         digits = _clean_text(value)
@@ -311,7 +512,7 @@ class _RowReader:
         return digits
 
     def email(self) -> str:
-        value = _clean_text(self.cells.get("email"))
+        value = _clean_text(self.value("email"))
         if not value:
             return ""
         try:
@@ -322,7 +523,7 @@ class _RowReader:
         return value
 
     def equipment(self) -> tuple[str, ...]:
-        value = _clean_text(self.cells.get("equipment"))
+        value = _clean_text(self.value("equipment"))
         found: set[str] = set()
         for item in re.split(r"[,;/+\n]", value):
             word = normalize(item)
@@ -340,7 +541,7 @@ class _RowReader:
         return tuple(sorted(found))
 
     def date(self, key: str) -> dt.date | None:
-        value = self.cells.get(key)
+        value = self.value(key)
         if _is_blank(value):
             return None
         parsed = _parse_date(value)
@@ -351,23 +552,86 @@ class _RowReader:
             return None
         return parsed
 
+    def date_of_birth(self) -> dt.date | None:
+        value = self.value("date_of_birth")
+        if _is_blank(value):
+            return None
+        parsed = _parse_date(value)
+        if parsed is None:
+            text = _clean_text(value)
+            if _DMY.fullmatch(text) or _ISO.fullmatch(text):
+                self.problem("date_of_birth", "impossible_date", gettext_noop("%(value)s is not a day of the calendar."), value=text)
+            else:
+                self.problem("date_of_birth", "bad_date", gettext_noop("“%(value)s” is not a date: write dd/mm/yyyy, e.g. 15/03/2025."), value=text)
+            return None
+        if parsed > self.today:
+            self.problem("date_of_birth", "birth_in_future", gettext_noop("A date of birth after today (%(value)s) is impossible."), value=parsed)
+            return None
+        age = self.today.year - parsed.year - ((self.today.month, self.today.day) < (parsed.month, parsed.day))
+        if not MIN_AGE <= age <= MAX_AGE:
+            self.problem(
+                "date_of_birth",
+                "implausible_age",
+                gettext_noop("Born on %(value)s, the person would be %(age)s: a staff member is between %(min)s and %(max)s."),
+                value=parsed,
+                age=age,
+                min=MIN_AGE,
+                max=MAX_AGE,
+            )
+            return None
+        return parsed
 
-def parse_rows(table: Table, *, today: dt.date) -> list[StaffRow]:
+    def sex(self) -> str:
+        value = _clean_text(self.value("sex"))
+        if not value:
+            return ""
+        sex = SEX_WORDS.get(normalize(value))
+        if sex is None:
+            self.problem("sex", "unknown_sex", gettext_noop("“%(value)s” is not Nam or Nữ."), value=value)
+            return ""
+        return sex
+
+
+def parse_rows(table: Table, *, today: dt.date, keeps_personal_data: bool = False) -> list[StaffRow]:
     """Read every row of ``table`` on its own: required cells, staff type, Có/Không flags, dates, e-mail,
-    phone, equipment. Cross-row checks are ``plan_import``'s."""
+    phone, equipment, title, date of birth and sex. Cross-row checks are ``plan_import``'s.
+
+    Date of birth and sex are personal data (Decree 13/2023/NĐ-CP art. 2): read only when the agency keeps them
+    (``keeps_personal_data``); otherwise their columns are set aside with one notice for the whole file.
+    """
     present = set(table.headers)
+    personal = [key for key in PERSONAL_DATA_KEYS if key in present]
+    if personal and not keeps_personal_data:
+        table.notices.append(
+            Problem(
+                WARNING,
+                "personal_data_not_kept",
+                gettext_noop("The columns %(columns)s were set aside: this agency does not keep date of birth and sex (Decree 13/2023 on personal data)."),
+                {"columns": ", ".join(f"“{table.headers[key]}”" for key in personal)},
+            )
+        )
+        present -= set(personal)
+        for key in personal:  # set aside for the rest of the import: nothing is read or written from them
+            table.ignored_headers.append(table.headers.pop(key))
     rows = []
     for number, cells in table.rows:
         reader = _RowReader(table, number, cells, today)
         row = StaffRow(number=number)
-        row.code = reader.code("code", required=True)
+        row.code = reader.code("code")
+        if not row.code and not isinstance(cells.get("code"), Formula):
+            # Codes are never made up: the code is the person's username and their key in every later import.
+            reader.problem(
+                "code",
+                "staff_code_missing",
+                gettext_noop("No staff code: every person needs one (it becomes their username and matches them in the next import). Type it in this column."),
+            )
         row.full_name = reader.text("full_name", required=True)
         row.staff_type = reader.staff_type()
-        row.unit_code = reader.code("unit_code", required=True)
-        row.unit_name = reader.text("unit_name") if "unit_name" in present else ""
+        row.unit_code = reader.code("unit_code", required="unit_name" not in present) if "unit_code" in present else ""
+        row.unit_name = reader.text("unit_name", required="unit_code" not in present) if "unit_name" in present else ""
         row.parent_unit_code = reader.code("parent_unit_code") if "parent_unit_code" in present else ""
-        row.position_code = reader.code("position_code", required=True)
-        row.position_name = reader.text("position_name") if "position_name" in present else ""
+        row.position_code = reader.code("position_code", required="position_name" not in present) if "position_code" in present else ""
+        row.position_name = reader.text("position_name", required="position_code" not in present) if "position_name" in present else ""
         row.flags = {key: reader.flag(key) for key in FLAG_KEYS if key in present}
         if "is_leader" in present:
             row.is_leader = bool(reader.flag("is_leader"))
@@ -381,6 +645,17 @@ def parse_rows(table: Table, *, today: dt.date) -> list[StaffRow]:
             row.equipment = reader.equipment()
         if "training_completed_on" in present:
             row.training_completed_on = reader.date("training_completed_on")
+        if "title" in present:
+            row.title = reader.text("title", max_length=TITLE_MAX_LENGTH)
+            rank = rank_of_title(row.title)
+            if rank is not None:
+                row.is_deputy = rank.is_deputy
+                if "is_leader" not in present:
+                    row.is_leader = rank.is_leader
+        if "date_of_birth" in present:
+            row.date_of_birth = reader.date_of_birth()
+        if "sex" in present:
+            row.sex = reader.sex()
         row.problems = reader.problems
         rows.append(row)
     return rows

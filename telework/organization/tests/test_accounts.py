@@ -169,7 +169,12 @@ def test_an_import_gives_every_imported_person_an_account(city):
     agency = AgencyFactory(code="MAU", name="Sở Mẫu")
 
     staff_import(
-        actor=city.home_affairs, agency=agency, file_name="staff_valid.xlsx", content=(SAMPLES / "staff_valid.xlsx").read_bytes(), today=dt.date(2026, 11, 18)
+        actor=city.home_affairs,
+        agency=agency,
+        file_name="staff_valid.xlsx",
+        content=(SAMPLES / "staff_valid.xlsx").read_bytes(),
+        today=dt.date(2026, 11, 18),
+        accept_structure=True,
     )
 
     imported = Staff.objects.filter(unit__agency=agency)
@@ -344,7 +349,12 @@ def test_everyone_of_one_import_can_be_chosen_at_once(city, client):
     agency = AgencyFactory(code="MAU", name="Sở Mẫu")
     before = person(UnitFactory(agency=agency), full_name="Có Từ Trước")
     result = staff_import(
-        actor=city.home_affairs, agency=agency, file_name="staff_valid.xlsx", content=(SAMPLES / "staff_valid.xlsx").read_bytes(), today=dt.date(2026, 11, 18)
+        actor=city.home_affairs,
+        agency=agency,
+        file_name="staff_valid.xlsx",
+        content=(SAMPLES / "staff_valid.xlsx").read_bytes(),
+        today=dt.date(2026, 11, 18),
+        accept_structure=True,
     )
     client.force_login(city.home_affairs)
 

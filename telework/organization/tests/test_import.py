@@ -182,6 +182,9 @@ def row(code: str, name: str = "Nguyễn Văn Thử", **values: str) -> list[str
         "email": "",
         "equipment": "Điện thoại, Máy tính, Internet",
         "training_completed_on": "",
+        "title": "",
+        "date_of_birth": "",
+        "sex": "",
     }
     defaults.update(values)
     cells = {"code": code, "full_name": name, **defaults}
@@ -194,6 +197,7 @@ def agency(db: None) -> Agency:
 
 
 def run(actor: object, agency: Agency, name: str, content: bytes, **kwargs: object):  # type: ignore[no-untyped-def]
+    kwargs.setdefault("accept_structure", True)
     return staff_import(actor=actor, agency=agency, file_name=name, content=content, today=TODAY, **kwargs)  # type: ignore[arg-type]
 
 
@@ -288,7 +292,7 @@ def test_reimport_updates_changed_rows_matched_by_code_and_never_duplicates(city
     text = (SAMPLES / "staff_valid.csv").read_bytes().decode("utf-8-sig")
     text = text.replace("MAU0004;Phạm Thị Dung;Công chức;MAU-MC;Bộ phận một cửa;MAU-VP;", "MAU0004;Phạm Thị Dung;Viên chức;MAU-TCCB;Phòng Tổ chức cán bộ;;")
     text = text.replace("0902000004;ptdung@mau.gov.vn;Điện thoại, Máy tính;", "0902999004;ptdung@mau.gov.vn;Điện thoại, Máy tính, Máy in, Internet;")
-    text = text.replace("MAU-MC;Bộ phận một cửa;MAU-VP;LD", "MAU-MC;Bộ phận Một cửa;MAU-VP;LD")
+    text = text.replace("MAU-MC;Bộ phận một cửa;MAU-VP;LD", "MAU-MC;Bộ phận Tiếp nhận;MAU-VP;LD")
 
     result = run(city.home_affairs, agency, "v2.csv", text.encode())
 
@@ -304,10 +308,11 @@ def test_reimport_updates_changed_rows_matched_by_code_and_never_duplicates(city
     )
     updated = [(row.code, sorted(row.changes)) for row in result.report.rows if row.action == importing.UPDATE]
     assert updated == [("MAU0004", ["equipment", "phone", "staff_type", "unit"])]
-    assert [(plan.code, plan.action, plan.changes) for plan in result.report.units if plan.action != importing.UNCHANGED] == [
-        ("MAU-MC", importing.UPDATE, {"name": ("Bộ phận một cửa", "Bộ phận Một cửa")})
+    # A row never renames a unit: the other name is listed among the structure changes, the record's name stays.
+    assert [(plan.code, plan.action, plan.name_in_file) for plan in result.report.units if plan.needs_confirmation] == [
+        ("MAU-MC", importing.UNCHANGED, "Bộ phận Tiếp nhận")
     ]
-    assert Unit.objects.get(code="MAU-MC").name == "Bộ phận Một cửa"
+    assert Unit.objects.get(code="MAU-MC").name == "Bộ phận một cửa"
     event = AuditEvent.objects.get(action="staff.update", object_id=str(dung.pk))
     assert event.before == {"staff_type": "cong_chuc", "unit": "MAU-MC", "phone": "0902000004", "equipment": ["computer", "phone"]}
     assert event.after == {"staff_type": "vien_chuc", "unit": "MAU-TCCB", "phone": "0902999004", "equipment": ["computer", "internet", "phone", "printer"]}
@@ -500,7 +505,7 @@ def test_an_empty_file_and_an_unknown_layout_are_refused_as_a_whole(city, agency
         "missing_column",
         "encoding",
     ]
-    assert missing.value.report.file_problems[0].params == {"columns": "Loại cán bộ, Mã đơn vị, Mã vị trí việc làm"}
+    assert missing.value.report.file_problems[0].params == {"columns": "Loại cán bộ, Mã đơn vị / Tên đơn vị, Mã vị trí việc làm / Tên vị trí việc làm"}
     assert not Staff.objects.filter(unit__agency=agency).exists()
 
 

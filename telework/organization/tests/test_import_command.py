@@ -29,7 +29,7 @@ def command(*args: str) -> str:
 
 
 def test_dry_run_prints_the_report_and_imports_nothing(agency):
-    output = command(str(SAMPLES / "staff_valid.xlsx"), "--agency", "MAU", "--dry-run")
+    output = command(str(SAMPLES / "staff_valid.xlsx"), "--agency", "MAU", "--dry-run", "--accept-structure")
 
     assert "Row      3  MAU0002" in output
     assert "12 rows: 12 to create, 0 to update, 0 unchanged, 0 refused, 1 with warnings." in output
@@ -38,7 +38,7 @@ def test_dry_run_prints_the_report_and_imports_nothing(agency):
 
 
 def test_the_command_imports_and_a_second_run_reports_every_row_unchanged(agency):
-    command(str(SAMPLES / "staff_valid.csv"), "--agency", "MAU")
+    command(str(SAMPLES / "staff_valid.csv"), "--agency", "MAU", "--accept-structure")
 
     output = command(str(SAMPLES / "staff_valid.csv"), "--agency", "MAU")
 
@@ -60,7 +60,7 @@ def test_a_file_with_errors_fails_with_the_rule_and_imports_nothing(agency):
 
 
 def test_valid_only_imports_the_valid_rows(agency):
-    output = command(str(SAMPLES / "staff_errors.xlsx"), "--agency", "MAU", "--valid-only", "--problems-only")
+    output = command(str(SAMPLES / "staff_errors.xlsx"), "--agency", "MAU", "--valid-only", "--accept-structure", "--problems-only")
 
     assert sorted(Staff.objects.filter(unit__agency=agency).values_list("code", flat=True)) == ["MAU0101", "MAU0110", "MAU0111"]
     assert "MAU0101" not in output  # a row without problems is left out by --problems-only
@@ -103,7 +103,7 @@ def test_a_failed_import_exits_non_zero(agency, capsys):
 def test_a_dry_run_of_a_valid_file_exits_zero(agency):
     out = io.StringIO()
     with translation.override("en"):
-        call_command("import_staff", str(SAMPLES / "staff_valid.csv"), "--agency", "MAU", "--dry-run", stdout=out)
+        call_command("import_staff", str(SAMPLES / "staff_valid.csv"), "--agency", "MAU", "--dry-run", "--accept-structure", stdout=out)
     assert "Dry run: nothing was imported." in out.getvalue()
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from telework.organization import importing
+from telework.organization.importing.layout import HEADER_SEARCH_ROWS
 from telework.organization.models import Staff
 from telework.organization.services import ImportRefused
 from telework.organization.tests.test_import import agency, csv_bytes, row, run  # noqa: F401 - the agency fixture
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_file_of_more_rows_than_the_limit_is_refused_before_its_rows_are_read(city, agency):  # noqa: F811
     header = ",".join(column.header for column in importing.COLUMNS).encode()
-    content = header + b"\r\n" + b"X,\r\n" * (importing.MAX_IMPORT_ROWS + 11)
+    content = header + b"\r\n" + b"X,\r\n" * (importing.MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS + 1)
 
     with pytest.raises(ImportRefused) as refused:
         run(city.home_affairs, agency, "danh-sach.csv", content)

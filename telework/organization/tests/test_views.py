@@ -377,7 +377,7 @@ def test_a_valid_file_is_previewed_then_imported_on_confirmation(client, city):
     assert not Staff.objects.filter(code__startswith="MAU").exists()
     token = preview.context["confirm"].initial["token"]
 
-    done = client.post(reverse("organization:import_confirm"), {"token": token})
+    done = client.post(reverse("organization:import_confirm"), {"token": token, "accept_structure": "on"})
 
     assert done.status_code == 302
     assert Staff.objects.filter(code__startswith="MAU", unit__agency=city.agency).count() == 12
@@ -402,7 +402,7 @@ def test_a_file_with_errors_is_refused_on_confirmation_unless_valid_only_is_tick
     assert not Staff.objects.filter(code__startswith="MAU").exists()
     assert not AuditEvent.objects.filter(action="organization.import").exists()
 
-    imported = client.post(reverse("organization:import_confirm"), {"token": token, "valid_only": "on"})
+    imported = client.post(reverse("organization:import_confirm"), {"token": token, "valid_only": "on", "accept_structure": "on"})
 
     assert imported.status_code == 302
     assert sorted(Staff.objects.filter(code__startswith="MAU").values_list("code", flat=True)) == ["MAU0101", "MAU0110", "MAU0111"]
@@ -432,7 +432,7 @@ def test_home_affairs_chooses_the_agency(client, city):
     client.force_login(city.home_affairs)
 
     preview = upload(client, city.other_agency, SAMPLES / "staff_valid.csv")
-    client.post(reverse("organization:import_confirm"), {"token": preview.context["confirm"].initial["token"]})
+    client.post(reverse("organization:import_confirm"), {"token": preview.context["confirm"].initial["token"], "accept_structure": "on"})
 
     assert Staff.objects.filter(code__startswith="MAU", unit__agency=city.other_agency).count() == 12
 
@@ -500,7 +500,7 @@ def test_position_flags_changed_by_an_import_are_audited(client, city):
     handle = io.BytesIO(content)
     handle.name = "t.csv"
     preview = client.post(reverse("organization:import"), {"agency": city.agency.pk, "file": handle})
-    client.post(reverse("organization:import_confirm"), {"token": preview.context["confirm"].initial["token"]})
+    client.post(reverse("organization:import_confirm"), {"token": preview.context["confirm"].initial["token"], "accept_structure": "on"})
 
     desk.refresh_from_db()
     assert desk.faces_citizens is False

@@ -40,6 +40,7 @@ def test_hr_imports_a_file_with_bad_rows_only_after_choosing_the_valid_rows(page
     assert not Staff.objects.filter(code__startswith="MAU").exists()
 
     page.check("#id_valid_only")
+    page.check("#id_accept_structure")
     with page.expect_navigation():
         page.click("#import-confirm button[type=submit]")
     page.wait_for_selector("#import-result")

@@ -1,4 +1,5 @@
-"""The staff-list import: upload, preview, confirm, result, template."""
+"""The staff-list import: upload, map the columns, preview, confirm, result; the template and the export in the same
+layout."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts.types import AuthenticatedHttpRequest
+from telework.core import clock
 from telework.core.exceptions import DomainError, ValidationFailed
 from telework.core.models import AuditEvent
-from telework.organization import importing, scope, services
+from telework.organization import importing, scope, selectors, services
 from telework.organization.forms import ImportConfirmForm, ImportUploadForm
 from telework.organization.models import Agency
-from telework.organization.views.common import _page_context
+from telework.organization.views.common import _agency_for, _page_context
 
 # The preview lists every row with a problem up to this many, and this many rows that change.
 PREVIEW_PROBLEM_ROWS = 1000
@@ -79,7 +81,10 @@ def _preview_page(
 ) -> HttpResponse:
     with_problems, changing = _report_rows(report)
     counts = report.counts()
+    proposed = [row for row in report.rows if row.superior_proposed and row.action != importing.REFUSED][:PREVIEW_CHANGE_ROWS]
     context = {
+        "structure_changes": [importing.structure_change_text(kind, plan) for kind, plan in report.structure_changes],
+        "proposed": proposed,
         **_page_context(request, "import", agency),
         "report": report,
         "counts": counts,
@@ -111,10 +116,84 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("agency", str(refusal.message))
         else:
             token = _stage(content)
-            request.session[SESSION_KEY] = {"token": token, "agency_id": agency.pk, "file_name": upload.name, "sha256": hashlib.sha256(content).hexdigest()}
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "agency_id": agency.pk,
+                "file_name": upload.name,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "mapping": {},
+            }
+            if report.needs_mapping:
+                return _mapping_page(request, report, agency)
             return _preview_page(request, report, agency, token)
     context = {**_page_context(request, "import", form.fixed_agency), "form": form, "columns": importing.COLUMNS}
     return render(request, "organization/import_start.html", context)
+
+
+def _mapping_choices() -> list[tuple[str, str]]:
+    choices = [("", _("— set this column aside —"))]
+    for column in importing.COLUMNS:
+        mark = " *" if column.required else ""
+        choices.append((column.key, f"{column.header}{mark} · {importing.field_label(column.key)}"))
+    return choices
+
+
+def _mapping_page(request: HttpRequest, report: importing.ImportReport, agency: Agency) -> HttpResponse:
+    context = {
+        **_page_context(request, "import", agency),
+        "report": report,
+        "choices": _mapping_choices(),
+        "problems": [problem for problem in report.file_problems if problem.code in ("missing_column", "duplicate_column")],
+        "other_problems": [problem for problem in report.file_problems if problem.code not in ("missing_column", "duplicate_column")],
+    }
+    return render(request, "organization/import_mapping.html", context)
+
+
+def _staged(request: HttpRequest) -> tuple[dict, Path, Agency]:  # type: ignore[type-arg]
+    staged = request.session.get(SESSION_KEY) or {}
+    path = _staged_path(staged.get("token", ""))
+    if path is None:
+        raise _Expired
+    agency = Agency.objects.filter(pk=int(staged.get("agency_id") or 0)).first()
+    if agency is None or not scope.can_manage_organisation(request.user, agency):
+        raise PermissionDenied
+    return staged, path, agency
+
+
+class _Expired(Exception):
+    """The staged upload is gone (a day old, another session, already imported)."""
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("The uploaded file is no longer available (it is kept for a day, in this session). Upload it again."))
+    return redirect("organization:import")
+
+
+@login_required
+def import_columns(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step 2 when the headers need it: say which field each column of the file holds (or set it aside). Pre-filled
+    from the recognised headers and the agency's remembered mapping; the choice is remembered on import."""
+    _require_importer(request)
+    try:
+        staged, path, agency = _staged(request)
+    except _Expired:
+        return _expired(request)
+    content = path.read_bytes()
+    mapping = dict(staged.get("mapping") or {})
+    if request.method == "POST":
+        valid_keys = {key for key, _label in _mapping_choices()}
+        # Each select comes with the header it maps (normalised): the choice is remembered by header, not position.
+        for name, chosen in request.POST.items():
+            if name.startswith("column-") and chosen in valid_keys:
+                header = importing.normalize(request.POST.get("header-" + name.removeprefix("column-"), ""))
+                if header:
+                    mapping[header] = chosen
+        staged["mapping"] = mapping
+        request.session[SESSION_KEY] = staged
+    report = services.staff_import_preview(actor=request.user, agency=agency, file_name=staged["file_name"], content=content, mapping=mapping)
+    if request.method == "POST" and not any(problem.code in ("missing_column", "duplicate_column") for problem in report.file_problems):
+        return _preview_page(request, report, agency, staged["token"])
+    return _mapping_page(request, report, agency)
 
 
 @login_required
@@ -135,11 +214,19 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     content = path.read_bytes()
     try:
         result = services.staff_import(
-            actor=request.user, agency=agency, file_name=staged["file_name"], content=content, valid_only=confirm.cleaned_data["valid_only"]
+            actor=request.user,
+            agency=agency,
+            file_name=staged["file_name"],
+            content=content,
+            valid_only=confirm.cleaned_data["valid_only"],
+            accept_structure=confirm.cleaned_data["accept_structure"],
+            mapping=staged.get("mapping") or {},
         )
     except services.ImportRefused as refusal:
         if refusal.rule == "import_all_rows_valid":
             confirm.add_error("valid_only", _("Tick this box to import the valid rows, or fix the file."))
+        if refusal.rule == "import_structure_confirmed":
+            confirm.add_error("accept_structure", _("Tick this box to apply the changes listed, or fix the file."))
         # The report below lists every problem row by row; the alert names the rule only.
         summary = ValidationFailed(refusal.message, rule=refusal.rule, params=refusal.params)
         return _preview_page(request, refusal.report, agency, staged["token"], error=summary, confirm=confirm)
@@ -175,4 +262,24 @@ def import_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     response = HttpResponse(importing.template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-can-bo.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def staff_export(request: HttpRequest) -> HttpResponse:
+    """The agency's staff list as an .xlsx in the import's layout (a title block as offices keep it, the import's
+    headers, a signature footer): edit it and import it again. Agency HR, Home Affairs and administrators only: the
+    file holds phone numbers, e-mail addresses and, if the agency keeps them, dates of birth."""
+    agency = _agency_for(request)
+    if agency is None or not scope.can_manage_organisation(request.user, agency):
+        raise PermissionDenied
+    content = importing.staff_list_workbook(
+        agency_name=agency.name,
+        rows=selectors.staff_export_rows(agency=agency),
+        keeps_personal_data=agency.keeps_personal_data,
+        today=clock.today(),
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-can-bo-{agency.code.lower()}.xlsx"'
     return response

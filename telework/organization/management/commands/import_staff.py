@@ -1,7 +1,10 @@
-"""``manage.py import_staff FILE --agency CODE [--valid-only] [--dry-run]``: the web import, from the shell.
+"""``manage.py import_staff FILE --agency CODE [--valid-only] [--accept-structure] [--dry-run]``: the web import,
+from the shell.
 
 Exits with status 1 (``CommandError``) whenever the file is not imported, or, with ``--dry-run``, would not be: an
-unreadable or oversized file, rows with errors (without ``--valid-only``), no row to import."""
+unreadable or oversized file, rows with errors (without ``--valid-only``), no row to import, or changes to the
+agency's structure (new or changed units and positions, names the file writes differently) without
+``--accept-structure``: they are listed, and nothing changes."""
 
 from __future__ import annotations
 
@@ -24,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The .xlsx or .csv file.")
         parser.add_argument("--agency", required=True, help="Code of the agency the staff belong to.")
         parser.add_argument("--valid-only", action="store_true", help="Import the valid rows even if other rows have errors.")
+        parser.add_argument(
+            "--accept-structure",
+            action="store_true",
+            help="Confirm the listed changes to the agency's structure (new or changed units and positions); without it they are listed and nothing is imported.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Print the report without importing anything.")
         parser.add_argument("--problems-only", action="store_true", help="Print only the rows with errors or warnings.")
 
@@ -55,11 +63,20 @@ class Command(BaseCommand):
                     )
                     % {"count": report.error_rows}
                 )
+            if report.structure_changes and not options["accept_structure"]:
+                raise CommandError(_("The file changes the agency's structure: run again with --accept-structure to apply the changes listed."))
             return
         try:
-            result = staff_import(actor=None, agency=agency, file_name=path.name, content=content, valid_only=options["valid_only"])
+            result = staff_import(
+                actor=None, agency=agency, file_name=path.name, content=content, valid_only=options["valid_only"], accept_structure=options["accept_structure"]
+            )
         except ImportRefused as refusal:
             self._print(refusal.report, agency, problems_only=options["problems_only"])
+            if refusal.rule == "import_structure_confirmed":
+                raise CommandError(
+                    _("The file changes the agency's structure (listed above); nothing was imported. Run again with --accept-structure to apply them.")
+                    + f" [{refusal.rule}]"
+                ) from refusal
             raise CommandError(f"{refusal.message} [{refusal.rule}]") from refusal
         self._print(result.report, agency, problems_only=options["problems_only"])
         self.stdout.write(self.style.SUCCESS(_("Imported into %(agency)s (audit #%(id)s).") % {"agency": agency.name, "id": result.audit_event.pk}))
@@ -72,8 +89,24 @@ class Command(BaseCommand):
         if not report.is_readable:
             return
         write(_("Header on row %(row)s.") % {"row": report.header_row})
+        if report.footer_row:
+            write(_("The list ends at row %(row)s (signature footer or totals, not read).") % {"row": report.footer_row})
         if report.ignored_headers:
             write(_("Columns not used: %(columns)s") % {"columns": ", ".join(report.ignored_headers)})
+        for notice in report.notices:
+            write(self.style.WARNING("  " + notice.text()))
+        changes = report.structure_changes
+        if changes:
+            write(self.style.WARNING(_("Changes to the agency's structure (applied only with --accept-structure):")))
+            if report.codes_given:
+                write(
+                    "  "
+                    + _(
+                        "The file gives units and positions by name only: a new one gets its code from the import (the agency's code and a number for a unit, VT and a number for a position)."
+                    )
+                )
+            for kind, plan in changes:
+                write("  " + importing.structure_change_text(kind, plan))
         for row in report.rows:
             if problems_only and not row.problems:
                 continue
@@ -84,6 +117,15 @@ class Command(BaseCommand):
             for problem in row.problems:
                 mark = _("error") if problem.is_error else _("warning")
                 write(f"         [{mark}] {problem.column}: {problem.text()}")
+        if report.proposed_superiors:
+            write(
+                ngettext(
+                    "%(count)s direct superior proposed from “Chức vụ” and the unit (rows naming none).",
+                    "%(count)s direct superiors proposed from “Chức vụ” and the unit (rows naming none).",
+                    report.proposed_superiors,
+                )
+                % {"count": report.proposed_superiors}
+            )
         counts = report.counts()
         write(
             _(
