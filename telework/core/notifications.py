@@ -29,7 +29,9 @@ chooses (none, when the attribute is missing).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -53,6 +55,8 @@ __all__ = [
     "NotificationCategory",
     "channels",
     "deliver",
+    "deliver_all",
+    "deliveries_muted",
     "notify_user",
     "preference_table",
     "preferences_of",
@@ -64,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 IN_APP = "in_app"
 EMAIL = "email"
-DELIVER_TASK = "core.deliver_notification"
+DELIVER_TASK = "core.deliver_notifications"
 
 # Where each channel is on until the person chooses: e-mail for what asks them to act or tells them what was decided,
 # and for alerts; rosters, comments and the rest stay in the app.
@@ -255,14 +259,64 @@ def notify_user(
         user=user, key=key[:200], defaults={"title": title[:200], "body": body, "url": url, "category": NotificationCategory(category).value}
     )
     if created:
-        transaction.on_commit(lambda: _queue_delivery(notification.pk))
+        _queue_delivery(notification.pk)
     return notification
 
 
-def _queue_delivery(notification_id: int) -> None:
-    from telework.core.background import run_in_background
+class _Batch:
+    """The notifications one transaction created, delivered by one background task when it commits (a roster
+    published to a whole unit, a city-wide missed check-in run: one task, not one per person)."""
 
-    run_in_background(DELIVER_TASK, notification_id)
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.is_sent = False
+
+    def send(self) -> None:
+        from telework.core.background import run_in_background
+
+        self.is_sent = True
+        if self.ids and not _muted.active:
+            run_in_background(DELIVER_TASK, list(self.ids))
+
+
+class _Local(threading.local):
+    batch: _Batch | None = None
+    active: bool = False
+
+
+_pending = _Local()
+_muted = _Local()
+
+
+def _queue_delivery(notification_id: int) -> None:
+    if _muted.active:
+        return
+    connection = transaction.get_connection()
+    batch = _pending.batch
+    # A batch whose transaction rolled back lost its callback (Django drops it with the savepoint): start another.
+    is_waiting = batch is not None and not batch.is_sent and any(callback == batch.send for _sids, callback, _robust in connection.run_on_commit)
+    if batch is None or not is_waiting:
+        batch = _pending.batch = _Batch()
+        batch.ids.append(notification_id)
+        transaction.on_commit(batch.send)  # outside a transaction: at once
+        return
+    batch.ids.append(notification_id)
+
+
+@contextmanager
+def deliveries_muted() -> Iterator[None]:
+    """Write notifications in the app only, sending nothing by the other channels: for history a seed or an import
+    writes (the demo city's past weeks), not for news."""
+    previous, _muted.active = _muted.active, True
+    try:
+        yield
+    finally:
+        _muted.active = previous
+
+
+def deliver_all(notification_ids: Iterable[int]) -> int:
+    """``deliver`` each notification; returns how many deliveries went out this time."""
+    return sum(len(deliver(notification_id)) for notification_id in notification_ids)
 
 
 def deliver(notification_id: int) -> list[str]:

@@ -32,7 +32,7 @@ from telework.registrations.tasks import notify_registration_event
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 TASK = "registrations.notify_event"
-DELIVER = "core.deliver_notification"
+DELIVER = "core.deliver_notifications"
 
 
 def finished_named(worker, name: str, count: int, timeout: float = 20) -> list:
@@ -99,7 +99,7 @@ def test_submission_and_approval_notify_through_the_worker_exactly_once(city, ce
         (member.user.username, f"registration:{registration.pk}:approved:{registration.decided_at}", approved_title),
     ]
     assert notifications() == expected
-    # The e-mails go out from the worker too (core.deliver_notification, queued when the notification commits).
+    # The e-mails go out from the worker too (core.deliver_notifications, queued when the notification commits).
     assert [(message.to, message.subject, message.body.split("\n")[2]) for message in mail.outbox] == [
         ([head.email], asks, str(registration)),
         ([member.user.email], approved_title, "Đồng ý"),

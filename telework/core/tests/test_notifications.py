@@ -247,3 +247,30 @@ def test_the_in_app_channel_is_always_on_whatever_is_stored():
     assert notifications.chosen(stored, email, "rosters") is True
     assert notifications.chosen({}, email, "rosters") is False
     assert notifications.chosen({"account": {EMAIL: False}}, email, "account") is True
+
+
+def test_one_transaction_queues_one_delivery_for_all_its_notifications(city, django_capture_on_commit_callbacks):
+    people = [member.user for member in city.staff[:3]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for user in people:
+            tell(user, NotificationCategory.APPROVALS)
+    assert len(callbacks) == 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(member.email for member in city.staff[:3])
+
+
+def test_a_batch_rolled_back_does_not_swallow_the_next_transactions_notifications(member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        approve_then_fail(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(member, NotificationCategory.APPROVALS, key="second")
+    assert [message.to for message in mail.outbox] == [["le.van.0@example.gov.vn"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(member, NotificationCategory.APPROVALS, key="third")
+    assert len(mail.outbox) == 2
+
+
+def test_muted_deliveries_write_the_app_row_and_send_nothing(member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, notifications.deliveries_muted():
+        notification = tell(member, NotificationCategory.APPROVALS)
+    assert (callbacks, mail.outbox) == ([], [])
+    assert Notification.objects.get(pk=notification.pk).deliveries == {}
