@@ -47,7 +47,8 @@ class PilotCalendar:
         coming = (monday + dt.timedelta(weeks=1), monday + dt.timedelta(weeks=4, days=4))
         quarter_start, quarter_end = previous_quarter_bounds(today)
         quarter = (quarter_start, min(quarter_end, past[0] - dt.timedelta(days=1)))
-        phase_one_start = min(monday - dt.timedelta(weeks=10), quarter_start)
+        # From the Monday of the quarter's first week: a week's rules resolve on its Monday.
+        phase_one_start = min(monday - dt.timedelta(weeks=10), quarter_start - dt.timedelta(days=quarter_start.weekday()))
         phase_one_end = calendar.month_bounds(coming[1] + dt.timedelta(weeks=2))[1]
         review_month_end = calendar.month_bounds(phase_one_end + dt.timedelta(days=1))[1]
         phase_two_start = review_month_end + dt.timedelta(days=1)
