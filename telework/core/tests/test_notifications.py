@@ -274,3 +274,13 @@ def test_muted_deliveries_write_the_app_row_and_send_nothing(member, django_capt
         notification = tell(member, NotificationCategory.APPROVALS)
     assert (callbacks, mail.outbox) == ([], [])
     assert Notification.objects.get(pk=notification.pk).deliveries == {}
+
+
+def test_the_notifications_page_marks_what_was_also_emailed(client, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(member, NotificationCategory.APPROVALS, key="emailed")
+        tell(member, NotificationCategory.ROSTERS, key="in-app-only")
+    client.force_login(member)
+    page = client.get("/notifications/").content.decode()
+    assert page.count("bi-envelope-check") == 1
+    assert 'title="Đã gửi thêm qua thư điện tử lúc 18/11/2026 09:3' in page  # the clock ticks from 09:30
