@@ -85,13 +85,59 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # The periodic jobs (stall and missed-check-in detection) run inside the web processes when there is no broker (the
 # embedded default); with a broker, Celery beat runs them. Set 0 to rely on cron or beat instead.
 SCHEDULER_IN_PROCESS = env_bool("TELEWORK_SCHEDULER_IN_PROCESS", not CELERY_BROKER_URL)
-EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "")
+# E-mail (notifications, account activation). TELEWORK_EMAIL_BACKEND names the way out: ``smtp`` (a mail server:
+# TELEWORK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS or _USE_SSL), ``console`` (printed on the server's output: the
+# demo and local development), ``locmem`` (kept in memory: tests), ``off`` (notifications stay in the app). Unset: smtp
+# when a host is given, otherwise console (local) or off (production, ``production_email_backend``).
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "off": "django.core.mail.backends.dummy.EmailBackend",
+}
+EMAIL_URL_HOST = env_str("TELEWORK_EMAIL_HOST", "").strip()
+EMAIL_BACKEND_NAME = env_str("TELEWORK_EMAIL_BACKEND", "").strip().lower()
+if EMAIL_BACKEND_NAME and EMAIL_BACKEND_NAME not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"TELEWORK_EMAIL_BACKEND must be one of {', '.join(sorted(EMAIL_BACKENDS))}, got {EMAIL_BACKEND_NAME!r}")
+if EMAIL_BACKEND_NAME == "smtp" and not EMAIL_URL_HOST:
+    raise ImproperlyConfigured("TELEWORK_EMAIL_BACKEND=smtp needs TELEWORK_EMAIL_HOST (the mail server's name)")
 EMAIL_PORT = env_int("TELEWORK_EMAIL_PORT", 25)
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"TELEWORK_EMAIL_PORT must be a TCP port (1-65535), got {EMAIL_PORT}")
+EMAIL_HOST_USER = env_str("TELEWORK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TELEWORK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TELEWORK_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("TELEWORK_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("TELEWORK_EMAIL_USE_TLS (STARTTLS, port 587) and TELEWORK_EMAIL_USE_SSL (port 465) exclude each other: set one")
+EMAIL_TIMEOUT = env_int("TELEWORK_EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("TELEWORK_FROM_EMAIL", "telework@localhost")
 # How long an activation e-mail link or a printed activation code stays valid, in days.
 ACCOUNT_ACTIVATION_DAYS = env_int("TELEWORK_ACTIVATION_DAYS", 14)
 if not 1 <= ACCOUNT_ACTIVATION_DAYS <= 90:
     raise ImproperlyConfigured(f"TELEWORK_ACTIVATION_DAYS must be between 1 and 90, got {ACCOUNT_ACTIVATION_DAYS}")
+# The address people reach the site at, for the links in e-mails (a notification's page, an activation link).
+SITE_URL = env_str("TELEWORK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"TELEWORK_SITE_URL must start with http:// or https://, got {SITE_URL!r}")
+
+
+def local_email_backend(name: str, host: str) -> str:
+    """The backend's dotted path for local development and the demo: as named, else smtp with a host, else console."""
+    return EMAIL_BACKENDS[name or ("smtp" if host else "console")]
+
+
+def production_email_backend(name: str, host: str) -> str:
+    """The backend's dotted path in production, failing closed: the console and in-memory backends would print or
+    drop people's mail (activation links included), so they are refused; unset means smtp with a host, else off."""
+    name = name or ("smtp" if host else "off")
+    if name in {"console", "locmem"}:
+        raise ImproperlyConfigured(
+            f"TELEWORK_EMAIL_BACKEND={name} would print or drop people's e-mail in production: use smtp (with TELEWORK_EMAIL_HOST) or off"
+        )
+    return EMAIL_BACKENDS[name]
+
+
 TIME_ZONE = env_str("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh")
 LANGUAGE_CODE = env_str("TELEWORK_LANGUAGE", "vi")
 if LANGUAGE_CODE not in {"vi", "en"}:

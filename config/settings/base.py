@@ -132,10 +132,16 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 if NODE_MODULES_DIR.exists():
     STATICFILES_DIRS.append(("vendor", NODE_MODULES_DIR))
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if env.EMAIL_URL_HOST else "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env.local_email_backend(env.EMAIL_BACKEND_NAME, env.EMAIL_URL_HOST)
 EMAIL_HOST = env.EMAIL_URL_HOST or "localhost"
 EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+EMAIL_USE_SSL = env.EMAIL_USE_SSL
+EMAIL_TIMEOUT = env.EMAIL_TIMEOUT
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+SITE_URL = env.SITE_URL
 
 CELERY_BROKER_URL = env.CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None

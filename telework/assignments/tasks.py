@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,22 +20,16 @@ from telework.assignments import explain
 from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem
 from telework.assignments.services import detect_stalls
 from telework.core import clock
-from telework.core.models import Notification
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import agency_heads, heads_of
 
 
-def _deliver(user: Viewer, *, key: str, title: str, body: str, url: str) -> None:
-    """In the app, and by email: to the account's address, or else to the address on the staff record (HR imports
-    it there)."""
+def _deliver(user: Viewer, *, key: str, title: str, body: str, url: str, category: str = NotificationCategory.APPROVALS) -> None:
+    """To an active account: in the app, and by the channels the person chose for ``category`` (e-mail goes to the
+    account's address, or else to the one HR recorded on the staff record: ``core.notifications``)."""
     if user is None or not user.is_active:
         return
-    is_new = not Notification.objects.filter(user=user, key=key[:200]).exists()
-    notify_user(user, key=key, title=title, body=body, url=url)
-    if is_new and not user.email:
-        staff = getattr(user, "staff", None)
-        if staff is not None and staff.email:
-            send_mail(title, f"{body}\n\n{url}".strip(), None, [staff.email], fail_silently=True)
+    notify_user(user, key=key, title=title, body=body, url=url, category=category)
 
 
 def _heads(item: Any) -> list[Any]:
@@ -89,8 +82,9 @@ def notify_work_event(item_id: int, event: str) -> None:
             recipients = _heads(item)
             if event == "apology_slip":
                 recipients += [user for user in agency_heads(item.unit.agency_id) if user not in recipients]
+            category = NotificationCategory.WORK_ALERTS if event == "apology_slip" else NotificationCategory.APPROVALS
             for user in recipients:
-                _deliver(user, key=key, title=to_heads[event], body=item.title, url=url)
+                _deliver(user, key=key, title=to_heads[event], body=item.title, url=url, category=category)
 
 
 @shared_task(name="assignments.notify_comment")
@@ -108,7 +102,7 @@ def notify_comment(comment_id: int) -> None:
         title = _("%(author)s commented on “%(title)s”") % {"author": author, "title": item.title}
         for user in recipients:
             if user is not None and user != comment.author:
-                _deliver(user, key=f"work-comment:{comment.pk}", title=title, body=comment.body[:500], url=url)
+                _deliver(user, key=f"work-comment:{comment.pk}", title=title, body=comment.body[:500], url=url, category=NotificationCategory.COMMENTS)
 
 
 @shared_task(name="assignments.notify_alert")
@@ -128,7 +122,7 @@ def notify_alert(alert_id: int) -> None:
         body = explain.describe_alert(alert.kind, alert.params)
         for user in recipients:
             if user is not None:
-                _deliver(user, key=f"work-alert:{alert.pk}", title=title, body=body, url=url)
+                _deliver(user, key=f"work-alert:{alert.pk}", title=title, body=body, url=url, category=NotificationCategory.WORK_ALERTS)
 
 
 @shared_task(name="assignments.notify_report_event")

@@ -14,7 +14,7 @@ from telework.attendance.models import CheckInCorrection, MissedCheckIn
 from telework.attendance.selectors import ROSTER_STATUS_LABELS
 from telework.attendance.services import missed_check_ins_detect
 from telework.core import clock
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import heads_by_staff
 
 
@@ -55,6 +55,7 @@ def notify_missed_check_ins(day: str) -> int:
                     body=_("The roster has you %(status)s today and no check-in was recorded by %(cutoff)s. Check in now, or tell your head why.")
                     % {"status": ROSTER_STATUS_LABELS.get(row.rostered, row.rostered), "cutoff": row.cutoff.strftime("%H:%M")},
                     url=my_page,
+                    category=NotificationCategory.ATTENDANCE,
                 )
             for user in heads_by_person.get(person.pk, []):
                 if user.pk != (person.user_id or 0):
@@ -68,6 +69,7 @@ def notify_missed_check_ins(day: str) -> int:
                 body=_("Not checked in by %(cutoff)s although the roster expects them: %(names)s.")
                 % {"cutoff": missed[0].cutoff.strftime("%H:%M"), "names": names},
                 url=f"{reverse('attendance:board')}?unit={missed[0].unit_id}",
+                category=NotificationCategory.ATTENDANCE,
             )
     MissedCheckIn.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=clock.now())
     return len(rows)
@@ -93,5 +95,6 @@ def notify_check_in_corrected(correction_id: int) -> bool:
             % {"head": correction.corrected_by_name, "date": formats.date_format(check_in.day, "d/m/Y")},
             body=_("Now: %(mode)s, %(times)s. Reason: %(reason)s") % {"mode": correction.get_mode_display(), "times": times, "reason": correction.reason},
             url=reverse("attendance:mine"),
+            category=NotificationCategory.ATTENDANCE,
         )
     return True

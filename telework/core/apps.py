@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         from celery.signals import task_postrun
 
         from telework.core import scheduler
+        from telework.core import tasks as _tasks  # noqa: F401 - registers the notification delivery queued by name
 
         task_postrun.connect(_record_beat_run, dispatch_uid="core.record_beat_run", weak=False)
         # Periodic jobs run by themselves in serving processes of the embedded default (no broker).

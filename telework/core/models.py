@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -59,11 +60,30 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit trail is append-only")
 
 
+class NotificationCategory(models.TextChoices):
+    """What a notification is about: people choose, per category, which channels bring it to them
+    (``core.notifications``)."""
+
+    APPROVALS = "approvals", _("Requests and decisions")
+    ROSTERS = "rosters", _("Rosters published or changed")
+    WORK_ALERTS = "work_alerts", _("Work alerts: stalled or late work, apology slips")
+    COMMENTS = "comments", _("Comments on work")
+    ATTENDANCE = "attendance", _("Attendance reminders")
+    EMERGENCY = "emergency", _("Emergency switches")
+    ACCOUNT = "account", _("Account and security")
+    GENERAL = "general", _("Other messages")
+
+
 class Notification(models.Model):
-    """An in-app message to one user (also sent by email when the user has an address)."""
+    """A message to one user: always in the app (this row), and by the other channels the user chose for its
+    category (``core.notifications``); ``deliveries`` records which of them delivered it, and when."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
+    category = models.CharField(_("category"), max_length=32, choices=NotificationCategory.choices, default=NotificationCategory.GENERAL)
+    # {channel name: ISO time it went out}, written by the background delivery; a retried delivery skips the channels
+    # already here, so nobody gets the same e-mail twice.
+    deliveries = models.JSONField(_("deliveries"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -79,6 +99,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def emailed_at(self) -> dt.datetime | None:
+        """When the e-mail copy went out, or None (not chosen, no address, or the mail server refused it)."""
+        sent = self.deliveries.get("email")
+        return dt.datetime.fromisoformat(sent) if sent else None
+
+
+class NotificationPreferences(models.Model):
+    """One person's choices: which channels bring each category of notification, and the language of the e-mails.
+    Only choices that differ from the defaults need a key (``core.notifications.DEFAULT_CHANNELS``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    # {category: {channel: bool}}
+    channels = models.JSONField(_("channels"), default=dict, blank=True)
+    # Blank: the site's language (Vietnamese unless TELEWORK_LANGUAGE says otherwise).
+    language = models.CharField(_("language of e-mails"), max_length=8, choices=[("vi", _("Vietnamese")), ("en", _("English"))], blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class ScheduledRun(models.Model):

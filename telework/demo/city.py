@@ -28,8 +28,9 @@ from django.db import transaction
 from telework.accounts.models import Role, User
 from telework.core import clock
 from telework.core.models import AuditEvent
+from telework.demo.activity import seed_activity
 from telework.demo.evaluation import seed_demo_quarter
-from telework.demo.logins import choose_logins
+from telework.demo.logins import choose_logins, describe_logins
 from telework.demo.organisation import OrganisationPlanner, named_users, write_organisation
 from telework.demo.plans import AgencyPlan, DemoLogin, DemoResult, DemoSeedError, RegistrationPlan
 from telework.demo.reference import DEMO_PASSWORD, MINIMUM_STAFF
@@ -86,9 +87,11 @@ def reset_database() -> str:
     raise DemoSeedError(f"--reset supports SQLite and PostgreSQL, not {connection.vendor}.")
 
 
-def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None) -> DemoResult:
-    """Build the sample city in one transaction: ``staff`` people, chosen by ``seed``, with registrations from three
-    weeks before ``today``'s week to four weeks after it. The database must not hold an organisation yet."""
+def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None, lived_in: bool = True) -> DemoResult:
+    """Build the sample city in one transaction: ``staff`` people, chosen by ``seed``, with registrations over the
+    finished quarter and from three weeks before ``today``'s week to four weeks after it; then (``lived_in``, the
+    default) rosters, check-ins and work around today (``telework.demo.activity``). The database must not hold an
+    organisation yet."""
     if staff < MINIMUM_STAFF:
         raise DemoSeedError(f"The sample city needs at least {MINIMUM_STAFF} staff.")
     if database_holds_data():
@@ -130,20 +133,25 @@ def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None) -> D
         )
     counts["audit events"] = AuditEvent.objects.count()
     logins = choose_logins(agencies, plans, planner.eligible, named)
-    _seed_finished_quarter(logins, today=today, seed=seed)
+    agency = _seed_finished_quarter(logins, today=today, seed=seed)
     lap("evaluate and publish the previous quarter (one agency)")
+    if agency is not None and lived_in:
+        counts.update(seed_activity(agency=agency, today=today, seed=seed, quarter=pilot_calendar.quarter, lap=lap))
+    logins = describe_logins(logins, today=today)
     return DemoResult(logins, timings, counts, _public_facing_share(agencies))
 
 
-def _seed_finished_quarter(logins: list[DemoLogin], *, today: dt.date, seed: int) -> None:
+def _seed_finished_quarter(logins: list[DemoLogin], *, today: dt.date, seed: int) -> Agency | None:
     """A finished quarter to look at (issue 5): the example unit head's agency, evaluated, classified under the
-    quota and published, so every login of that agency has a breakdown to read."""
+    quota and published, so every login of that agency has a breakdown to read. Returns that agency."""
     # A reset on PostgreSQL empties every table with TRUNCATE, the built-in criteria sets (a data migration) included.
     install(CriteriaSet)
     usernames = [login.username for login in logins]
     head = Staff.objects.select_related("unit__agency").filter(user__username__in=usernames, user__role=Role.UNIT_HEAD).first()
-    if head is not None:
-        seed_demo_quarter(agency=head.unit.agency, today=today, seed=seed)
+    if head is None:
+        return None
+    seed_demo_quarter(agency=head.unit.agency, today=today, seed=seed)
+    return head.unit.agency
 
 
 def _counts(agencies: list[AgencyPlan], plans: list[RegistrationPlan], day_count: int) -> dict[str, int]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from telework.accounts.models import Role, User
 from telework.demo.plans import AgencyPlan, DemoLogin, PersonPlan, RegistrationPlan
@@ -33,12 +35,8 @@ def choose_logins(agencies: list[AgencyPlan], plans: list[RegistrationPlan], eli
             coming.add(plan.person.pk)
         elif plan.status == RegistrationStatus.APPROVED:
             approved_before.add(plan.person.pk)
-    heads = [person for agency in agencies if agency.in_pilot for person in agency.people if person.role == Role.UNIT_HEAD and pending[person.pk] > 0]
-    heads.sort(key=lambda person: (person.unit.agency.kind != AgencyKind.WARD_COMMITTEE, -pending[person.pk], person.code))
     logins: list[DemoLogin] = []
     everyone = [person for agency in agencies for person in agency.people]
-    head = heads[0] if heads else None
-    agency = head.unit.agency if head else next(item for item in agencies if item.in_pilot)
 
     def first(candidates: list[PersonPlan]) -> PersonPlan | None:
         return min(candidates, key=lambda person: person.code) if candidates else None
@@ -56,6 +54,16 @@ def choose_logins(agencies: list[AgencyPlan], plans: list[RegistrationPlan], eli
             and not person.position.is_duty_post
         )
 
+    # The example head is the example staff member's direct superior (their approver), so the two logins tell one
+    # story: a head with requests waiting and, among their people, someone free to ask for home days.
+    reports: dict[int, list[PersonPlan]] = defaultdict(list)
+    for person in everyone:
+        if person.superior is not None and is_free_and_eligible(person):
+            reports[person.superior.pk].append(person)
+    heads = [person for agency in agencies if agency.in_pilot for person in agency.people if person.role == Role.UNIT_HEAD and pending[person.pk] > 0]
+    heads.sort(key=lambda person: (not reports[person.pk], person.unit.agency.kind != AgencyKind.WARD_COMMITTEE, -pending[person.pk], person.code))
+    head = heads[0] if heads else None
+    agency = head.unit.agency if head else next(item for item in agencies if item.in_pilot)
     staff_member = (
         first([person for person in everyone if person.superior is head and is_free_and_eligible(person) and person.pk in approved_before])
         or first([person for person in everyone if person.superior is head and is_free_and_eligible(person)])
@@ -96,3 +104,80 @@ def choose_logins(agencies: list[AgencyPlan], plans: list[RegistrationPlan], eli
         user = named[username]
         logins.append(DemoLogin(role, username, user.first_name, "Sở Nội vụ" if username == "noivu" else "UBND Thành phố", note))
     return logins
+
+
+# --- what each login's home page shows, read back from the seeded data ---------------------------------------------
+
+PLACES = {"office": "at the office", "home": "at home", "desk": "on desk duty", "leave": "on leave"}
+
+
+def describe_logins(logins: list[DemoLogin], *, today: dt.date) -> list[DemoLogin]:
+    """Each login with a note saying what its home page shows today, counted from the database (so the note is true
+    whatever the seed chose)."""
+    from telework.assignments.models import Alert, WorkItem, WorkStatus
+    from telework.organization.models import Staff
+    from telework.policy.models import Pilot, PolicySwitch
+    from telework.registrations.selectors import approval_inbox
+    from telework.rosters.models import Roster, RosterEntry, RosterStatus
+
+    monday = today - dt.timedelta(days=today.weekday())
+    open_states = [WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.RETURNED, WorkStatus.SUBMITTED]
+
+    def place_today(staff: Staff) -> str:
+        entry = (
+            RosterEntry.objects.filter(staff=staff, day=today, roster__status=RosterStatus.PUBLISHED, roster__is_current=True)
+            .values_list("status", flat=True)
+            .first()
+        )
+        return f"today {PLACES.get(entry, entry)} (published roster)" if entry else "no roster entry today (not a working day or none published)"
+
+    def work(staff_filter: dict[str, Any]) -> str:
+        items = WorkItem.objects.filter(status__in=open_states, **staff_filter)
+        late = items.filter(due_on__lt=today).count()
+        return f"{items.count()} open work item(s), {late} late"
+
+    described = []
+    for login in logins:
+        staff = Staff.objects.select_related("unit", "direct_superior").filter(user__username=login.username).first()
+        user = User.objects.get(username=login.username)
+        note = login.note
+        if login.role.startswith("Staff member") and staff is not None and "outside" not in login.role:
+            home_days = RosterEntry.objects.filter(
+                staff=staff,
+                day__gte=monday,
+                day__lte=monday + dt.timedelta(days=4),
+                status="home",
+                roster__status=RosterStatus.PUBLISHED,
+                roster__is_current=True,
+            ).count()
+            approver = staff.direct_superior.code if staff.direct_superior else "nobody"
+            note = f"home page: {place_today(staff)}, one-tap check-in; {home_days} home day(s) this week; {work({'staff': staff})}; approver {approver}. {login.note}"
+        elif login.role == "Unit head" and staff is not None:
+            alerts = Alert.objects.filter(item__unit=staff.unit, day=today).count()
+            at_home = RosterEntry.objects.filter(
+                roster__unit=staff.unit, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day=today, status="home"
+            ).count()
+            note = (
+                f"home page: {len(approval_inbox(viewer=user))} request(s) to approve, {at_home} of the unit at home today, {alerts} work alert(s), "
+                f"{work({'unit': staff.unit})} in the unit"
+            )
+        elif login.role == "Agency head" and staff is not None:
+            agency = staff.unit.agency
+            people = Staff.objects.filter(unit__agency=agency, is_active=True).count()
+            at_home = RosterEntry.objects.filter(
+                roster__unit__agency=agency, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day=today, status="home"
+            ).count()
+            note = f"home page: {agency.name} at a glance: {people} staff, {at_home} at home today, {work({'unit__agency': agency})}; last quarter's evaluation published"
+        elif login.role == "Agency HR officer" and staff is not None:
+            agency = staff.unit.agency
+            without_superior = Staff.objects.filter(unit__agency=agency, is_active=True, direct_superior__isnull=True).count()
+            without_account = Staff.objects.filter(unit__agency=agency, is_active=True, user__isnull=True).count()
+            note = f"home page: staff records of {agency.name}: {without_account} without an account, {without_superior} without a direct superior (agency leaders)"
+        elif login.username == "noivu":
+            published = Roster.objects.filter(week_start=monday, status=RosterStatus.PUBLISHED, is_current=True).count()
+            active = PolicySwitch.objects.filter(is_active=True).count()
+            note = f"home page: {Pilot.objects.count()} pilot(s), {active} emergency switch(es) on, {published} rosters published this week"
+        elif login.username == "lanhdao":
+            note = "home page: the city's key figures (staff in the pilot, home days, on-time work); reads everything, changes nothing"
+        described.append(DemoLogin(login.role, login.username, login.full_name, login.post, note))
+    return described

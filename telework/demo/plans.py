@@ -119,7 +119,7 @@ class PointPlan:
 @dataclass(eq=False)
 class RegistrationPlan:
     person: PersonPlan
-    window: str  # "past" or "coming"
+    window: str  # "quarter" (the finished quarter), "past" (three weeks back) or "coming"
     starts_on: dt.date
     ends_on: dt.date
     mode: str

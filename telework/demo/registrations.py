@@ -36,18 +36,31 @@ class PilotCalendar:
     phase_two: tuple[dt.date, dt.date]
     past: tuple[dt.date, dt.date]  # registrations already running or done: three weeks back to this Friday
     coming: tuple[dt.date, dt.date]  # the next four weeks
+    # The finished quarter before today's (up to the day before ``past`` starts): home days that have been lived, so
+    # the quarter's evaluation, rosters and check-ins have something to show.
+    quarter: tuple[dt.date, dt.date]
 
     @classmethod
     def around(cls, today: dt.date) -> PilotCalendar:
         monday = today - dt.timedelta(days=today.weekday())
         past = (monday - dt.timedelta(weeks=3), monday + dt.timedelta(days=4))
         coming = (monday + dt.timedelta(weeks=1), monday + dt.timedelta(weeks=4, days=4))
-        phase_one_start = monday - dt.timedelta(weeks=10)
+        quarter_start, quarter_end = previous_quarter_bounds(today)
+        quarter = (quarter_start, min(quarter_end, past[0] - dt.timedelta(days=1)))
+        # From the Monday of the quarter's first week: a week's rules resolve on its Monday.
+        phase_one_start = min(monday - dt.timedelta(weeks=10), quarter_start - dt.timedelta(days=quarter_start.weekday()))
         phase_one_end = calendar.month_bounds(coming[1] + dt.timedelta(weeks=2))[1]
         review_month_end = calendar.month_bounds(phase_one_end + dt.timedelta(days=1))[1]
         phase_two_start = review_month_end + dt.timedelta(days=1)
         phase_two_end = calendar.month_bounds(phase_two_start + dt.timedelta(days=160))[1]
-        return cls((phase_one_start, phase_one_end), (phase_two_start, phase_two_end), past, coming)
+        return cls((phase_one_start, phase_one_end), (phase_two_start, phase_two_end), past, coming, quarter)
+
+
+def previous_quarter_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar quarter before ``today``'s."""
+    this_quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = this_quarter_start - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - 2, 1), end
 
 
 def create_pilot_and_policies(agencies: list[AgencyPlan], actor: User, pilot_calendar: PilotCalendar) -> Pilot:
@@ -206,10 +219,10 @@ class RegistrationPlanner:
             ),
         )
         person_days: dict[int, set[dt.date]] = defaultdict(set)
-        for window, (start, end), participation, outcomes in (
-            ("past", self.calendar.past, 0.7, self.PAST_OUTCOMES),
-            ("coming", self.calendar.coming, 0.75, self.COMING_OUTCOMES),
-        ):
+        windows = [("past", self.calendar.past, 0.7, self.PAST_OUTCOMES), ("coming", self.calendar.coming, 0.75, self.COMING_OUTCOMES)]
+        if working_days(*self.calendar.quarter):
+            windows.insert(0, ("quarter", self.calendar.quarter, 0.45, self.PAST_OUTCOMES))
+        for window, (start, end), participation, outcomes in windows:
             first_day = working_days(start, end)[0]
             candidates = []
             for person in members:
@@ -292,7 +305,7 @@ class RegistrationPlanner:
         """Timestamps and the decision: past registrations were submitted and decided before they started; coming
         ones in the last working days before today."""
         rng = self.rng
-        if plan.window == "past":
+        if plan.window in {"past", "quarter"}:
             submitted_day = working_day_before(start, rng.randint(3, 7))
             decided_day = calendar.add_working_days(submitted_day, rng.randint(1, 2))
         else:
@@ -395,7 +408,7 @@ def _notifications(plan: RegistrationPlan) -> list[Notification]:
             RegistrationStatus.CHANGES_REQUESTED: gettext("Changes requested to your home-day registration"),
             RegistrationStatus.REVOKED: gettext("Your home-day registration was revoked"),
         }
-        recent = plan.window == "coming" or plan.status == RegistrationStatus.REVOKED
+        recent = plan.window == "coming" or (plan.window == "past" and plan.status == RegistrationStatus.REVOKED)
         if recent and plan.status in titles and person.user is not None:
             return [
                 Notification(

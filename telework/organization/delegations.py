@@ -31,7 +31,7 @@ from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotFound, NotPermitted, RuleViolation, ValidationFailed
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.core.workflow import Verdict, verdict
 from telework.organization import scope
 from telework.organization.models import Delegation, Staff
@@ -255,4 +255,11 @@ def _tell_deputy(delegation_id: int, event: str) -> None:
             title = gettext("%(head)s delegates their decisions to you from %(starts)s to %(ends)s") % values
         else:
             title = gettext("%(head)s cancelled the delegation from %(starts)s to %(ends)s") % values
-        notify_user(delegation.deputy, key=f"delegation:{delegation.pk}:{event}", title=title, body=delegation.note, url=reverse("organization:delegations"))
+        notify_user(
+            delegation.deputy,
+            key=f"delegation:{delegation.pk}:{event}",
+            title=title,
+            body=delegation.note,
+            url=reverse("organization:delegations"),
+            category=NotificationCategory.APPROVALS,
+        )

@@ -16,7 +16,7 @@ from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.background import run_in_background
 from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
 from telework.policy import effects
@@ -233,7 +233,7 @@ def notify_switch_change(*, change: SwitchChange) -> int:
                 body = str(_("You hold a named exemption: you may keep working from home."))
             if change.reason:
                 body = f"{body}\n{_('Reason')}: {change.reason}"
-            notify_user(user, key=f"switch-change:{change.pk}", title=title, body=body, url=_url("registrations:mine"))
+            notify_user(user, key=f"switch-change:{change.pk}", title=title, body=body, url=_url("registrations:mine"), category=NotificationCategory.EMERGENCY)
     return len(people)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from telework.portal import audit_views, views
+from telework.portal import audit_views, preferences, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", audit_views.audit_search, name="audit"),
     path("audit/entries/<int:event_id>/", audit_views.audit_event, name="audit_event"),
     path("audit/<str:object_type>/<str:object_id>/", audit_views.audit_for_object, name="audit_object"),
+    path("preferences/", preferences.preferences, name="preferences"),
 ]

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import heads_of
 from telework.registrations.models import Registration
 
@@ -30,6 +30,7 @@ def notify_registration_event(registration_id: int, event: str) -> None:
                     title=_("%(name)s asks to work from home") % {"name": registration.staff.full_name},
                     body=str(registration),
                     url=url,
+                    category=NotificationCategory.APPROVALS,
                 )
             return
         titles = {
@@ -45,4 +46,5 @@ def notify_registration_event(registration_id: int, event: str) -> None:
                 title=titles[event],
                 body=registration.decision_comment,
                 url=url,
+                category=NotificationCategory.APPROVALS,
             )

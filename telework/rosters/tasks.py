@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from telework.accounts.models import User
-from telework.core.notifications import notify_user
+from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import heads_of, unit_heads
 from telework.rosters.models import LeaveRequest, Roster, RosterEntry, RosterRun, SwapRequest
 from telework.rosters.selectors import cell_label, weekday_name
@@ -75,7 +75,7 @@ def notify_roster_published_task(roster_id: int) -> int:
             if user is None or not rows[0].staff.is_active:
                 continue
             body = "; ".join(f"{weekday_name(entry.day)} {entry.day:%d/%m}: {cell_label(entry.status, entry.service_point)}" for entry in rows)
-            notify_user(user, key=f"roster:{roster.pk}:published", title=title, body=body, url=url)
+            notify_user(user, key=f"roster:{roster.pk}:published", title=title, body=body, url=url, category=NotificationCategory.ROSTERS)
             sent += 1
     return sent
 
@@ -94,6 +94,7 @@ def notify_cell_changed_task(entry_id: int) -> None:
             body=_("Now: %(status)s (roster of %(unit)s, week %(week)s).")
             % {"status": cell_label(entry.status, entry.service_point), "unit": entry.roster.unit.name, "week": entry.roster.iso_week},
             url=_roster_url(entry.roster_id),
+            category=NotificationCategory.ROSTERS,
         )
 
 
@@ -112,15 +113,36 @@ def notify_swap_task(swap_id: int, event: str) -> None:
     with translation.override("vi"):
         names = {"requester": swap.requester.full_name, "counterpart": swap.counterpart.full_name}
         if event == "requested" and swap.counterpart.user is not None:
-            notify_user(swap.counterpart.user, key=key, title=_("%(requester)s asks to swap days with you") % names, body=swap.reason, url=url)
+            notify_user(
+                swap.counterpart.user,
+                key=key,
+                title=_("%(requester)s asks to swap days with you") % names,
+                body=swap.reason,
+                url=url,
+                category=NotificationCategory.APPROVALS,
+            )
         elif event == "accepted":
             for user in unit_heads([swap.roster.unit]):
-                notify_user(user, key=key, title=_("Swap to approve: %(requester)s and %(counterpart)s") % names, body=swap.reason, url=url)
+                notify_user(
+                    user,
+                    key=key,
+                    title=_("Swap to approve: %(requester)s and %(counterpart)s") % names,
+                    body=swap.reason,
+                    url=url,
+                    category=NotificationCategory.APPROVALS,
+                )
         elif event in ("approved", "rejected"):
             title = _("Your swap with %(other)s was approved") if event == "approved" else _("Your swap with %(other)s was rejected")
             for person, other in ((swap.requester, swap.counterpart), (swap.counterpart, swap.requester)):
                 if person.user is not None:
-                    notify_user(person.user, key=key, title=title % {"other": other.full_name}, body=swap.decision_comment, url=url)
+                    notify_user(
+                        person.user,
+                        key=key,
+                        title=title % {"other": other.full_name},
+                        body=swap.decision_comment,
+                        url=url,
+                        category=NotificationCategory.APPROVALS,
+                    )
 
 
 @shared_task(name="rosters.notify_leave_request")
@@ -149,12 +171,20 @@ def notify_leave_request_task(request_id: int, event: str) -> None:
                     title=_("%(person)s asks for %(kind)s from %(start)s to %(end)s (%(days)s working days)") % names,
                     body=request.note,
                     url=url,
+                    category=NotificationCategory.APPROVALS,
                 )
         elif event in ("approved", "rejected") and request.staff.user is not None:
             title = (
                 _("Your %(kind)s from %(start)s to %(end)s is approved") if event == "approved" else _("Your %(kind)s from %(start)s to %(end)s is rejected")
             )
-            notify_user(request.staff.user, key=key, title=title % names, body=request.decision_comment, url=reverse("rosters:leave_mine"))
+            notify_user(
+                request.staff.user,
+                key=key,
+                title=title % names,
+                body=request.decision_comment,
+                url=reverse("rosters:leave_mine"),
+                category=NotificationCategory.APPROVALS,
+            )
 
 
 @shared_task(name="rosters.notify_heads_regenerated")
@@ -169,6 +199,7 @@ def notify_heads_regenerated_task(roster_ids: list[int], reason: str) -> None:
                     title=_("New draft roster for %(unit)s, week %(week)s: review and publish it") % {"unit": roster.unit.name, "week": roster.iso_week},
                     body=reason,
                     url=_roster_url(roster.pk),
+                    category=NotificationCategory.ROSTERS,
                 )
 
 

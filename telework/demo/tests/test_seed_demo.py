@@ -100,7 +100,7 @@ def fingerprint() -> str:
 def build_and_fingerprint(*, seed: int) -> str:
     """Seed inside a savepoint, take the fingerprint, and roll back, so the next build starts from empty."""
     with transaction.atomic():
-        build_demo_city(staff=SMALL_CITY, seed=seed, today=TODAY)
+        build_demo_city(staff=SMALL_CITY, seed=seed, today=TODAY, lived_in=False)
         digest = fingerprint()
         transaction.set_rollback(True)
     return digest
@@ -122,7 +122,7 @@ def test_different_seed_builds_different_city() -> None:
 
 @pytest.mark.django_db
 def test_city_has_the_requested_staff_each_with_an_account() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
 
     assert Staff.objects.count() == SMALL_CITY
     assert Staff.objects.filter(user__isnull=True).count() == 0
@@ -139,7 +139,7 @@ def test_city_has_the_requested_staff_each_with_an_account() -> None:
 
 @pytest.mark.django_db
 def test_at_least_one_unit_per_twenty_staff() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
 
     assert Unit.objects.count() * 20 >= Staff.objects.count()
     for unit in Unit.objects.select_related("parent"):
@@ -171,7 +171,7 @@ def test_planned_city_scales_with_staff(staff: int) -> None:
 
 @pytest.mark.django_db
 def test_every_ward_is_named_and_coded_after_the_reference_file() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     reference = {(ward["code"], ward["name"]) for ward in load_ward_reference()}
     wards = list(Agency.objects.filter(kind=AgencyKind.WARD_COMMITTEE))
 
@@ -184,7 +184,7 @@ def test_every_ward_is_named_and_coded_after_the_reference_file() -> None:
 
 @pytest.mark.django_db
 def test_positions_that_face_citizens_are_a_larger_share_in_wards_than_in_departments() -> None:
-    result = build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    result = build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     shares = {kind: share for kind, share in result.public_facing_share.items()}
 
     assert 0.3 <= shares[str(AgencyKind.WARD_COMMITTEE.label)] <= 0.5
@@ -200,7 +200,7 @@ def test_positions_that_face_citizens_are_a_larger_share_in_wards_than_in_depart
 
 @pytest.mark.django_db
 def test_pilot_policies_and_switches_are_in_place() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     pilot = Pilot.objects.get(code=PILOT_CODE)
     phases = list(pilot.phases.order_by("starts_on"))
     in_pilot = set(pilot.agencies.values_list("code", flat=True))
@@ -221,7 +221,7 @@ def test_pilot_policies_and_switches_are_in_place() -> None:
 def test_no_approved_home_day_breaks_a_cap() -> None:
     """Re-check, from the database, every unit-day against ``unit_home_limit``, every person-week against the
     weekly limits, and the leader and service-point minimums on every day someone concerned is at home."""
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     resolver = PolicyResolver()
     units = {unit.pk: unit for unit in Unit.objects.all()}
     headcount: dict[int, int] = defaultdict(int)
@@ -260,7 +260,7 @@ def test_no_approved_home_day_breaks_a_cap() -> None:
 
 @pytest.mark.django_db
 def test_every_registration_comes_from_an_eligible_staff_member_with_its_audit_trail() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     registrations = list(Registration.objects.select_related("staff__unit__agency", "staff__position"))
     actions: dict[str, list[str]] = defaultdict(list)
     for object_id, action in AuditEvent.objects.filter(object_type="registrations.registration").order_by("id").values_list("object_id", "action"):
@@ -287,7 +287,7 @@ def test_every_registration_comes_from_an_eligible_staff_member_with_its_audit_t
 
 @pytest.mark.django_db
 def test_a_pending_registration_can_be_approved_by_its_head_through_the_service() -> None:
-    result = build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    result = build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     head_login = next(login for login in result.logins if login.role == "Unit head")
     head = User.objects.get(username=head_login.username)
     inbox = approval_inbox(viewer=head)
@@ -362,11 +362,11 @@ def test_printed_logins_exist_authenticate_and_show_what_they_promise() -> None:
 
 @pytest.mark.django_db
 def test_seeding_a_database_that_holds_data_is_refused_and_changes_nothing() -> None:
-    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY)
+    build_demo_city(staff=SMALL_CITY, seed=5, today=TODAY, lived_in=False)
     before = fingerprint()
 
     with pytest.raises(DemoSeedError):
-        build_demo_city(staff=SMALL_CITY, seed=6, today=TODAY)
+        build_demo_city(staff=SMALL_CITY, seed=6, today=TODAY, lived_in=False)
     with pytest.raises(CommandError, match="reset"):
         call_command("seed_demo", staff=SMALL_CITY, seed=6, stdout=StringIO())
     assert fingerprint() == before
@@ -412,13 +412,13 @@ def test_reset_recreates_the_sqlite_database_file(tmp_path: Path) -> None:
 def test_reset_on_postgresql_truncates_the_audit_trail_and_the_same_seed_rebuilds_the_same_city() -> None:
     """On PostgreSQL --reset empties every table with TRUNCATE, which the audit trail's row triggers do not see;
     seeding again with the same seed gives the same city."""
-    build_demo_city(staff=MINIMUM_STAFF, seed=4, today=TODAY)
+    build_demo_city(staff=MINIMUM_STAFF, seed=4, today=TODAY, lived_in=False)
     first = fingerprint()
 
     assert "TRUNCATE" in reset_database()
     assert AuditEvent.objects.count() == 0
     assert Agency.objects.count() == 0
-    build_demo_city(staff=MINIMUM_STAFF, seed=4, today=TODAY)
+    build_demo_city(staff=MINIMUM_STAFF, seed=4, today=TODAY, lived_in=False)
     assert fingerprint() == first
 
 

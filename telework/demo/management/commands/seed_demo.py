@@ -22,6 +22,16 @@ from telework.demo.plans import DemoResult, DemoSeedError
 from telework.demo.reference import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF
 
 PRODUCTION_SETTINGS = "config.settings.production"
+# What ``telework.demo.activity`` adds, in the order printed.
+ACTIVITY_COUNTS = (
+    "rosters published this week",
+    "draft rosters next week",
+    "work items around today",
+    "work alerts",
+    "rosters of the finished quarter",
+    "check-ins of the finished quarter",
+    "check-ins this week",
+)
 DEMO_DATABASE_NAME = re.compile(r"(^|[^a-z])(demo|test|dev)([^a-z]|$)", re.IGNORECASE)
 
 
@@ -105,6 +115,9 @@ class Command(BaseCommand):
         by_status = ", ".join(f"{counts[key]:,} {key.removeprefix('registrations ')}" for key in counts if key.startswith("registrations ") and counts[key])
         write(f"  registrations: {counts['registrations']:,} ({by_status}); requested home days: {counts['requested home days']:,}")
         write(f"  audit events: {counts['audit events']:,}")
+        lived_in = [key for key in ACTIVITY_COUNTS if key in counts]
+        if lived_in:
+            write("  " + ", ".join(f"{key}: {counts[key]:,}" for key in lived_in))
         shares = ", ".join(f"{kind} {share:.0%}" for kind, share in result.public_facing_share.items())
         write(f"  staff facing citizens or handling dossiers: {shares}")
         write(f"\nLogins: open {DEMO_URL}, password {DEMO_PASSWORD} for every account")
