@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "telework.assignments",
     "telework.rosters",
     "telework.attendance",
+    "telework.dossiers",
     "telework.evaluations",
     "telework.portal",
     "telework.demo",
