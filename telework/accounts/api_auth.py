@@ -20,7 +20,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from telework.accounts.models import ApiToken
+from telework.accounts.models import ApiToken, User
 
 # Messages the API shows for failures that happen before any service runs.
 NOT_AUTHENTICATED = _("Log in, or send a valid API token as “Authorization: Bearer <token>”. A revoked token no longer works.")
@@ -54,6 +54,13 @@ def bearer_key(request: HttpRequest) -> str | None:
         return None
     scheme, _space, key = value.partition(" ")
     return key if scheme.lower() == "bearer" else None
+
+
+def api_user(request: HttpRequest) -> User:
+    """The user a route's authenticator let in (``BearerToken`` or ``BrowserSession``, both answer a ``User``);
+    Ninja sets ``request.auth`` to it before the route runs, so a route with authentication always has one."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    return user
 
 
 class BearerToken(HttpBearer):

@@ -18,8 +18,9 @@ from ninja import File, Router, UploadedFile
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
-from telework.accounts.api_auth import NO_STAFF_RECORD, ErrorOut
+from telework.accounts.api_auth import NO_STAFF_RECORD, ErrorOut, api_user
 from telework.accounts.api_inputs import MAX_PAGE, IsoDate, ObjectId
+from telework.accounts.models import User
 from telework.assignments import selectors, services
 from telework.assignments.models import WorkStatus
 from telework.assignments.schemas import (
@@ -61,8 +62,8 @@ MAX_PAGE_SIZE = 200
 MAX_WORKLOAD_DAYS = 92  # a quarter: the longest period a registration's home days are chosen in
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> User:
+    return api_user(request)
 
 
 def _item(request: HttpRequest, item_id: ObjectId) -> Any:

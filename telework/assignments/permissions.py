@@ -11,46 +11,45 @@ City leadership, HR and Home Affairs read; they never act (they are nobody's dec
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.assignments.models import ProgressReport, WorkItem
 from telework.organization import scope
 from telework.organization.models import Staff
 
 
-def visible_items(user: Any) -> QuerySet[WorkItem]:
+def visible_items(user: Viewer) -> QuerySet[WorkItem]:
     """Work items of the staff ``user`` may see."""
     return WorkItem.objects.filter(staff__in=scope.visible_staff(user))
 
 
-def visible_reports(user: Any) -> QuerySet[ProgressReport]:
+def visible_reports(user: Viewer) -> QuerySet[ProgressReport]:
     """Progress reports of the staff ``user`` may see."""
     return ProgressReport.objects.filter(staff__in=scope.visible_staff(user))
 
 
-def is_assignee(user: Any, item: WorkItem) -> bool:
+def is_assignee(user: Viewer, item: WorkItem) -> bool:
     me = scope.own_staff(user)
     return me is not None and me.pk == item.staff_id
 
 
-def can_manage(user: Any, item: WorkItem) -> bool:
+def can_manage(user: Viewer, item: WorkItem) -> bool:
     """Assign, accept or decline a proposal, accept or return submitted work, cancel: the person's decider."""
     return scope.can_decide_for(user, item.staff)
 
 
-def can_take_part(user: Any, item: WorkItem) -> bool:
+def can_take_part(user: Viewer, item: WorkItem) -> bool:
     """Comment, attach files, issue an apology slip: the assignee and whoever manages the item."""
     return is_assignee(user, item) or can_manage(user, item)
 
 
-def decidable_staff(user: Any) -> QuerySet[Staff]:
+def decidable_staff(user: Viewer) -> QuerySet[Staff]:
     """Active staff ``user`` may assign work to: the same people ``scope.can_decide_for`` answers yes for, as one
     query (direct reports; the unit subtree for a unit head; the agency for an agency head), never oneself."""
     me = scope.own_staff(user)
-    if me is None:
+    if me is None or not user.is_authenticated:
         return Staff.objects.none()
     condition = Q(direct_superior_id=me.pk)
     if user.role == Role.UNIT_HEAD:
@@ -60,14 +59,14 @@ def decidable_staff(user: Any) -> QuerySet[Staff]:
     return Staff.objects.filter(condition, is_active=True).exclude(pk=me.pk)
 
 
-def is_head(user: Any) -> bool:
+def is_head(user: Viewer) -> bool:
     """Whether ``user`` assigns and accepts work for anyone (shows the board, the assign form and the reviews)."""
     return decidable_staff(user).exists()
 
 
-def can_read_boards(user: Any) -> bool:
+def can_read_boards(user: Viewer) -> bool:
     """The head's board: heads act on it; agency HR, Home Affairs and city leadership read it."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if user.role in scope.CITY_WIDE_ROLES or user.is_superuser or user.role in scope.AGENCY_ROLES:
         return True

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from telework.accounts.types import Viewer
 from telework.assignments import permissions, rules
 from telework.assignments.models import (
     OPEN_STATES,
@@ -34,7 +35,7 @@ from telework.policy.selectors import PolicyResolver
 # ------------------------------------------------------------------------------------------------ work items
 
 
-def work_item_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[WorkItem]:
+def work_item_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[WorkItem]:
     """Work items of the staff the viewer may see, by deadline. Filters: ``status`` (one value or a list), ``staff``
     (id), ``unit`` (id), ``mine`` (only the viewer's own), ``open`` (only unfinished work)."""
     filters = filters or {}
@@ -54,7 +55,7 @@ def work_item_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> Que
     return queryset.order_by("due_on", "id")
 
 
-def work_item_get(*, viewer: Any, item_id: int) -> WorkItem:
+def work_item_get(*, viewer: Viewer, item_id: int) -> WorkItem:
     """One item the viewer may see; otherwise ``NotFound`` (404, never 403, so ids do not leak)."""
     item = work_item_list(viewer=viewer).select_related("staff__unit", "staff__direct_superior", "created_by", "decided_by").filter(pk=item_id).first()
     if item is None:
@@ -73,7 +74,7 @@ MY_WORK_GROUPS: tuple[tuple[str, ...], ...] = (
 RECENTLY_CLOSED = 20
 
 
-def my_work(*, viewer: Any) -> list[tuple[str, list[WorkItem]]]:
+def my_work(*, viewer: Viewer) -> list[tuple[str, list[WorkItem]]]:
     """The viewer's own items grouped by what they call for (returned first, then work in hand, proposals awaiting
     the head, work awaiting acceptance, and the last ``RECENTLY_CLOSED`` closed items), each item carrying its
     current ``open_alerts``."""
@@ -128,7 +129,7 @@ def item_attachments(item: WorkItem) -> list[Attachment]:
     return list(item.attachments.defer("content").select_related("uploaded_by"))
 
 
-def attachment_get(*, viewer: Any, attachment_id: int) -> Attachment:
+def attachment_get(*, viewer: Viewer, attachment_id: int) -> Attachment:
     """One attachment of an item the viewer may see, with its content; otherwise ``NotFound``."""
     attachment = Attachment.objects.filter(pk=attachment_id, item__in=permissions.visible_items(viewer)).first()
     if attachment is None:
@@ -282,7 +283,7 @@ class BoardRow:
         return [alert for alert in self.alerts if alert.kind in {AlertKind.LEGAL_AT_RISK, AlertKind.LEGAL_OVERDUE}]
 
 
-def board(*, viewer: Any, unit: Unit, monday: dt.date) -> list[BoardRow]:
+def board(*, viewer: Viewer, unit: Unit, monday: dt.date) -> list[BoardRow]:
     """The board of ``unit`` for the ISO week starting ``monday``: every active member the viewer may see (except
     the viewer), their open items, average progress, hours reported in the week, planned load against the norm,
     and the current alerts. A fixed number of queries, whatever the size of the unit."""
@@ -327,7 +328,7 @@ def board(*, viewer: Any, unit: Unit, monday: dt.date) -> list[BoardRow]:
     return rows
 
 
-def awaiting_my_acceptance(*, viewer: Any) -> list[WorkItem]:
+def awaiting_my_acceptance(*, viewer: Viewer) -> list[WorkItem]:
     """Submitted work and proposals the viewer may decide, oldest first (the head's to-do list)."""
     candidates = work_item_list(viewer=viewer, filters={"status": [WorkStatus.SUBMITTED, WorkStatus.PROPOSED]}).select_related("staff__unit")
     return sorted(
@@ -393,7 +394,7 @@ def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment)
 
 
-def report_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[ProgressReport]:
+def report_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[ProgressReport]:
     """Reports the viewer may see, newest period first. Filters: ``staff`` (id), ``mine``, ``week`` (a Monday: the
     reports whose period falls in that ISO week), ``status``."""
     filters = filters or {}
@@ -411,7 +412,7 @@ def report_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QueryS
     return queryset.order_by("-period_start", "staff__full_name", "period")
 
 
-def report_get(*, viewer: Any, report_id: int) -> ProgressReport:
+def report_get(*, viewer: Viewer, report_id: int) -> ProgressReport:
     report = report_list(viewer=viewer).filter(pk=report_id).first()
     if report is None:
         raise NotFound()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from telework.accounts.types import Viewer
 from telework.assignments import explain
 from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem
 from telework.assignments.services import detect_stalls
@@ -25,7 +26,7 @@ from telework.core.notifications import notify_user
 from telework.organization.heads import agency_heads, heads_of
 
 
-def _deliver(user: Any, *, key: str, title: str, body: str, url: str) -> None:
+def _deliver(user: Viewer, *, key: str, title: str, body: str, url: str) -> None:
     """In the app, and by email: to the account's address, or else to the address on the staff record (HR imports
     it there)."""
     if user is None or not user.is_active:

@@ -16,8 +16,8 @@ from ninja import Router
 from ninja.errors import AuthenticationError, ValidationError
 
 from telework.accounts import api_auth
-from telework.accounts.api_auth import BearerToken, BrowserSession, ErrorOut
-from telework.accounts.models import ApiToken
+from telework.accounts.api_auth import BearerToken, BrowserSession, ErrorOut, api_user
+from telework.accounts.models import ApiToken, User
 from telework.attendance import selectors, services
 from telework.attendance.schemas import CheckInIn, CheckInOut, CheckOutIn, ReachabilityIn, TodayOut, check_in_out, request_schema
 from telework.core import clock
@@ -35,8 +35,8 @@ CHECK_IN_DOCS: dict[str, Any] = {
 }
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> User:
+    return api_user(request)
 
 
 def _session_user(request: HttpRequest) -> Any:

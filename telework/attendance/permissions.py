@@ -8,23 +8,22 @@ city-wide. A unit outside the viewer's scope answers 404, never 403, so ids do n
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from telework.accounts.types import Viewer
 from telework.organization import scope
 from telework.organization.models import Unit
 
 
-def readable_units(user: Any) -> QuerySet[Unit]:
+def readable_units(user: Viewer) -> QuerySet[Unit]:
     """Units whose live board and timesheets ``user`` may read (none for a plain staff member)."""
     return scope.visible_units(user).select_related("agency").order_by("agency__code", "path")
 
 
-def can_read_unit(user: Any, unit: Unit) -> bool:
+def can_read_unit(user: Viewer, unit: Unit) -> bool:
     return readable_units(user).filter(pk=unit.pk).exists()
 
 
-def reads_units(user: Any) -> bool:
+def reads_units(user: Viewer) -> bool:
     """Whether ``user`` has any unit's board to read (the navigation shows the board only then)."""
     return readable_units(user).exists()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from telework.accounts.models import ApiToken, User
+from telework.accounts.types import Viewer
 from telework.attendance import permissions, rules
 from telework.attendance.models import CheckIn, Finding, MissedCheckIn
 from telework.core import calendar, clock
@@ -115,12 +116,12 @@ def _check_in_context_sql() -> tuple[str, str]:
 _CONTEXT_BY_USER_SQL, _CONTEXT_BY_TOKEN_SQL = _check_in_context_sql()
 
 
-def check_in_context(*, user: Any, day: dt.date) -> CheckInContext | None:
+def check_in_context(*, user: Viewer, day: dt.date) -> CheckInContext | None:
     """The staff record of ``user`` with their status in the newest published roster for ``day`` and whether
     recorded leave covers it, in ONE query (the morning peak's read): the roster cell is found through the
     ``(staff, day)`` index of roster entries, the leave through the ``(staff, starts_on, ends_on)`` index.
     None when the account has no active staff record."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     with hot_cursor() as cursor:
         cursor.execute(_CONTEXT_BY_USER_SQL, {**facts_parameters(day), "user_id": user.pk})
@@ -247,7 +248,7 @@ class MyDay:
         return rules.compare(self.check_in.mode, self.plan)
 
 
-def own_staff(viewer: Any) -> Staff | None:
+def own_staff(viewer: Viewer) -> Staff | None:
     me = scope.own_staff(viewer)
     if me is None or not me.is_active:
         return None
@@ -280,7 +281,7 @@ def my_check_ins(*, staff: Staff, first_day: dt.date, last_day: dt.date) -> list
     return list(CheckIn.objects.filter(staff=staff, day__gte=first_day, day__lte=last_day).order_by("-day"))
 
 
-def check_in_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[CheckIn]:
+def check_in_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[CheckIn]:
     """Check-ins the viewer may see: their own, and those of the staff in their scope. Filters: ``day``, ``unit``,
     ``mine``."""
     filters = filters or {}
@@ -366,7 +367,7 @@ class Board:
         return sum(1 for row in self.rows if row.leave_kind or (row.roster_cell is not None and row.roster_cell.status == rules.ROSTERED_LEAVE))
 
 
-def board_unit(*, viewer: Any, unit_id: int) -> Unit:
+def board_unit(*, viewer: Viewer, unit_id: int) -> Unit:
     """A unit whose board the viewer may read; otherwise ``NotFound``."""
     unit = permissions.readable_units(viewer).filter(pk=unit_id).first()
     if unit is None:
@@ -374,7 +375,7 @@ def board_unit(*, viewer: Any, unit_id: int) -> Unit:
     return unit
 
 
-def unit_board(*, viewer: Any, unit: Unit, day: dt.date | None = None, now: dt.datetime | None = None, cutoff: dt.time = DEFAULT_CUTOFF) -> Board:
+def unit_board(*, viewer: Viewer, unit: Unit, day: dt.date | None = None, now: dt.datetime | None = None, cutoff: dt.time = DEFAULT_CUTOFF) -> Board:
     """Today's (or ``day``'s) board of one unit: each active member and anyone who checked in for the unit, where
     the published roster puts them, where they checked in, mismatches, who has not checked in (missed after the
     cut-off), who is on leave, and the reachable status of those at home. A fixed number of queries whatever the
@@ -485,7 +486,7 @@ class Timesheet:
         return sum(1 for day in self.days if calendar.is_working_day(day))
 
 
-def unit_timesheet(*, viewer: Any, unit: Unit, month: dt.date, today: dt.date | None = None) -> Timesheet:
+def unit_timesheet(*, viewer: Viewer, unit: Unit, month: dt.date, today: dt.date | None = None) -> Timesheet:
     """One row per person of ``unit`` (its active members, and anyone who checked in for it that month), one cell per
     day of ``month``: CQ/TN with hours, P for leave, L for public holidays, "—" for a past working day the published
     roster expected a check-in and none came; totals per person. ``NotFound`` outside the viewer's scope (heads and

@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from telework.accounts.models import ApiToken
+from telework.accounts.models import ApiToken, User
 from telework.attendance import peak, rules, selectors
 from telework.attendance.models import CheckIn, MissedCheckIn, Reachability, WorkMode
 from telework.core import calendar, clock
@@ -73,7 +73,7 @@ def _already_checked_in(staff_id: int, day: dt.date) -> RuleViolation | None:
     )
 
 
-def attendance_check_in(*, actor: Any, mode: str, note: str = "", now: dt.datetime | None = None, context: selectors.CheckInContext | None = None) -> CheckIn:
+def attendance_check_in(*, actor: User, mode: str, note: str = "", now: dt.datetime | None = None, context: selectors.CheckInContext | None = None) -> CheckIn:
     """Check the actor in for today, at the office or at home, as they choose.
 
     The check-in is compared with the newest published roster and recorded leave (``rules.compare``): at home while
@@ -161,7 +161,7 @@ def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: 
 
 
 @transaction.atomic
-def attendance_check_out(*, actor: Any, note: str = "", now: dt.datetime | None = None) -> CheckIn:
+def attendance_check_out(*, actor: User, note: str = "", now: dt.datetime | None = None) -> CheckIn:
     """Check the actor out of today's check-in; the hours worked run from check-in to check-out.
 
     Refused without a check-in today (a check-in left open on an earlier day stays open: its hours are unknown),
@@ -216,7 +216,7 @@ def attendance_check_out(*, actor: Any, note: str = "", now: dt.datetime | None 
 
 
 @transaction.atomic
-def attendance_set_reachability(*, actor: Any, status: str, now: dt.datetime | None = None) -> CheckIn:
+def attendance_set_reachability(*, actor: User, status: str, now: dt.datetime | None = None) -> CheckIn:
     """A person working at home today tells their head whether they can be reached now (reachable, in a meeting,
     briefly away). Refused for an unknown status, without a check-in today, at the office, and after check-out."""
     if status not in Reachability.values:

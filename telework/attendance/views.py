@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.attendance import exports, permissions, rules, selectors, services
 from telework.attendance.forms import CheckInForm, CheckOutForm, ReachabilityForm, parse_day, parse_month
 from telework.attendance.models import Reachability, WorkMode
@@ -38,7 +39,7 @@ SUCCESS_MESSAGES = {
 }
 
 
-def _own_staff_or_403(user: Any) -> Staff:
+def _own_staff_or_403(user: Viewer) -> Staff:
     me = selectors.own_staff(user)
     if me is None:
         raise PermissionDenied(_("Only staff members check in; your account is not linked to an active staff record."))
@@ -154,21 +155,21 @@ def _act(request: HttpRequest, action: str, form: Any, perform: Any) -> HttpResp
 
 @login_required
 @require_POST
-def check_in(request: HttpRequest) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CheckInForm(request.POST)
     return _act(request, "check_in", form, lambda data: services.attendance_check_in(actor=request.user, mode=data["mode"], note=data["note"]))
 
 
 @login_required
 @require_POST
-def check_out(request: HttpRequest) -> HttpResponse:
+def check_out(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CheckOutForm(request.POST)
     return _act(request, "check_out", form, lambda data: services.attendance_check_out(actor=request.user, note=data["note"]))
 
 
 @login_required
 @require_POST
-def reachability(request: HttpRequest) -> HttpResponse:
+def reachability(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReachabilityForm(request.POST)
     return _act(request, "reachability", form, lambda data: services.attendance_set_reachability(actor=request.user, status=data["status"]))
 
@@ -176,7 +177,7 @@ def reachability(request: HttpRequest) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------- the live board
 
 
-def _readable_units_or_403(user: Any) -> Any:
+def _readable_units_or_403(user: Viewer) -> Any:
     units = permissions.readable_units(user)
     if not units.exists():
         raise PermissionDenied(_("The attendance board is for unit heads, agency heads and HR; your account has no unit in its scope."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 
 from telework.core.exceptions import _jsonable
@@ -12,7 +13,7 @@ from telework.core.models import AuditEvent
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractUser | AnonymousUser | None,
     action: str,
     target: models.Model,
     before: dict[str, Any] | None = None,
@@ -21,12 +22,12 @@ def audit_record(
     agency_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit row for ``action`` on ``target`` by ``actor`` (a user or None for the system)."""
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = actor if actor is not None and actor.is_authenticated else None
     label = ""
     if actor_user is not None:
         label = actor_user.get_full_name() or actor_user.get_username()
     return AuditEvent.objects.create(
-        actor=actor_user,
+        actor_id=actor_user.pk if actor_user is not None else None,
         actor_label=label or "system",
         action=action,
         object_type=target._meta.label_lower,

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.module_loading import autodiscover_modules
@@ -78,7 +79,7 @@ def action_labels() -> dict[str, Any]:
     return labels
 
 
-def visible_filter(viewer: Any) -> Q:
+def visible_filter(viewer: AbstractUser | AnonymousUser) -> Q:
     """A filter on ``AuditEvent`` for the rows about objects ``viewer`` may see: one ``IN (subquery)`` per object type,
     so the database does the scoping in the one query that lists the rows (no check per row)."""
     condition = Q(pk__in=[])
@@ -88,7 +89,7 @@ def visible_filter(viewer: Any) -> Q:
     return condition
 
 
-def is_visible(viewer: Any, object_type: str, object_id: str) -> bool:
+def is_visible(viewer: AbstractUser | AnonymousUser, object_type: str, object_id: str) -> bool:
     """Whether ``viewer`` may see the object an audit row describes (one query)."""
     item = _SUBJECTS.get(object_type)
     if item is None or not object_id.isdigit():

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -136,7 +137,7 @@ def verdict(check: Callable[[], Any]) -> Verdict:
     return Verdict(value=value)
 
 
-def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: Any, change: Change) -> models.Model:
+def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: AbstractUser | AnonymousUser | None, change: Change) -> models.Model:
     """Move ``instance`` by ``action`` (the caller holds its row lock and has checked its rules).
 
     Checks the move against the declared table, sets the new state, stamps who/when/why, saves only the changed
@@ -147,7 +148,7 @@ def perform(instance: models.Model, *, workflow: Workflow, action: str, actor: A
     before = change.snapshot(instance)
     values: dict[str, Any] = {workflow.state_field: target, **change.fields}
     if change.stamp is not None:
-        values[change.stamp.by] = actor if getattr(actor, "is_authenticated", False) else None
+        values[change.stamp.by] = actor if actor is not None and actor.is_authenticated else None
         # A time the caller gives (``approved_at`` and ``decided_at`` as one moment) is kept.
         values.setdefault(change.stamp.at, clock.now())
         if change.stamp.comment is not None:

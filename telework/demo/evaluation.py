@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,7 +74,7 @@ def _work(agency: Agency, starts_on: dt.date, ends_on: dt.date, rng: random.Rand
     WorkItem.objects.bulk_create(items, batch_size=2000)
 
 
-def _decider_for(evaluation: Evaluation, heads: dict[int, Any], agency_head: Any, runner: User) -> Any:
+def _decider_for(evaluation: Evaluation, heads: dict[int, User], agency_head: User | None, runner: User) -> User | None:
     """The unit head of the person's unit, or the agency head (for heads themselves and units without one), or for
     the agency head Home Affairs."""
     if agency_head is not None and agency_head.staff.pk == evaluation.staff_id:
@@ -122,7 +121,7 @@ def seed_demo_quarter(*, agency: Agency, today: dt.date, seed: int = 7) -> DemoQ
     return DemoQuarter(period.pk, count, moves)
 
 
-def _score_then_confirm(evaluation: Evaluation, decider: Any, general: dict[str, float]) -> Evaluation:
+def _score_then_confirm(evaluation: Evaluation, decider: User, general: dict[str, float]) -> Evaluation:
     """Score the general criteria, then confirm the proposal they lead to (or "completed" for someone with no work)."""
     evaluation.general_scores = general
     proposal = services.rescore(evaluation).level

@@ -12,8 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_auth import ErrorOut, api_user
 from telework.accounts.api_inputs import BodyIn, ObjectId
+from telework.accounts.types import Viewer
 from telework.evaluations import selectors, services
 from telework.evaluations.models import Evaluation, EvaluationPeriod
 
@@ -73,7 +74,7 @@ def _period_out(period: EvaluationPeriod) -> dict[str, Any]:
     }
 
 
-def _evaluation_out(evaluation: Evaluation, viewer: Any, *, with_breakdown: bool) -> dict[str, Any]:
+def _evaluation_out(evaluation: Evaluation, viewer: Viewer, *, with_breakdown: bool) -> dict[str, Any]:
     shows_final = selectors.shows_final_level(evaluation, viewer)
     return {
         "id": evaluation.pk,
@@ -94,25 +95,25 @@ def _evaluation_out(evaluation: Evaluation, viewer: Any, *, with_breakdown: bool
 
 @router.get("/periods", response={200: list[PeriodOut], **READ_ERRORS}, summary="Evaluation periods you may see")
 def period_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_period_out(period) for period in selectors.period_list(viewer=request.auth)]  # type: ignore[attr-defined]
+    return [_period_out(period) for period in selectors.period_list(viewer=api_user(request))]
 
 
 @router.get("/periods/{period_id}", response={200: list[EvaluationOut], **READ_ERRORS}, summary="A period's evaluations in your scope")
 def period_evaluations(request: HttpRequest, period_id: ObjectId) -> list[dict[str, Any]]:
-    viewer = request.auth  # type: ignore[attr-defined]
+    viewer = api_user(request)
     period = selectors.period_get(viewer=viewer, period_id=period_id)
     return [_evaluation_out(evaluation, viewer, with_breakdown=False) for evaluation in selectors.evaluation_list(viewer=viewer, period=period)]
 
 
 @router.get("/{evaluation_id}", response={200: EvaluationOut, **READ_ERRORS}, summary="One evaluation with its breakdown")
 def evaluation_detail(request: HttpRequest, evaluation_id: ObjectId) -> dict[str, Any]:
-    viewer = request.auth  # type: ignore[attr-defined]
+    viewer = api_user(request)
     return _evaluation_out(selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id), viewer, with_breakdown=True)
 
 
 @router.post("/{evaluation_id}/decide", response={200: EvaluationOut, **WRITE_ERRORS}, summary="The head confirms or changes the level")
 def evaluation_decide(request: HttpRequest, evaluation_id: ObjectId, payload: DecisionIn) -> dict[str, Any]:
-    viewer = request.auth  # type: ignore[attr-defined]
+    viewer = api_user(request)
     evaluation = selectors.evaluation_get(viewer=viewer, evaluation_id=evaluation_id)
     services.head_confirm_or_change(
         evaluation=evaluation,

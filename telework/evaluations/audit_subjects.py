@@ -6,12 +6,11 @@ score rank, so it is not for unit heads or staff."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
 from telework.evaluations import permissions
 from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, EvaluationSettings, LevelChoice, OrganisationRating, RegimeChoice
@@ -19,7 +18,7 @@ from telework.evaluations.scoring import GENERAL_CRITERIA
 from telework.organization import scope
 
 
-def run_periods(viewer: Any) -> QuerySet[EvaluationPeriod]:
+def run_periods(viewer: Viewer) -> QuerySet[EvaluationPeriod]:
     """Periods ``viewer`` runs: their agency's for its head and HR (and the city-wide ones they take part in)."""
     if getattr(viewer, "role", None) not in permissions.RUNNING_ROLES:
         return EvaluationPeriod.objects.none()
@@ -29,7 +28,7 @@ def run_periods(viewer: Any) -> QuerySet[EvaluationPeriod]:
     return EvaluationPeriod.objects.filter(Q(agency_id=me.unit.agency_id) | Q(agency__isnull=True))
 
 
-def visible_criteria_sets(viewer: Any) -> QuerySet[CriteriaSet]:
+def visible_criteria_sets(viewer: Viewer) -> QuerySet[CriteriaSet]:
     """Criteria sets are published to everyone who evaluates or runs evaluations; staff read them on their own form."""
     if getattr(viewer, "role", None) in {*permissions.RUNNING_ROLES, Role.UNIT_HEAD}:
         return CriteriaSet.objects.all()
@@ -42,13 +41,13 @@ def evaluation_names(ids: list[str]) -> dict[str, str]:
     return {str(evaluation.pk): f"{evaluation.staff.full_name} — {evaluation.period}" for evaluation in evaluations}
 
 
-def agency_settings(viewer: Any) -> QuerySet[EvaluationSettings]:
+def agency_settings(viewer: Viewer) -> QuerySet[EvaluationSettings]:
     """An agency's evaluation settings are read by those who run its periods (its head and HR; the city-wide roles
     read every row of the trail)."""
     return EvaluationSettings.objects.filter(agency_id__in=run_periods(viewer).exclude(agency__isnull=True).values("agency_id"))
 
 
-def organisation_ratings(viewer: Any) -> QuerySet[OrganisationRating]:
+def organisation_ratings(viewer: Viewer) -> QuerySet[OrganisationRating]:
     """A unit's or agency's level for a period is read by those who run the period."""
     return OrganisationRating.objects.filter(period__in=run_periods(viewer))
 

@@ -7,11 +7,10 @@ leadership reads everything and acts on nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.evaluations.models import Evaluation, EvaluationPeriod
 from telework.organization import scope
 from telework.organization.models import Agency
@@ -19,23 +18,23 @@ from telework.organization.models import Agency
 RUNNING_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_HR})
 
 
-def _is_city_runner(user: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and (user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser)
+def _is_city_runner(user: Viewer) -> bool:
+    return user.is_authenticated and (user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser)
 
 
-def visible_evaluations(user: Any) -> QuerySet[Evaluation]:
+def visible_evaluations(user: Viewer) -> QuerySet[Evaluation]:
     """Evaluations of the staff ``user`` may see (their own for staff)."""
     return Evaluation.objects.filter(staff__in=scope.visible_staff(user))
 
 
-def visible_periods(user: Any) -> QuerySet[EvaluationPeriod]:
+def visible_periods(user: Viewer) -> QuerySet[EvaluationPeriod]:
     """Periods of the agencies ``user`` may see, and city-wide periods."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return EvaluationPeriod.objects.none()
     return EvaluationPeriod.objects.filter(Q(agency__in=scope.visible_agencies(user)) | Q(agency__isnull=True))
 
 
-def can_run(user: Any, agency: Agency | None) -> bool:
+def can_run(user: Viewer, agency: Agency | None) -> bool:
     """Create, compute, lock and publish a period: Home Affairs for any scope; the agency head or HR for their
     agency's periods."""
     if _is_city_runner(user):
@@ -46,7 +45,7 @@ def can_run(user: Any, agency: Agency | None) -> bool:
     return me is not None and me.unit.agency_id == agency.pk
 
 
-def can_review(user: Any, evaluation: Evaluation) -> bool:
+def can_review(user: Viewer, evaluation: Evaluation) -> bool:
     """Score the general criteria and confirm or change the level: a unit head whose subtree holds the person, or
     the agency head; for an agency head, Home Affairs. Nobody decides their own."""
     me = scope.own_staff(user)
@@ -57,7 +56,7 @@ def can_review(user: Any, evaluation: Evaluation) -> bool:
         # which Home Affairs acts here; nobody else's level is Home Affairs' to decide.
         person_user = getattr(evaluation.staff, "user", None)
         return person_user is not None and person_user.role == Role.AGENCY_HEAD
-    if me is None:
+    if me is None or not user.is_authenticated:
         return False
     if user.role == Role.UNIT_HEAD:
         return evaluation.unit.path.startswith(me.unit.path)
@@ -66,11 +65,11 @@ def can_review(user: Any, evaluation: Evaluation) -> bool:
     return False
 
 
-def can_review_any(user: Any) -> bool:
+def can_review_any(user: Viewer) -> bool:
     return getattr(user, "role", None) in {Role.UNIT_HEAD, Role.AGENCY_HEAD} and scope.own_staff(user) is not None
 
 
-def can_decide_appeal(user: Any, evaluation: Evaluation) -> bool:
+def can_decide_appeal(user: Viewer, evaluation: Evaluation) -> bool:
     """Appeals go to the agency head (the competent person, Decree 90/2020/NĐ-CP Art. 18 step 4) or Home Affairs;
     never to the person who appealed."""
     me = scope.own_staff(user)
@@ -81,5 +80,5 @@ def can_decide_appeal(user: Any, evaluation: Evaluation) -> bool:
     return getattr(user, "role", None) == Role.AGENCY_HEAD and me is not None and evaluation.unit.agency_id == me.unit.agency_id
 
 
-def can_decide_appeals(user: Any) -> bool:
+def can_decide_appeals(user: Viewer) -> bool:
     return _is_city_runner(user) or (getattr(user, "role", None) == Role.AGENCY_HEAD and scope.own_staff(user) is not None)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 
+from telework.accounts.types import Viewer
 from telework.core.exceptions import NotFound
 from telework.evaluations import permissions
 from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationPeriod, LevelChoice, OrganisationRating, PeriodStatus
@@ -17,19 +17,19 @@ from telework.organization import scope
 from telework.organization.models import Unit
 
 
-def period_list(*, viewer: Any) -> QuerySet[EvaluationPeriod]:
+def period_list(*, viewer: Viewer) -> QuerySet[EvaluationPeriod]:
     """Periods the viewer may see, newest first."""
     return permissions.visible_periods(viewer).select_related("agency")
 
 
-def period_get(*, viewer: Any, period_id: int) -> EvaluationPeriod:
+def period_get(*, viewer: Viewer, period_id: int) -> EvaluationPeriod:
     period = period_list(viewer=viewer).select_related("criteria_335", "criteria_90", "criteria_233").filter(pk=period_id).first()
     if period is None:
         raise NotFound("evaluation period")
     return period
 
 
-def evaluation_list(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None = None) -> QuerySet[Evaluation]:
+def evaluation_list(*, viewer: Viewer, period: EvaluationPeriod, unit: Unit | None = None) -> QuerySet[Evaluation]:
     """Evaluations of ``period`` the viewer may see, optionally within ``unit``'s subtree."""
     queryset = permissions.visible_evaluations(viewer).filter(period=period).select_related("staff", "staff__position", "unit", "unit__agency")
     if unit is not None:
@@ -37,7 +37,7 @@ def evaluation_list(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None 
     return queryset.order_by("unit__path", "staff__code")
 
 
-def evaluation_get(*, viewer: Any, evaluation_id: int) -> Evaluation:
+def evaluation_get(*, viewer: Viewer, evaluation_id: int) -> Evaluation:
     evaluation = (
         permissions.visible_evaluations(viewer)
         .select_related(
@@ -51,7 +51,7 @@ def evaluation_get(*, viewer: Any, evaluation_id: int) -> Evaluation:
     return evaluation
 
 
-def my_evaluations(*, viewer: Any) -> QuerySet[Evaluation]:
+def my_evaluations(*, viewer: Viewer) -> QuerySet[Evaluation]:
     """The viewer's own evaluations, newest period first."""
     me = scope.own_staff(viewer)
     if me is None:
@@ -59,7 +59,7 @@ def my_evaluations(*, viewer: Any) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(staff=me).select_related("period", "period__agency").order_by("-period__starts_on")
 
 
-def shows_final_level(evaluation: Evaluation, viewer: Any) -> bool:
+def shows_final_level(evaluation: Evaluation, viewer: Viewer) -> bool:
     """Staff see their decided level once the period is published; heads and HR see it as soon as it is decided."""
     me = scope.own_staff(viewer)
     if me is not None and me.pk == evaluation.staff_id:
@@ -67,7 +67,7 @@ def shows_final_level(evaluation: Evaluation, viewer: Any) -> bool:
     return True
 
 
-def reviewable_units(*, viewer: Any) -> QuerySet[Unit]:
+def reviewable_units(*, viewer: Viewer) -> QuerySet[Unit]:
     return scope.visible_units(viewer).select_related("agency")
 
 
@@ -94,7 +94,7 @@ class QuotaPanel:
         return list(seen.values())
 
 
-def quota_panel(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None = None) -> QuotaPanel:
+def quota_panel(*, viewer: Viewer, period: EvaluationPeriod, unit: Unit | None = None) -> QuotaPanel:
     """The quota preview over the whole period scope (the cap is counted per agency and peer group), showing the
     moves that concern the people the viewer may see (in ``unit``'s subtree when given) and the groups they are in."""
     check = quota_check(period, quota_rows(period))
@@ -111,7 +111,7 @@ def quota_panel(*, viewer: Any, period: EvaluationPeriod, unit: Unit | None = No
     return QuotaPanel([(visible[row.pk], drop, ratio) for row, drop, ratio in check.drops if row.pk in visible], groups)
 
 
-def pending_appeals(*, viewer: Any) -> list[Evaluation]:
+def pending_appeals(*, viewer: Viewer) -> list[Evaluation]:
     """Appeals waiting for a decision the viewer may take."""
     if not permissions.can_decide_appeals(viewer):
         return []
@@ -153,7 +153,7 @@ class Distribution:
         return sum(self.office.values())
 
 
-def home_vs_office(*, viewer: Any, period: EvaluationPeriod) -> tuple[list[Distribution], list[Distribution]]:
+def home_vs_office(*, viewer: Viewer, period: EvaluationPeriod) -> tuple[list[Distribution], list[Distribution]]:
     """The distribution of levels for staff with approved home days in the period and for those without, per unit
     and per agency (MISSION 7: home and office staff are judged alike)."""
     units: dict[int, Distribution] = {}
@@ -191,14 +191,14 @@ def quota_citation(evaluation: Evaluation, language: str | None = None) -> str:
     return QuotaDrop.from_record(record).citation.text(language)
 
 
-def criteria_sets(*, viewer: Any) -> list[CriteriaSet]:
+def criteria_sets(*, viewer: Viewer) -> list[CriteriaSet]:
     """Every version of every regime's criteria, newest first per regime (published criteria are public)."""
-    if not getattr(viewer, "is_authenticated", False):
+    if not viewer.is_authenticated:
         return []
     return list(CriteriaSet.objects.order_by("regime", "-version"))
 
 
-def organisation_ratings(*, viewer: Any, period: EvaluationPeriod) -> list[OrganisationRating]:
+def organisation_ratings(*, viewer: Viewer, period: EvaluationPeriod) -> list[OrganisationRating]:
     """The organisations' levels of the period in the agencies the viewer may see."""
     return list(
         OrganisationRating.objects.filter(period=period, agency__in=scope.visible_agencies(viewer))

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from telework.accounts.models import User
+from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
@@ -44,14 +46,14 @@ LEADER_FACTORS = [("organising", gettext_lazy("Organising ability (đ)")), ("uni
 LEVELS = [(value, label) for value, label in LevelChoice.choices]
 
 
-def _period_or_404(user: Any, pk: int) -> EvaluationPeriod:
+def _period_or_404(user: Viewer, pk: int) -> EvaluationPeriod:
     try:
         return selectors.period_get(viewer=user, period_id=pk)
     except NotFound as missing:
         raise Http404 from missing
 
 
-def _evaluation_or_404(user: Any, pk: int) -> Evaluation:
+def _evaluation_or_404(user: Viewer, pk: int) -> Evaluation:
     try:
         return selectors.evaluation_get(viewer=user, evaluation_id=pk)
     except NotFound as missing:
@@ -59,9 +61,9 @@ def _evaluation_or_404(user: Any, pk: int) -> Evaluation:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My results, the periods I may see, and what waits for me."""
-    user: Any = request.user
+    user = request.user
     is_runner = permissions.can_run(user, None) or user.role in permissions.RUNNING_ROLES
     periods = list(selectors.period_list(viewer=user)[:24]) if user.role != "staff" else []
     return render(
@@ -82,8 +84,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_create(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def period_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     agency_id = request.POST.get("agency") or ""
     agency = scope.visible_agencies(user).filter(pk=agency_id).first() if agency_id else None
     try:
@@ -105,9 +107,9 @@ def _int(value: str | None) -> int:
 
 
 @login_required
-def period(request: HttpRequest, pk: int) -> HttpResponse:
+def period(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A period: its state and actions, the level counts, the units to finalise, the quota, home vs office."""
-    user: Any = request.user
+    user = request.user
     period = _period_or_404(user, pk)
     evaluations = selectors.evaluation_list(viewer=user, period=period)
     counts: dict[str, int] = {value: 0 for value, _label in LEVELS}
@@ -145,14 +147,14 @@ def _quota_context(panel: selectors.QuotaPanel) -> dict[str, Any]:
     return {"quota": panel.reasons(), "quota_groups": panel.group_reasons(), "quota_settings": panel.settings}
 
 
-def _rating_units(user: Any, period: EvaluationPeriod) -> list[Unit]:
+def _rating_units(user: Viewer, period: EvaluationPeriod) -> list[Unit]:
     units = selectors.reviewable_units(viewer=user)
     if period.agency_id is not None:
         units = units.filter(agency_id=period.agency_id)
     return list(units)
 
 
-def _units_of(user: Any, period: EvaluationPeriod) -> list[Unit]:
+def _units_of(user: Viewer, period: EvaluationPeriod) -> list[Unit]:
     units = selectors.reviewable_units(viewer=user)
     if period.agency_id is not None:
         units = units.filter(agency_id=period.agency_id)
@@ -184,10 +186,10 @@ def period_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+def unit_review(request: AuthenticatedHttpRequest, pk: int, unit_id: int) -> HttpResponse:
     """The head's finalisation page for one unit: each person's measured inputs, proposal, self-assessment and the
     decision form; the quota panel; confirm-all and (for whoever runs the period) lock."""
-    user: Any = request.user
+    user = request.user
     period = _period_or_404(user, pk)
     unit = selectors.reviewable_units(viewer=user).filter(pk=unit_id).first()
     if unit is None:
@@ -211,7 +213,7 @@ def unit_review(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     )
 
 
-def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
+def _row_context(user: User, evaluation: Evaluation, error: DomainError | None = None, posted: dict[str, Any] | None = None) -> dict[str, Any]:
     general = evaluation.general_scores or {}
     posted = posted or {}
     factors = evaluation.leader_factors or {}
@@ -242,9 +244,9 @@ def _row_context(user: Any, evaluation: Evaluation, error: DomainError | None = 
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The head's decision on one person (HTMX: answers the row)."""
-    user: Any = request.user
+    user = request.user
     evaluation = _evaluation_or_404(user, pk)
     posted = {key: request.POST.get(key, "") for key in ("level", "reason", "organising", "unity", "months_worked", "on_leave", *GENERAL_LABELS)}
     general = {code: posted[code] for code in GENERAL_LABELS} if any(posted[code] != "" for code in GENERAL_LABELS) else None
@@ -275,8 +277,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm_unit(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
-    user: Any = request.user
+def confirm_unit(request: AuthenticatedHttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    user = request.user
     period = _period_or_404(user, pk)
     unit = selectors.reviewable_units(viewer=user).filter(pk=unit_id).first()
     if unit is None:
@@ -291,16 +293,16 @@ def confirm_unit(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One person's breakdown, criterion by criterion, with the decree and article; self-assessment, comment and the
     one appeal for the person; the appeal decision for the decider."""
-    user: Any = request.user
+    user = request.user
     item = _evaluation_or_404(user, pk)
     return _evaluation_page(request, item)
 
 
-def _evaluation_page(request: HttpRequest, item: Evaluation, error: DomainError | None = None, form: str = "", status: int = 200) -> HttpResponse:
-    user: Any = request.user
+def _evaluation_page(request: AuthenticatedHttpRequest, item: Evaluation, error: DomainError | None = None, form: str = "", status: int = 200) -> HttpResponse:
+    user = request.user
     me = scope.own_staff(user)
     is_own = me is not None and me.pk == item.staff_id
 
@@ -349,8 +351,8 @@ EVALUATION_SUCCESS = {
 
 @login_required
 @require_POST
-def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user: Any = request.user
+def evaluation_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     item = _evaluation_or_404(user, pk)
     try:
         EVALUATION_SERVICES[action](item, user, request.POST)
@@ -367,9 +369,9 @@ def appeals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def period_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def period_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classification list of the period, for the people the reader may see."""
-    user: Any = request.user
+    user = request.user
     period = _period_or_404(user, pk)
     if user.role == "staff":
         raise Http404
@@ -394,7 +396,7 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------- settings, organisations, criteria
 
 
-def _agency_or_404(user: Any, agency_id: int) -> Agency:
+def _agency_or_404(user: Viewer, agency_id: int) -> Agency:
     agency = scope.visible_agencies(user).filter(pk=agency_id).first()
     if agency is None or not permissions.can_run(user, agency):
         raise Http404
@@ -402,10 +404,10 @@ def _agency_or_404(user: Any, agency_id: int) -> Agency:
 
 
 @login_required
-def agency_settings(request: HttpRequest, agency_id: int) -> HttpResponse:
+def agency_settings(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """An agency's evaluation settings: how the quota's peer groups are formed, the smallest group capped on its
     own, and whether it has its own regulation under Decree 233/2026."""
-    user: Any = request.user
+    user = request.user
     agency = _agency_or_404(user, agency_id)
     error = None
     if request.method == "POST":
@@ -433,9 +435,9 @@ def agency_settings(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organisation_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a unit's or the agency's level for the period (and, for Home Affairs, the raised quota)."""
-    user: Any = request.user
+    user = request.user
     period = _period_or_404(user, pk)
     unit_id = request.POST.get("unit") or ""
     unit = selectors.reviewable_units(viewer=user).filter(pk=_int(unit_id)).first() if unit_id else None
@@ -460,10 +462,10 @@ def organisation_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criteria(request: HttpRequest) -> HttpResponse:
+def criteria(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every version of the criteria sets; Home Affairs creates a new version (a copy of the current one, edited)
     and publishes it."""
-    user: Any = request.user
+    user = request.user
     can_edit = permissions.can_run(user, None)
     if user.role == "staff" and not can_edit:
         raise Http404
@@ -518,8 +520,8 @@ def _parameter_fields(criteria_set: CriteriaSet | None, posted: Any) -> list[tup
 
 @login_required
 @require_POST
-def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
+def criteria_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     criteria_set = CriteriaSet.objects.filter(pk=pk).first()
     if criteria_set is None or not permissions.can_run(user, None):
         raise Http404

@@ -8,8 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_auth import ErrorOut, api_user
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.organization import scope
 
 
@@ -34,7 +35,7 @@ class MeOut(Schema):
     staff: StaffRecordOut | None
 
 
-def staff_record(user: Any) -> dict[str, Any] | None:
+def staff_record(user: Viewer) -> dict[str, Any] | None:
     me = scope.own_staff(user)
     if me is None:
         return None
@@ -59,7 +60,7 @@ router = Router(tags=["me"])
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the API sees you as: username, role (and its label in your language) and, when the account belongs to
     a staff member, their code, unit and agency."""
-    user: Any = request.auth  # type: ignore[attr-defined]
+    user = api_user(request)
     return {
         "username": user.get_username(),
         "full_name": user.get_full_name(),

@@ -4,35 +4,34 @@ duty posts by whoever sees the unit; an agency's job positions and imports by it
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
 from telework.organization import scope
 from telework.organization.models import Agency, Position, ServicePoint
 
 
-def managing_agencies(viewer: Any) -> QuerySet[Agency]:
+def managing_agencies(viewer: Viewer) -> QuerySet[Agency]:
     """The agencies whose organisation ``viewer`` reads as a whole: their own for agency heads and HR (unit heads and
     staff read parts of it), every agency for the city-wide roles."""
-    if not getattr(viewer, "is_authenticated", False):
+    if not viewer.is_authenticated:
         return Agency.objects.none()
     if viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser or viewer.role in scope.AGENCY_ROLES:
         return scope.visible_agencies(viewer)
     return Agency.objects.none()
 
 
-def visible_positions(viewer: Any) -> QuerySet[Position]:
+def visible_positions(viewer: Viewer) -> QuerySet[Position]:
     """Job positions of the agencies whose position list ``viewer`` reads (everyone but plain staff)."""
     if getattr(viewer, "role", Role.STAFF) == Role.STAFF and not getattr(viewer, "is_superuser", False):
         return Position.objects.none()
     return Position.objects.filter(agency__in=scope.visible_agencies(viewer))
 
 
-def visible_service_points(viewer: Any) -> QuerySet[ServicePoint]:
+def visible_service_points(viewer: Viewer) -> QuerySet[ServicePoint]:
     return ServicePoint.objects.filter(unit__in=scope.visible_units(viewer))
 
 

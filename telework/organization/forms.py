@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.types import Viewer
 from telework.organization import importing, scope, selectors
 from telework.organization.models import Agency, Position, ServicePointKind, Staff, StaffType, Unit
 
@@ -41,7 +42,7 @@ class StaffFilterForm(forms.Form):
     staff_type = forms.ChoiceField(label=_("Staff type"), choices=[("", _("All types")), *StaffType.choices], required=False)
     flag = forms.ChoiceField(label=_("Position flag"), choices=FLAG_FILTER_CHOICES, required=False)
 
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = scope.visible_agencies(viewer).order_by("name")
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
@@ -74,7 +75,7 @@ class ImportUploadForm(forms.Form):
         help_text=_("One sheet, Vietnamese headers on the first row (a title above is allowed), dates as dd/mm/yyyy. CSV: UTF-8, comma or semicolon."),
     )
 
-    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = selectors.manageable_agencies(viewer)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
@@ -153,7 +154,7 @@ class ServicePointForm(forms.Form):
     def weekday_fields(self) -> list[Any]:
         return [self[name] for name in self.WEEKDAY_FIELDS]
 
-    def __init__(self, *args: Any, viewer: Any, unit: Unit | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(agency__in=selectors.manageable_agencies(viewer)).filter(pk__in=scope.visible_units(viewer).values("pk"))
         self.fields["unit"].queryset = units.select_related("agency").order_by("agency__name", "code")  # type: ignore[attr-defined]

@@ -6,11 +6,10 @@ HR see their agency; Home Affairs, city leadership and system administrators see
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.organization.models import Agency, Staff, Unit
 
 CITY_WIDE_ROLES = frozenset({Role.HOME_AFFAIRS, Role.CITY_LEADERSHIP, Role.SYSTEM_ADMIN})
@@ -19,18 +18,18 @@ AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_HR})
 DECIDING_ROLES = frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})
 
 
-def own_staff(user: Any) -> Staff | None:
-    if not getattr(user, "is_authenticated", False):
+def own_staff(user: Viewer) -> Staff | None:
+    if not user.is_authenticated:
         return None
     try:
-        return user.staff  # type: ignore[no-any-return]
+        return user.staff
     except Staff.DoesNotExist:
         return None
 
 
-def staff_scope_filter(user: Any) -> Q:
+def staff_scope_filter(user: Viewer) -> Q:
     """A filter on Staff for the rows ``user`` may see."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Q(pk__in=[])
     if user.role in CITY_WIDE_ROLES or user.is_superuser:
         return Q()
@@ -44,12 +43,12 @@ def staff_scope_filter(user: Any) -> Q:
     return Q(pk=me.pk)
 
 
-def visible_staff(user: Any) -> QuerySet[Staff]:
+def visible_staff(user: Viewer) -> QuerySet[Staff]:
     return Staff.objects.filter(staff_scope_filter(user))
 
 
-def visible_units(user: Any) -> QuerySet[Unit]:
-    if not getattr(user, "is_authenticated", False):
+def visible_units(user: Viewer) -> QuerySet[Unit]:
+    if not user.is_authenticated:
         return Unit.objects.none()
     if user.role in CITY_WIDE_ROLES or user.is_superuser:
         return Unit.objects.all()
@@ -61,8 +60,8 @@ def visible_units(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=me.unit.path)
 
 
-def visible_agencies(user: Any) -> QuerySet[Agency]:
-    if not getattr(user, "is_authenticated", False):
+def visible_agencies(user: Viewer) -> QuerySet[Agency]:
+    if not user.is_authenticated:
         return Agency.objects.none()
     if user.role in CITY_WIDE_ROLES or user.is_superuser:
         return Agency.objects.all()
@@ -72,15 +71,15 @@ def visible_agencies(user: Any) -> QuerySet[Agency]:
     return Agency.objects.filter(pk=me.unit.agency_id)
 
 
-def can_see_staff(user: Any, staff: Staff) -> bool:
+def can_see_staff(user: Viewer, staff: Staff) -> bool:
     return visible_staff(user).filter(pk=staff.pk).exists()
 
 
-def can_decide_for(user: Any, staff: Staff) -> bool:
+def can_decide_for(user: Viewer, staff: Staff) -> bool:
     """Whether ``user`` may approve, reject or revoke ``staff``'s registrations: their direct superior, or a unit
     head or agency head whose scope holds them. Nobody decides their own."""
     me = own_staff(user)
-    if me is None or me.pk == staff.pk:
+    if me is None or not user.is_authenticated or me.pk == staff.pk:
         return False
     if staff.direct_superior_id == me.pk:
         return True
@@ -91,14 +90,14 @@ def can_decide_for(user: Any, staff: Staff) -> bool:
     return False
 
 
-def is_city_policy_maker(user: Any) -> bool:
+def is_city_policy_maker(user: Viewer) -> bool:
     """Home Affairs (and system administrators) run pilots, policies and switches."""
-    return getattr(user, "is_authenticated", False) and (user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser)
+    return user.is_authenticated and (user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser)
 
 
-def can_manage_organisation(user: Any, agency: Agency | None = None) -> bool:
+def can_manage_organisation(user: Viewer, agency: Agency | None = None) -> bool:
     """Agency HR (for their agency), Home Affairs and system administrators import and edit the organisation."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if user.role in {Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN} or user.is_superuser:
         return True
@@ -108,7 +107,7 @@ def can_manage_organisation(user: Any, agency: Agency | None = None) -> bool:
     return False
 
 
-def can_read_audit(user: Any) -> bool:
+def can_read_audit(user: Viewer) -> bool:
     """Every signed-in user reads the audit trail, each the rows about what they may see (``telework.portal.audit_views``):
     a staff member the history of their own registrations, work, leave and evaluations."""
-    return bool(getattr(user, "is_authenticated", False))
+    return bool(user.is_authenticated)

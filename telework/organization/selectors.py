@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.importing import AgencySnapshot, ExistingPosition, ExistingStaff, ExistingUnit
@@ -33,7 +34,7 @@ STAFF_FLAG_FILTERS: dict[str, Q] = {
 CODE_CHUNK = 900
 
 
-def staff_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Staff]:
+def staff_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Staff]:
     """Staff the viewer may see, by name. Filters: ``agency``, ``unit`` (with its subtree), ``position``,
     ``staff_type``, ``flag`` (a key of ``STAFF_FLAG_FILTERS``), ``q`` (name or code, any case)."""
     filters = filters or {}
@@ -54,7 +55,7 @@ def staff_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySe
     return queryset.order_by("full_name", "code")
 
 
-def staff_get(*, viewer: Any, code: str) -> Staff:
+def staff_get(*, viewer: Viewer, code: str) -> Staff:
     """One staff record the viewer may see, with what the detail page shows; otherwise ``NotFound`` (404)."""
     staff = (
         scope.visible_staff(viewer)
@@ -68,7 +69,7 @@ def staff_get(*, viewer: Any, code: str) -> Staff:
     return staff
 
 
-def staff_reports(*, viewer: Any, staff: Staff) -> QuerySet[Staff]:
+def staff_reports(*, viewer: Viewer, staff: Staff) -> QuerySet[Staff]:
     """The staff whose direct superior is ``staff``, as far as the viewer may see them."""
     return scope.visible_staff(viewer).filter(direct_superior=staff).select_related("position", "unit").order_by("full_name")
 
@@ -83,7 +84,7 @@ class UnitNode:
     service_points: int = 0
 
 
-def unit_tree(*, viewer: Any, agency: Agency) -> list[UnitNode]:
+def unit_tree(*, viewer: Viewer, agency: Agency) -> list[UnitNode]:
     """The agency's units the viewer may see, parents before children (siblings by code), with headcounts,
     leaders and the number of service points. Four queries whatever the size."""
     units = list(scope.visible_units(viewer).filter(agency=agency))
@@ -118,7 +119,7 @@ def unit_tree(*, viewer: Any, agency: Agency) -> list[UnitNode]:
     return nodes
 
 
-def position_list(*, viewer: Any, agency: Agency) -> QuerySet[Position]:
+def position_list(*, viewer: Viewer, agency: Agency) -> QuerySet[Position]:
     """The agency's job positions with how many active staff hold each (in the viewer's scope)."""
     if not scope.visible_agencies(viewer).filter(pk=agency.pk).exists():
         return Position.objects.none()
@@ -127,14 +128,14 @@ def position_list(*, viewer: Any, agency: Agency) -> QuerySet[Position]:
     return Position.objects.filter(agency=agency).annotate(headcount=Count("staff", filter=Q(staff__in=in_scope))).order_by("code")
 
 
-def position_get(*, viewer: Any, position_id: int) -> Position:
+def position_get(*, viewer: Viewer, position_id: int) -> Position:
     position = Position.objects.filter(pk=position_id, agency__in=scope.visible_agencies(viewer)).select_related("agency").first()
     if position is None:
         raise NotFound()
     return position
 
 
-def service_point_list(*, viewer: Any, agency: Agency | None = None, unit: Unit | None = None) -> QuerySet[ServicePoint]:
+def service_point_list(*, viewer: Viewer, agency: Agency | None = None, unit: Unit | None = None) -> QuerySet[ServicePoint]:
     """One-stop desks and duty posts in units the viewer may see, with their qualified staff."""
     queryset = ServicePoint.objects.filter(unit__in=scope.visible_units(viewer)).select_related("unit", "unit__agency")
     if agency is not None:
@@ -144,7 +145,7 @@ def service_point_list(*, viewer: Any, agency: Agency | None = None, unit: Unit 
     return queryset.prefetch_related("qualified_staff").order_by("unit__code", "code")
 
 
-def service_point_get(*, viewer: Any, service_point_id: int) -> ServicePoint:
+def service_point_get(*, viewer: Viewer, service_point_id: int) -> ServicePoint:
     point = service_point_list(viewer=viewer).filter(pk=service_point_id).first()
     if point is None:
         raise NotFound()
@@ -156,9 +157,9 @@ def unit_staff_choices(unit: Unit) -> QuerySet[Staff]:
     return Staff.objects.filter(unit=unit, is_active=True).select_related("position").order_by("full_name")
 
 
-def manageable_agencies(viewer: Any) -> QuerySet[Agency]:
+def manageable_agencies(viewer: Viewer) -> QuerySet[Agency]:
     """The agencies whose organisation the viewer may import and edit (``scope.can_manage_organisation``)."""
-    if not scope.can_manage_organisation(viewer):
+    if not viewer.is_authenticated or not scope.can_manage_organisation(viewer):
         return Agency.objects.none()
     me = scope.own_staff(viewer)
     if viewer.role == Role.AGENCY_HR and not viewer.is_superuser and me is not None:

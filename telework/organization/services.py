@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
+from telework.accounts.types import signed_in
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed, _jsonable
@@ -46,14 +48,14 @@ class ImportResult:
     audit_event: AuditEvent
 
 
-def _check_manager(actor: Any, agency: Agency) -> None:
+def _check_manager(actor: User | None, agency: Agency) -> None:
     if actor is not None and not scope.can_manage_organisation(actor, agency):
         raise NotPermitted(
             _("Only the agency's HR office, Home Affairs or a system administrator may change this agency's organisation."), rule="can_manage_organisation"
         )
 
 
-def staff_import_preview(*, actor: Any, agency: Agency, file_name: str, content: bytes, today: dt.date | None = None) -> ImportReport:
+def staff_import_preview(*, actor: User | None, agency: Agency, file_name: str, content: bytes, today: dt.date | None = None) -> ImportReport:
     """Read the file and say, row by row, what importing it into ``agency`` would do. Writes nothing."""
     _check_manager(actor, agency)
     return _plan(agency, file_name, content, today or clock.today())
@@ -78,7 +80,7 @@ def _refusal_details(report: ImportReport) -> list[dict[str, Any]]:
     return details
 
 
-def staff_import(*, actor: Any, agency: Agency, file_name: str, content: bytes, valid_only: bool = False, today: dt.date | None = None) -> ImportResult:
+def staff_import(*, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False, today: dt.date | None = None) -> ImportResult:
     """Import an agency's staff list: create and update units, positions and staff, matched by code within the
     agency, in one transaction.
 
@@ -139,8 +141,8 @@ class _Trail:
     """Audit rows for the import's individual changes, written in batches (20,000 rows cannot mean 20,000 inserts).
     Mirrors ``telework.core.audit.audit_record`` field by field."""
 
-    def __init__(self, actor: Any, agency_id: int, reason: str) -> None:
-        user = actor if getattr(actor, "is_authenticated", False) else None
+    def __init__(self, actor: User | None, agency_id: int, reason: str) -> None:
+        user = signed_in(actor)
         self.actor = user
         self.label = (user.get_full_name() or user.get_username()) if user is not None else "system"
         self.agency_id = agency_id
@@ -300,7 +302,7 @@ def _assign(staff: Staff, values: dict[str, Any], units: dict[str, Unit], positi
 
 
 @transaction.atomic
-def position_update_flags(*, actor: Any, position: Position, flags: dict[str, bool]) -> Position:
+def position_update_flags(*, actor: User, position: Position, flags: dict[str, bool]) -> Position:
     """Set a position's four flags (faces citizens, handles administrative dossiers, one-stop desk, duty post).
 
     The flags decide eligibility (rules not_citizen_facing, not_dossier_handling, not_one_stop_desk), so each
@@ -398,7 +400,7 @@ def _next_service_point_code(unit: Unit, kind: str) -> str:
     return f"{prefix}{number}"
 
 
-def _save_point(point: ServicePoint, action: str, actor: Any, before: dict[str, Any] | None, staff: list[Staff]) -> ServicePoint:
+def _save_point(point: ServicePoint, action: str, actor: User, before: dict[str, Any] | None, staff: list[Staff]) -> ServicePoint:
     try:
         with transaction.atomic():
             point.save()
@@ -412,7 +414,7 @@ def _save_point(point: ServicePoint, action: str, actor: Any, before: dict[str, 
 @transaction.atomic
 def service_point_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     name: str,
     kind: str,
@@ -443,7 +445,7 @@ def service_point_create(
 @transaction.atomic
 def service_point_update(
     *,
-    actor: Any,
+    actor: User,
     service_point: ServicePoint,
     unit: Unit,
     name: str,

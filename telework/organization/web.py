@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from telework.accounts.types import Viewer
 from telework.organization import scope
 from telework.organization.models import Staff
 
 
-def own_staff_or_403(user: Any, refusal: Any) -> Staff:
+def own_staff_or_403(user: Viewer, refusal: Any) -> Staff:
     """The viewer's own staff record (with unit, agency and position), or 403 with ``refusal`` when the account is
     not linked to one."""
     me = scope.own_staff(user)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_auth import ErrorOut, api_user
 from telework.accounts.api_inputs import IsoDate, ObjectId
 from telework.core import clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
@@ -33,7 +33,7 @@ def eligibility(request: HttpRequest, staff_code: str, date: IsoDate | None = No
     """Every eligibility rule (pilot scope and phase, suspension, citizen-facing and dossier-handling positions,
     one-stop desk, equipment, training, discipline) with whether it passed, the policy parameter behind it and its
     reason in Vietnamese and English. ``date`` defaults to today. A staff member outside your scope answers 404."""
-    staff = scope.visible_staff(request.auth).select_related("unit__agency", "position").filter(code=staff_code).first()  # type: ignore[attr-defined]
+    staff = scope.visible_staff(api_user(request)).select_related("unit__agency", "position").filter(code=staff_code).first()
     if staff is None:
         raise NotFound()
     return eligibility_for(staff, date or clock.today()).as_dict()
@@ -67,7 +67,7 @@ def _pilot_out(pilot: Pilot) -> dict[str, Any]:
 
 def _save_pilot(request: HttpRequest, pilot: Pilot | None, payload: PilotIn) -> Pilot:
     """Home Affairs (and system administrators) only; the same service as the pilot form."""
-    viewer = request.auth  # type: ignore[attr-defined]
+    viewer = api_user(request)
     if not scope.is_city_policy_maker(viewer):
         raise NotPermitted(rule="pilot.change")
     agencies = list(Agency.objects.filter(pk__in=payload.agency_ids))
@@ -113,7 +113,7 @@ def pilot_update(request: HttpRequest, pilot_id: ObjectId, payload: PilotIn) -> 
     """Replace a pilot's terms; ``status`` ``running`` starts it. Refused like creation when it would overlap a running
     pilot."""
     # Out-of-range ids answer 404 rather than overflow the database's integer.
-    pilot = selectors.pilot_list(viewer=request.auth).filter(pk=pilot_id).first() if 0 < pilot_id < 2**31 else None  # type: ignore[attr-defined]
+    pilot = selectors.pilot_list(viewer=api_user(request)).filter(pk=pilot_id).first() if 0 < pilot_id < 2**31 else None
     if pilot is None:
         raise NotFound()
     return _pilot_out(_save_pilot(request, pilot, payload))

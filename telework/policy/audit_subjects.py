@@ -8,20 +8,21 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
 from telework.policy import labels, selectors
 from telework.policy.models import Pilot, Policy, PolicySwitch
 
 
-def visible_pilots(viewer: Any) -> QuerySet[Pilot]:
+def visible_pilots(viewer: Viewer) -> QuerySet[Pilot]:
     return Pilot.objects.all() if selectors.can_read_city_policy(viewer) else Pilot.objects.none()
 
 
-def visible_policies(viewer: Any) -> QuerySet[Policy]:
+def visible_policies(viewer: Viewer) -> QuerySet[Policy]:
     return selectors.visible_policies(viewer) if selectors.can_read_policies(viewer) else Policy.objects.none()
 
 
-def visible_switches(viewer: Any) -> QuerySet[PolicySwitch]:
+def visible_switches(viewer: Viewer) -> QuerySet[PolicySwitch]:
     return PolicySwitch.objects.all() if selectors.can_read_policies(viewer) else PolicySwitch.objects.none()
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.core.models import AuditEvent
@@ -205,7 +206,7 @@ def switch_impact(*, kind: str, is_active: bool, exempted_staff: list[Staff] | N
     return effects.impact(kind, is_active, clock.today(), exempted_ids)
 
 
-def switch_change_get(*, viewer: Any, change_id: int) -> SwitchChange:
+def switch_change_get(*, viewer: Viewer, change_id: int) -> SwitchChange:
     """One switch change and its progress, for Home Affairs and city leadership."""
     change = SwitchChange.objects.filter(pk=change_id).first() if can_read_city_policy(viewer) and 0 < change_id < 2**31 else None
     if change is None:
@@ -223,34 +224,34 @@ def switches() -> list[PolicySwitch]:
 # --- Who may read and change pilots, policies and switches (the Home Affairs screens) -------------------------
 
 
-def can_read_city_policy(user: Any) -> bool:
+def can_read_city_policy(user: Viewer) -> bool:
     """Home Affairs and system administrators (who change them) and city leadership (read-only) see every pilot,
     policy and switch."""
-    return scope.is_city_policy_maker(user) or (getattr(user, "is_authenticated", False) and user.role == Role.CITY_LEADERSHIP)
+    return scope.is_city_policy_maker(user) or (user.is_authenticated and user.role == Role.CITY_LEADERSHIP)
 
 
-def can_read_policies(user: Any) -> bool:
+def can_read_policies(user: Viewer) -> bool:
     """City readers, and agency heads: they see the city policy and their own agency's overrides."""
     return can_read_city_policy(user) or override_agencies(user).exists()
 
 
-def override_agencies(user: Any) -> QuerySet[Agency]:
+def override_agencies(user: Viewer) -> QuerySet[Agency]:
     """Agencies for which ``user`` may create an agency or unit override: every agency for Home Affairs, their own for
     an agency head (thủ trưởng cơ quan), none for anyone else."""
     if scope.is_city_policy_maker(user):
         return Agency.objects.all()
-    if getattr(user, "is_authenticated", False) and user.role == Role.AGENCY_HEAD:
+    if user.is_authenticated and user.role == Role.AGENCY_HEAD:
         me = scope.own_staff(user)
         if me is not None:
             return Agency.objects.filter(pk=me.unit.agency_id)
     return Agency.objects.none()
 
 
-def can_override(user: Any, agency: Agency) -> bool:
+def can_override(user: Viewer, agency: Agency) -> bool:
     return override_agencies(user).filter(pk=agency.pk).exists()
 
 
-def visible_policies(viewer: Any) -> QuerySet[Policy]:
+def visible_policies(viewer: Viewer) -> QuerySet[Policy]:
     """Policy versions ``viewer`` may read: all for city readers; the city's and their agency's for an agency head."""
     queryset = Policy.objects.select_related("agency", "unit", "created_by")
     if can_read_city_policy(viewer):
@@ -259,7 +260,7 @@ def visible_policies(viewer: Any) -> QuerySet[Policy]:
     return queryset.filter(Q(level=PolicyLevel.CITY) | Q(agency__in=agencies))
 
 
-def policy_get(*, viewer: Any, policy_id: int) -> Policy:
+def policy_get(*, viewer: Viewer, policy_id: int) -> Policy:
     """One policy version ``viewer`` may read, else ``NotFound``."""
     policy = visible_policies(viewer).filter(pk=policy_id).first()
     if policy is None:
@@ -284,7 +285,7 @@ def policy_previous_version(policy: Policy) -> Policy | None:
     return Policy.objects.filter(level=policy.level, agency=policy.agency, unit=policy.unit, version__lt=policy.version).order_by("-version").first()
 
 
-def overrides_in_force(*, viewer: Any, on: dt.date) -> list[Policy]:
+def overrides_in_force(*, viewer: Viewer, on: dt.date) -> list[Policy]:
     """Agency and unit overrides ``viewer`` may read that are in force on ``on`` or start later, by agency."""
     return list(
         visible_policies(viewer)
@@ -294,14 +295,14 @@ def overrides_in_force(*, viewer: Any, on: dt.date) -> list[Policy]:
     )
 
 
-def pilot_list(*, viewer: Any) -> QuerySet[Pilot]:
+def pilot_list(*, viewer: Viewer) -> QuerySet[Pilot]:
     """Every pilot, newest first, for city readers; nothing for anyone else."""
     if not can_read_city_policy(viewer):
         return Pilot.objects.none()
     return Pilot.objects.prefetch_related("phases").annotate(agency_count=Count("agencies", distinct=True)).order_by("-created_at")
 
 
-def pilot_get(*, viewer: Any, pilot_id: int) -> Pilot:
+def pilot_get(*, viewer: Viewer, pilot_id: int) -> Pilot:
     pilot = pilot_list(viewer=viewer).prefetch_related("agencies", "units", "units__agency", "positions", "positions__agency").filter(pk=pilot_id).first()
     if pilot is None:
         raise NotFound()

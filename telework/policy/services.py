@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.background import run_in_background
@@ -61,7 +62,7 @@ def _problems_error(problems: list[ParameterProblem]) -> ValidationFailed:
 @transaction.atomic
 def policy_version_create(
     *,
-    actor: Any,
+    actor: User,
     level: str,
     parameters: dict[str, Any],
     effective_from: dt.date,
@@ -117,7 +118,7 @@ def policy_version_create(
         parameters=parameters,
         effective_from=effective_from,
         note=note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor.is_authenticated else None,
     )
     audit_record(
         actor=actor,
@@ -131,7 +132,7 @@ def policy_version_create(
     return policy
 
 
-def policy_apply_preset(*, actor: Any, preset: str, effective_from: dt.date, note: str = "") -> Policy:
+def policy_apply_preset(*, actor: User, preset: str, effective_from: dt.date, note: str = "") -> Policy:
     """Make a shipped regime the city-wide policy from ``effective_from``."""
     if preset not in PRESETS:
         raise ValidationFailed(_("Unknown preset “%(preset)s”.") % {"preset": preset}, rule="preset")
@@ -156,7 +157,7 @@ PRESET_NAMES = {
 
 
 @transaction.atomic
-def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_staff: list[Staff] | None = None) -> SwitchChange | None:
+def switch_set(*, actor: User, kind: str, is_active: bool, reason: str, exempted_staff: list[Staff] | None = None) -> SwitchChange | None:
     """Turn a city-wide switch on or off; it applies to every agency at once. A reason is required.
 
     Idempotent: turning on a switch that is already on (with the same exemptions), or off one that is off, changes
@@ -176,7 +177,7 @@ def switch_set(*, actor: Any, kind: str, is_active: bool, reason: str, exempted_
     before = {"is_active": switch.is_active, "exempted_staff": exempted_before}
     switch.is_active = is_active
     switch.changed_at = clock.now()
-    switch.changed_by = actor if getattr(actor, "is_authenticated", False) else None
+    switch.changed_by = actor if actor.is_authenticated else None
     switch.reason = reason
     switch.save(update_fields=["is_active", "changed_at", "changed_by", "reason"])
     if exempted_staff is not None:
@@ -256,7 +257,7 @@ SWITCH_NOTICES: dict[tuple[str, bool], Any] = {
 @transaction.atomic
 def pilot_save(
     *,
-    actor: Any,
+    actor: User,
     pilot: Pilot | None,
     code: str,
     name: str,
@@ -369,7 +370,7 @@ def _pilot_snapshot(pilot: Pilot) -> dict[str, Any]:
 
 def policy_override_create(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     unit: Unit | None,
     parameters: dict[str, Any],

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
 from telework.organization import scope
@@ -95,13 +96,13 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pilot_create(request: HttpRequest) -> HttpResponse:
+def pilot_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_policy_maker(request)
     return _pilot_form(request, None)
 
 
 @login_required
-def pilot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pilot_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_policy_maker(request)
     return _pilot_form(request, _pilot_or_404(request, pk))
 
@@ -113,7 +114,7 @@ def _pilot_or_404(request: HttpRequest, pk: int) -> Pilot:
         raise Http404 from missing
 
 
-def _pilot_form(request: HttpRequest, pilot: Pilot | None) -> HttpResponse:
+def _pilot_form(request: AuthenticatedHttpRequest, pilot: Pilot | None) -> HttpResponse:
     error: DomainError | None = None
     phase_error = ""
     if request.method == "POST":
@@ -325,7 +326,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def policy_city_new(request: HttpRequest) -> HttpResponse:
+def policy_city_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new city-wide version from edited parameters, prefilled from the version in force (or ``?from=<id>``)."""
     _require_policy_maker(request)
     today = clock.today()
@@ -358,7 +359,7 @@ def policy_city_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_preset(request: HttpRequest) -> HttpResponse:
+def policy_preset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make one of the shipped regimes the city-wide policy from a date."""
     _require_policy_maker(request)
     error: DomainError | None = None
@@ -392,7 +393,7 @@ def policy_preset(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def policy_override_new(request: HttpRequest) -> HttpResponse:
+def policy_override_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An agency or unit override, only stricter than the city: Home Affairs, or the agency's own head."""
     agencies = selectors.override_agencies(request.user)
     if not agencies.exists():
@@ -457,7 +458,7 @@ def _unit_options(agencies: Any, agency_id: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-def switch_change(request: HttpRequest, kind: str) -> HttpResponse:
+def switch_change(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Turn a switch on or off in two steps: the reason (and exemptions), then a confirmation that says what happens."""
     _require_policy_maker(request)
     if kind not in SwitchKind.values:

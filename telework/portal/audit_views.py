@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from telework.accounts.types import Viewer
 from telework.core import audit_subjects
 from telework.core.models import AuditEvent
 from telework.organization import scope
@@ -60,11 +61,11 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- Reads -------------------------------------------------------------------------------------------------------
 
 
-def reads_everything(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False) and (viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser))
+def reads_everything(viewer: Viewer) -> bool:
+    return bool(viewer.is_authenticated and (viewer.role in scope.CITY_WIDE_ROLES or viewer.is_superuser))
 
 
-def audit_visible_events(*, viewer: Any) -> QuerySet[AuditEvent]:
+def audit_visible_events(*, viewer: Viewer) -> QuerySet[AuditEvent]:
     """The rows ``viewer`` may read, newest first: every row for the city-wide roles; otherwise the rows about objects
     the viewer may see (``audit_subjects.visible_filter``)."""
     if not scope.can_read_audit(viewer):
@@ -75,7 +76,7 @@ def audit_visible_events(*, viewer: Any) -> QuerySet[AuditEvent]:
     return queryset.filter(audit_subjects.visible_filter(viewer))
 
 
-def audit_search_events(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_search_events(*, viewer: Viewer, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """Visible rows matching ``filters``: ``actor`` (name contains), ``action``, ``object_type``, ``date_from`` and
     ``date_to`` (local dates, inclusive), ``text`` (in the object's label or the reason)."""
     queryset = audit_visible_events(viewer=viewer)
@@ -94,7 +95,7 @@ def audit_search_events(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[Aud
     return queryset
 
 
-def audit_event_get(*, viewer: Any, event_id: int) -> AuditEvent:
+def audit_event_get(*, viewer: Viewer, event_id: int) -> AuditEvent:
     """One row ``viewer`` may read; otherwise 404 (never 403, so ids do not leak)."""
     event = audit_visible_events(viewer=viewer).filter(pk=event_id).first()
     if event is None:
@@ -131,7 +132,7 @@ def object_type_label(object_type: str) -> str:
     return str(model._meta.verbose_name).capitalize() if model is not None else gettext("Other object")
 
 
-def object_url(object_type: str, object_id: str, viewer: Any = None) -> str:
+def object_url(object_type: str, object_id: str, viewer: Viewer | None = None) -> str:
     """The page of the object a row is about, when it has one (the row is only shown to those who may see the
     object)."""
     subject = audit_subjects.subject(object_type)
@@ -302,7 +303,7 @@ def object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
     return found
 
 
-def audit_rows(events: Any, viewer: Any) -> list[AuditRow]:
+def audit_rows(events: Any, viewer: Viewer) -> list[AuditRow]:
     events = list(events)
     names = object_names(events)
     return [

@@ -16,8 +16,9 @@ from ninja import Router
 from ninja.params import P, QueryEx
 from ninja.responses import Status
 
-from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut
+from telework.accounts.api_auth import NO_STAFF_RECORD, VALIDATION_FAILED, ErrorOut, api_user
 from telework.accounts.api_inputs import MAX_PAGE, ObjectId
+from telework.accounts.models import User
 from telework.core import calendar, clock
 from telework.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from telework.organization import scope
@@ -50,8 +51,8 @@ WRITE_ERRORS: dict[int, type[ErrorOut]] = {
 MAX_PAGE_SIZE = 200
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> User:
+    return api_user(request)
 
 
 def _request_fields(payload: RegistrationIn) -> dict[str, Any]:

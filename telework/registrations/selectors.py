@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.types import Viewer
 from telework.core import calendar
 from telework.core.exceptions import NotFound
 from telework.organization import scope
@@ -48,7 +49,7 @@ def unit_facts(unit: Unit, first_day: dt.date, last_day: dt.date, *, exclude_reg
     )
 
 
-def registration_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> QuerySet[Registration]:
+def registration_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Registration]:
     """Registrations of the staff the viewer may see, newest first. Filters: ``status``, ``staff``, ``unit``,
     ``mine`` (only the viewer's own)."""
     filters = filters or {}
@@ -67,7 +68,7 @@ def registration_list(*, viewer: Any, filters: dict[str, Any] | None = None) -> 
     return queryset.order_by("-created_at", "-id")
 
 
-def registration_get(*, viewer: Any, registration_id: int) -> Registration:
+def registration_get(*, viewer: Viewer, registration_id: int) -> Registration:
     """One registration the viewer may see; otherwise ``NotFound`` (404, never 403, so ids do not leak)."""
     registration = registration_list(viewer=viewer).prefetch_related("days").filter(pk=registration_id).first()
     if registration is None:
@@ -75,7 +76,7 @@ def registration_get(*, viewer: Any, registration_id: int) -> Registration:
     return registration
 
 
-def approval_inbox(*, viewer: Any) -> list[Registration]:
+def approval_inbox(*, viewer: Viewer) -> list[Registration]:
     """Registrations awaiting a decision that the viewer may take, oldest first."""
     # ``staff__unit``: ``can_decide_for`` reads the staff member's unit path for every row a unit or agency head
     # decides without being the direct superior; without it the inbox costs one query per row.
@@ -112,7 +113,7 @@ def unit_overview(*, unit: Unit, first_day: dt.date, last_day: dt.date) -> dict[
     return {"unit": unit, "days": days, "columns": columns, "rows": rows, "headcount": headcount}
 
 
-def own_registrations(*, viewer: Any) -> QuerySet[Registration]:
+def own_registrations(*, viewer: Viewer) -> QuerySet[Registration]:
     """The viewer's own registrations, newest first, each with ``day_count`` (the working days it requests)."""
     return registration_list(viewer=viewer, filters={"mine": True}).annotate(day_count=Count("days"))
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from telework.accounts.models import User
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.background import enqueue
@@ -186,7 +187,7 @@ OWNER_REFUSALS = {
 DECIDER_ACTIONS = frozenset({"approve", "reject", "request_changes", "revoke"})
 
 
-def _check_action(registration: Registration, actor: Any, action: str) -> None:
+def _check_action(registration: Registration, actor: User, action: str) -> None:
     """Raise the refusal of ``action`` by ``actor`` on ``registration`` now: who may take it, then the state."""
     if action in OWNER_REFUSALS:
         if scope.own_staff(actor) != registration.staff:
@@ -196,7 +197,7 @@ def _check_action(registration: Registration, actor: Any, action: str) -> None:
     REGISTRATION_FLOW.target(registration, action)
 
 
-def registration_action_check(*, registration: Registration, actor: Any, action: str) -> Verdict:
+def registration_action_check(*, registration: Registration, actor: User, action: str) -> Verdict:
     """May ``actor`` take ``action`` (approve, reject, request_changes, revoke, withdraw, resubmit) on
     ``registration`` now? Who may (the staff member for their own; the direct superior or a head in charge to
     decide) and whether its state allows it. Writes nothing; pages use it to offer buttons, the write services
@@ -204,7 +205,7 @@ def registration_action_check(*, registration: Registration, actor: Any, action:
     return verdict(lambda: _check_action(registration, actor, action))
 
 
-def decider_check(*, actor: Any) -> Verdict:
+def decider_check(*, actor: User) -> Verdict:
     """Does ``actor`` decide registrations at all (a unit or agency head, or someone's direct superior)? The
     approval inbox is theirs."""
 
@@ -228,7 +229,7 @@ class CheckedRequest:
 def _check_request(
     *,
     staff: Staff,
-    actor: Any,
+    actor: User,
     registration: Registration | None,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -260,7 +261,7 @@ def _check_request(
 def registration_check(
     *,
     staff: Staff,
-    actor: Any,
+    actor: User,
     registration: Registration | None = None,
     starts_on: dt.date,
     ends_on: dt.date,
@@ -297,7 +298,7 @@ def registration_check(
     )
 
 
-def _check_approval(registration: Registration, actor: Any, today: dt.date) -> list[dt.date]:
+def _check_approval(registration: Registration, actor: User, today: dt.date) -> list[dt.date]:
     _check_action(registration, actor, "approve")
     days = sorted(registration.days.filter(day__gte=today).values_list("day", flat=True))
     if not days:
@@ -309,7 +310,7 @@ def _check_approval(registration: Registration, actor: Any, today: dt.date) -> l
     return days
 
 
-def registration_approve_check(*, registration: Registration, actor: Any, today: dt.date | None = None) -> Verdict:
+def registration_approve_check(*, registration: Registration, actor: User, today: dt.date | None = None) -> Verdict:
     """Would ``registration_approve`` approve now? Who decides, the state, the days not yet passed, eligibility on
     each and the caps against what is approved — nothing written. Allowed: ``value`` is the days that would count."""
     return verdict(lambda: _check_approval(registration, actor, today or clock.today()))
@@ -322,7 +323,7 @@ def registration_approve_check(*, registration: Registration, actor: Any, today:
 def registration_submit(
     *,
     staff: Staff,
-    actor: Any,
+    actor: User,
     starts_on: dt.date,
     ends_on: dt.date,
     mode: str = RegistrationMode.WEEKLY,
@@ -386,7 +387,7 @@ COMMITMENT_TEXT = _(
 def registration_resubmit(
     *,
     registration: Registration,
-    actor: Any,
+    actor: User,
     starts_on: dt.date,
     ends_on: dt.date,
     mode: str,
@@ -445,7 +446,7 @@ def registration_resubmit(
 
 
 @transaction.atomic
-def registration_withdraw(*, registration: Registration, actor: Any) -> Registration:
+def registration_withdraw(*, registration: Registration, actor: User) -> Registration:
     """The staff member withdraws a registration that has not been decided."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _check_action(registration, actor, "withdraw")
@@ -455,13 +456,13 @@ def registration_withdraw(*, registration: Registration, actor: Any) -> Registra
     return registration
 
 
-def _check_decider(registration: Registration, actor: Any) -> None:
+def _check_decider(registration: Registration, actor: User) -> None:
     if not scope.can_decide_for(actor, registration.staff):
         raise NotPermitted(_("Only the direct superior or a head in charge of this unit decides this registration."))
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, actor: Any, comment: str = "", today: dt.date | None = None) -> Registration:
+def registration_approve(*, registration: Registration, actor: User, comment: str = "", today: dt.date | None = None) -> Registration:
     """Approve, after re-checking every rule against what is approved now (``registration_approve_check``).
 
     The unit row is locked first (``select_for_update``): approvals in one unit run one after another, so two heads
@@ -494,7 +495,7 @@ def registration_approve(*, registration: Registration, actor: Any, comment: str
 
 
 @transaction.atomic
-def registration_reject(*, registration: Registration, actor: Any, reason: str) -> Registration:
+def registration_reject(*, registration: Registration, actor: User, reason: str) -> Registration:
     """Reject with a reason, which the staff member sees."""
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the rejection."), rule="reason")
@@ -506,7 +507,7 @@ def registration_reject(*, registration: Registration, actor: Any, reason: str) 
 
 
 @transaction.atomic
-def registration_request_changes(*, registration: Registration, actor: Any, comment: str) -> Registration:
+def registration_request_changes(*, registration: Registration, actor: User, comment: str) -> Registration:
     """Send back to the staff member with what to change."""
     if not comment.strip():
         raise ValidationFailed(_("Say what should change."), rule="comment")
@@ -531,7 +532,7 @@ def revocation_effective_on(registration: Registration, today: dt.date) -> tuple
 
 
 @transaction.atomic
-def registration_revoke(*, registration: Registration, actor: Any, reason: str, today: dt.date | None = None) -> Registration:
+def registration_revoke(*, registration: Registration, actor: User, reason: str, today: dt.date | None = None) -> Registration:
     """Revoke an approved registration. Home days after the notice period stop counting; earlier ones stand."""
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the revocation."), rule="reason")
@@ -582,7 +583,7 @@ def home_day_move_check(*, staff: Staff, from_day: dt.date, to_day: dt.date, res
 
 
 @transaction.atomic
-def home_day_move(*, staff: Staff, from_day: dt.date, to_day: dt.date, actor: Any, reason: str = "") -> RegistrationDay:
+def home_day_move(*, staff: Staff, from_day: dt.date, to_day: dt.date, actor: User, reason: str = "") -> RegistrationDay:
     """Move ``staff``'s approved home day from ``from_day`` to ``to_day`` (a swap the head approved), in the
     registration that approved it, after ``home_day_move_check``. The day keeps counting against the caps; the
     registration's history shows the move."""

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
+from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.assignments.selectors import home_days_workload
 from telework.core import clock, ui
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -62,11 +63,11 @@ OWNER_ACTIONS = ("withdraw",)
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def _own_staff_or_403(user: Any) -> Staff:
+def _own_staff_or_403(user: Viewer) -> Staff:
     return own_staff_or_403(user, _("Only staff members have home days; your account is not linked to a staff record."))
 
 
-def _get_registration_or_404(user: Any, pk: int) -> Registration:
+def _get_registration_or_404(user: Viewer, pk: int) -> Registration:
     try:
         return selectors.registration_get(viewer=user, registration_id=pk)
     except NotFound as missing:
@@ -241,7 +242,7 @@ def _initial_from(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _editable_registration(request: HttpRequest, pk: int) -> tuple[Staff, Registration]:
+def _editable_registration(request: AuthenticatedHttpRequest, pk: int) -> tuple[Staff, Registration]:
     me = _own_staff_or_403(request.user)
     registration = _get_registration_or_404(request.user, pk)
     editable = services.registration_action_check(registration=registration, actor=request.user, action="resubmit")
@@ -250,13 +251,13 @@ def _editable_registration(request: HttpRequest, pk: int) -> tuple[Staff, Regist
     return me, registration
 
 
-def _save(request: HttpRequest, staff: Staff, registration: Registration | None, form: RegistrationForm) -> Registration:
+def _save(request: AuthenticatedHttpRequest, staff: Staff, registration: Registration | None, form: RegistrationForm) -> Registration:
     if registration is None:
         return services.registration_submit(staff=staff, actor=request.user, **form.service_arguments())
     return services.registration_resubmit(registration=registration, actor=request.user, **form.service_arguments())
 
 
-def _registration_form_page(request: HttpRequest, *, staff: Staff, registration: Registration | None) -> HttpResponse:
+def _registration_form_page(request: AuthenticatedHttpRequest, *, staff: Staff, registration: Registration | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     context, required_equipment = _form_context(staff, data)
     initial = _initial_from(registration) if registration else {"mode": RegistrationMode.WEEKLY}
@@ -275,7 +276,7 @@ def _registration_form_page(request: HttpRequest, *, staff: Staff, registration:
     return render(request, "registrations/form.html", context, status=refusal.http_status if refusal else 200)
 
 
-def _check_response(request: HttpRequest, *, staff: Staff, registration: Registration | None) -> HttpResponse:
+def _check_response(request: AuthenticatedHttpRequest, *, staff: Staff, registration: Registration | None) -> HttpResponse:
     _context, required_equipment = _form_context(staff, request.POST)
     form = RegistrationForm(request.POST, required_equipment=required_equipment)
     context: dict[str, Any] = {"form": form}
@@ -294,20 +295,20 @@ def _check_response(request: HttpRequest, *, staff: Staff, registration: Registr
 
 
 @login_required
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register home days: the rules first, then the form; a refusal names every rule and keeps the input."""
     return _registration_form_page(request, staff=_own_staff_or_403(request.user), registration=None)
 
 
 @login_required
 @require_POST
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX: check a new registration against every rule without saving it."""
     return _check_response(request, staff=_own_staff_or_403(request.user), registration=None)
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a registration the head sent back, and submit it again."""
     staff, registration = _editable_registration(request, pk)
     return _registration_form_page(request, staff=staff, registration=registration)
@@ -315,7 +316,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def edit_check(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HTMX: check an edited registration against every rule without saving it."""
     staff, registration = _editable_registration(request, pk)
     return _check_response(request, staff=staff, registration=registration)
@@ -411,7 +412,7 @@ def _snapshot_rules(registration: Registration) -> list[dict[str, Any]]:
     ]
 
 
-def _render_detail(request: HttpRequest, registration: Registration, *, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+def _render_detail(request: AuthenticatedHttpRequest, registration: Registration, *, error: DomainError | None = None, status: int = 200) -> HttpResponse:
     today = clock.today()
     me = scope.own_staff(request.user)
     is_owner = me is not None and me.pk == registration.staff_id
@@ -455,12 +456,12 @@ def _render_detail(request: HttpRequest, registration: Registration, *, error: D
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One registration: its days, commitment, eligibility at submission, decisions, and the viewer's actions."""
     return _render_detail(request, _get_registration_or_404(request.user, pk))
 
 
-def _perform(action: str, registration: Registration, actor: Any, comment: str) -> Registration:
+def _perform(action: str, registration: Registration, actor: User, comment: str) -> Registration:
     if action == "approve":
         return services.registration_approve(registration=registration, actor=actor, comment=comment)
     if action == "reject":
@@ -476,7 +477,7 @@ def _perform(action: str, registration: Registration, actor: Any, comment: str) 
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Approve, reject, request changes, revoke or withdraw, from the detail page or the inbox (HTMX: the inbox
     row is replaced by its new state, or by the refusal with the rule named)."""
     if action not in SUCCESS_MESSAGES:
@@ -524,7 +525,7 @@ def _render_inbox(request: HttpRequest, *, errors: dict[int, DomainError] | None
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Registrations awaiting the viewer's decision, oldest first, each day with how full the unit already is."""
     decides = services.decider_check(actor=request.user)
     if decides.refusal is not None:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from telework.accounts.api_auth import ErrorOut
+from telework.accounts.api_auth import ErrorOut, api_user
 from telework.accounts.api_inputs import IsoDate, ObjectId
+from telework.accounts.models import User
 from telework.core.exceptions import NotFound, ValidationFailed
 from telework.organization import scope
 from telework.organization.models import Agency, ServicePoint, Staff
@@ -64,8 +65,8 @@ FILE_TYPES = {
 }
 
 
-def _viewer(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
+def _viewer(request: HttpRequest) -> User:
+    return api_user(request)
 
 
 def _unit(request: HttpRequest, unit_id: ObjectId) -> Any:

@@ -4,28 +4,27 @@ managers; leave by whoever may see the person; city-wide generations by Home Aff
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
 from telework.organization import scope
 from telework.rosters import selectors
 from telework.rosters.models import EntryStatus, Leave, Roster, RosterStatus, UnitEvent
 
 
-def visible_rosters(viewer: Any) -> QuerySet[Roster]:
+def visible_rosters(viewer: Viewer) -> QuerySet[Roster]:
     """Rosters ``viewer`` may read: drafts of the units they manage, published versions of the units they see."""
     return Roster.objects.filter(Q(unit__in=selectors.managed_units(viewer)) | Q(unit__in=scope.visible_units(viewer), status=RosterStatus.PUBLISHED))
 
 
-def visible_leave(viewer: Any) -> QuerySet[Leave]:
+def visible_leave(viewer: Viewer) -> QuerySet[Leave]:
     """Leave of the people ``viewer`` may see (their own for a staff member)."""
     return Leave.objects.filter(staff__in=scope.visible_staff(viewer))
 
 
-def visible_unit_events(viewer: Any) -> QuerySet[UnitEvent]:
+def visible_unit_events(viewer: Viewer) -> QuerySet[UnitEvent]:
     return UnitEvent.objects.filter(unit__in=scope.visible_units(viewer))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
 from telework.assignments import permissions, uploads
 from telework.assignments.models import (
     OPEN_STATES,
@@ -89,7 +90,7 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
     }
 
 
-def _audit(item: WorkItem, *, actor: Any, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
+def _audit(item: WorkItem, *, actor: User, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
     audit_record(
         actor=actor,
         action=f"work_item.{action}",
@@ -122,12 +123,12 @@ def _locked(item: WorkItem) -> WorkItem:
     return WorkItem.objects.select_for_update(of=("self",)).select_related("staff__unit", "unit").get(pk=item.pk)
 
 
-def _require_assignee(actor: Any, item: WorkItem, message: Any) -> None:
+def _require_assignee(actor: User, item: WorkItem, message: Any) -> None:
     if not permissions.is_assignee(actor, item):
         raise NotPermitted(message)
 
 
-def _require_manager(actor: Any, item: WorkItem) -> None:
+def _require_manager(actor: User, item: WorkItem) -> None:
     if not permissions.can_manage(actor, item):
         raise NotPermitted(_("Only the direct superior or a head in charge of this person decides on their work."))
 
@@ -147,7 +148,7 @@ def _flow(action: str) -> Workflow:
     return PROGRESS_FLOW if action == "progress" else WORK_ITEM_FLOW
 
 
-def _check_move(item: WorkItem, actor: Any, action: str) -> None:
+def _check_move(item: WorkItem, actor: User, action: str) -> None:
     """Raise the refusal of ``action`` by ``actor`` on ``item`` now: who makes the move, then its state."""
     if action in ASSIGNEE_MOVES:
         _require_assignee(actor, item, ASSIGNEE_MOVES[action])
@@ -158,7 +159,7 @@ def _check_move(item: WorkItem, actor: Any, action: str) -> None:
     _flow(action).target(item, action)
 
 
-def work_item_check(*, item: WorkItem, actor: Any, action: str) -> Verdict:
+def work_item_check(*, item: WorkItem, actor: User, action: str) -> Verdict:
     """May ``actor`` make ``action`` (start, progress, submit, accept_proposal, decline_proposal, accept, return,
     cancel) on ``item`` now, and if not, which rule says no: the assignee does the work, the person's decider
     decides on it, and the declared table says which states allow the move. Writes nothing; the write services ask
@@ -166,7 +167,7 @@ def work_item_check(*, item: WorkItem, actor: Any, action: str) -> Verdict:
     return verdict(lambda: _check_move(item, actor, action))
 
 
-def work_item_actions(*, item: WorkItem, actor: Any) -> dict[str, bool]:
+def work_item_actions(*, item: WorkItem, actor: User) -> dict[str, bool]:
     """What ``actor`` may do on ``item`` now — each move as ``work_item_check`` answers it, and taking part (files,
     comments, an apology slip for a dossier) as ``attachment_add``, ``comment_add`` and ``apology_slip_issue``
     check it — with one look-up of who the actor is, for pages that list many items."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
 from telework.assignments import permissions, rules
 from telework.assignments.models import (
     OPEN_STATES,
@@ -28,7 +28,7 @@ from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolat
 
 
 @transaction.atomic
-def comment_add(*, item: WorkItem, actor: Any, body: str) -> Comment:
+def comment_add(*, item: WorkItem, actor: User, body: str) -> Comment:
     """The assignee or the head adds to the item's discussion; the other side is notified."""
     body = _required_text(body, rule="body", message=_("Write a comment."))
     item = _locked(item)
@@ -41,7 +41,7 @@ def comment_add(*, item: WorkItem, actor: Any, body: str) -> Comment:
 
 
 @transaction.atomic
-def attachment_add(*, item: WorkItem, actor: Any, files: Iterable[UploadedFile]) -> list[Attachment]:
+def attachment_add(*, item: WorkItem, actor: User, files: Iterable[UploadedFile]) -> list[Attachment]:
     """Attach files (PDF, Word, Excel, PNG, JPEG; at most 10 MB each, type checked from the content) to open work."""
     item = _locked(item)
     if not permissions.can_take_part(actor, item):
@@ -81,7 +81,7 @@ def slip_problem_message(problem: rules.SlipProblem) -> str:
 
 @transaction.atomic
 def apology_slip_issue(
-    *, item: WorkItem, actor: Any, reason: str, new_due_date: dt.date, today: dt.date | None = None, parameters: rules.DetectionParameters | None = None
+    *, item: WorkItem, actor: User, reason: str, new_due_date: dt.date, today: dt.date | None = None, parameters: rules.DetectionParameters | None = None
 ) -> ApologySlip:
     """Issue the apology slip for a dossier that will be late (Phiếu xin lỗi và hẹn lại ngày trả kết quả): before
     the deadline by ``apology_lead_days`` working days, with the reason and a new date, at most ``max_reschedules``

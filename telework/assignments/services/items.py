@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
 from telework.assignments import rules, uploads
 from telework.assignments.models import (
     PROGRESS_FLOW,
@@ -185,7 +186,7 @@ def validate_terms(
     )
 
 
-def _create(*, staff: Staff, actor: Any, terms: Terms, status: str, today: dt.date) -> WorkItem:
+def _create(*, staff: Staff, actor: User, terms: Terms, status: str, today: dt.date) -> WorkItem:
     is_assigned = status == WorkStatus.ASSIGNED
     return WorkItem.objects.create(
         staff=staff,
@@ -212,7 +213,7 @@ def _create(*, staff: Staff, actor: Any, terms: Terms, status: str, today: dt.da
 
 
 @transaction.atomic
-def work_item_assign(*, actor: Any, staff: Staff, today: dt.date | None = None, **terms: Any) -> WorkItem:
+def work_item_assign(*, actor: User, staff: Staff, today: dt.date | None = None, **terms: Any) -> WorkItem:
     """A head assigns work to a person they may decide for (their direct superior, or a unit or agency head whose
     scope holds them). Terms as in ``validate_terms``."""
     if not scope.can_decide_for(actor, staff):
@@ -228,7 +229,7 @@ def work_item_assign(*, actor: Any, staff: Staff, today: dt.date | None = None, 
 
 
 @transaction.atomic
-def work_item_propose(*, actor: Any, today: dt.date | None = None, **terms: Any) -> WorkItem:
+def work_item_propose(*, actor: User, today: dt.date | None = None, **terms: Any) -> WorkItem:
     """A staff member proposes work for themselves; it counts as planned work once their head accepts it."""
     me = scope.own_staff(actor)
     if me is None:
@@ -243,7 +244,7 @@ def work_item_propose(*, actor: Any, today: dt.date | None = None, **terms: Any)
 
 
 @transaction.atomic
-def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", today: dt.date | None = None) -> WorkItem:
+def work_item_accept_proposal(*, item: WorkItem, actor: User, comment: str = "", today: dt.date | None = None) -> WorkItem:
     """The head accepts a proposal: the work is assigned as proposed."""
     item = _locked(item)
     _check_move(item, actor, "accept_proposal")
@@ -259,7 +260,7 @@ def work_item_accept_proposal(*, item: WorkItem, actor: Any, comment: str = "", 
 
 
 @transaction.atomic
-def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
+def work_item_decline_proposal(*, item: WorkItem, actor: User, reason: str) -> WorkItem:
     """The head declines a proposal, saying why."""
     reason = _required_text(reason, rule="reason", message=_("Give the reason for declining."))
     item = _locked(item)
@@ -273,7 +274,7 @@ def work_item_decline_proposal(*, item: WorkItem, actor: Any, reason: str) -> Wo
 
 
 @transaction.atomic
-def work_item_start(*, item: WorkItem, actor: Any, today: dt.date | None = None) -> WorkItem:
+def work_item_start(*, item: WorkItem, actor: User, today: dt.date | None = None) -> WorkItem:
     """The assignee starts (or, after a return, resumes) the work."""
     item = _locked(item)
     _check_move(item, actor, "start")
@@ -295,7 +296,7 @@ def _check_files(files: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]
     return checked
 
 
-def _store_files(item: WorkItem, actor: Any, checked: list[tuple[UploadedFile, str]], update: ProgressUpdate | None) -> list[Attachment]:
+def _store_files(item: WorkItem, actor: User, checked: list[tuple[UploadedFile, str]], update: ProgressUpdate | None) -> list[Attachment]:
     return [
         Attachment.objects.create(
             item=item,
@@ -315,7 +316,7 @@ def _store_files(item: WorkItem, actor: Any, checked: list[tuple[UploadedFile, s
 def progress_record(
     *,
     item: WorkItem,
-    actor: Any,
+    actor: User,
     progress_percent: int,
     hours_spent: Any = 0,
     note: str = "",
@@ -381,7 +382,7 @@ def progress_record(
 
 
 @transaction.atomic
-def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
+def work_item_submit(*, item: WorkItem, actor: User, note: str = "") -> WorkItem:
     """The assignee hands in finished work for acceptance (progress becomes 100 %)."""
     item = _locked(item)
     _require_assignee(actor, item, ASSIGNEE_MOVES["submit"])
@@ -405,7 +406,7 @@ def work_item_submit(*, item: WorkItem, actor: Any, note: str = "") -> WorkItem:
 
 
 @transaction.atomic
-def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = "") -> WorkItem:
+def work_item_accept(*, item: WorkItem, actor: User, rating: Any, comment: str = "") -> WorkItem:
     """The head accepts submitted work and rates its quality from 1 (poor) to 5 (excellent); the rating feeds the
     period's evaluation."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
@@ -431,7 +432,7 @@ def work_item_accept(*, item: WorkItem, actor: Any, rating: Any, comment: str = 
 
 
 @transaction.atomic
-def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date | None = None) -> WorkItem:
+def work_item_return(*, item: WorkItem, actor: User, reason: str, today: dt.date | None = None) -> WorkItem:
     """The head returns submitted work for rework, saying what is missing; the stall clock restarts today."""
     reason = _required_text(reason, rule="reason", message=_("Say what must be reworked."))
     item = _locked(item)
@@ -442,7 +443,7 @@ def work_item_return(*, item: WorkItem, actor: Any, reason: str, today: dt.date 
 
 
 @transaction.atomic
-def work_item_cancel(*, item: WorkItem, actor: Any, reason: str) -> WorkItem:
+def work_item_cancel(*, item: WorkItem, actor: User, reason: str) -> WorkItem:
     """The head cancels work that is no longer needed, saying why."""
     reason = _required_text(reason, rule="reason", message=_("Give the reason for cancelling."))
     item = _locked(item)

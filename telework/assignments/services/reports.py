@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from telework.accounts.models import User
 from telework.assignments import selectors
 from telework.assignments.models import REPORT_FLOW, ProgressReport, ReportPeriod, ReportStatus
 from telework.core import clock
@@ -52,7 +53,7 @@ def _notifier(report: ProgressReport, event: str) -> Callable[[], None]:
 
 
 @transaction.atomic
-def progress_report_submit(*, actor: Any, period: str, day: dt.date, note: str = "", today: dt.date | None = None) -> ProgressReport:
+def progress_report_submit(*, actor: User, period: str, day: dt.date, note: str = "", today: dt.date | None = None) -> ProgressReport:
     """Send the report for the day ``day`` (daily) or its ISO week (weekly), assembled now from the person's work
     items (``selectors.report_lines``). A period not yet begun is refused. A report already sent for the period is
     replaced until the head has reviewed it; after the review it stands."""
@@ -106,20 +107,20 @@ def progress_report_submit(*, actor: Any, period: str, day: dt.date, note: str =
     return report
 
 
-def _check_review(report: ProgressReport, actor: Any) -> None:
+def _check_review(report: ProgressReport, actor: User) -> None:
     if not scope.can_decide_for(actor, report.staff):
         raise NotPermitted(_("Only the direct superior or a head in charge of this person reviews their reports."))
     REPORT_FLOW.target(report, "review")
 
 
-def progress_report_review_check(*, report: ProgressReport, actor: Any) -> Verdict:
+def progress_report_review_check(*, report: ProgressReport, actor: User) -> Verdict:
     """May ``actor`` review ``report`` now (the person's direct superior or a head in charge of them, once), and if
     not, which rule says no. Writes nothing; the report pages offer the review form when it allows."""
     return verdict(lambda: _check_review(report, actor))
 
 
 @transaction.atomic
-def progress_report_review(*, report: ProgressReport, actor: Any, comment: str) -> ProgressReport:
+def progress_report_review(*, report: ProgressReport, actor: User, comment: str) -> ProgressReport:
     """The direct superior (or a head in charge of the person) reviews the report with a comment the person reads."""
     comment = (comment or "").strip()
     if not comment:

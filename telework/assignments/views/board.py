@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import REPORT_FLOW, ProgressReport, WorkStatus
 from telework.assignments.views.common import _own_staff_or_403, _shown_once, _with_alert_texts
@@ -88,7 +89,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reports: the viewer's own, and those of the people they may see, by person and week."""
     me = scope.own_staff(request.user)
     can_read_others = permissions.can_read_boards(request.user)
@@ -125,7 +126,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Write a daily or weekly report: the lines are assembled from one's work items; one adds a note."""
     me = _own_staff_or_403(request.user)
     today = clock.today()
@@ -171,14 +172,16 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     return render(request, "assignments/_report_lines.html", {"preview": _report_preview(me, period, day)})
 
 
-def _report_or_404(user: Any, pk: int) -> ProgressReport:
+def _report_or_404(user: Viewer, pk: int) -> ProgressReport:
     try:
         return selectors.report_get(viewer=user, report_id=pk)
     except NotFound as missing:
         raise Http404 from missing
 
 
-def _render_report(request: HttpRequest, report: ProgressReport, *, form: Any = None, error: DomainError | None = None, status: int = 200) -> HttpResponse:
+def _render_report(
+    request: AuthenticatedHttpRequest, report: ProgressReport, *, form: Any = None, error: DomainError | None = None, status: int = 200
+) -> HttpResponse:
     lines = [dict(line, status_label=WorkStatus(line["status"]).label) for line in report.lines]
     context = {
         "report": report,
@@ -192,14 +195,14 @@ def _render_report(request: HttpRequest, report: ProgressReport, *, form: Any = 
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One report as it was sent, with the head's review."""
     return _render_report(request, _report_or_404(request.user, pk))
 
 
 @login_required
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The head comments on a report."""
     report = _report_or_404(request.user, pk)
     form = forms.ReviewForm(request.POST)

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from telework.accounts.models import User
+from telework.accounts.types import Viewer
 from telework.assignments import explain, selectors, services
 from telework.assignments.models import Alert, WorkItem
 from telework.core.exceptions import DomainError, NotFound
@@ -46,11 +48,11 @@ HISTORY_LABELS = {
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def _own_staff_or_403(user: Any) -> Staff:
+def _own_staff_or_403(user: Viewer) -> Staff:
     return own_staff_or_403(user, _("Only staff members have work of their own; your account is not linked to a staff record."))
 
 
-def _item_or_404(user: Any, pk: int) -> WorkItem:
+def _item_or_404(user: Viewer, pk: int) -> WorkItem:
     try:
         return selectors.work_item_get(viewer=user, item_id=pk)
     except NotFound as missing:
@@ -108,7 +110,7 @@ def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
     return alerts
 
 
-def _item_actions(user: Any, item: WorkItem) -> dict[str, bool]:
+def _item_actions(user: User, item: WorkItem) -> dict[str, bool]:
     actions = services.work_item_actions(item=item, actor=user)
     # The page's name for taking part in open work (files, and for a dossier its apology slip).
     actions["take_part"] = actions["attach"]

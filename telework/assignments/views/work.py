@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from telework.accounts.models import User
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import Alert, WorkItem, WorkStatus
 from telework.assignments.uploads import CONTENT_TYPES
@@ -36,7 +38,7 @@ from telework.core.web import is_htmx
 # ----------------------------------------------------------------------------------------------- my work
 
 
-def _card_context(request: HttpRequest, item: WorkItem, **extra: Any) -> dict[str, Any]:
+def _card_context(request: AuthenticatedHttpRequest, item: WorkItem, **extra: Any) -> dict[str, Any]:
     alerts = list(item.open_alerts if hasattr(item, "open_alerts") else Alert.objects.filter(item=item, resolved_at__isnull=True))
     return {
         "item": item,
@@ -48,7 +50,7 @@ def _card_context(request: HttpRequest, item: WorkItem, **extra: Any) -> dict[st
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The staff member's work by what it calls for: returned, in hand, proposed, awaiting acceptance, closed."""
     me = _own_staff_or_403(request.user)
     groups = []
@@ -69,7 +71,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record progress: in place on "My work" (HTMX: the card is replaced, with the refusal if any) or from the
     item's page (redirect back, or the page again with the errors next to their fields)."""
     item = _item_or_404(request.user, pk)
@@ -106,7 +108,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 # ----------------------------------------------------------------------------------------------- creating work
 
 
-def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
+def _work_item_form_page(request: AuthenticatedHttpRequest, *, assign: bool) -> HttpResponse:
     if assign:
         queryset = permissions.decidable_staff(request.user)
         if not queryset.exists():
@@ -140,13 +142,13 @@ def _work_item_form_page(request: HttpRequest, *, assign: bool) -> HttpResponse:
 
 
 @login_required
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A head assigns work to a person they decide for."""
     return _work_item_form_page(request, assign=True)
 
 
 @login_required
-def propose(request: HttpRequest) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A staff member proposes work for themselves; their head accepts or declines it."""
     return _work_item_form_page(request, assign=False)
 
@@ -178,7 +180,7 @@ def legal_due_preview(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     item: WorkItem,
     *,
     error: DomainError | None = None,
@@ -229,12 +231,12 @@ def _render_detail(
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A work item: terms, progress, alerts, history, comments, files, and the viewer's actions."""
     return _render_detail(request, _item_or_404(request.user, pk))
 
 
-def _perform(action: str, item: WorkItem, actor: Any, post: Any) -> None:
+def _perform(action: str, item: WorkItem, actor: User, post: Any) -> None:
     comment = post.get("comment", "")
     if action == "start":
         services.work_item_start(item=item, actor=actor)
@@ -259,7 +261,7 @@ def _perform(action: str, item: WorkItem, actor: Any, post: Any) -> None:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Start, submit, accept (with a rating), return, cancel, accept or decline a proposal."""
     if action not in SUCCESS_MESSAGES:
         raise Http404
@@ -284,7 +286,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a comment (HTMX: the thread is replaced with the new comment in it)."""
     item = _item_or_404(request.user, pk)
     form = forms.CommentForm(request.POST)
@@ -311,7 +313,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attach(request: HttpRequest, pk: int) -> HttpResponse:
+def attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attach files to open work."""
     item = _item_or_404(request.user, pk)
     form = forms.AttachForm(request.POST, request.FILES)
@@ -331,7 +333,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def apology_slip(request: HttpRequest, pk: int) -> HttpResponse:
+def apology_slip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Issue the apology slip of a dossier that will be late, with the reason and a new date."""
     item = _item_or_404(request.user, pk)
     form = forms.ApologySlipForm(request.POST)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.calendar import add_working_days
@@ -24,7 +24,7 @@ from telework.evaluations.services.people import _lock_evaluation
 
 
 @transaction.atomic
-def evaluation_comment(*, evaluation: Evaluation, actor: Any, text: str) -> Evaluation:
+def evaluation_comment(*, evaluation: Evaluation, actor: User, text: str) -> Evaluation:
     """The staff member's comment on their published result."""
     evaluation = _lock_evaluation(evaluation)
     _check_evaluation(evaluation, actor, "comment")
@@ -50,7 +50,7 @@ def appeal_due_on(evaluation: Evaluation) -> dt.date:
 
 
 @transaction.atomic
-def evaluation_appeal(*, evaluation: Evaluation, actor: Any, text: str) -> Evaluation:
+def evaluation_appeal(*, evaluation: Evaluation, actor: User, text: str) -> Evaluation:
     """Appeal the published level, once."""
     evaluation = _lock_evaluation(evaluation)
     _check_evaluation(evaluation, actor, "appeal")
@@ -70,7 +70,7 @@ def evaluation_appeal(*, evaluation: Evaluation, actor: Any, text: str) -> Evalu
 
 
 @transaction.atomic
-def appeal_decide(*, evaluation: Evaluation, actor: Any, level: str, reason: str) -> Evaluation:
+def appeal_decide(*, evaluation: Evaluation, actor: User, level: str, reason: str) -> Evaluation:
     """Decide an appeal: keep the level or change it, always with a reason."""
     evaluation = _lock_evaluation(evaluation)
     _check_evaluation(evaluation, actor, "decide_appeal")

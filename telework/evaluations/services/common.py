@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.workflow import Change, Verdict, verdict
 from telework.evaluations import permissions
@@ -26,7 +27,7 @@ from telework.evaluations.models import (
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _require_run(actor: Any, period: EvaluationPeriod) -> None:
+def _require_run(actor: User, period: EvaluationPeriod) -> None:
     if not permissions.can_run(actor, period.agency):
         raise NotPermitted(_("Only Home Affairs, or the agency head or HR of this agency, runs this evaluation period."), rule="evaluations.run")
 
@@ -37,7 +38,7 @@ def _require_run(actor: Any, period: EvaluationPeriod) -> None:
 PERIOD_STEPS = frozenset({"enforce_quota"})
 
 
-def _check_period(period: EvaluationPeriod, actor: Any, action: str) -> None:
+def _check_period(period: EvaluationPeriod, actor: User, action: str) -> None:
     """Raise the refusal of ``action`` (run, start_review, enforce_quota, lock, publish) by ``actor`` on ``period``
     now: who runs the period, then the state it is in."""
     _require_run(actor, period)
@@ -48,26 +49,26 @@ def _check_period(period: EvaluationPeriod, actor: Any, action: str) -> None:
     PERIOD_FLOW.target(period, action)
 
 
-def period_check(*, period: EvaluationPeriod, actor: Any, action: str) -> Verdict:
+def period_check(*, period: EvaluationPeriod, actor: User, action: str) -> Verdict:
     """May ``actor`` take ``action`` (run, start_review, enforce_quota, lock, publish) on ``period`` now, and if not,
     which rule says no (who runs it; which states allow it). Writes nothing; the period page offers the steps it
     allows. Locking also needs every level decided and the quota kept, which ``period_lock`` checks."""
     return verdict(lambda: _check_period(period, actor, action))
 
 
-def _check_own_published(evaluation: Evaluation, actor: Any, message: str) -> None:
-    staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
+def _check_own_published(evaluation: Evaluation, actor: User, message: str) -> None:
+    staff = getattr(actor, "staff", None) if actor.is_authenticated else None
     if staff is None or staff.pk != evaluation.staff_id:
         raise NotPermitted(message, rule="evaluations.own")
     if evaluation.period.status != PeriodStatus.PUBLISHED:
         raise InvalidTransition(_("The results of this period are not published yet."), rule="evaluation_period.status")
 
 
-def _check_evaluation(evaluation: Evaluation, actor: Any, action: str) -> None:
+def _check_evaluation(evaluation: Evaluation, actor: User, action: str) -> None:
     """Raise the refusal of ``action`` by ``actor`` on ``evaluation`` now: who may, then the period's or the appeal's
     state."""
     if action == "self_assess":
-        staff = getattr(actor, "staff", None) if getattr(actor, "is_authenticated", False) else None
+        staff = getattr(actor, "staff", None) if actor.is_authenticated else None
         if staff is None or staff.pk != evaluation.staff_id:
             raise NotPermitted(_("Only the staff member writes their own self-assessment."), rule="evaluations.self_assess")
         if evaluation.period.status not in REVIEW_STATES:
@@ -92,7 +93,7 @@ def _check_evaluation(evaluation: Evaluation, actor: Any, action: str) -> None:
         raise ValueError(f"unknown evaluation action {action!r}")
 
 
-def evaluation_check(*, evaluation: Evaluation, actor: Any, action: str) -> Verdict:
+def evaluation_check(*, evaluation: Evaluation, actor: User, action: str) -> Verdict:
     """May ``actor`` take ``action`` on ``evaluation`` now — ``self_assess`` (the person, while the period is under
     review), ``review`` (their head, likewise), ``comment`` and ``appeal`` (the person, once published; one appeal),
     ``decide_appeal`` (the agency head or Home Affairs, while an appeal is pending) — and if not, which rule says no.

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
@@ -31,7 +32,7 @@ from telework.organization.models import Agency
 
 
 @transaction.atomic
-def criteria_set_publish(*, criteria_set: CriteriaSet, actor: Any) -> CriteriaSet:
+def criteria_set_publish(*, criteria_set: CriteriaSet, actor: User) -> CriteriaSet:
     """Publish a criteria set to staff. Only Home Affairs publishes; a published set never changes (a new version
     replaces it)."""
     if not permissions.can_run(actor, None):
@@ -80,7 +81,7 @@ def _clean_parameters(values: dict[str, Any]) -> dict[str, float]:
 
 
 @transaction.atomic
-def criteria_set_create_version(*, regime: str, actor: Any, name: str, parameters: dict[str, Any]) -> CriteriaSet:
+def criteria_set_create_version(*, regime: str, actor: User, name: str, parameters: dict[str, Any]) -> CriteriaSet:
     """A new, unpublished version of ``regime``'s criteria: a copy of the latest version with the parameters
     changed. Only Home Affairs creates versions; a period only ever uses a version published before it starts."""
     if not permissions.can_run(actor, None):
@@ -116,7 +117,7 @@ def criteria_set_create_version(*, regime: str, actor: Any, name: str, parameter
 
 
 @transaction.atomic
-def evaluation_settings_update(*, agency: Agency, actor: Any, peer_grouping: str, minimum_group_size: Any, has_own_233_regulation: bool) -> EvaluationSettings:
+def evaluation_settings_update(*, agency: Agency, actor: User, peer_grouping: str, minimum_group_size: Any, has_own_233_regulation: bool) -> EvaluationSettings:
     """Set how an agency forms the quota's peer groups and from which size a group is capped on its own, and
     whether it has its own regulation under Decree 233/2026 (Art. 20 cl. 1). Home Affairs, or the agency head or HR."""
     if not permissions.can_run(actor, agency):
@@ -148,7 +149,7 @@ def evaluation_settings_update(*, agency: Agency, actor: Any, peer_grouping: str
 
 @transaction.atomic
 def organisation_rate(
-    *, period: EvaluationPeriod, actor: Any, agency: Agency, unit: Any = None, level: str, raise_quota: bool = False, reason: str = ""
+    *, period: EvaluationPeriod, actor: User, agency: Agency, unit: Any = None, level: str, raise_quota: bool = False, reason: str = ""
 ) -> OrganisationRating:
     """Record the level of a unit (or, ``unit=None``, the agency as a whole) for the period. A head's level is capped
     by it (Decree 335 Art. 20 cl. 6) at the next computation. Whoever runs the period rates its units; the agency as a

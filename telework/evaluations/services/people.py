@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import ValidationFailed
@@ -34,7 +35,7 @@ def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
 
 
 @transaction.atomic
-def self_assess(*, evaluation: Evaluation, actor: Any, text: str, level: str = "") -> Evaluation:
+def self_assess(*, evaluation: Evaluation, actor: User, text: str, level: str = "") -> Evaluation:
     """The staff member's self-assessment (Decree 90/2020/NĐ-CP Art. 18 step 1), while the period is under review."""
     evaluation = _lock_evaluation(evaluation)
     _check_evaluation(evaluation, actor, "self_assess")
@@ -77,7 +78,7 @@ def _clean_general(values: dict[str, Any], maximum: float) -> dict[str, float]:
 def head_confirm_or_change(
     *,
     evaluation: Evaluation,
-    actor: Any,
+    actor: User,
     level: str,
     reason: str = "",
     general: dict[str, Any] | None = None,
@@ -154,7 +155,7 @@ def _clean_presence(values: dict[str, Any]) -> tuple[Decimal | None, bool]:
 
 
 @transaction.atomic
-def head_confirm_unit(*, period: EvaluationPeriod, actor: Any, evaluations: list[Evaluation]) -> int:
+def head_confirm_unit(*, period: EvaluationPeriod, actor: User, evaluations: list[Evaluation]) -> int:
     """Confirm the proposed level of every undecided person in ``evaluations`` the head may review (the unit's
     finalisation). People with no proposal (not classified) are left for an explicit decision."""
     confirmed = 0

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, RuleViolation
@@ -50,7 +50,7 @@ from telework.organization.models import Agency
 
 
 @transaction.atomic
-def period_create(*, actor: Any, kind: str, year: int, number: int, agency: Agency | None) -> EvaluationPeriod:
+def period_create(*, actor: User, kind: str, year: int, number: int, agency: Agency | None) -> EvaluationPeriod:
     """Open a month, quarter or year for an agency (or the whole city). Both regimes' criteria must have been
     published before the period starts (MISSION 7: criteria public in advance)."""
     if not permissions.can_run(actor, agency):
@@ -177,7 +177,7 @@ HEAD_INPUT_FIELDS = ("staff_id", "general_scores", "leader_factors", "months_wor
 
 
 @transaction.atomic
-def period_run(*, period: EvaluationPeriod, actor: Any, timings: dict[str, float] | None = None) -> int:
+def period_run(*, period: EvaluationPeriod, actor: User, timings: dict[str, float] | None = None) -> int:
     """Compute everyone in the period's scope in bulk: measure their work, score and classify them under their
     regime, and store the proposals. A re-run keeps what people already entered (self-assessments, the head's
     scores, leader factors, months worked and decisions). Leaders are scored after their staff, whose levels their
@@ -323,7 +323,7 @@ def rescore(evaluation: Evaluation) -> Assessment:
 
 
 @transaction.atomic
-def period_start_review(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
+def period_start_review(*, period: EvaluationPeriod, actor: User) -> EvaluationPeriod:
     """Close self-assessment and open the heads' review."""
     _check_period(period, actor, "start_review")
     perform(period, workflow=PERIOD_FLOW, action="start_review", actor=actor, change=_period_change(period, audit_action="evaluation_period.start_review"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import RuleViolation
@@ -114,7 +114,7 @@ def quota_drops(period: EvaluationPeriod, rows: list[QuotaRow]) -> list[tuple[Qu
 
 
 @transaction.atomic
-def quota_enforce(*, period: EvaluationPeriod, actor: Any) -> int:
+def quota_enforce(*, period: EvaluationPeriod, actor: User) -> int:
     """Move people from excellent to good where an agency or a peer group is over the cap (HTXS ≤ cap_ratio × HTT,
     Decree 335/2025/NĐ-CP; Decree 48/2023/NĐ-CP), lowest score first. Each person keeps the explanation of their move;
     the decision is one audit row on the period listing every move."""
@@ -146,7 +146,7 @@ def quota_enforce(*, period: EvaluationPeriod, actor: Any) -> int:
 
 
 @transaction.atomic
-def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
+def period_lock(*, period: EvaluationPeriod, actor: User) -> EvaluationPeriod:
     """Lock the levels: everyone classified has a decided level and no agency or peer group is over the cap."""
     _check_period(period, actor, "lock")
     list(EvaluationPeriod.objects.select_for_update().filter(pk=period.pk).values_list("pk"))
@@ -175,7 +175,7 @@ def period_lock(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
 
 
 @transaction.atomic
-def period_publish(*, period: EvaluationPeriod, actor: Any) -> EvaluationPeriod:
+def period_publish(*, period: EvaluationPeriod, actor: User) -> EvaluationPeriod:
     """Publish the levels to the staff (Decree 90/2020/NĐ-CP Art. 18 step 5: notice, electronic preferred)."""
     _check_period(period, actor, "publish")
     perform(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.assignments.models import WorkItem, WorkStatus
 from telework.evaluations import services
 from telework.evaluations.builtin import install
@@ -44,7 +44,7 @@ def agency_head(city: Any) -> Any:
     return head.user
 
 
-def computed_quarter(city: Any, *, actor: Any = None) -> EvaluationPeriod:
+def computed_quarter(city: Any, *, actor: User | None = None) -> EvaluationPeriod:
     """Q3 2026 for the city's agency, with two good items per officer, computed (status: self-assessment)."""
     install(CriteriaSet)  # the browser tests' database is emptied between tests, migration data included
     for person in [city.head, *city.staff, city.clerk]:

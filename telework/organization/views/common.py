@@ -8,15 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from telework.accounts.models import Role
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.organization import scope
 from telework.organization.models import Agency
 
 STAFF_PAGE_SIZE = 50
 
 
-def _require_reader(request: HttpRequest) -> None:
+def _require_reader(request: AuthenticatedHttpRequest) -> None:
     """Units, positions and desks are read by unit heads and above; a staff member sees their own record only."""
-    user: Any = request.user
+    user = request.user
     if user.role == Role.STAFF and not user.is_superuser:
         raise PermissionDenied
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core.exceptions import DomainError, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.organization import importing, scope, services
@@ -96,7 +97,7 @@ def _preview_page(
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1: choose the agency and the file; on upload, show the row-by-row preview (step 2)."""
     _require_importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, viewer=request.user)
@@ -118,7 +119,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 3: import the staged file. Refused (nothing written) when rows have errors and "only the valid rows"
     is not ticked; the preview is shown again with the rule."""
     _require_importer(request)

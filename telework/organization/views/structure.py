@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock, ui
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
@@ -22,7 +23,7 @@ from telework.organization.views.common import _agency_for, _page_context, _requ
 
 @login_required
 @require_GET
-def unit_tree(request: HttpRequest) -> HttpResponse:
+def unit_tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
@@ -38,7 +39,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def position_list(request: HttpRequest) -> HttpResponse:
+def position_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
@@ -49,7 +50,7 @@ def position_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def position_flags(request: HttpRequest, pk: int) -> HttpResponse:
+def position_flags(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         position = selectors.position_get(viewer=request.user, position_id=pk)
     except NotFound as missing:
@@ -86,7 +87,7 @@ def _policy_on_site(units: list[Unit]) -> dict[int, dict[str, int]]:
 
 @login_required
 @require_GET
-def service_point_list(request: HttpRequest) -> HttpResponse:
+def service_point_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reader(request)
     agency = _agency_for(request)
     if agency is None:
@@ -158,7 +159,7 @@ def _place_error(form: ServicePointForm, error: DomainError) -> DomainError | No
 
 
 @login_required
-def service_point_create(request: HttpRequest) -> HttpResponse:
+def service_point_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope.can_manage_organisation(request.user):
         raise PermissionDenied
     initial_unit = None
@@ -191,7 +192,7 @@ def service_point_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_point_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         point = selectors.service_point_get(viewer=request.user, service_point_id=pk)
     except NotFound as missing:

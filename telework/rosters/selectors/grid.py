@@ -7,8 +7,8 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
+from telework.accounts.types import Viewer
 from telework.core import calendar
 from telework.organization.models import ServicePoint, Staff
 from telework.rosters.adapters import load_unit
@@ -150,7 +150,7 @@ class RosterGrid:
     certificate_lines: list[str]
 
 
-def roster_grid(*, roster: Roster, viewer: Any = None) -> RosterGrid:
+def roster_grid(*, roster: Roster, viewer: Viewer | None = None) -> RosterGrid:
     """Everything the week grid shows: people × days with statuses, per-day counts against the limits, desks staffed,
     and the hard rules the roster breaks *now* (the checker on today's facts: leave recorded or registrations
     revoked since generation show up here)."""

@@ -6,11 +6,10 @@ leadership and agency HR read; a staff member reads the *published* rosters of t
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from telework.accounts.models import Role
+from telework.accounts.types import Viewer
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.models import Staff, Unit
@@ -18,14 +17,14 @@ from telework.organization.models import Staff, Unit
 # --- permissions --------------------------------------------------------------------------------------------------
 
 
-def _is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and (user.role == Role.SYSTEM_ADMIN or user.is_superuser))
+def _is_admin(user: Viewer) -> bool:
+    return bool(user.is_authenticated and (user.role == Role.SYSTEM_ADMIN or user.is_superuser))
 
 
-def can_manage_unit(user: Any, unit: Unit) -> bool:
+def can_manage_unit(user: Viewer, unit: Unit) -> bool:
     """Generate, edit and publish rosters, approve swaps, record leave and unit events: the unit head whose unit's
     subtree holds ``unit``, the agency head of its agency, and system administrators."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     if _is_admin(user):
         return True
@@ -39,9 +38,9 @@ def can_manage_unit(user: Any, unit: Unit) -> bool:
     return False
 
 
-def managed_units(user: Any) -> QuerySet[Unit]:
+def managed_units(user: Viewer) -> QuerySet[Unit]:
     """Units whose rosters ``user`` manages."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Unit.objects.none()
     if _is_admin(user):
         return Unit.objects.all()
@@ -55,22 +54,22 @@ def managed_units(user: Any) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
-def can_generate_city(user: Any) -> bool:
+def can_generate_city(user: Viewer) -> bool:
     """Generate every unit's roster for a week at once: Home Affairs (who runs the pilot) and administrators."""
-    return bool(getattr(user, "is_authenticated", False) and (user.role == Role.HOME_AFFAIRS or _is_admin(user)))
+    return bool(user.is_authenticated and (user.role == Role.HOME_AFFAIRS or _is_admin(user)))
 
 
-def can_record_leave(user: Any, staff: Staff) -> bool:
+def can_record_leave(user: Viewer, staff: Staff) -> bool:
     """Record or cancel approved leave: whoever manages the person's unit, and the agency's HR office."""
     if can_manage_unit(user, staff.unit):
         return True
-    if getattr(user, "is_authenticated", False) and user.role == Role.AGENCY_HR:
+    if user.is_authenticated and user.role == Role.AGENCY_HR:
         me = scope.own_staff(user)
         return me is not None and me.unit.agency_id == staff.unit.agency_id
     return False
 
 
-def roster_units(*, viewer: Any) -> QuerySet[Unit]:
+def roster_units(*, viewer: Viewer) -> QuerySet[Unit]:
     """Units whose rosters ``viewer`` may read: the scope's units, and a staff member's own unit."""
     units = scope.visible_units(viewer)
     me = scope.own_staff(viewer)
@@ -79,12 +78,12 @@ def roster_units(*, viewer: Any) -> QuerySet[Unit]:
     return units.distinct().select_related("agency")
 
 
-def sees_drafts(viewer: Any, unit: Unit) -> bool:
+def sees_drafts(viewer: Viewer, unit: Unit) -> bool:
     """Drafts are the head's working copy: managers, Home Affairs and administrators see them; others wait for the
     published version."""
     return can_manage_unit(viewer, unit) or can_generate_city(viewer)
 
 
-def require_unit(viewer: Any, unit: Unit) -> None:
+def require_unit(viewer: Viewer, unit: Unit) -> None:
     if not roster_units(viewer=viewer).filter(pk=unit.pk).exists():
         raise NotFound()

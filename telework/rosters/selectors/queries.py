@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.organization import scope
@@ -24,7 +24,7 @@ def _rosters() -> QuerySet[Roster]:
     return Roster.objects.select_related("unit", "unit__agency", "created_by", "published_by")
 
 
-def roster_for_week(*, viewer: Any, unit: Unit, week_start: dt.date) -> Roster | None:
+def roster_for_week(*, viewer: Viewer, unit: Unit, week_start: dt.date) -> Roster | None:
     """The version of ``unit``'s roster for the week that ``viewer`` should see: the current one (draft or published)
     for managers, the newest published one for everyone else; None when there is none yet."""
     require_unit(viewer, unit)
@@ -34,7 +34,7 @@ def roster_for_week(*, viewer: Any, unit: Unit, week_start: dt.date) -> Roster |
     return rosters.filter(status=RosterStatus.PUBLISHED).order_by("-version").first()
 
 
-def roster_get(*, viewer: Any, roster_id: int) -> Roster:
+def roster_get(*, viewer: Viewer, roster_id: int) -> Roster:
     """One roster version ``viewer`` may read (drafts only for managers); otherwise ``NotFound``."""
     roster = _rosters().filter(pk=roster_id).first()
     if roster is None or not roster_units(viewer=viewer).filter(pk=roster.unit_id).exists():
@@ -44,7 +44,7 @@ def roster_get(*, viewer: Any, roster_id: int) -> Roster:
     return roster
 
 
-def roster_versions(*, viewer: Any, unit: Unit, week_start: dt.date) -> list[Roster]:
+def roster_versions(*, viewer: Viewer, unit: Unit, week_start: dt.date) -> list[Roster]:
     """Every version of the unit-week, newest first (the history a manager may compare); published ones only for
     other readers."""
     require_unit(viewer, unit)
@@ -82,7 +82,7 @@ class TodayUnit:
         return self.roster is not None
 
 
-def roster_today(*, viewer: Any, unit: Unit | None = None, agency: Agency | None = None, day: dt.date | None = None) -> list[TodayUnit]:
+def roster_today(*, viewer: Viewer, unit: Unit | None = None, agency: Agency | None = None, day: dt.date | None = None) -> list[TodayUnit]:
     """Who is where on ``day`` (today by default), from the newest *published* roster of each unit: one unit, or every
     unit of ``agency`` the viewer may see. Units without a published roster for the week come back empty
     (``is_published`` False)."""
@@ -135,7 +135,7 @@ def roster_today(*, viewer: Any, unit: Unit | None = None, agency: Agency | None
 # --- swaps, leave, events, runs ------------------------------------------------------------------------------------
 
 
-def swap_list(*, viewer: Any, roster: Roster | None = None, pending_only: bool = False) -> QuerySet[SwapRequest]:
+def swap_list(*, viewer: Viewer, roster: Roster | None = None, pending_only: bool = False) -> QuerySet[SwapRequest]:
     """Swaps the viewer takes part in or manages, newest first."""
     swaps = SwapRequest.objects.select_related("roster", "roster__unit", "requester", "counterpart", "decided_by")
     me = scope.own_staff(viewer)
@@ -148,14 +148,14 @@ def swap_list(*, viewer: Any, roster: Roster | None = None, pending_only: bool =
     return swaps.order_by("-created_at", "-id")
 
 
-def swap_get(*, viewer: Any, swap_id: int) -> SwapRequest:
+def swap_get(*, viewer: Viewer, swap_id: int) -> SwapRequest:
     swap = swap_list(viewer=viewer).filter(pk=swap_id).first()
     if swap is None:
         raise NotFound()
     return swap
 
 
-def swaps_awaiting(*, viewer: Any) -> list[SwapRequest]:
+def swaps_awaiting(*, viewer: Viewer) -> list[SwapRequest]:
     """What the viewer must act on: requests a colleague sent them, and accepted swaps in units they manage."""
     me = scope.own_staff(viewer)
     waiting = Q(status=SwapStatus.ACCEPTED, roster__unit__in=managed_units(viewer))
@@ -164,7 +164,7 @@ def swaps_awaiting(*, viewer: Any) -> list[SwapRequest]:
     return list(swap_list(viewer=viewer).filter(waiting).order_by("created_at", "id"))
 
 
-def leave_list(*, viewer: Any, unit: Unit, starts_on: dt.date, ends_on: dt.date) -> QuerySet[Leave]:
+def leave_list(*, viewer: Viewer, unit: Unit, starts_on: dt.date, ends_on: dt.date) -> QuerySet[Leave]:
     """Leave in force for the unit's staff that overlaps the period."""
     require_unit(viewer, unit)
     return (
@@ -174,7 +174,7 @@ def leave_list(*, viewer: Any, unit: Unit, starts_on: dt.date, ends_on: dt.date)
     )
 
 
-def unit_events(*, viewer: Any, unit: Unit, starts_on: dt.date, ends_on: dt.date) -> QuerySet[UnitEvent]:
+def unit_events(*, viewer: Viewer, unit: Unit, starts_on: dt.date, ends_on: dt.date) -> QuerySet[UnitEvent]:
     """The unit's meetings, trainings and team days in the period (cancelled ones left out)."""
     require_unit(viewer, unit)
     return (
@@ -182,14 +182,14 @@ def unit_events(*, viewer: Any, unit: Unit, starts_on: dt.date, ends_on: dt.date
     )
 
 
-def roster_runs(*, viewer: Any) -> QuerySet[RosterRun]:
+def roster_runs(*, viewer: Viewer) -> QuerySet[RosterRun]:
     """City-wide and agency generations, newest first: for Home Affairs and administrators."""
     if not can_generate_city(viewer):
         return RosterRun.objects.none()
     return RosterRun.objects.select_related("agency", "started_by").order_by("-started_at", "-id")
 
 
-def roster_run_get(*, viewer: Any, run_id: int) -> RosterRun:
+def roster_run_get(*, viewer: Viewer, run_id: int) -> RosterRun:
     run = roster_runs(viewer=viewer).filter(pk=run_id).first()
     if run is None:
         raise NotFound()

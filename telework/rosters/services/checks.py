@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core.exceptions import DomainError, InvalidTransition, NotPermitted
 from telework.rosters import selectors
 from telework.rosters.models import ROSTER_WORKFLOW, SWAP_WORKFLOW, Roster, SwapRequest, SwapStatus
@@ -54,7 +54,7 @@ def require_current(roster: Roster) -> None:
         raise InvalidTransition(_("This is an older version of the roster; open the current one to change it."), rule="roster.is_current")
 
 
-def roster_check(*, roster: Roster, actor: Any, action: str) -> Verdict:
+def roster_check(*, roster: Roster, actor: User, action: str) -> Verdict:
     """May ``actor`` ``edit`` a cell of ``roster`` or ``publish`` it now: a head of its unit (``roster.edit`` /
     ``roster.publish``), on the current version (``roster.is_current``), and for publishing, a draft
     (``roster.status``, the declared ``ROSTER_WORKFLOW``)."""
@@ -71,11 +71,11 @@ def roster_check(*, roster: Roster, actor: Any, action: str) -> Verdict:
     return _verdict(check)
 
 
-def _is_staff_user(actor: Any, user_id: int | None) -> bool:
+def _is_staff_user(actor: User, user_id: int | None) -> bool:
     return user_id is not None and getattr(actor, "pk", None) == user_id
 
 
-def swap_check(*, swap: SwapRequest, actor: Any, action: str, manages_unit: bool | None = None) -> Verdict:
+def swap_check(*, swap: SwapRequest, actor: User, action: str, manages_unit: bool | None = None) -> Verdict:
     """May ``actor`` ``accept`` (the colleague), ``approve`` (a head of the unit), ``reject`` (a head, or the colleague
     before accepting) or ``withdraw`` (the requester) ``swap`` now, by the declared ``SWAP_WORKFLOW``.
 

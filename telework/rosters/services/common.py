@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
+from telework.accounts.types import signed_in
 from telework.core import calendar
 from telework.core.exceptions import ValidationFailed
 from telework.rosters import selectors
@@ -26,6 +28,6 @@ def week_days(week_start: dt.date) -> list[dt.date]:
     return days
 
 
-def actor_user(actor: Any) -> Any:
+def actor_user(actor: User | None) -> Any:
     """The signed-in user behind ``actor``; None for the system (a task, a command)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return signed_in(actor)

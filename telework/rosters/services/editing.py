@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import RuleViolation, ValidationFailed
@@ -151,7 +152,7 @@ def validate_changes(roster: Roster, changes: Sequence[CellChange], *, carry_app
     return CellCheck(warnings=warnings, moves=moves)
 
 
-def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str, actor: Any, service_point: ServicePoint | None = None) -> CellCheck:
+def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str, actor: User, service_point: ServicePoint | None = None) -> CellCheck:
     """What ``roster_edit_cell`` would say, without changing anything (for live validation as the head edits): who
     may edit (``roster_check``), then every rule the change would break."""
     roster_check(roster=roster, actor=actor, action="edit").raise_if_refused()
@@ -160,7 +161,7 @@ def roster_cell_check(*, roster: Roster, staff: Staff, day: dt.date, status: str
 
 @transaction.atomic
 def roster_edit_cell(
-    *, roster: Roster, staff: Staff, day: dt.date, status: str, actor: Any, service_point: ServicePoint | None = None
+    *, roster: Roster, staff: Staff, day: dt.date, status: str, actor: User, service_point: ServicePoint | None = None
 ) -> tuple[RosterEntry, list[dict[str, Any]]]:
     """Set one person's status on one day (office, home, or a desk/duty post), by hand.
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
@@ -32,7 +32,7 @@ def _mark_leave_in_rosters(staff: Staff, starts_on: dt.date, ends_on: dt.date, *
 
 
 @transaction.atomic
-def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str, actor: Any, note: str = "") -> Leave:
+def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: str, actor: User, note: str = "") -> Leave:
     """Record approved leave (or a business trip). The solver treats those working days as absent; the current rosters
     covering them are updated at once."""
     if not selectors.can_record_leave(actor, staff):
@@ -64,7 +64,7 @@ def leave_record(*, staff: Staff, starts_on: dt.date, ends_on: dt.date, kind: st
 
 
 @transaction.atomic
-def leave_cancel(*, leave: Leave, actor: Any) -> Leave:
+def leave_cancel(*, leave: Leave, actor: User) -> Leave:
     """Cancel recorded leave: the row stays (with ``cancelled_at``) and the days go back to the office in the current
     rosters."""
     leave = Leave.objects.select_for_update().select_related("staff__unit").get(pk=leave.pk)
@@ -93,7 +93,7 @@ def unit_event_save(
     day: dt.date,
     title: str,
     kind: str,
-    actor: Any,
+    actor: User,
     is_for_everyone: bool = True,
     attendees: Sequence[Staff] = (),
     event: UnitEvent | None = None,
@@ -136,7 +136,7 @@ def unit_event_save(
 
 
 @transaction.atomic
-def unit_event_cancel(*, event: UnitEvent, actor: Any) -> UnitEvent:
+def unit_event_cancel(*, event: UnitEvent, actor: User) -> UnitEvent:
     """Cancel a meeting, training or team day (the row stays, with ``cancelled_at``)."""
     event = UnitEvent.objects.select_for_update().select_related("unit").get(pk=event.pk)
     if not selectors.can_manage_unit(actor, event.unit):

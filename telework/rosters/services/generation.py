@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from telework.core.models import AuditEvent
 from telework.organization.models import Agency, Unit
@@ -147,7 +148,7 @@ def prepare(loaded: LoadedUnit, result: UnitResult, timings: dict[str, float] | 
     )
 
 
-def store(solved: Sequence[Solved], *, week_start: dt.date, actor: Any, reason: str, run: RosterRun | None) -> list[Roster]:
+def store(solved: Sequence[Solved], *, week_start: dt.date, actor: User | None, reason: str, run: RosterRun | None) -> list[Roster]:
     """Save the rosters as new draft versions (previous versions stop being current), their entries and one audit row
     each. Call inside a transaction. Queries: a fixed handful, whatever the number of units."""
     if not solved:
@@ -208,7 +209,7 @@ def store(solved: Sequence[Solved], *, week_start: dt.date, actor: Any, reason: 
     return rosters
 
 
-def roster_generate(*, unit: Unit, week_start: dt.date, actor: Any, settings: SolveSettings | None = None, reason: str = "") -> Roster:
+def roster_generate(*, unit: Unit, week_start: dt.date, actor: User | None, settings: SolveSettings | None = None, reason: str = "") -> Roster:
     """Solve ``unit``'s roster for the ISO week starting ``week_start`` and store it as draft version n+1.
 
     The previous version stops being current; a published one stays what staff see until the new draft is

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from telework.accounts.models import User
 from telework.core.workflow import Change, Stamp, perform
 from telework.rosters.models import ROSTER_WORKFLOW, Roster
 from telework.rosters.services import follow_ups
@@ -20,7 +21,7 @@ def _publication_snapshot(roster: Roster) -> dict[str, Any]:
 
 
 @transaction.atomic
-def roster_publish(*, roster: Roster, actor: Any) -> Roster:
+def roster_publish(*, roster: Roster, actor: User) -> Roster:
     """Publish a draft: it becomes the list staff see for the week, and every staff member of the unit is told."""
     roster = Roster.objects.select_for_update().select_related("unit").get(pk=roster.pk)
     roster_check(roster=roster, actor=actor, action="publish").raise_if_refused()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
 from telework.core.background import uses_celery_workers
@@ -38,7 +39,7 @@ ProgressCallback = Callable[[int, int], None]
 def rosters_generate_many(
     *,
     week_start: dt.date,
-    actor: Any,
+    actor: User | None,
     agency: Agency | None = None,
     units: Iterable[Unit] | None = None,
     workers: int | None = None,
@@ -119,7 +120,7 @@ def rosters_generate_many(
     return summary
 
 
-def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, actor: Any, reason: str, started: float) -> dict[str, Any]:
+def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, actor: User | None, reason: str, started: float) -> dict[str, Any]:
     """Queue one Celery task per chunk of agencies (about ``UNITS_PER_TASK`` units each); the tasks update ``run``.
     Returns the run's state when queued: the caller polls ``RosterRun`` for progress and the final summary."""
     by_agency: dict[int, list[int]] = defaultdict(list)
@@ -145,7 +146,7 @@ def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, acto
     }
 
 
-def generate_units_chunk(*, run: RosterRun, unit_ids: list[int], week_start: dt.date, actor: Any, reason: str) -> int:
+def generate_units_chunk(*, run: RosterRun, unit_ids: list[int], week_start: dt.date, actor: User | None, reason: str) -> int:
     """One Celery task's share of a run: load, solve and save ``unit_ids``; count them done on the run, and close the
     run with its summary when the last chunk finishes. Idempotent per unit: a unit that already has a roster of this
     run is skipped."""
@@ -191,7 +192,7 @@ def _close_run(run_id: int) -> None:
     RosterRun.objects.filter(pk=run_id).update(summary=summary, finished_at=clock.now())
 
 
-def roster_run_start(*, week_start: dt.date, actor: Any, agency: Agency | None = None) -> RosterRun:
+def roster_run_start(*, week_start: dt.date, actor: User, agency: Agency | None = None) -> RosterRun:
     """Start a many-unit generation for the screens: the run is created now and the work is queued on commit (run
     in-process when no broker is configured, so it has finished when the request returns). Poll the run."""
     if not selectors.can_generate_city(actor):

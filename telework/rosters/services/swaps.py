@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
@@ -70,7 +71,7 @@ def _locked(swap: SwapRequest) -> SwapRequest:
     return SwapRequest.objects.select_for_update().select_related("roster__unit", "requester", "counterpart").get(pk=swap.pk)
 
 
-def swap_request_check(*, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: Any) -> CellCheck:
+def swap_request_check(*, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: User) -> CellCheck:
     """What ``swap_request`` would say, without asking anybody (the swap preview): who may ask, on which roster and
     days, and every hard rule the exchange would break (refused, naming the rule); relaxable rules come back as
     warnings. Nothing is written."""
@@ -90,7 +91,7 @@ def swap_request_check(*, roster: Roster, requester: Staff, counterpart: Staff, 
 
 @transaction.atomic
 def swap_request(
-    *, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: Any, reason: str = ""
+    *, roster: Roster, requester: Staff, counterpart: Staff, requester_day: dt.date, counterpart_day: dt.date, actor: User, reason: str = ""
 ) -> SwapRequest:
     """A staff member asks a colleague of the same unit to exchange statuses on one or two days of a published week.
     Checked against the hard rules now (``swap_request_check``, and again when the head approves)."""
@@ -110,7 +111,7 @@ def swap_request(
 
 
 @transaction.atomic
-def swap_accept(*, swap: SwapRequest, actor: Any) -> SwapRequest:
+def swap_accept(*, swap: SwapRequest, actor: User) -> SwapRequest:
     """The colleague agrees; the head decides next."""
     swap = _locked(swap)
     swap_check(swap=swap, actor=actor, action="accept").raise_if_refused()
@@ -132,7 +133,7 @@ def swap_accept(*, swap: SwapRequest, actor: Any) -> SwapRequest:
 
 
 @transaction.atomic
-def swap_approve(*, swap: SwapRequest, actor: Any, comment: str = "") -> SwapRequest:
+def swap_approve(*, swap: SwapRequest, actor: User, comment: str = "") -> SwapRequest:
     """The head approves: the swap is validated again on the current roster of the week (facts may have changed since
     it was asked) and both cells change, marked as changed by hand. A swap that now breaks a rule is refused with
     the rule and nothing changes."""
@@ -180,7 +181,7 @@ def swap_approve(*, swap: SwapRequest, actor: Any, comment: str = "") -> SwapReq
 
 
 @transaction.atomic
-def swap_reject(*, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
+def swap_reject(*, swap: SwapRequest, actor: User, reason: str) -> SwapRequest:
     """The colleague declines (before accepting) or the head rejects; a reason is required."""
     swap = _locked(swap)
     verdict = swap_check(swap=swap, actor=actor, action="reject")
@@ -207,7 +208,7 @@ def swap_reject(*, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
 
 
 @transaction.atomic
-def swap_withdraw(*, swap: SwapRequest, actor: Any) -> SwapRequest:
+def swap_withdraw(*, swap: SwapRequest, actor: User) -> SwapRequest:
     """The requester takes the request back before the head decides."""
     swap = _locked(swap)
     swap_check(swap=swap, actor=actor, action="withdraw").raise_if_refused()

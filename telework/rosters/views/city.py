@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.ui import week_label
@@ -22,13 +22,13 @@ from telework.rosters.models import RosterRun
 from telework.rosters.views.common import default_monday, htmx_redirect
 
 
-def _require_city(user: Any) -> None:
+def _require_city(user: Viewer) -> None:
     if not selectors.can_generate_city(user):
         raise PermissionDenied(_("City-wide generation is for Home Affairs."))
 
 
 @login_required
-def city(request: HttpRequest) -> HttpResponse:
+def city(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Home Affairs: generate every unit's roster for a week, city-wide or for one agency, and follow its progress."""
     _require_city(request.user)
     today_ = clock.today()
@@ -50,7 +50,7 @@ def city(request: HttpRequest) -> HttpResponse:
     return render(request, "rosters/city.html", context, status=error.http_status if error else 200)
 
 
-def _run_or_404(user: Any, pk: int) -> RosterRun:
+def _run_or_404(user: Viewer, pk: int) -> RosterRun:
     try:
         return selectors.roster_run_get(viewer=user, run_id=pk)
     except NotFound as missing:

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from telework.accounts.models import User
+from telework.accounts.types import Viewer
 from telework.core import ui
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.ui import week_label
@@ -76,7 +78,7 @@ def pick_unit(request: HttpRequest, units: Any, value: str | None) -> Unit | Non
     return (units.filter(pk=me.unit_id).first() if me else None) or units.first()  # type: ignore[no-any-return]
 
 
-def roster_or_404(user: Any, pk: int) -> Roster:
+def roster_or_404(user: Viewer, pk: int) -> Roster:
     try:
         return selectors.roster_get(viewer=user, roster_id=pk)
     except NotFound as missing:
@@ -108,7 +110,7 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def swap_items(user: Any, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
+def swap_items(user: User, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
     """Each swap with what it exchanges (both people's statuses on both days, from its roster) and what the viewer
     may do with it."""
     entries = {

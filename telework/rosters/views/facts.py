@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.exceptions import DomainError
 from telework.organization import scope
@@ -38,7 +39,7 @@ def _managed_unit(request: HttpRequest, value: str | None) -> tuple[Unit, list[S
 
 
 @login_required
-def leave(request: HttpRequest) -> HttpResponse:
+def leave(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Approved leave of a unit: record it (the roster marks those days as leave) or cancel it."""
     unit, members = _managed_unit(request, request.POST.get("unit") or request.GET.get("unit", "").strip())
     form = LeaveForm(request.POST if request.method == "POST" else None, members=members)
@@ -75,7 +76,7 @@ def leave(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = Leave.objects.select_related("staff__unit").filter(pk=pk, staff__in=scope.visible_staff(request.user)).first()
     if record is None:
         raise Http404
@@ -89,7 +90,7 @@ def leave_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Meetings, trainings and team days of a unit: the next generated roster keeps everyone concerned on site."""
     unit, members = _managed_unit(request, request.POST.get("unit") or request.GET.get("unit", "").strip())
     if not selectors.can_manage_unit(request.user, unit):
@@ -152,7 +153,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def event_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = UnitEvent.objects.select_related("unit").filter(pk=pk, unit__in=selectors.roster_units(viewer=request.user)).first()
     if event is None:
         raise Http404

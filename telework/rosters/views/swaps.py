@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from telework.accounts.models import User
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core.exceptions import DomainError
 from telework.organization import scope
 from telework.organization.models import Staff
@@ -34,7 +34,7 @@ SWAP_SUCCESS = {
 
 @login_required
 @require_POST
-def swap_new(request: HttpRequest, pk: int) -> HttpResponse:
+def swap_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A staff member asks a colleague to exchange a day."""
     roster = roster_or_404(request.user, pk)
     me = scope.own_staff(request.user)
@@ -73,7 +73,7 @@ def swap_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _perform_swap(action: str, swap: SwapRequest, actor: Any, reason: str) -> SwapRequest:
+def _perform_swap(action: str, swap: SwapRequest, actor: User, reason: str) -> SwapRequest:
     if action == "accept":
         return services.swap_accept(swap=swap, actor=actor)
     if action == "approve":
@@ -85,7 +85,7 @@ def _perform_swap(action: str, swap: SwapRequest, actor: Any, reason: str) -> Sw
 
 @login_required
 @require_POST
-def swap_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def swap_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept (the colleague), approve or reject (the head; the colleague may also decline), withdraw (the
     requester). Approval re-validates the exchange on the current roster."""
     if action not in SWAP_ACTIONS:
@@ -107,7 +107,7 @@ def swap_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def swaps(request: HttpRequest) -> HttpResponse:
+def swaps(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Swaps waiting for the viewer (as colleague or as head), then every swap the viewer may see."""
     awaiting = selectors.swaps_awaiting(viewer=request.user)
     awaiting_ids = {swap.pk for swap in awaiting}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
 from telework.core.ui import WEEKDAY_SHORT_NAMES, week_label
@@ -129,7 +130,7 @@ def build_swap_form(request: HttpRequest, roster: Roster, grid_rows: list[Any], 
 
 
 def render_week(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     unit: Unit | None,
     units: Any,
@@ -168,7 +169,7 @@ def render_week(
 
 
 @login_required
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A unit's roster for an ISO week: the grid, the day totals against the limits, why rules could not be met,
     the certificate; for the head, generate, edit and publish; for staff, the published roster and swaps."""
     units = selectors.roster_units(viewer=request.user)
@@ -186,7 +187,7 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def version(request: HttpRequest, pk: int) -> HttpResponse:
+def version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version of a roster (an older one stays readable, never editable)."""
     roster = roster_or_404(request.user, pk)
     units = selectors.roster_units(viewer=request.user)
@@ -195,7 +196,7 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate(request: HttpRequest) -> HttpResponse:
+def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Solve one unit's week now (a few seconds at most) and show the new draft."""
     units = selectors.roster_units(viewer=request.user)
     unit = pick_unit(request, units, request.POST.get("unit", "").strip() or "-")
@@ -219,7 +220,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish the current draft: staff see it and are notified."""
     roster = roster_or_404(request.user, pk)
     try:
@@ -233,7 +234,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cell(request: HttpRequest, pk: int) -> HttpResponse:
+def cell(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HTMX: set one cell. The service validates it against every hard rule; a refusal leaves the cell as it was
     and names the rule, at the cell and in a notice; an accepted edit marks the cell as changed by hand."""
     roster = roster_or_404(request.user, pk)
