@@ -92,3 +92,8 @@ TIME_ZONE = env_str("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh")
 LANGUAGE_CODE = env_str("TELEWORK_LANGUAGE", "vi")
 if LANGUAGE_CODE not in {"vi", "en"}:
     raise ImproperlyConfigured(f"TELEWORK_LANGUAGE must be 'vi' or 'en', got {LANGUAGE_CODE!r}")
+# The address citizens' phones reach the public rating page at (printed in the QR codes on desk cards and slips),
+# e.g. https://danhgia.hochiminhcity.gov.vn. Empty: the address the page that prints the card was opened at.
+PUBLIC_URL = env_str("TELEWORK_PUBLIC_URL", "").rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"TELEWORK_PUBLIC_URL must start with https:// (or http://), got {PUBLIC_URL!r}")

@@ -165,3 +165,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+TELEWORK_PUBLIC_URL = env.PUBLIC_URL
