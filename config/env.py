@@ -147,3 +147,8 @@ if LANGUAGE_CODE not in {"vi", "en"}:
 ATTENDANCE_CORRECTION_DAYS = env_int("TELEWORK_ATTENDANCE_CORRECTION_DAYS", 35)
 if not 0 <= ATTENDANCE_CORRECTION_DAYS <= 366:
     raise ImproperlyConfigured(f"TELEWORK_ATTENDANCE_CORRECTION_DAYS must be between 0 and 366, got {ATTENDANCE_CORRECTION_DAYS}")
+# The address citizens' phones reach the public rating page at (printed in the QR codes on desk cards and slips),
+# e.g. https://danhgia.hochiminhcity.gov.vn. Empty: the address the page that prints the card was opened at.
+PUBLIC_URL = env_str("TELEWORK_PUBLIC_URL", "").rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"TELEWORK_PUBLIC_URL must start with https:// (or http://), got {PUBLIC_URL!r}")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rosters/", include("telework.rosters.urls")),
     path("attendance/", include("telework.attendance.urls")),
     path("evaluations/", include("telework.evaluations.urls")),
+    path("", include("telework.dossiers.urls")),
 ]
 
 # The error pages in the site's layout and the reader's language (telework.core.error_views).

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "telework.assignments",
     "telework.rosters",
     "telework.attendance",
+    "telework.dossiers",
     "telework.evaluations",
     "telework.portal",
     "telework.demo",
@@ -181,3 +182,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+TELEWORK_PUBLIC_URL = env.PUBLIC_URL

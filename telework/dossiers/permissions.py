@@ -1,0 +1,37 @@
+"""Who may see and act on which desks and dossiers. Desks (one-stop desks with their cards) are managed by the
+agency's HR, Home Affairs and administrators (``scope.can_manage_organisation``) and by the heads of the desk's unit;
+dossiers and their figures are read by whoever sees the receiving unit."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from telework.accounts.models import Role
+from telework.accounts.types import Viewer
+from telework.dossiers.models import Dossier
+from telework.organization import scope
+from telework.organization.models import ServicePoint, ServicePointKind
+
+
+def visible_desks(viewer: Viewer) -> QuerySet[ServicePoint]:
+    """One-stop desks in the units ``viewer`` sees, and the desks they are qualified to staff (a desk officer prints
+    the rating slips for the results they hand out)."""
+    me = scope.own_staff(viewer)
+    mine = Q(qualified_staff=me) if me is not None else Q(pk__in=[])
+    return (
+        ServicePoint.objects.filter(Q(unit__in=scope.visible_units(viewer)) | mine, kind=ServicePointKind.ONE_STOP_DESK)
+        .distinct()
+        .select_related("unit__agency")
+    )
+
+
+def can_manage_desk(viewer: Viewer, desk: ServicePoint) -> bool:
+    if scope.can_manage_organisation(viewer, desk.unit.agency):
+        return True
+    if not viewer.is_authenticated:
+        return False
+    return viewer.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD) and scope.visible_units(viewer).filter(pk=desk.unit_id).exists()
+
+
+def visible_dossiers(viewer: Viewer) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(unit__in=scope.visible_units(viewer))

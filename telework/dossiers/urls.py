@@ -1,0 +1,13 @@
+from django.urls import path
+
+from telework.dossiers import desks, views
+
+app_name = "dossiers"
+urlpatterns = [
+    path("rate/", views.rate, name="rate"),
+    path("rate/desk/<str:token>/", views.rate, name="rate_desk"),
+    path("dossiers/desks/", desks.desk_list, name="desks"),
+    path("dossiers/desks/<int:pk>/card/", desks.desk_card_issue, name="desk_card_issue"),
+    path("dossiers/desks/<int:pk>/card.pdf", desks.desk_card_pdf, name="desk_card_pdf"),
+    path("dossiers/desks/<int:pk>/slips.pdf", desks.desk_slips_pdf, name="desk_slips_pdf"),
+]
