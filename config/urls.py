@@ -18,6 +18,8 @@ urlpatterns = [
     path("attendance/", include("telework.attendance.urls")),
     path("evaluations/", include("telework.evaluations.urls")),
     path("", include("telework.dossiers.urls")),
+    path("staffing/", include("telework.staffing.urls")),
+    path("surveys/", include("telework.surveys.urls")),
 ]
 
 # The error pages in the site's layout and the reader's language (telework.core.error_views).

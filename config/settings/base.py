@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "telework.attendance",
     "telework.dossiers",
     "telework.evaluations",
+    "telework.staffing",
+    "telework.surveys",
     "telework.portal",
     "telework.demo",
     "django.contrib.admin",

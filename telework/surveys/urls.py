@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401 - routes are added as the screens come
+
+app_name = "surveys"
+urlpatterns: list = []  # type: ignore[type-arg]
