@@ -45,6 +45,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from telework.core import clock
+from telework.core.background import run_in_background
 from telework.core.models import Notification, NotificationCategory, NotificationPreferences
 
 __all__ = [
@@ -273,8 +274,6 @@ class _Batch:
         self.is_sent = False
 
     def send(self) -> None:
-        from telework.core.background import run_in_background
-
         self.is_sent = True
         if self.ids and not _muted.active:
             run_in_background(DELIVER_TASK, list(self.ids))

@@ -7,9 +7,13 @@ from collections import defaultdict
 from typing import Any
 
 from telework.accounts.models import Role, User
+from telework.assignments.models import Alert, WorkItem, WorkStatus
 from telework.demo.plans import AgencyPlan, DemoLogin, PersonPlan, RegistrationPlan
-from telework.organization.models import AgencyKind
+from telework.organization.models import AgencyKind, Staff
+from telework.policy.models import Pilot, PolicySwitch
 from telework.registrations.models import RegistrationStatus
+from telework.registrations.selectors import approval_inbox
+from telework.rosters.models import Roster, RosterEntry, RosterStatus
 
 # --- the logins to print ----------------------------------------------------------------------------------------
 
@@ -114,12 +118,6 @@ PLACES = {"office": "at the office", "home": "at home", "desk": "on desk duty", 
 def describe_logins(logins: list[DemoLogin], *, today: dt.date) -> list[DemoLogin]:
     """Each login with a note saying what its home page shows today, counted from the database (so the note is true
     whatever the seed chose)."""
-    from telework.assignments.models import Alert, WorkItem, WorkStatus
-    from telework.organization.models import Staff
-    from telework.policy.models import Pilot, PolicySwitch
-    from telework.registrations.selectors import approval_inbox
-    from telework.rosters.models import Roster, RosterEntry, RosterStatus
-
     monday = today - dt.timedelta(days=today.weekday())
     open_states = [WorkStatus.ASSIGNED, WorkStatus.IN_PROGRESS, WorkStatus.RETURNED, WorkStatus.SUBMITTED]
 

@@ -21,7 +21,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts import services as account_services
-from telework.accounts.models import Role, User
+from telework.accounts.models import ActivationCode, Role, User
 from telework.accounts.types import Viewer
 from telework.core import clock
 from telework.core.exceptions import NotPermitted
@@ -261,8 +261,6 @@ def account_status_counts(*, viewer: Viewer, agency: Agency) -> dict[str, int]:
 
 def with_open_codes(rows: QuerySet[Staff]) -> QuerySet[Staff]:
     """``rows`` annotated with whether an unused, unexpired activation code is out for the person (``has_code``)."""
-    from telework.accounts.models import ActivationCode
-
     open_codes = ActivationCode.objects.filter(user_id=OuterRef("user_id"), used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=clock.now())
     return rows.annotate(has_code=Exists(open_codes))
 
