@@ -30,6 +30,7 @@ class CampaignAgencyFactory(factory.django.DjangoModelFactory):
 class PulseWaveFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PulseWave
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda number: f"Khảo sát nhanh {number}")
     phase = SurveyPhase.BEFORE
