@@ -64,7 +64,7 @@ class PulseForm(forms.Form):
 
 
 class _RoundForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Name of the survey"), max_length=200)
     phase = forms.ChoiceField(label=_("Phase"), choices=SurveyPhase.choices)
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -29,7 +29,7 @@ def new_token() -> str:
 class Campaign(models.Model):
     """A satisfaction survey of people and businesses, run by Home Affairs in the agencies it names."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name of the survey"), max_length=200)
     phase = models.CharField(_("phase"), max_length=16, choices=SurveyPhase.choices)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
@@ -85,7 +85,7 @@ class SurveyAttempt(models.Model):
 class PulseWave(models.Model):
     """One round of the staff pulse survey, asked of every active staff member of the agencies named."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name of the survey"), max_length=200)
     phase = models.CharField(_("phase"), max_length=16, choices=SurveyPhase.choices)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SCALE_LOW = 1
 SCALE_HIGH = 5
@@ -122,7 +123,7 @@ STRESS_ITEMS: tuple[Question, ...] = (
     Question("stress_switch_off", _("I have found it hard to switch off from work.")),
     Question("stress_tense", _("I have felt tense or nervous at work.")),
 )
-FREQUENCY_LABELS: dict[int, Any] = {1: _("Never"), 2: _("Rarely"), 3: _("Sometimes"), 4: _("Often"), 5: _("Very often")}
+FREQUENCY_LABELS: dict[int, Any] = {1: pgettext_lazy("how often", "Never"), 2: _("Rarely"), 3: _("Sometimes"), 4: _("Often"), 5: _("Very often")}
 BALANCE_ITEM = Question("balance", _("I have enough time for my family and my personal life."))
 STAY_ITEM = Question("stay", _("I intend to keep working in this agency for the next year at least."))
 AGREE_LABELS: dict[int, Any] = {

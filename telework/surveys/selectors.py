@@ -113,12 +113,22 @@ class AgencyPulse:
     units: list[GroupResult]
     folded_units: int  # units whose answers count only in the agency's figure
     folded_responses: int
+    earlier: GroupResult | None = None  # the agency in the compared (before-the-pilot) wave
 
 
-def pulse_results(*, viewer: Viewer, wave: PulseWave) -> list[AgencyPulse]:
+def comparable_waves(wave: PulseWave) -> list[PulseWave]:
+    """Before-the-pilot waves that a during-the-pilot wave can be compared with (latest first)."""
+    if wave.phase != SurveyPhase.DURING:
+        return []
+    return list(PulseWave.objects.filter(phase=SurveyPhase.BEFORE, opens_on__lte=wave.opens_on).exclude(pk=wave.pk))
+
+
+def pulse_results(*, viewer: Viewer, wave: PulseWave, compare_with: PulseWave | None = None) -> list[AgencyPulse]:
     """Per agency the viewer reads, the wave's figures for the agency and for each unit with at least the minimum of
     answers; smaller units are folded into the agency (and so is the next-smallest unit when what is folded would be
-    small enough to work out by subtraction). An agency under the minimum shows nothing at all."""
+    small enough to work out by subtraction). An agency under the minimum shows nothing at all. With
+    ``compare_with`` (a before-the-pilot wave), each agency's figure there too, under the same minimum."""
+    earlier = {result.agency.pk: result.total for result in pulse_results(viewer=viewer, wave=compare_with)} if compare_with is not None else {}
     minimum = min_group()
     agencies = list(wave.agencies.filter(pk__in=permissions.result_agencies(viewer)).order_by("name"))
     by_unit: dict[int, dict[int, list[dict[str, int]]]] = defaultdict(lambda: defaultdict(list))
@@ -130,7 +140,7 @@ def pulse_results(*, viewer: Viewer, wave: PulseWave) -> list[AgencyPulse]:
         units = by_unit.get(agency.pk, {})
         everyone = [answers for group in units.values() for answers in group]
         if len(everyone) < minimum:
-            results.append(AgencyPulse(agency, GroupResult(agency.name, len(everyone), None), [], len(units), len(everyone)))
+            results.append(AgencyPulse(agency, GroupResult(agency.name, len(everyone), None), [], len(units), len(everyone), earlier.get(agency.pk)))
             continue
         folding = scales.fold_groups({unit: len(group) for unit, group in units.items()}, minimum)
         shown = [GroupResult(unit_names[unit], folding.shown[unit], scales.pulse_figure(units[unit])) for unit in folding.shown]
@@ -141,6 +151,7 @@ def pulse_results(*, viewer: Viewer, wave: PulseWave) -> list[AgencyPulse]:
                 sorted(shown, key=lambda group: group.name),
                 len(folding.folded),
                 folding.folded_count,
+                earlier.get(agency.pk),
             )
         )
     return results

@@ -7,12 +7,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
+from telework.core.background import run_in_background
 from telework.core.exceptions import NotFound, NotPermitted, RuleViolation, ValidationFailed
+from telework.core.notifications import notify_user
 from telework.organization import scope
 from telework.organization.models import Agency
 from telework.surveys import permissions, scales
@@ -63,7 +66,28 @@ def wave_create(*, actor: User, title: str, phase: str, opens_on: dt.date, close
             target=wave,
             after={"title": title, "phase": phase, "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(), "agencies": len(chosen)},
         )
+        transaction.on_commit(lambda: run_in_background("surveys.notify_wave_opened", wave.pk))
     return wave
+
+
+def notify_wave_opened(wave_id: int) -> int:
+    """Tell every active staff member with an account in the wave's agencies that the survey is open (once each:
+    the notification key makes a retried task change nothing). Returns how many were told."""
+    wave = PulseWave.objects.filter(pk=wave_id).first()
+    if wave is None:
+        return 0
+    users = User.objects.filter(is_active=True, staff__is_active=True, staff__unit__agency__in=wave.agencies.all()).distinct()
+    url = reverse("surveys:pulse", args=[wave.pk])
+    body = _("Anonymous, about three minutes, open from %(opens)s to %(closes)s.") % {
+        "opens": wave.opens_on.strftime("%d/%m/%Y"),
+        "closes": wave.closes_on.strftime("%d/%m/%Y"),
+    }
+    told = 0
+    with transaction.atomic():
+        for user in users:
+            notify_user(user, key=f"pulse-wave:{wave.pk}", title=str(_("A staff survey is open: %(title)s") % {"title": wave.title}), body=str(body), url=url)
+            told += 1
+    return told
 
 
 def open_place(token: str) -> CampaignAgency:

@@ -38,9 +38,5 @@ def check_and_count(address: str) -> None:
             params={"attempts": THROTTLE_ATTEMPTS, "minutes": minutes},
         )
     SurveyAttempt.objects.create(address_digest=digest, at=moment)
-
-
-def purge_attempts() -> int:
-    """Forget tries older than a day."""
-    deleted, _details = SurveyAttempt.objects.filter(at__lt=clock.now() - ATTEMPT_RETENTION).delete()
-    return deleted
+    # Forgetting here rather than in a periodic job: the table only ever holds a day of tries.
+    SurveyAttempt.objects.filter(at__lt=moment - ATTEMPT_RETENTION).delete()

@@ -196,5 +196,10 @@ def wave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wave = next((wave for wave in selectors.visible_waves(request.user) if wave.pk == pk), None)
     if wave is None:
         raise Http404
-    context = {"wave": wave, "results": selectors.pulse_results(viewer=request.user, wave=wave), "minimum": selectors.min_group()}
+    comparable = selectors.comparable_waves(wave)
+    compare_with = comparable[0] if comparable else None
+    if request.GET.get("compare", "").isdigit():
+        compare_with = next((other for other in comparable if other.pk == int(request.GET["compare"])), compare_with)
+    results = selectors.pulse_results(viewer=request.user, wave=wave, compare_with=compare_with)
+    context = {"wave": wave, "results": results, "minimum": selectors.min_group(), "comparable": comparable, "compare_with": compare_with}
     return render(request, "surveys/wave.html", context)

@@ -1,6 +1,8 @@
 """The anonymous staff pulse survey: open to the staff of the wave's agencies, one answer per person per wave, and
 no way back from the answers to the person."""
 
+import datetime as dt
+
 import pytest
 from django.db import models
 from django.urls import reverse
@@ -97,3 +99,24 @@ def test_the_answers_table_has_no_link_to_the_person_and_no_time():
 def test_the_participation_table_holds_no_answers_and_no_time():
     names = {field.name for field in PulseParticipation._meta.get_fields()}
     assert names == {"id", "wave", "user"}
+
+
+def test_opening_a_wave_tells_the_agencys_staff_once(city, django_capture_on_commit_callbacks):
+    from telework.core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wave = services.wave_create(
+            actor=city.home_affairs,
+            title="Khảo sát nhanh đợt 1",
+            phase="during",
+            opens_on=dt.date(2026, 11, 18),
+            closes_on=dt.date(2026, 11, 30),
+            agencies=[city.agency],
+        )
+    told = set(Notification.objects.filter(key=f"pulse-wave:{wave.pk}").values_list("user", flat=True))
+    expected = set(Staff.objects.filter(unit__agency=city.agency, user__isnull=False).values_list("user", flat=True))
+    assert told == expected
+    assert city.outsider.user_id not in told
+    assert services.notify_wave_opened(wave.pk) == len(expected)
+    assert Notification.objects.filter(key=f"pulse-wave:{wave.pk}").count() == len(expected)
+    assert Notification.objects.filter(key=f"pulse-wave:{wave.pk}").first().url == reverse("surveys:pulse", args=[wave.pk])

@@ -189,3 +189,26 @@ def test_a_survey_cannot_close_before_it_opens(client, city):
 def test_campaign_factory_defaults_are_open_today():
     campaign = CampaignFactory()
     assert campaign.opens_on < dt.date(2026, 11, 18) < campaign.closes_on
+
+
+def test_a_wave_during_the_pilot_is_compared_with_the_agency_before_the_pilot(client, city):
+    before = PulseWaveFactory(agencies=[city.agency], phase=SurveyPhase.BEFORE, opens_on=dt.date(2026, 3, 1), closes_on=dt.date(2026, 3, 31))
+    during = PulseWaveFactory(agencies=[city.agency], phase=SurveyPhase.DURING)
+    answer_pulse(before, city.unit, 5, who5=2)
+    answer_pulse(during, city.unit, 6, who5=4)
+    assert selectors.comparable_waves(during) == [before]
+    [result] = selectors.pulse_results(viewer=city.home_affairs, wave=during, compare_with=before)
+    assert (result.total.figure.who5_mean, result.earlier.figure.who5_mean, result.earlier.responses) == (80, 40, 5)
+    client.force_login(city.home_affairs)
+    page = client.get(reverse("surveys:wave", args=[during.pk])).content.decode()
+    assert '<td class="text-end earlier">40</td>' in page
+
+
+def test_a_before_wave_under_the_minimum_is_not_shown_in_the_comparison_either(city):
+    before = PulseWaveFactory(agencies=[city.agency], phase=SurveyPhase.BEFORE, opens_on=dt.date(2026, 3, 1), closes_on=dt.date(2026, 3, 31))
+    during = PulseWaveFactory(agencies=[city.agency], phase=SurveyPhase.DURING)
+    answer_pulse(before, city.unit, 4, who5=2)
+    answer_pulse(during, city.unit, 6, who5=4)
+    [result] = selectors.pulse_results(viewer=city.home_affairs, wave=during, compare_with=before)
+    assert result.earlier is not None
+    assert result.earlier.figure is None
