@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.exceptions import DomainError, RuleViolation
+from telework.organization import scope
 from telework.surveys import permissions, selectors, services, throttle
 from telework.surveys.forms import CampaignForm, CitizenSurveyForm, PulseForm, WaveForm
 from telework.surveys.models import Campaign, CampaignAgency
@@ -79,6 +80,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "campaigns": selectors.visible_campaigns(request.user) if readers else [],
         "result_waves": selectors.visible_waves(request.user) if readers else [],
         "can_read": readers,
+        "is_staff_member": scope.own_staff(request.user) is not None,
     }
     return render(request, "surveys/home.html", context)
 

@@ -212,3 +212,39 @@ def test_a_before_wave_under_the_minimum_is_not_shown_in_the_comparison_either(c
     [result] = selectors.pulse_results(viewer=city.home_affairs, wave=during, compare_with=before)
     assert result.earlier is not None
     assert result.earlier.figure is None
+
+
+def test_the_surveys_page_lists_results_for_home_affairs_without_a_pulse_section(client, city):
+    place = CampaignAgencyFactory(agency=city.agency)
+    wave = PulseWaveFactory(agencies=[city.agency])
+    client.force_login(city.home_affairs)
+    page = client.get(reverse("surveys:home")).content.decode()
+    assert reverse("surveys:campaign", args=[place.campaign.pk]) in page
+    assert reverse("surveys:wave", args=[wave.pk]) in page
+    assert 'id="pulse-heading"' not in page
+
+
+def test_the_results_pages_cost_the_same_queries_whatever_the_number_of_agencies_and_units(client, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from telework.organization.tests.factories import AgencyFactory
+
+    client.force_login(city.home_affairs)
+    place = CampaignAgencyFactory(agency=city.agency)
+    wave = PulseWaveFactory(agencies=[city.agency])
+    answer_pulse(wave, city.unit, 6)
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = (cost(reverse("surveys:campaign", args=[place.campaign.pk])), cost(reverse("surveys:wave", args=[wave.pk])))
+    for _index in range(3):
+        agency = AgencyFactory()
+        CampaignAgencyFactory(campaign=place.campaign, agency=agency)
+        wave.agencies.add(agency)
+        answer_pulse(wave, UnitFactory(agency=agency), 6)
+        answer_pulse(wave, UnitFactory(agency=city.agency), 5)
+    assert (cost(reverse("surveys:campaign", args=[place.campaign.pk])), cost(reverse("surveys:wave", args=[wave.pk]))) == first
