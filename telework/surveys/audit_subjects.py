@@ -27,7 +27,11 @@ register(
     AuditSubject(
         object_type="surveys.campaign",
         visible=visible_campaign_rows,
-        actions={"survey_campaign.create": _("Citizen satisfaction survey opened")},
+        actions={
+            "survey_campaign.create": _("Citizen satisfaction survey opened"),
+            "survey_campaign.target": _("Target sample size of an agency changed"),
+        },
+        fields={"agency": _("agency"), "target_responses": _("target sample size")},
         url_name="surveys:campaign",
     )
 )

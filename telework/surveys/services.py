@@ -49,6 +49,27 @@ def campaign_create(
     return campaign
 
 
+def campaign_target_set(*, actor: User, place: CampaignAgency, target_responses: int) -> CampaignAgency:
+    """Change the planned sample of one agency in a campaign (the response rate is counted against it)."""
+    if not permissions.can_run_surveys(actor):
+        raise NotPermitted(_("Only the Department of Home Affairs runs satisfaction surveys."))
+    if target_responses < 1:
+        raise ValidationFailed(_("The target sample size must be at least 1."), rule="survey_target")
+    with transaction.atomic():
+        locked = CampaignAgency.objects.select_for_update().select_related("agency", "campaign").get(pk=place.pk)
+        before = locked.target_responses
+        locked.target_responses = target_responses
+        locked.save(update_fields=["target_responses"])
+        audit_record(
+            actor=actor,
+            action="survey_campaign.target",
+            target=locked.campaign,
+            before={"agency": locked.agency.name, "target_responses": before},
+            after={"agency": locked.agency.name, "target_responses": target_responses},
+        )
+    return locked
+
+
 def wave_create(*, actor: User, title: str, phase: str, opens_on: dt.date, closes_on: dt.date, agencies: Iterable[Agency]) -> PulseWave:
     """Open a staff pulse survey wave for every active staff member of ``agencies``."""
     if not permissions.can_run_surveys(actor):

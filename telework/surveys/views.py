@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
@@ -163,13 +163,36 @@ def campaign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     results = selectors.campaign_results(viewer=request.user, campaign=campaign, compare_with=compare_with)
     base = _public_base(request)
     rows = [(result, base + reverse("surveys:public", args=[result.place.token])) for result in results]
-    context = {"campaign": campaign, "results": rows, "compare_with": compare_with, "comparable": comparable}
+    context = {
+        "campaign": campaign,
+        "results": rows,
+        "compare_with": compare_with,
+        "comparable": comparable,
+        "can_run": permissions.can_run_surveys(request.user),
+    }
     return render(request, "surveys/campaign.html", context)
 
 
 def _public_base(request: HttpRequest) -> str:
     """Where people's phones reach the survey: ``TELEWORK_PUBLIC_URL`` or, unset, the address in use."""
     return (getattr(settings, "TELEWORK_PUBLIC_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+
+
+@login_required
+@require_POST
+def campaign_target(request: AuthenticatedHttpRequest, pk: int, place_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    place = CampaignAgency.objects.filter(campaign=campaign, pk=place_pk).first()
+    if place is None or not permissions.can_run_surveys(request.user):
+        raise Http404
+    raw = request.POST.get("target_responses", "")
+    try:
+        services.campaign_target_set(actor=request.user, place=place, target_responses=int(raw) if raw.isdigit() else 0)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Target sample size saved."))
+    return redirect("surveys:campaign", campaign.pk)
 
 
 @login_required

@@ -248,3 +248,37 @@ def test_the_results_pages_cost_the_same_queries_whatever_the_number_of_agencies
         answer_pulse(wave, UnitFactory(agency=agency), 6)
         answer_pulse(wave, UnitFactory(agency=city.agency), 5)
     assert (cost(reverse("surveys:campaign", args=[place.campaign.pk])), cost(reverse("surveys:wave", args=[wave.pk]))) == first
+
+
+def test_home_affairs_changes_an_agencys_target_and_the_rate_follows(client, city):
+    place = CampaignAgencyFactory(agency=city.agency, target_responses=10)
+    answer_citizen(place, 4)
+    client.force_login(city.home_affairs)
+    response = client.post(reverse("surveys:campaign_target", args=[place.campaign.pk, place.pk]), {"target_responses": "16"}, follow=True)
+    assert "Đã lưu cỡ mẫu dự kiến." in response.content.decode()
+    place.refresh_from_db()
+    assert place.target_responses == 16
+    [result] = selectors.campaign_results(viewer=city.home_affairs, campaign=place.campaign)
+    assert result.rate == 0.25
+    event = AuditEvent.objects.get(action="survey_campaign.target")
+    assert (event.before["target_responses"], event.after["target_responses"]) == (10, 16)
+
+
+@pytest.mark.parametrize("value", ["0", "", "-3", "abc"])
+def test_a_target_below_one_is_refused_and_nothing_changes(client, city, value):
+    place = CampaignAgencyFactory(agency=city.agency, target_responses=10)
+    client.force_login(city.home_affairs)
+    response = client.post(reverse("surveys:campaign_target", args=[place.campaign.pk, place.pk]), {"target_responses": value}, follow=True)
+    assert "Cỡ mẫu dự kiến phải ít nhất là 1." in response.content.decode()
+    place.refresh_from_db()
+    assert place.target_responses == 10
+    assert not AuditEvent.objects.filter(action="survey_campaign.target").exists()
+
+
+def test_an_agency_head_cannot_change_the_target(client, city):
+    head = StaffFactory(unit=city.unit, user__role=Role.AGENCY_HEAD).user
+    place = CampaignAgencyFactory(agency=city.agency, target_responses=10)
+    client.force_login(head)
+    assert client.post(reverse("surveys:campaign_target", args=[place.campaign.pk, place.pk]), {"target_responses": "50"}).status_code == 404
+    place.refresh_from_db()
+    assert place.target_responses == 10
