@@ -282,3 +282,21 @@ def test_an_agency_head_cannot_change_the_target(client, city):
     assert client.post(reverse("surveys:campaign_target", args=[place.campaign.pk, place.pk]), {"target_responses": "50"}).status_code == 404
     place.refresh_from_db()
     assert place.target_responses == 10
+
+
+def test_the_audit_trail_names_survey_actions_in_words(client, city):
+    campaign = services.campaign_create(
+        actor=city.home_affairs,
+        title="SIPAS 2026",
+        phase="before",
+        opens_on=dt.date(2026, 11, 18),
+        closes_on=dt.date(2026, 12, 18),
+        agencies=[city.agency],
+        target_responses=100,
+    )
+    services.campaign_target_set(actor=city.home_affairs, place=campaign.places.get(), target_responses=80)
+    client.force_login(city.home_affairs)
+    page = client.get(reverse("portal:audit")).content.decode()
+    assert "Mở khảo sát sự hài lòng của người dân" in page
+    assert "Thay đổi cỡ mẫu dự kiến của một cơ quan" in page
+    assert ">survey_campaign" not in page  # codes appear only as option values, never as text
