@@ -12,7 +12,7 @@ from telework.core.models import AuditEvent
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.surveys import selectors, services
 from telework.surveys.models import Campaign, CampaignAgency, CitizenResponse, PulseResponse, PulseWave, SurveyPhase
-from telework.surveys.tests.factories import CampaignAgencyFactory, CampaignFactory, PulseWaveFactory, citizen_answers, pulse_answers
+from telework.surveys.tests.factories import CampaignAgencyFactory, PulseWaveFactory, citizen_answers, pulse_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -184,11 +184,6 @@ def test_a_survey_cannot_close_before_it_opens(client, city):
     assert response.status_code == 400
     assert "Ngày đóng không được trước ngày mở." in response.content.decode()
     assert not PulseWave.objects.exists()
-
-
-def test_campaign_factory_defaults_are_open_today():
-    campaign = CampaignFactory()
-    assert campaign.opens_on < dt.date(2026, 11, 18) < campaign.closes_on
 
 
 def test_a_wave_during_the_pilot_is_compared_with_the_agency_before_the_pilot(client, city):
