@@ -152,3 +152,7 @@ if not 0 <= ATTENDANCE_CORRECTION_DAYS <= 366:
 PUBLIC_URL = env_str("TELEWORK_PUBLIC_URL", "").rstrip("/")
 if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"TELEWORK_PUBLIC_URL must start with https:// (or http://), got {PUBLIC_URL!r}")
+# The smallest group of staff pulse answers whose figures are shown (smaller groups fold into the level above).
+SURVEY_MIN_GROUP = env_int("TELEWORK_SURVEY_MIN_GROUP", 5)
+if not 3 <= SURVEY_MIN_GROUP <= 100:
+    raise ImproperlyConfigured(f"TELEWORK_SURVEY_MIN_GROUP must be between 3 and 100, got {SURVEY_MIN_GROUP}")

@@ -186,3 +186,6 @@ LOGGING = {
 }
 
 TELEWORK_PUBLIC_URL = env.PUBLIC_URL
+
+# Staff pulse figures are shown for a unit or agency only from this many answers (nobody can be singled out).
+SURVEY_MIN_GROUP = env.SURVEY_MIN_GROUP
