@@ -1,0 +1,439 @@
+"""Importing the one-stop system's daily export and the public-service portal's rating export into the register.
+
+Both imports are re-runnable: the dossier code is the key, a row whose digest has not changed writes nothing, a
+changed row updates its dossier, a new one creates it — so the same export imported twice duplicates nothing. A
+file is checked whole before anything is written (``valid_only`` writes the rows that pass and reports the others);
+the writes are bulk statements in one transaction with one audit row carrying the counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from telework.accounts.models import User
+from telework.assignments.models import WorkItem
+from telework.core import calendar, clock
+from telework.core.audit import audit_record
+from telework.dossiers import importing
+from telework.dossiers.importing import DossierRow, RatingRow
+from telework.dossiers.models import ApologyLetter, Dossier, DossierImport, DossierSource, ImportKind, Procedure, Rating, RatingSource
+from telework.organization.importing.layout import CREATE, ERROR, REFUSED, UNCHANGED, UPDATE, WARNING, Problem, normalize
+from telework.organization.models import Agency, ServicePoint, Staff, Unit
+from telework.rosters.models import EntryStatus, RosterEntry, RosterStatus
+
+BATCH = 2_000
+# Codes looked up per query: well under SQLite's and PostgreSQL's parameter limits.
+LOOKUP_CHUNK = 10_000
+DOSSIER_UPDATE_FIELDS = [
+    "procedure",
+    "agency",
+    "unit",
+    "service_point",
+    "received_at",
+    "legal_due_at",
+    "due_at",
+    "returned_at",
+    "online_level",
+    "channel",
+    "status",
+    "work_item",
+    "source",
+    "row_digest",
+    "updated_at",
+]
+T = TypeVar("T")
+
+
+@dataclass
+class RowOutcome:
+    """What the import did (or would do) with one row: ``action`` is create, update, unchanged or refused."""
+
+    number: int
+    code: str
+    action: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The row report: the file's own problems (then no row is read), each row's outcome, and whether it was written."""
+
+    kind: str
+    valid_only: bool
+    file_problems: list[Problem] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    applied: bool = False
+    procedures_created: int = 0
+    record: DossierImport | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": len(self.outcomes),
+            "created": self.count(CREATE),
+            "updated": self.count(UPDATE),
+            "unchanged": self.count(UNCHANGED),
+            "refused": self.count(REFUSED),
+            "warnings": sum(1 for outcome in self.outcomes if any(problem.severity == WARNING for problem in outcome.problems)),
+            "procedures_created": self.procedures_created,
+        }
+
+    @property
+    def refused(self) -> list[RowOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.action == REFUSED]
+
+
+def _chunks(items: Sequence[T], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row_problem(target: DossierRow | RatingRow, column: str, problem_code: str, message: str, severity: str = ERROR, /, **params: Any) -> None:
+    target.problems.append(Problem(severity, problem_code, message, params, column, target.number))
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+# --- The one-stop export ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    row: DossierRow
+    action: str
+    dossier_id: int | None = None
+    unit_id: int | None = None
+    service_point_id: int | None = None
+    handler_ids: tuple[int, ...] = ()
+    legal_due_at: dt.datetime | None = None
+    work_item_id: int | None = None
+
+
+def dossiers_import(*, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False) -> ImportReport:
+    """Import the one-stop system's export of ``agency``'s dossiers (Decree 61/2018 Art. 18–19 data).
+
+    Each row is checked on its own (``importing.parse_dossier_rows``), then against the register: the unit and desk
+    (by code, or by name without diacritics) must be the agency's, the handlers' staff codes are looked up (unknown
+    ones are left out with a warning), a procedure not yet in the register is created from the row (its handling
+    time is then required), a code another agency's dossier holds is refused, a code twice in the file is refused
+    the second time. With a refused row and not ``valid_only`` nothing is written. The legal due date is the file's,
+    or the reception day plus the procedure's working days (``core.calendar``, Vietnamese holidays) at 17:00; an
+    apology letter's new date becomes the due date. The dossier is linked to the work item with its code, to its
+    handlers, and to who staffed its desk that day in the newest published roster.
+    """
+    table = importing.read_table(file_name, content, layout=importing.DOSSIER_HEADERS, required=importing.DOSSIER_REQUIRED)
+    report = ImportReport(kind=ImportKind.DOSSIERS, valid_only=valid_only, file_problems=list(table.problems))
+    if table.problems:
+        return report
+    rows = importing.parse_dossier_rows(table, now=clock.now(), zone=_zone())
+    planned, new_procedures = _plan_dossiers(agency, rows)
+    report.outcomes = [RowOutcome(item.row.number, item.row.code, item.action, item.row.problems) for item in planned]
+    if report.refused and not valid_only:
+        return report
+    with transaction.atomic():
+        report.procedures_created = _create_procedures(new_procedures)
+        _write_dossiers(agency, [item for item in planned if item.action in (CREATE, UPDATE)])
+        report.applied = True
+        report.record = _record(actor=actor, agency=agency, kind=ImportKind.DOSSIERS, file_name=file_name, content=content, report=report)
+    return report
+
+
+def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planned], dict[str, DossierRow]]:
+    units_by_code: dict[str, int] = {}
+    units_by_name: dict[str, int] = {}
+    for unit_id, code, name in Unit.objects.filter(agency=agency).values_list("id", "code", "name"):
+        units_by_code[code] = unit_id
+        units_by_name.setdefault(normalize(name), unit_id)
+    points_by_code: dict[str, int] = {}
+    points_by_name: dict[str, int] = {}
+    for point_id, code, name in ServicePoint.objects.filter(unit__agency=agency).values_list("id", "code", "name"):
+        points_by_code[code] = point_id
+        points_by_name.setdefault(normalize(name), point_id)
+    staff_by_code = dict(Staff.objects.filter(unit__agency=agency).values_list("code", "id"))
+    procedure_codes = sorted({row.procedure_code for row in rows if row.procedure_code})
+    procedure_days: dict[str, int] = {}
+    for chunk in _chunks(procedure_codes):
+        procedure_days.update(Procedure.objects.filter(code__in=chunk).values_list("code", "legal_working_days"))
+    codes = sorted({row.code for row in rows if row.code})
+    existing: dict[str, tuple[int, int, str, int | None]] = {}
+    work_items: dict[str, int] = {}
+    for chunk in _chunks(codes):
+        for dossier_id, code, agency_id, digest, work_item_id in Dossier.objects.filter(code__in=chunk).values_list(
+            "id", "code", "agency_id", "row_digest", "work_item_id"
+        ):
+            existing[code] = (dossier_id, agency_id, digest, work_item_id)
+        for code, item_id in WorkItem.objects.filter(dossier_code__in=chunk).order_by("-id").values_list("dossier_code", "id"):
+            work_items[code] = item_id  # the oldest item wins: ordered newest first, so the last write is the oldest
+
+    new_procedures: dict[str, DossierRow] = {}
+    seen: dict[str, int] = {}
+    planned = []
+    for row in rows:
+        item = _Planned(row=row, action=REFUSED)
+        planned.append(item)
+        if row.code:
+            if row.code in seen:
+                _row_problem(
+                    row, "Mã hồ sơ", "duplicate_code", gettext_noop("The dossier code “%(code)s” is already on row %(row)s."), code=row.code, row=seen[row.code]
+                )
+            else:
+                seen[row.code] = row.number
+        item.unit_id = units_by_code.get(row.unit) or units_by_name.get(normalize(row.unit)) if row.unit else None
+        if row.unit and item.unit_id is None:
+            _row_problem(
+                row, "Đơn vị tiếp nhận", "unknown_unit", gettext_noop("No unit “%(value)s” in this agency: write its code or its name."), value=row.unit
+            )
+        if row.desk:
+            item.service_point_id = points_by_code.get(row.desk) or points_by_name.get(normalize(row.desk))
+            if item.service_point_id is None:
+                _row_problem(
+                    row, "Quầy", "unknown_desk", gettext_noop("No one-stop desk “%(value)s” in this agency: write its code or its name."), value=row.desk
+                )
+        unknown = [code for code in row.handler_codes if code not in staff_by_code]
+        if unknown:
+            _row_problem(
+                row,
+                "Cán bộ xử lý",
+                "unknown_handlers",
+                gettext_noop("No staff member with the code %(codes)s in this agency: the dossier is kept without them."),
+                WARNING,
+                codes=", ".join(unknown),
+            )
+        item.handler_ids = tuple(staff_by_code[code] for code in row.handler_codes if code in staff_by_code)
+        days = procedure_days.get(row.procedure_code)
+        if days is None and row.procedure_code:
+            known = new_procedures.get(row.procedure_code)
+            if known is not None:
+                days = known.legal_days
+            elif row.legal_days is None:
+                _row_problem(
+                    row,
+                    "Thời hạn giải quyết",
+                    "procedure_needs_days",
+                    gettext_noop("The procedure “%(code)s” is not in the register yet: the row needs its handling time in working days."),
+                    code=row.procedure_code,
+                )
+            elif not row.has_error:
+                new_procedures[row.procedure_code] = row
+                days = row.legal_days
+        if row.legal_days is not None:
+            days = row.legal_days
+        if row.received_at is not None and days is not None:
+            received_day = row.received_at.astimezone(_zone()).date()
+            item.legal_due_at = row.due_at or dt.datetime.combine(calendar.add_working_days(received_day, days), importing.END_OF_OFFICE_DAY, tzinfo=_zone())
+        elif row.due_at is not None:
+            item.legal_due_at = row.due_at
+        before = existing.get(row.code)
+        if before is not None and before[1] != agency.pk:
+            _row_problem(row, "Mã hồ sơ", "other_agency", gettext_noop("The dossier “%(code)s” is in another agency's register."), code=row.code)
+        item.work_item_id = work_items.get(row.code)
+        if row.has_error:
+            continue
+        if before is None:
+            item.action = CREATE
+        else:
+            item.dossier_id = before[0]
+            item.action = UNCHANGED if before[2] == row.digest and before[3] == item.work_item_id else UPDATE
+    return planned, new_procedures
+
+
+def _create_procedures(new_procedures: dict[str, DossierRow]) -> int:
+    Procedure.objects.bulk_create(
+        [Procedure(code=code, name=row.procedure_name or code, legal_working_days=row.legal_days or 1) for code, row in new_procedures.items()],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return len(new_procedures)
+
+
+def _write_dossiers(agency: Agency, items: list[_Planned]) -> None:
+    if not items:
+        return
+    procedure_ids: dict[str, int] = {}
+    codes = sorted({item.row.procedure_code for item in items})
+    for chunk in _chunks(codes):
+        procedure_ids.update(Procedure.objects.filter(code__in=chunk).values_list("code", "id"))
+    dossiers = []
+    for item in items:
+        row = item.row
+        # A row without these is refused before any write.
+        assert row.received_at is not None  # noqa: S101
+        assert item.legal_due_at is not None  # noqa: S101
+        assert item.unit_id is not None  # noqa: S101
+        dossiers.append(
+            Dossier(
+                code=row.code,
+                procedure_id=procedure_ids[row.procedure_code],
+                agency_id=agency.pk,
+                unit_id=item.unit_id,
+                service_point_id=item.service_point_id,
+                received_at=row.received_at,
+                legal_due_at=item.legal_due_at,
+                due_at=row.apology_due_at or item.legal_due_at,
+                returned_at=row.returned_at,
+                online_level=row.online_level,
+                channel=row.channel,
+                status=row.status,
+                work_item_id=item.work_item_id,
+                source=DossierSource.IMPORT,
+                row_digest=row.digest,
+            )
+        )
+    # One statement per batch on both databases: INSERT ... ON CONFLICT (code) DO UPDATE.
+    Dossier.objects.bulk_create(dossiers, batch_size=BATCH, update_conflicts=True, unique_fields=["code"], update_fields=DOSSIER_UPDATE_FIELDS)
+    ids: dict[str, int] = {}
+    for chunk in _chunks([item.row.code for item in items]):
+        ids.update(Dossier.objects.filter(code__in=chunk).values_list("code", "id"))
+    updated_ids = [item.dossier_id for item in items if item.dossier_id is not None]
+    handlers = Dossier.handlers.through
+    desk_staff = Dossier.desk_staff.through
+    for id_chunk in _chunks(updated_ids):
+        handlers.objects.filter(dossier_id__in=id_chunk).delete()
+        desk_staff.objects.filter(dossier_id__in=id_chunk).delete()
+        ApologyLetter.objects.filter(dossier_id__in=id_chunk).delete()
+    handlers.objects.bulk_create(
+        (handlers(dossier_id=ids[item.row.code], staff_id=staff_id) for item in items for staff_id in item.handler_ids), batch_size=BATCH * 5
+    )
+    staffed = _desk_staff(items)
+    desk_staff.objects.bulk_create(
+        (
+            desk_staff(dossier_id=ids[item.row.code], staff_id=staff_id)
+            for item in items
+            if item.service_point_id is not None and item.row.received_at is not None
+            for staff_id in staffed.get((item.row.received_at.astimezone(_zone()).date(), item.service_point_id), ())
+        ),
+        batch_size=BATCH * 5,
+    )
+    ApologyLetter.objects.bulk_create(
+        (
+            ApologyLetter(dossier_id=ids[item.row.code], issued_at=item.row.apology_at or item.legal_due_at, new_due_at=item.row.apology_due_at)
+            for item in items
+            if item.row.apology_due_at is not None and item.legal_due_at is not None
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _desk_staff(items: Iterable[_Planned]) -> dict[tuple[dt.date, int], list[int]]:
+    """Who staffed each (day, desk) in the newest published roster version of their unit's week: one query for the
+    whole file."""
+    wanted = {(item.row.received_at.astimezone(_zone()).date(), item.service_point_id) for item in items if item.service_point_id and item.row.received_at}
+    if not wanted:
+        return {}
+    entries = list(
+        RosterEntry.objects.filter(
+            roster__status=RosterStatus.PUBLISHED,
+            status=EntryStatus.DESK,
+            service_point_id__in={point for _, point in wanted},
+            day__in={day for day, _ in wanted},
+        ).values_list("roster__unit_id", "roster__week_start", "roster__version", "day", "service_point_id", "staff_id")
+    )
+    newest: dict[tuple[int, dt.date], int] = {}
+    for unit_id, week_start, version, *_ in entries:
+        newest[(unit_id, week_start)] = max(version, newest.get((unit_id, week_start), 0))
+    staffed: dict[tuple[dt.date, int], list[int]] = defaultdict(list)
+    for unit_id, week_start, version, day, point_id, staff_id in entries:
+        if version == newest[(unit_id, week_start)] and (day, point_id) in wanted:
+            staffed[(day, point_id)].append(staff_id)
+    return staffed
+
+
+# --- The portal's ratings -----------------------------------------------------------------------------------------
+
+
+def ratings_import(*, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False) -> ImportReport:
+    """Import the public-service portal's rating export for ``agency``'s dossiers (Decree 61/2018 Art. 31; Circular
+    01/2018/TT-VPCP: the satisfaction level and nine indicators of 0–2 points).
+
+    One rating per dossier: a dossier rated by QR code keeps that rating (the row is left unchanged with a warning),
+    a portal rating is updated when the export changes it. A code not in the agency's register, or twice in the
+    file, is refused.
+    """
+    table = importing.read_table(file_name, content, layout=importing.RATING_HEADERS, required=importing.RATING_REQUIRED)
+    report = ImportReport(kind=ImportKind.RATINGS, valid_only=valid_only, file_problems=list(table.problems))
+    if table.problems:
+        return report
+    rows = importing.parse_rating_rows(table, now=clock.now(), zone=_zone())
+    codes = sorted({row.code for row in rows if row.code})
+    dossier_ids: dict[str, int] = {}
+    for chunk in _chunks(codes):
+        dossier_ids.update(Dossier.objects.filter(agency=agency, code__in=chunk).values_list("code", "id"))
+    existing: dict[int, tuple[str, str, list[int | None], dt.datetime]] = {}
+    for id_chunk in _chunks(list(dossier_ids.values())):
+        for dossier_id, source, level, scores, submitted_at in Rating.objects.filter(dossier_id__in=id_chunk).values_list(
+            "dossier_id", "source", "level", "scores", "submitted_at"
+        ):
+            existing[dossier_id] = (source, level, scores, submitted_at)
+    seen: dict[str, int] = {}
+    writes: list[Rating] = []
+    for row in rows:
+        if row.code in seen:
+            _row_problem(
+                row, "Mã hồ sơ", "duplicate_code", gettext_noop("The dossier code “%(code)s” is already on row %(row)s."), code=row.code, row=seen[row.code]
+            )
+        elif row.code:
+            seen[row.code] = row.number
+        found_id = dossier_ids.get(row.code)
+        if row.code and found_id is None:
+            _row_problem(
+                row,
+                "Mã hồ sơ",
+                "unknown_dossier",
+                gettext_noop("No dossier “%(code)s” in this agency's register: import the one-stop export first."),
+                code=row.code,
+            )
+        action = REFUSED
+        if not row.has_error and found_id is not None and row.rated_at is not None:
+            before = existing.get(found_id)
+            if before is not None and before[0] == RatingSource.QR:
+                _row_problem(row, "Mã hồ sơ", "rated_by_qr", gettext_noop("This dossier was already rated by QR code: that rating is kept."), WARNING)
+                action = UNCHANGED
+            elif before is not None and (before[1], list(before[2]), before[3]) == (row.level, row.scores, row.rated_at):
+                action = UNCHANGED
+            else:
+                action = CREATE if before is None else UPDATE
+                writes.append(Rating(dossier_id=found_id, source=RatingSource.PORTAL, level=row.level, scores=row.scores, submitted_at=row.rated_at))
+        report.outcomes.append(RowOutcome(row.number, row.code, action, row.problems))
+    if report.refused and not valid_only:
+        return report
+    with transaction.atomic():
+        Rating.objects.bulk_create(
+            writes, batch_size=BATCH, update_conflicts=True, unique_fields=["dossier"], update_fields=["source", "level", "scores", "submitted_at"]
+        )
+        report.applied = True
+        report.record = _record(actor=actor, agency=agency, kind=ImportKind.RATINGS, file_name=file_name, content=content, report=report)
+    return report
+
+
+# --- Audit ----------------------------------------------------------------------------------------------------------
+
+
+def _record(*, actor: User | None, agency: Agency, kind: str, file_name: str, content: bytes, report: ImportReport) -> DossierImport:
+    sha256 = hashlib.sha256(content).hexdigest()
+    counts = report.counts
+    record = DossierImport.objects.create(
+        agency=agency, kind=kind, file_name=file_name[:255], sha256=sha256, counts=counts, imported_by=actor, imported_at=clock.now()
+    )
+    audit_record(
+        actor=actor,
+        action="dossier.import" if kind == ImportKind.DOSSIERS else "rating.import",
+        target=record,
+        after={"file": file_name, "sha256": sha256, "valid_only": report.valid_only, **counts},
+        agency_id=agency.pk,
+    )
+    return record
