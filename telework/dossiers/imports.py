@@ -180,6 +180,16 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planne
         for code, item_id in WorkItem.objects.filter(dossier_code__in=chunk).order_by("-id").values_list("dossier_code", "id"):
             work_items[code] = item_id  # the oldest item wins: ordered newest first, so the last write is the oldest
 
+    zone = _zone()
+    due_by_day: dict[tuple[dt.date, int], dt.datetime] = {}
+
+    def legal_due(received_day: dt.date, days: int) -> dt.datetime:
+        """The end of the office day ``days`` working days after reception (Decree 61/2018 Art. 18), once per pair."""
+        key = (received_day, days)
+        if key not in due_by_day:
+            due_by_day[key] = dt.datetime.combine(calendar.add_working_days(received_day, days), importing.END_OF_OFFICE_DAY, tzinfo=zone)
+        return due_by_day[key]
+
     new_procedures: dict[str, DossierRow] = {}
     seen: dict[str, int] = {}
     planned = []
@@ -234,8 +244,7 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planne
         if row.legal_days is not None:
             days = row.legal_days
         if row.received_at is not None and days is not None:
-            received_day = row.received_at.astimezone(_zone()).date()
-            item.legal_due_at = row.due_at or dt.datetime.combine(calendar.add_working_days(received_day, days), importing.END_OF_OFFICE_DAY, tzinfo=_zone())
+            item.legal_due_at = row.due_at or legal_due(row.received_at.astimezone(zone).date(), days)
         elif row.due_at is not None:
             item.legal_due_at = row.due_at
         before = existing.get(row.code)
