@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -128,6 +130,20 @@ LEVEL_WORDS = {
 }
 INDICATOR_COUNT = 9
 INDICATOR_MAX = 2
+
+
+@lru_cache(maxsize=65_536)
+def normalize_cached(text: str) -> str:
+    """``normalize`` remembered: an export repeats the same few words (levels, channels, statuses, units, desks) on
+    every one of its rows."""
+    return normalize(text)
+
+
+def _clean(value: Any) -> str:
+    """``clean_text`` with a fast path for text cells, read on every row of a 100,000-row export."""
+    if isinstance(value, str) and not isinstance(value, Formula):
+        return " ".join(unicodedata.normalize("NFC", value).split())
+    return clean_text(value)
 
 
 def _lookup(headers: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -308,8 +324,14 @@ def _locate_header(
         return
     if table.problems:
         return
+    # A signature or totals line fills a few cells; a dossier fills its required ones: only sparse rows are read for
+    # a footer (the text check costs more than the rest of reading a row).
+    sparse = max(len(required) - 1, 1)
     for number, raw in enumerate(raw_rows[index + 1 :], start=index + 2):
-        if any(is_footer_text(cell) for cell in raw if isinstance(cell, str) and not isinstance(cell, Formula)):
+        filled = [cell for cell in raw if not is_blank(cell)]
+        if not filled:
+            continue
+        if len(filled) <= sparse and any(is_footer_text(cell) for cell in filled if isinstance(cell, str) and not isinstance(cell, Formula)):
             break
         cells = {key: raw[position] if position < len(raw) else None for key, position in positions.items()}
         if all(is_blank(value) for value in cells.values()):
@@ -386,7 +408,7 @@ class _Cells:
         return value
 
     def text(self, key: str, *, required: bool = False, max_length: int = MAX_CODE_LENGTH) -> str:
-        value = clean_text(self.value(key))
+        value = _clean(self.value(key))
         if required and not value:
             self.problem(key, "required", gettext_noop("This cell is empty; the column is required."))
         if len(value) > max_length:
@@ -401,10 +423,10 @@ class _Cells:
         return value
 
     def word(self, key: str, words: Mapping[str, str], message: str) -> str:
-        value = clean_text(self.value(key))
+        value = _clean(self.value(key))
         if not value:
             return ""
-        found = words.get(normalize(value))
+        found = words.get(normalize_cached(value))
         if found is None:
             self.problem(key, "unknown_word", message, value=value)
             return ""
@@ -419,7 +441,7 @@ class _Cells:
             return None
         if isinstance(value, dt.datetime):
             return value.replace(tzinfo=self.zone) if value.tzinfo is None else value
-        text = clean_text(value)
+        text = _clean(value)
         match = _DATE_TIME.fullmatch(text)
         try:
             if match:
@@ -477,7 +499,7 @@ def parse_dossier_rows(table: RawTable, *, now: dt.datetime, zone: ZoneInfo) -> 
             gettext_noop("Unknown status “%(value)s”: write Đã tiếp nhận, Đang xử lý, Đã trả kết quả, Chờ bổ sung, Đã rút or Từ chối."),
         )
         if "handlers" in cells:
-            row.handler_codes = tuple(dict.fromkeys(code for code in re.split(r"[,;\s]+", clean_text(reader.value("handlers"))) if code))
+            row.handler_codes = tuple(dict.fromkeys(code for code in re.split(r"[,;\s]+", _clean(reader.value("handlers"))) if code))
         row.apology_due_at = reader.moment("apology_due", default_time=END_OF_OFFICE_DAY) if "apology_due" in cells else None
         row.apology_at = reader.moment("apology_at") if "apology_at" in cells else None
         _fill_defaults(row)
@@ -488,8 +510,8 @@ def parse_dossier_rows(table: RawTable, *, now: dt.datetime, zone: ZoneInfo) -> 
             row.procedure_code,
             row.procedure_name,
             row.legal_days,
-            normalize(row.unit),
-            normalize(row.desk),
+            normalize_cached(row.unit),
+            normalize_cached(row.desk),
             row.received_at,
             row.due_at,
             row.returned_at,
@@ -508,8 +530,8 @@ def _legal_days(reader: _Cells) -> int | None:
     value = reader.value("legal_days")
     if is_blank(value):
         return None
-    text = clean_text(value)
-    found = re.fullmatch(r"(\d{1,3})(?:\s*(?:ngay( lam viec)?))?", normalize(text))
+    text = _clean(value)
+    found = re.fullmatch(r"(\d{1,3})(?:\s*(?:ngay( lam viec)?))?", normalize_cached(text))
     days = int(found[1]) if found else None
     if days is None or not 1 <= days <= MAX_LEGAL_WORKING_DAYS:
         reader.problem(
@@ -596,7 +618,7 @@ def _score(reader: _Cells, key: str) -> int | None:
     value = reader.value(key)
     if is_blank(value):
         return None
-    text = clean_text(value)
+    text = _clean(value)
     if text in ("0", "1", "2"):
         return int(text)
     reader.problem(key, "bad_score", gettext_noop("“%(value)s” is not a score: write 0, 1 or 2, or leave the cell blank."), value=text)
