@@ -465,7 +465,9 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
         ):
             existing[dossier_id] = (source, level, scores, submitted_at)
     seen: dict[str, int] = {}
-    writes: list[Rating] = []
+    writes: list[tuple[Any, ...]] = []
+    scores_field = Rating._meta.get_field("scores")
+    adapt = connection.ops.adapt_datetimefield_value
     for row in rows:
         if row.code in seen:
             _row_problem(
@@ -492,13 +494,21 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
                 action = UNCHANGED
             else:
                 action = CREATE if before is None else UPDATE
-                writes.append(Rating(dossier_id=found_id, source=RatingSource.PORTAL, level=row.level, scores=row.scores, submitted_at=row.rated_at))
+                writes.append((found_id, RatingSource.PORTAL.value, row.level, scores_field.get_db_prep_save(row.scores, connection), adapt(row.rated_at), ""))
         report.outcomes.append(RowOutcome(row.number, row.code, action, row.problems))
     if report.refused and not valid_only:
         return report
     with transaction.atomic():
-        Rating.objects.bulk_create(
-            writes, batch_size=BATCH, update_conflicts=True, unique_fields=["dossier"], update_fields=["source", "level", "scores", "submitted_at"]
+        # A QR rating given since the file was read is kept too: one rating per dossier, the first one stands.
+        rated_by_qr: set[int] = set()
+        for id_chunk in _chunks([write[0] for write in writes]):
+            rated_by_qr.update(Rating.objects.filter(dossier_id__in=id_chunk, source=RatingSource.QR).values_list("dossier_id", flat=True))
+        _insert_rows(
+            Rating,
+            ("dossier", "source", "level", "scores", "submitted_at", "comment"),
+            (write for write in writes if write[0] not in rated_by_qr),
+            conflict="dossier",
+            update=("source", "level", "scores", "submitted_at"),
         )
         report.applied = True
         report.record = _record(actor=actor, agency=agency, kind=ImportKind.RATINGS, file_name=file_name, content=content, report=report)
