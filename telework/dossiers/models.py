@@ -178,3 +178,29 @@ class RatingAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["address_digest", "at"])]
+
+
+class ImportKind(models.TextChoices):
+    DOSSIERS = "dossiers", _("One-stop dossiers")
+    RATINGS = "ratings", _("Portal ratings")
+
+
+class DossierImport(models.Model):
+    """One run of the one-stop export's (or the portal rating export's) import into the register, with its counts:
+    what the audit row points at and what the history of imports lists."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="dossier_imports")
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("file fingerprint (SHA-256)"), max_length=64)
+    counts = models.JSONField(_("counts"), default=dict)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("dossier import")
+        verbose_name_plural = _("dossier imports")
+
+    def __str__(self) -> str:
+        return self.file_name

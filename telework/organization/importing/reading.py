@@ -701,3 +701,9 @@ def _parse_date(value: Any) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+# Public names of the generic cell helpers, for the other imports that read exports the same way (the dossier register).
+clean_text = _clean_text
+is_blank = _is_blank
+parse_date = _parse_date
