@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_see_units": role != Role.STAFF,
             "is_policy_maker": scope.is_city_policy_maker(user),
             "can_manage_organisation": scope.can_manage_organisation(user),
+            # Unit and agency heads name a deputy while away (``organization.delegations``).
+            "may_delegate": role in scope.DECIDING_ROLES,
             "can_read_audit": scope.can_read_audit(user),
         },
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
