@@ -101,7 +101,17 @@ def test_the_deputy_approves_a_leave_request_in_the_heads_absence(city, team):
     request.refresh_from_db()
     assert request.status == LeaveRequestStatus.APPROVED
     assert Leave.objects.get().staff == member
-    assert AuditEvent.objects.get(action="leave_request.approve").actor == deputy.user
+    event = AuditEvent.objects.get(action="leave_request.approve")
+    assert (event.actor, event.after["on_behalf_of"]) == (deputy.user, city.head.full_name)
+
+
+@pytest.mark.frozen_at("2026-11-24 09:00")
+def test_the_heads_own_decision_during_a_delegation_names_nobody_acted_for(city, team):
+    deputy, _sub_unit, member = team
+    delegate(city, deputy, starts_on=D(2026, 11, 24))
+    request = leave_request_submit(actor=member.user, starts_on=D(2026, 12, 1), ends_on=D(2026, 12, 2), kind=LeaveKind.ANNUAL)
+    leave_request_approve(request=request, actor=city.head_user)
+    assert "on_behalf_of" not in AuditEvent.objects.get(action="leave_request.approve").after
 
 
 def test_once_the_delegation_has_ended_the_deputy_cannot_approve_and_nothing_changes(city, team, clock):
