@@ -14,6 +14,7 @@ from telework.organization import delegations
 from telework.organization.tests.factories import StaffFactory, UnitFactory
 from telework.rosters import selectors
 from telework.rosters.models import Leave, LeaveKind, LeaveRequest, LeaveRequestStatus
+from telework.rosters.services.facts import leave_record
 from telework.rosters.services.leave_requests import leave_request_approve, leave_request_submit
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,16 @@ def test_once_the_delegation_has_ended_the_deputy_cannot_approve_and_nothing_cha
     with pytest.raises(NotPermitted):
         leave_request_approve(request=request, actor=fresh(deputy.user))
     assert (list(LeaveRequest.objects.values()), list(Leave.objects.values()), AuditEvent.objects.count()) == before
+
+
+def test_the_deputy_records_leave_on_the_heads_unit_only_while_the_delegation_is_in_force(city, team, clock):
+    deputy, _sub_unit, member = team
+    delegate(city, deputy)
+    clock.move_to(IN_THE_RANGE)
+    leave = leave_record(staff=member, starts_on=D(2026, 12, 1), ends_on=D(2026, 12, 1), kind=LeaveKind.ANNUAL, actor=fresh(deputy.user))
+    assert (leave.staff, leave.starts_on) == (member, D(2026, 12, 1))
+    clock.move_to(AFTER_THE_RANGE)
+    before = (list(Leave.objects.values()), AuditEvent.objects.count())
+    with pytest.raises(NotPermitted):
+        leave_record(staff=member, starts_on=D(2026, 12, 3), ends_on=D(2026, 12, 3), kind=LeaveKind.ANNUAL, actor=fresh(deputy.user))
+    assert (list(Leave.objects.values()), AuditEvent.objects.count()) == before
