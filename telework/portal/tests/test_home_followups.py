@@ -124,3 +124,19 @@ def test_the_navigation_links_each_role_to_its_pages(city, client, who, expected
         assert f'href="{reverse("organization:delegations")}" id="nav-delegations"' in content
     if "nav-desks" in expected:
         assert f'href="{reverse("dossiers:desks")}" id="nav-desks"' in content
+
+
+def test_a_staff_role_deputy_gets_the_managing_menu_only_while_acting(city, client, clock):
+    deputy = StaffFactory(unit=city.unit, position=city.staff[0].position, is_leader=True, is_deputy=True, direct_superior=city.head, full_name="Phạm Văn Phó")
+    delegations.delegation_create(head=city.head_user, deputy=deputy.user, starts_on=D(2026, 11, 23), ends_on=D(2026, 11, 27), actor=city.head_user)
+    client.force_login(deputy.user)
+    assert 'id="nav-unit"' not in client.get(reverse("portal:home")).content.decode()  # Wednesday 18/11: not yet
+    clock.move_to(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC))
+    content = client.get(reverse("portal:home")).content.decode()
+    assert 'id="nav-unit"' in content
+    assert f'href="{reverse("attendance:board")}"' in content
+    assert f'href="{reverse("registrations:overview")}"' not in content  # the overview is for head roles, HR and Home Affairs
+    for page in ("attendance:board", "rosters:week", "assignments:board"):
+        assert client.get(reverse(page)).status_code == 200, page
+    clock.move_to(dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC))
+    assert 'id="nav-unit"' not in client.get(reverse("portal:home")).content.decode()
