@@ -4,14 +4,15 @@
   and HR their agency, Home Affairs, city leadership and administrators the city. An item outside the scope is a 404.
 * Managing (assigning, accepting a proposal, accepting or returning submitted work, cancelling, reviewing a report)
   belongs to whoever may decide for the person: their direct superior, or a unit or agency head whose scope holds
-  them (``scope.can_decide_for``). Nobody manages their own work.
+  them (``scope.can_decide_for``), and a deputy acting for such a head while the delegation is in force. Nobody
+  manages their own work.
 * Doing the work (starting, progress, submitting) belongs to the assignee alone.
 City leadership, HR and Home Affairs read; they never act (they are nobody's decider).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from telework.accounts.models import Role
 from telework.accounts.types import Viewer
@@ -47,7 +48,8 @@ def can_take_part(user: Viewer, item: WorkItem) -> bool:
 
 def decidable_staff(user: Viewer) -> QuerySet[Staff]:
     """Active staff ``user`` may assign work to: the same people ``scope.can_decide_for`` answers yes for, as one
-    query (direct reports; the unit subtree for a unit head; the agency for an agency head), never oneself."""
+    query (direct reports; the unit subtree for a unit head; the agency for an agency head; for a deputy, while a
+    delegation is in force, whom the head they act for may assign to, never the head), never oneself."""
     me = scope.own_staff(user)
     if me is None or not user.is_authenticated:
         return Staff.objects.none()
@@ -56,6 +58,12 @@ def decidable_staff(user: Viewer) -> QuerySet[Staff]:
         condition |= Q(unit__path__startswith=me.unit.path)
     elif user.role == Role.AGENCY_HEAD:
         condition |= Q(unit__agency_id=me.unit.agency_id)
+    if scope.may_be_deputy(user):
+        # Under a delegation in force, whom the head assigns to (their scope and direct reports), never the head; in the
+        # same SQL (no query of its own), as ``scope.delegated_scope_filter``.
+        in_force = scope.delegations_in_force().filter(deputy_id=user.pk)
+        acted_for = scope.delegated_scope_filter(user) | Q(Exists(in_force.filter(head__staff=OuterRef("direct_superior_id"))))
+        condition |= acted_for & ~Q(Exists(in_force.filter(head__staff=OuterRef("pk"))))
     return Staff.objects.filter(condition, is_active=True).exclude(pk=me.pk)
 
 

@@ -25,7 +25,7 @@ register(
         object_type="attendance.checkin",
         visible=lambda viewer: selectors.check_in_list(viewer=viewer),
         actions={"check_in.correct": _("Check-in corrected by a head")},
-        fields={"checked_in": _("Checked in"), "missed_check_in_cleared": _("Missed check-in cleared")},
+        fields={"on_behalf_of": _("On behalf of"), "checked_in": _("Checked in"), "missed_check_in_cleared": _("Missed check-in cleared")},
         names=check_in_names,
     )
 )

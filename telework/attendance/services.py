@@ -30,6 +30,7 @@ from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.workflow import Verdict, verdict
 from telework.organization import scope
+from telework.organization.delegations import person_name
 from telework.organization.models import Staff
 
 NOTE_MAX_LENGTH = 300
@@ -410,6 +411,15 @@ def _snapshot(check_in: CheckIn | None) -> dict[str, Any]:
     }
 
 
+def _on_behalf_of(actor: User, staff: Staff) -> dict[str, str]:
+    """For a deputy correcting under a delegation in force, the head they act for (the audit row shows both); else
+    nothing, so every other row reads as before."""
+    head = scope.acting_head_for(actor, staff)
+    if head is None:
+        return {}
+    return {"on_behalf_of": person_name(head)}
+
+
 @transaction.atomic
 def attendance_correct(
     *, actor: User, staff: Staff, day: dt.date, correction: Correction, seen: str | None = None, now: dt.datetime | None = None
@@ -499,7 +509,7 @@ def attendance_correct(
         action="check_in.correct",
         target=check_in,
         before={"day": day.isoformat(), **before},
-        after={"day": day.isoformat(), **_snapshot(check_in), "finding": finding, "missed_check_in_cleared": bool(cleared)},
+        after={"day": day.isoformat(), **_snapshot(check_in), "finding": finding, "missed_check_in_cleared": bool(cleared), **_on_behalf_of(actor, staff)},
         reason=reason,
         agency_id=staff.unit.agency_id,
     )

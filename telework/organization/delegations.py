@@ -121,6 +121,25 @@ def delegation_get(*, viewer: Viewer, delegation_id: int) -> Delegation:
     return delegation
 
 
+def notices_for(user: User, today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The delegations in force or coming that concern ``user``, for the notices on the inbox and the home page
+    (``registrations/_delegation_notices.html``): ``acting_for``, those naming them the deputy, and ``delegated_to``,
+    those they gave; each as {name, delegation, state}, newest first. One query."""
+    today = today or clock.today()
+    notices: dict[str, list[dict[str, Any]]] = {"acting_for": [], "delegated_to": []}
+    for delegation in (
+        Delegation.objects.filter(Q(head_id=user.pk) | Q(deputy_id=user.pk), cancelled_at__isnull=True, ends_on__gte=today)
+        .select_related("deputy__staff", "head__staff")
+        .order_by("-starts_on", "-id")
+    ):
+        state = state_of(delegation, today)
+        if delegation.deputy_id == user.pk:
+            notices["acting_for"].append({"name": person_name(delegation.head), "delegation": delegation, "state": state})
+        if delegation.head_id == user.pk:
+            notices["delegated_to"].append({"name": person_name(delegation.deputy), "delegation": delegation, "state": state})
+    return notices
+
+
 def deputies_by_head(head_ids: Iterable[int], on: dt.date | None = None) -> dict[int, list[User]]:
     """For each head, the deputies acting for them on ``on`` (today): one query whatever the number of heads. The
     notifications to heads (``organization.heads``) reach these too."""

@@ -19,9 +19,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "is_staff_member": scope.own_staff(user) is not None,
             "can_decide": role in scope.DECIDING_ROLES or getattr(user, "staff", None) is not None and user.staff.reports.exists(),
-            "can_see_units": role != Role.STAFF,
+            # A staff-role deputy acting for a head today gets the head's managing pages (one query, for leaders only).
+            "can_see_units": role != Role.STAFF or bool(scope.may_be_deputy(user) and scope.acting_for(user)),
             "is_policy_maker": scope.is_city_policy_maker(user),
             "can_manage_organisation": scope.can_manage_organisation(user),
+            # Unit and agency heads name a deputy while away (``organization.delegations``).
+            "may_delegate": role in scope.DECIDING_ROLES,
             "can_read_audit": scope.can_read_audit(user),
         },
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

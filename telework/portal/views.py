@@ -27,10 +27,11 @@ from telework.attendance import services as attendance_services
 from telework.attendance.models import WorkMode
 from telework.core import clock
 from telework.core.exceptions import DomainError
-from telework.organization import scope
+from telework.organization import delegations, scope
 from telework.policy.selectors import eligibility_for, switches
 from telework.portal import selectors
 from telework.registrations.selectors import approval_inbox
+from telework.rosters.selectors import leave_requests_waiting
 
 
 def _is_admin(user: User) -> bool:
@@ -55,6 +56,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         approvals = approval_inbox(viewer=user)
         if approvals or role == Role.AGENCY_HEAD:
             context["approvals"] = approvals
+        if role == Role.AGENCY_HEAD:
+            context["leave_requests"] = leave_requests_waiting(viewer=user)
+    if scope.may_be_deputy(user):
+        # A head sees whom they delegated to, a deputy whom they act for (the same notices as the approval inbox).
+        context.update(delegations.notices_for(user, today))
     if role == Role.AGENCY_HEAD:
         context["agency"] = selectors.agency_home(viewer=user, today=today, now=now)
     if role == Role.AGENCY_HR or _is_admin(user):

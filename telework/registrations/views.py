@@ -556,16 +556,7 @@ def _inbox_row(
 
 def _delegation_notices(user: User) -> dict[str, list[dict[str, Any]]]:
     """The delegations in force or coming that concern the viewer: those they act under, and those they gave."""
-    today = clock.today()
-    received = [
-        {"name": person_name(delegation.head), "delegation": delegation, "state": delegations.state_of(delegation, today)}
-        for delegation in delegations.delegations_received(deputy=user).filter(cancelled_at__isnull=True, ends_on__gte=today)
-    ]
-    given = [
-        {"name": person_name(delegation.deputy), "delegation": delegation, "state": delegations.state_of(delegation, today)}
-        for delegation in delegations.delegations_given(head=user).filter(cancelled_at__isnull=True, ends_on__gte=today)
-    ]
-    return {"acting_for": received, "delegated_to": given}
+    return delegations.notices_for(user)
 
 
 def _render_inbox(

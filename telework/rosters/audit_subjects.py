@@ -118,7 +118,7 @@ register(
             "leave_request.reject": _("Leave request rejected"),
             "leave_request.withdraw": _("Leave request withdrawn"),
         },
-        fields={"staff": _("Staff member"), "working_days": _("Working days")},
+        fields={"staff": _("Staff member"), "working_days": _("Working days"), "on_behalf_of": _("On behalf of")},
     ),
     AuditSubject(
         object_type="rosters.unitevent",

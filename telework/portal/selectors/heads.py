@@ -21,7 +21,8 @@ from telework.portal.selectors.common import (
 )
 from telework.registrations.models import Registration, RegistrationStatus
 from telework.registrations.selectors import approval_inbox
-from telework.rosters.models import SwapRequest, SwapStatus
+from telework.rosters.models import LeaveRequest, SwapRequest, SwapStatus
+from telework.rosters.selectors import leave_requests_waiting
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class HeadHome:
     approvals: list[Registration]
     approvals_count: int
     swaps_waiting: int
+    leave_requests: list[LeaveRequest]
     units: list[Presence]
     total: Presence
     alerts: list[WorkAlert]
@@ -78,8 +80,8 @@ def _load(unit_ids: list[int], today: dt.date) -> list[LoadRow]:
 
 
 def head_home(*, viewer: User, today: dt.date | None = None, now: dt.datetime | None = None) -> HeadHome:
-    """A head's home: registrations waiting for their decision (the approval inbox) and swaps waiting for their
-    approval, who is where today in the units they manage (office, home, leave, not checked in yet), alerts (missed
+    """A head's home: registrations waiting for their decision (the approval inbox), swaps waiting for their
+    approval and leave requests waiting for their decision (``rosters.selectors.leave_requests_waiting``), who is where today in the units they manage (office, home, leave, not checked in yet), alerts (missed
     check-ins, stalled or late work) and the load (open items per person, the busiest first). Bounded queries."""
     now = now or clock.now()
     today = today or timezone.localdate(now)
@@ -97,6 +99,7 @@ def head_home(*, viewer: User, today: dt.date | None = None, now: dt.datetime | 
         approvals=approvals,
         approvals_count=len(approvals),
         swaps_waiting=swaps,
+        leave_requests=leave_requests_waiting(viewer=viewer),
         units=list(presence.values()),
         total=total,
         alerts=alerts,

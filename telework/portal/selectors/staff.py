@@ -25,7 +25,8 @@ from telework.portal.selectors.common import (
     safe_url,
 )
 from telework.registrations.models import Registration, RegistrationDay
-from telework.rosters.models import EntryStatus, Leave, LeaveKind, SwapRequest, UnitEvent
+from telework.rosters.models import EntryStatus, Leave, LeaveKind, LeaveRequestStatus, SwapRequest, UnitEvent
+from telework.rosters.selectors import my_leave_requests
 
 # The kinds of place a day can hold (for the page's data attributes and icons; people read ``Place.label``).
 PLACE_OFFICE = "office"
@@ -181,7 +182,8 @@ def staff_home(*, staff: Staff, today: dt.date | None = None) -> StaffHome:
 
 
 def _own_requests(staff: Staff, today: dt.date) -> list[PendingRequest]:
-    """Registrations and swaps still waiting (or decided in the last days), and leave from today on. Three queries."""
+    """Registrations and swaps still waiting (or decided in the last days), leave requests waiting for the head, and
+    leave from today on. Four queries."""
     since = clock.now() - dt.timedelta(days=RECENT_DECISION_DAYS)
     requests: list[PendingRequest] = []
     for registration in (
@@ -213,6 +215,17 @@ def _own_requests(staff: Staff, today: dt.date) -> list[PendingRequest]:
                 state=swap.get_status_display(),
                 is_open=swap.status in PENDING_SWAP_STATES,
                 url=reverse("rosters:swaps"),
+            )
+        )
+    waiting_leave = [request for request in my_leave_requests(staff=staff) if request.status == LeaveRequestStatus.REQUESTED]
+    for leave_request in waiting_leave[:FIRST_FEW]:
+        requests.append(
+            PendingRequest(
+                kind=_("Leave request"),
+                summary=f"{leave_request.get_kind_display()}, {leave_request.starts_on:%d/%m/%Y}–{leave_request.ends_on:%d/%m/%Y}",
+                state=leave_request.get_status_display(),
+                is_open=True,
+                url=reverse("rosters:leave_mine"),
             )
         )
     for leave in Leave.objects.filter(staff=staff, cancelled_at__isnull=True, ends_on__gte=today).order_by("starts_on", "id")[:FIRST_FEW]:

@@ -21,6 +21,7 @@ from telework.core.audit import audit_record
 from telework.core.exceptions import NotPermitted, ValidationFailed
 from telework.core.workflow import Change, Verdict, perform, verdict
 from telework.organization import scope
+from telework.organization.delegations import person_name
 from telework.organization.models import Staff
 from telework.rosters import selectors
 from telework.rosters.models import LEAVE_REQUEST_WORKFLOW, LeaveRequest, LeaveRequestStatus
@@ -128,6 +129,13 @@ def leave_request_check(*, request: LeaveRequest, actor: User, action: str) -> V
     return verdict(check)
 
 
+def _on_behalf_of(actor: User, request: LeaveRequest) -> dict[str, str]:
+    """For a deputy deciding under a delegation in force, the head they act for (the audit row shows both); else
+    nothing, so every other row reads as before."""
+    head = scope.acting_head_for(actor, request.staff)
+    return {"on_behalf_of": person_name(head)} if head is not None else {}
+
+
 def _locked(request: LeaveRequest) -> LeaveRequest:
     return LeaveRequest.objects.select_for_update().select_related("staff__unit").get(pk=request.pk)
 
@@ -168,6 +176,7 @@ def leave_request_approve(*, request: LeaveRequest, actor: User, comment: str = 
         change=Change(
             audit_action="leave_request.approve",
             snapshot=_snapshot,
+            audit_extra=_on_behalf_of(actor, request),
             reason=comment,
             agency_id=request.staff.unit.agency_id,
             then=record,
@@ -195,6 +204,7 @@ def leave_request_reject(*, request: LeaveRequest, actor: User, comment: str) ->
         change=Change(
             audit_action="leave_request.reject",
             snapshot=_snapshot,
+            audit_extra=_on_behalf_of(actor, request),
             reason=comment.strip(),
             agency_id=request.staff.unit.agency_id,
             notify=follow_ups.deferred(follow_ups.LEAVE_REQUEST_CHANGED, request.pk, "rejected"),
