@@ -246,7 +246,7 @@ def delegation_create(
 def delegation_cancel(*, delegation: Delegation, actor: User, reason: str = "", today: dt.date | None = None) -> Delegation:
     """The head ends a scheduled or running delegation early; from now on the deputy no longer acts for them.
     Audited; the deputy is told."""
-    delegation = Delegation.objects.select_for_update().select_related("head__staff__unit", "deputy__staff").get(pk=delegation.pk)
+    delegation = Delegation.objects.select_for_update(of=("self",)).select_related("head__staff__unit", "deputy__staff").get(pk=delegation.pk)
     _check_cancel(delegation, actor, today or clock.today())
     before = _snapshot(delegation)
     delegation.cancelled_at = clock.now()
