@@ -37,7 +37,7 @@ class RoundOpenForm(forms.Form):
         units_field = self.fields["units"]
         assert isinstance(units_field, forms.ModelMultipleChoiceField)
         units_field.queryset = all_units
-        units_field.label_from_instance = lambda unit: f"{unit.name} · {unit.agency.name}"  # type: ignore[method-assign]
+        units_field.label_from_instance = lambda unit: f"{unit.name} · {unit.agency.name}"  # type: ignore[method-assign,assignment]
         if not self.is_bound:
             self.initial.setdefault("deadline", timezone.make_aware(dt.datetime.combine(clock.today(), dt.time(16, 0))).strftime("%Y-%m-%dT%H:%M"))
 
