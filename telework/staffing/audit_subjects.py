@@ -32,7 +32,7 @@ register(
             "staffing_round.close": _("Staffing report round closed"),
             "staffing_round.decide": _("Staffing report round decided"),
         },
-        fields={"title": _("Title"), "state": _("State"), "deadline": _("Deadline"), "units": _("Units")},
+        fields={"title": _("Round title"), "state": _("State"), "deadline": _("Report deadline"), "units": _("Units")},
         url_name="staffing:round_detail",
     ),
     AuditSubject(

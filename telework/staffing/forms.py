@@ -17,10 +17,10 @@ class RoundOpenForm(forms.Form):
     ALL_SPECIAL = "special"
     CHOSEN = "chosen"
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Round title"), max_length=200)
     reference_number = forms.CharField(label=_("Reference number"), max_length=64, required=False)
     deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"]
+        label=_("Report deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"]
     )
     recipients = forms.CharField(label=_("Recipients (“Nơi nhận”)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     addressees = forms.ChoiceField(

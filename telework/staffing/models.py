@@ -37,10 +37,10 @@ ROUND_WORKFLOW = Workflow.declare(
 class ReportRound(models.Model):
     """One same-day report round: who asked, by when, which units must answer, and for whom (recipients)."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("round title"), max_length=200)
     reference_number = models.CharField(_("reference number"), max_length=64, blank=True)
     recipients = models.TextField(_("recipients"), blank=True)
-    deadline = models.DateTimeField(_("deadline"))
+    deadline = models.DateTimeField(_("report deadline"))
     state = models.CharField(_("state"), max_length=16, choices=RoundState.choices, default=RoundState.OPEN)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("opened at"))

@@ -284,7 +284,7 @@ def round_decide(*, actor: User, row: ReportRow, on_site_minimum: int, home_cap:
             rule="staffing.decision_within_total",
         )
     if starts_on < clock.today():
-        raise ValidationFailed(gettext_lazy("The period cannot start in the past."), rule="staffing.period_start")
+        raise ValidationFailed(gettext_lazy("The decision's period cannot start in the past."), rule="staffing.period_start")
     if ends_on < starts_on:
         raise ValidationFailed(gettext_lazy("The period must end on or after its first day."), rule="staffing.period_order")
     shares = _shares(on_site_minimum=on_site_minimum, home_cap=home_cap, total=row.total_staff)

@@ -212,3 +212,16 @@ def test_decisions_wait_for_the_round_to_close_and_only_home_affairs_decides(ope
     with pytest.raises(NotPermitted):
         services.round_decide(actor=special.agency_heads[0], row=row, on_site_minimum=8, home_cap=3, starts_on=day, ends_on=day)
     assert UnitDecision.objects.count() == 0
+
+
+def test_the_reminder_job_runs_every_half_hour_on_working_days_and_calls_the_service(opened, special, clock, settings):  # type: ignore[no-untyped-def]
+    from telework.staffing.tasks import send_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["staffing-send-reminders"]
+    assert entry["task"] == "staffing.send_reminders"
+    assert entry["schedule"].minute == {0, 30}
+    assert entry["schedule"].day_of_week == {1, 2, 3, 4, 5}
+    clock.move_to(local(15))
+    assert send_reminders() == 2
+    assert send_reminders() == 2  # the same keys: nobody is told twice
+    assert Notification.objects.filter(key__startswith="staffing:remind:").count() == 2
