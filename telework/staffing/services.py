@@ -331,3 +331,29 @@ def round_decide(*, actor: User, row: ReportRow, on_site_minimum: int, home_cap:
             change=Change(audit_action="staffing_round.decide", snapshot=_round_snapshot, stamp=ROUND_STAMP),
         )
     return decision
+
+
+def _emergency_deadline() -> dt.datetime:
+    """16:00 today, or two hours from now when that leaves less than two hours (the same-day report of seed 004)."""
+    local_now = clock.local_now()
+    four_pm = local_now.replace(hour=16, minute=0, second=0, microsecond=0)
+    return four_pm if four_pm - local_now >= REMINDER_WINDOW else (local_now + REMINDER_WINDOW).replace(second=0, microsecond=0)
+
+
+def round_open_for_emergency(*, change_id: int) -> ReportRound | None:
+    """When the emergency switch is turned on, a same-day round opens by itself for every special unit, in the name of
+    the person who turned it on (the switch's own audit row says why). Nothing when there is no special unit or when the
+    switch was turned on by the system."""
+    from telework.policy.models import SwitchChange, SwitchKind
+
+    change = SwitchChange.objects.select_related("changed_by").filter(pk=change_id, kind=SwitchKind.EMERGENCY, is_active=True).first()
+    if change is None or change.changed_by is None:
+        return None
+    from telework.staffing.selectors import special_units
+
+    units = list(special_units())
+    if not units:
+        return None
+    with translation.override("vi"):
+        title = _("On-site staffing needs under the emergency mode of %(date)s") % {"date": formats.date_format(clock.today(), "d/m/Y")}
+    return round_open(actor=change.changed_by, title=title, deadline=_emergency_deadline(), units=units, recipients=_("City People's Committee"))

@@ -225,3 +225,35 @@ def test_the_reminder_job_runs_every_half_hour_on_working_days_and_calls_the_ser
     assert send_reminders() == 2
     assert send_reminders() == 2  # the same keys: nobody is told twice
     assert Notification.objects.filter(key__startswith="staffing:remind:").count() == 2
+
+
+def test_turning_the_emergency_switch_on_opens_a_same_day_round_for_every_special_unit(city, special, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from telework.policy.models import SwitchKind
+    from telework.policy.services import switch_set
+
+    with django_capture_on_commit_callbacks(execute=True):
+        switch_set(actor=city.home_affairs, kind=SwitchKind.EMERGENCY, is_active=True, reason="Dịch bệnh")
+    report_round = ReportRound.objects.get()
+    assert report_round.title == "Nhu cầu nhân sự làm việc trực tiếp khi áp dụng chế độ khẩn cấp ngày 18/11/2026"
+    assert report_round.deadline == local(16)
+    assert set(report_round.rows.values_list("unit_id", flat=True)) == {unit.pk for unit in special.units}
+    assert report_round.opened_by == city.home_affairs
+
+
+@pytest.mark.frozen_at("2026-11-18 15:10")
+def test_an_emergency_switched_on_late_in_the_day_gives_the_units_two_hours(city, special, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from telework.policy.models import SwitchKind
+    from telework.policy.services import switch_set
+
+    with django_capture_on_commit_callbacks(execute=True):
+        switch_set(actor=city.home_affairs, kind=SwitchKind.EMERGENCY, is_active=True, reason="Dịch bệnh")
+    assert ReportRound.objects.get().deadline == local(17, 10)
+
+
+def test_turning_the_suspension_switch_on_opens_no_round(city, special, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    from telework.policy.models import SwitchKind
+    from telework.policy.services import switch_set
+
+    with django_capture_on_commit_callbacks(execute=True):
+        switch_set(actor=city.home_affairs, kind=SwitchKind.SUSPENSION, is_active=True, reason="Trở lại cơ quan")
+    assert ReportRound.objects.count() == 0
