@@ -173,3 +173,14 @@ def test_excel_keeps_user_text_starting_with_equals_as_text(client, city, specia
     assert reason.data_type == "s"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
     assert "Tổng cộng toàn Thành phố" in cells
+
+
+def test_the_aggregate_reads_in_a_fixed_number_of_queries_however_many_units(city, special, opened, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    from telework.organization.tests.factories import UnitFactory
+
+    with django_assert_num_queries(1):
+        small = selectors.round_aggregate(city.home_affairs, opened)
+    bigger = services.round_open(actor=city.home_affairs, title="Y", deadline=local(16), units=[*special.units, *(UnitFactory() for _ in range(5))])
+    with django_assert_num_queries(1):
+        large = selectors.round_aggregate(city.home_affairs, bigger)
+    assert (small.units, large.units) == (2, 7)
