@@ -26,10 +26,10 @@ class RoundOpenForm(forms.Form):
     addressees = forms.ChoiceField(
         label=_("Units that report"),
         choices=[(ALL_SPECIAL, _("All special units (with a one-stop desk or a duty post)")), (CHOSEN, _("The units chosen below"))],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         initial=ALL_SPECIAL,
     )
-    units = forms.ModelMultipleChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    units = forms.ModelMultipleChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args: Any, special_units: Any, all_units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
