@@ -29,7 +29,9 @@ class RoundOpenForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         initial=ALL_SPECIAL,
     )
-    units = forms.ModelMultipleChoiceField(label=_("Units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, *args: Any, special_units: Any, all_units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
