@@ -138,6 +138,7 @@ from telework.evaluations.api import router as evaluations_router  # noqa: E402
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
 from telework.rosters.api import router as rosters_router  # noqa: E402
+from telework.staffing.api import router as staffing_router  # noqa: E402
 
 # Attendance first: Django tries URL patterns in order, and the morning check-in peak should not walk every other
 # endpoint's pattern first (bench/checkin.py).
@@ -148,3 +149,4 @@ api.add_router("/", policy_router)
 api.add_router("/", registrations_router)
 api.add_router("/work", assignments_router)
 api.add_router("/rosters", rosters_router)
+api.add_router("/staffing", staffing_router)

@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # Staff records whose leaving day has come close (with their accounts) early in the morning; idempotent, so a day
     # the job does not run (the in-process scheduler skips weekends and holidays) is caught up by the next run.
     "organization-apply-scheduled-ends": {"task": "organization.apply_scheduled_ends", "schedule": crontab(hour=0, minute=15)},
+    # Same-day staffing rounds: remind the units that have not answered a round due within two hours (idempotent).
+    "staffing-send-reminders": {"task": "staffing.send_reminders", "schedule": crontab(hour="7-17", minute="0,30", day_of_week="mon-fri")},
 }
 
 LOGGING = {

@@ -6,3 +6,9 @@ class StaffingConfig(AppConfig):
 
     name = "telework.staffing"
     label = "staffing"
+
+    def ready(self) -> None:
+        from telework.policy import effects
+        from telework.staffing.signals import open_round_on_emergency
+
+        effects.register_follow_up(open_round_on_emergency)
