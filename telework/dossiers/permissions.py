@@ -34,4 +34,7 @@ def can_manage_desk(viewer: Viewer, desk: ServicePoint) -> bool:
 
 
 def visible_dossiers(viewer: Viewer) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(unit__in=scope.visible_units(viewer))
+    """Dossiers of the units ``viewer`` sees, and those they handled themselves."""
+    me = scope.own_staff(viewer)
+    handled = Q(pk__in=Dossier.handlers.through.objects.filter(staff=me).values("dossier_id")) if me is not None else Q(pk__in=[])
+    return Dossier.objects.filter(Q(unit__in=scope.visible_units(viewer)) | handled)

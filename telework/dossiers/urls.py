@@ -1,6 +1,6 @@
 from django.urls import path
 
-from telework.dossiers import desks, views
+from telework.dossiers import desks, quality_views, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("dossiers/desks/<int:pk>/card/", desks.desk_card_issue, name="desk_card_issue"),
     path("dossiers/desks/<int:pk>/card.pdf", desks.desk_card_pdf, name="desk_card_pdf"),
     path("dossiers/desks/<int:pk>/slips.pdf", desks.desk_slips_pdf, name="desk_slips_pdf"),
+    path("dossiers/quality/", quality_views.quality, name="quality"),
 ]
