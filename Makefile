@@ -13,7 +13,11 @@ demo: setup
 	$(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
 	$(PY) manage.py runserver --insecure 127.0.0.1:8000
 
-test: setup lint typecheck test-unit test-postgres test-redis test-browser
+# The suites are single processes: two at a time use both cores (SQLite and PostgreSQL share nothing; the browser
+# and Redis tests each start their own server on a free port). Output is kept per suite.
+test: setup lint typecheck
+	$(MAKE) -j2 --output-sync=target test-unit test-postgres
+	$(MAKE) -j2 --output-sync=target test-redis test-browser
 
 setup: system-packages python-env assets messages
 

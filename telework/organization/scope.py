@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from telework.accounts.models import Role, User
@@ -154,26 +154,35 @@ def delegations_in_force(on: dt.date | None = None) -> QuerySet[Delegation]:
 
 
 def delegated_scope_filter(user: Viewer) -> Q:
-    """A filter on Staff for what the heads ``user`` acts for today see, inside the SQL of the caller's query (no query
-    of its own, so every scoped list costs what it did): an agency head's agency, a unit head's subtree and
-    themselves. Mirrors ``staff_scope_filter`` for the two head roles a delegation may come from."""
-    in_force = delegations_in_force().filter(deputy_id=user.pk)
-    staff_path = ExpressionWrapper(OuterRef("unit__path"), output_field=CharField())
-    return (
-        Q(Exists(in_force.filter(head__role=Role.AGENCY_HEAD, head__staff__unit__agency_id=OuterRef("unit__agency_id"))))
-        | Q(Exists(in_force.filter(head__role=Role.UNIT_HEAD).alias(staff_path=staff_path).filter(staff_path__startswith=F("head__staff__unit__path"))))
-        | Q(Exists(in_force.filter(head__role=Role.UNIT_HEAD, head__staff=OuterRef("pk"))))
-    )
+    """A filter on Staff for what the heads ``user`` acts for today see: an agency head's agency, a unit head's subtree
+    and themselves. Mirrors ``staff_scope_filter`` for the two head roles a delegation may come from. Built from
+    ``acting_for`` (one query per user object and day, none for people who cannot be deputies), so the caller's SQL
+    carries plain conditions, not correlated subqueries the planner would run for every row."""
+    condition = Q(pk__in=[])
+    for head in acting_for(user):
+        head_staff = getattr(head, "staff", None)
+        if head_staff is None:
+            continue
+        if head.role == Role.AGENCY_HEAD:
+            condition |= Q(unit__agency_id=head_staff.unit.agency_id)
+        elif head.role == Role.UNIT_HEAD:
+            condition |= Q(unit__path__startswith=head_staff.unit.path) | Q(pk=head_staff.pk)
+    return condition
 
 
 def delegated_units_filter(user: Viewer) -> Q:
     """A filter on Unit for the units the heads ``user`` acts for today see and manage (an agency head's agency, a unit
-    head's subtree), inside the caller's SQL like ``delegated_scope_filter`` (no query of its own)."""
-    in_force = delegations_in_force().filter(deputy_id=user.pk)
-    unit_path = ExpressionWrapper(OuterRef("path"), output_field=CharField())
-    return Q(Exists(in_force.filter(head__role=Role.AGENCY_HEAD, head__staff__unit__agency_id=OuterRef("agency_id")))) | Q(
-        Exists(in_force.filter(head__role=Role.UNIT_HEAD).alias(unit_path=unit_path).filter(unit_path__startswith=F("head__staff__unit__path")))
-    )
+    head's subtree); built like ``delegated_scope_filter``."""
+    condition = Q(pk__in=[])
+    for head in acting_for(user):
+        head_staff = getattr(head, "staff", None)
+        if head_staff is None:
+            continue
+        if head.role == Role.AGENCY_HEAD:
+            condition |= Q(agency_id=head_staff.unit.agency_id)
+        elif head.role == Role.UNIT_HEAD:
+            condition |= Q(path__startswith=head_staff.unit.path)
+    return condition
 
 
 # Bumped whenever a delegation is saved or deleted: ``acting_for``'s answer cached on a user object is then stale.

@@ -189,7 +189,8 @@ SEES: dict[str, set[str]] = {
     "outsider": {"staff_outsider"},
 }
 READERS = list(SEES)
-QUERIES_FOR_A_UNIT_HEAD = 10
+# ... plus the heads a unit head acts for today (``scope.acting_for``, one query instead of a subquery per scoped list).
+QUERIES_FOR_A_UNIT_HEAD = 11
 
 
 def audit_ids(response: Any) -> list[int]:

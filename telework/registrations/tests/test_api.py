@@ -280,10 +280,10 @@ def test_list_is_paginated_and_filtered(city, client, django_assert_num_queries)
     assert client.get("/api/registrations", {"status": "lost"}).status_code == 422
     too_big = client.get("/api/registrations", {"page_size": 500}).json()
     assert (too_big["code"], too_big["rule"], too_big["details"][0]["rule"]) == ("validation_failed", "page_size", "less_than_equal")
-    # Session, user, staff record, its unit (the scope), the page, its days, the suspension switch (once), the count:
-    # as many for 2 rows as for 6.
+    # Session, user, staff record, its unit (the scope), the heads the viewer acts for today, the page, its days, the
+    # suspension switch (once), the count: as many for 2 rows as for 6.
     for page_size in (2, 6):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             client.get("/api/registrations", {"page_size": page_size})
 
 
