@@ -3,7 +3,6 @@ staff page with the pulse form, and Home Affairs' and agency heads' campaign and
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.exceptions import DomainError, RuleViolation
+from telework.dossiers import cards
 from telework.organization import scope
 from telework.surveys import permissions, selectors, services, throttle
 from telework.surveys.forms import CampaignForm, CitizenSurveyForm, PulseForm, WaveForm
@@ -175,7 +175,7 @@ def campaign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _public_base(request: HttpRequest) -> str:
     """Where people's phones reach the survey: ``TELEWORK_PUBLIC_URL`` or, unset, the address in use."""
-    return (getattr(settings, "TELEWORK_PUBLIC_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+    return cards.public_base(request.build_absolute_uri("/"))
 
 
 @login_required
