@@ -19,19 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import cluster
+
 DATABASE = "telework_bench_evaluation"
 TARGET_SECONDS = 5.0
 UNIT_SIZE = 20
@@ -57,54 +54,7 @@ def log(arguments: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-# --- the outer process: a throwaway cluster ---------------------------------------------------------------------
-
-
-def run_in_throwaway_cluster(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
-    """Run this module again under ``pg_virtualenv -t`` and print the JSON it leaves in a file (pg_virtualenv talks
-    on stdout too)."""
-    if shutil.which("pg_virtualenv") is None:
-        print("bench.evaluation needs `pg_virtualenv` (Debian package postgresql-common)", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="telework-bench-") as directory:
-        result = Path(directory) / "result.json"
-        command = ["pg_virtualenv", "-t", "-c", "--locale=C.UTF-8 --encoding=UTF8", "-o", "shared_buffers=256MB", "-o", "fsync=off"]
-        command += [sys.executable, "-m", "bench.evaluation", *argv, "--in-cluster", "--result-file", str(result)]
-        completed = subprocess.run(command, cwd=ROOT, stdout=sys.stderr, check=False)
-        if completed.returncode != 0 or not result.exists():
-            print(f"the benchmark failed (exit {completed.returncode})", file=sys.stderr)
-            return completed.returncode or 1
-        figures = json.loads(result.read_text())
-    print(json.dumps(figures, ensure_ascii=False, indent=None if arguments.json else 2))
-    return 0 if figures["target_met"] else 1
-
-
 # --- the inner process: seed, run, measure ------------------------------------------------------------------------
-
-
-def database_url(name: str) -> str:
-    user, password = os.environ["PGUSER"], os.environ.get("PGPASSWORD", "")
-    host, port = os.environ.get("PGHOST", "localhost"), os.environ.get("PGPORT", "5432")
-    return f"postgres://{user}:{password}@{host}:{port}/{name}"
-
-
-def prepare_database() -> None:
-    import psycopg
-
-    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-        server.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        server.execute(f"CREATE DATABASE {DATABASE}")
-    os.environ.update({"DATABASE_URL": database_url(DATABASE), "DJANGO_SETTINGS_MODULE": "config.settings.local", "PYTHONPATH": str(ROOT)})
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    # As in production: the development settings' query log would format every bulk statement.
-    settings.DEBUG = False
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(staff_count: int, items_per_person: int, rng: random.Random) -> Any:
@@ -190,7 +140,7 @@ def score_generals(period: Any, rng: random.Random) -> None:
 def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(arguments.seed)  # noqa: S311 - generated test data
     started = time.monotonic()
-    prepare_database()
+    cluster.prepare_database(DATABASE)
     runner = seed(arguments.staff, arguments.items, rng)
     log(arguments, f"seeded {arguments.staff} staff in {time.monotonic() - started:.1f} s")
 
@@ -239,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     arguments = parse_arguments(argv)
     if not arguments.in_cluster:
-        return run_in_throwaway_cluster(arguments, argv)
+        return cluster.run_in_throwaway_cluster("bench.evaluation", argv, as_json=arguments.json)
     figures = run_benchmark(arguments)
     Path(arguments.result_file).write_text(json.dumps(figures))
     return 0

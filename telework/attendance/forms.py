@@ -52,14 +52,6 @@ def parse_month(value: str | None, today: dt.date) -> dt.date | None:
     return dt.date(year, month, 1)
 
 
-def parse_day(value: str | None) -> dt.date | None:
-    """An ISO date; None when missing or impossible (2026-02-30)."""
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 class CorrectionForm(forms.Form):
     """A head's correction of one person-day: where they worked, from when to when, and why. ``seen`` hands back the
     state of the check-in the head read (``selectors.check_in_fingerprint``)."""

@@ -29,9 +29,9 @@ from django.views.decorators.http import require_GET, require_POST
 from telework.accounts.models import User
 from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.attendance import exports, permissions, rules, selectors, services
-from telework.attendance.forms import CheckInForm, CheckOutForm, CorrectionForm, ReachabilityForm, parse_day, parse_month
+from telework.attendance.forms import CheckInForm, CheckOutForm, CorrectionForm, ReachabilityForm, parse_month
 from telework.attendance.models import Reachability, WorkMode
-from telework.core import calendar, clock, numbers, ui
+from telework.core import calendar, clock, numbers, ui, web
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
@@ -246,7 +246,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = _pick_unit(request, units)
     day = clock.today()
     if request.GET.get("day"):
-        asked = parse_day(request.GET.get("day"))
+        asked = web.iso_day(request.GET.get("day"))
         if asked is None:
             error = ValidationFailed(_("“%(value)s” is not a date; write it as 2026-12-01.") % {"value": request.GET["day"][:20]}, rule="day")
             return render(request, "attendance/board.html", {"units": units, "unit": unit, "error": error}, status=400)
@@ -393,7 +393,7 @@ def correct(request: AuthenticatedHttpRequest, staff_id: int, day: str) -> HttpR
     """A head corrects one person's working day: the mode, the check-in and check-out times (a forgotten check-out, a
     wrong time), or records the check-in the person forgot; a reason is required and the person is told. Reached from
     the board's and the timesheet's "Correct" links; a person the viewer does not answer for answers 404."""
-    when = parse_day(day)
+    when = web.iso_day(day)
     if when is None:
         raise Http404(_("No such day."))
     try:

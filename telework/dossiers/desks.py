@@ -3,8 +3,6 @@ for the dossiers returned there on a day."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from telework.accounts.types import AuthenticatedHttpRequest
-from telework.core import clock
+from telework.core import clock, web
 from telework.core.exceptions import DomainError
 from telework.dossiers import cards, permissions
 from telework.dossiers.models import DeskCard, Dossier
@@ -27,13 +25,6 @@ def _desk(request: HttpRequest, pk: int) -> ServicePoint:
     if desk is None:
         raise Http404
     return desk
-
-
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw) if raw else clock.today()
-    except ValueError:
-        return clock.today()
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -80,7 +71,7 @@ def desk_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def desk_slips_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Rating slips for the dossiers the desk returned on ``?day=`` (today by default)."""
     desk = _desk(request, pk)
-    day = _day(request.GET.get("day", ""))
+    day = web.iso_day(request.GET.get("day")) or clock.today()
     dossiers = list(
         Dossier.objects.filter(service_point=desk, returned_at__date=day).select_related("service_point", "unit").order_by("returned_at", "code")[:MAX_SLIPS]
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -12,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from telework.accounts.types import AuthenticatedHttpRequest
-from telework.core import clock
+from telework.core import clock, web
 from telework.dossiers import indicators, selectors
 
 PERIOD_LABELS = {
@@ -27,19 +25,12 @@ def _choice(raw: str, allowed: tuple[str, ...], default: str) -> str:
     return raw if raw in allowed else default
 
 
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw) if raw else clock.today()
-    except ValueError:
-        return clock.today()
-
-
 @login_required
 @require_GET
 def quality(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = _choice(request.GET.get("period", ""), selectors.PERIODS, selectors.MONTH)
     level = _choice(request.GET.get("level", ""), selectors.LEVELS, selectors.UNIT)
-    day = _day(request.GET.get("day", ""))
+    day = web.iso_day(request.GET.get("day")) or clock.today()
     start, end = selectors.period_bounds(period, day)
     context = {
         "period": period,

@@ -26,6 +26,11 @@ def test_the_follow_up_runs_in_a_background_thread_and_finishes(city, settings):
     assert change.status == SwitchChange.Status.DONE
     assert change.finished_at is not None
     assert Notification.objects.filter(key=f"switch-change:{change.pk}").count() == change.people_notified
+    # The follow-up's notifications leave by e-mail in their own background thread: let it finish before the test
+    # database is flushed (a thread still writing would lock the shared in-memory database).
+    for thread in threading.enumerate():
+        if thread.ident not in before and thread.name.startswith("telework-"):
+            thread.join(timeout=60)
 
 
 def test_a_follow_up_already_started_is_not_run_twice(city):

@@ -103,13 +103,6 @@ def roster_days(roster: Roster) -> list[dt.date]:
     return [dt.date.fromisoformat(day) for day in roster.days]
 
 
-def parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 def swap_items(user: User, swaps: list[SwapRequest]) -> list[dict[str, Any]]:
     """Each swap with what it exchanges (both people's statuses on both days, from its roster) and what the viewer
     may do with it."""

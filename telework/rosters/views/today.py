@@ -11,14 +11,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from telework.accounts.models import Role
-from telework.core import calendar, clock
+from telework.core import calendar, clock, web
 from telework.core.exceptions import NotFound
 from telework.core.ui import WEEKDAY_NAMES
 from telework.organization import scope
 from telework.organization.models import Agency, Unit
 from telework.rosters import selectors
 from telework.rosters.models import LeaveKind
-from telework.rosters.views.common import parse_date, pick_unit
+from telework.rosters.views.common import pick_unit
 
 
 @login_required
@@ -27,7 +27,7 @@ def today(request: HttpRequest) -> HttpResponse:
     phone number, on leave. Printable."""
     units = selectors.roster_units(viewer=request.user)
     agencies = scope.visible_agencies(request.user) if request.user.role != Role.STAFF else Agency.objects.none()  # type: ignore[union-attr]
-    day = parse_date(request.GET.get("day")) or clock.today()
+    day = web.iso_day(request.GET.get("day")) or clock.today()
     agency: Agency | None = None
     unit: Unit | None = None
     requested_agency = request.GET.get("agency", "").strip()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from telework.accounts.models import Role, User
+from telework.core import clock
 from telework.demo.testing import City
 from telework.organization.models import ServicePointKind, Staff, Unit
 from telework.organization.tests.factories import ServicePointFactory, StaffFactory, UnitFactory
@@ -25,7 +26,7 @@ class StaffingCity:
 
 def local(hour: int, minute: int = 0, day: dt.date | None = None) -> dt.datetime:
     """A moment today (or on ``day``) in Ho Chi Minh City."""
-    return timezone.make_aware(dt.datetime.combine(day or timezone.localdate(), dt.time(hour, minute)))
+    return timezone.make_aware(dt.datetime.combine(day or clock.today(), dt.time(hour, minute)))
 
 
 def staffing_city(city: City) -> StaffingCity:
