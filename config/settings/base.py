@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "telework.evaluations",
     "telework.staffing",
     "telework.surveys",
+    "telework.outcomes",
+    "telework.assessment",
     "telework.portal",
     "telework.demo",
     "django.contrib.admin",
