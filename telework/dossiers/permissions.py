@@ -55,4 +55,4 @@ def importable_agencies(viewer: Viewer) -> QuerySet[Agency]:
 
 def visible_imports(viewer: Viewer) -> QuerySet[DossierImport]:
     """The past imports of the agencies ``viewer`` may import for."""
-    return DossierImport.objects.filter(agency__in=importable_agencies(viewer)).select_related("agency", "imported_by")
+    return DossierImport.objects.filter(agency__in=importable_agencies(viewer)).select_related("agency", "imported_by__staff")

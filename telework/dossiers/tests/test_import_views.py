@@ -116,7 +116,8 @@ def test_refused_rows_are_listed_with_their_column_and_nothing_is_written_withou
 
     assert refused_confirm.status_code == 200
     assert refused_confirm.context["confirm"].errors["valid_only"] == ["Đánh dấu ô này để nhập các dòng hợp lệ, hoặc sửa tệp."]
-    assert not Dossier.objects.exists() and not DossierImport.objects.exists()
+    assert not Dossier.objects.exists()
+    assert not DossierImport.objects.exists()
 
     confirm(client, valid_only=True)
 
@@ -276,3 +277,20 @@ def test_hr_sees_the_import_in_the_navigation(client, city):
     page = client.get(reverse("dossiers:import_history"))
 
     assert f'href="{reverse("dossiers:import")}" id="nav-dossier-import"' in page.content.decode()
+
+
+def test_the_past_imports_page_costs_the_same_queries_for_one_import_or_many(client, city, django_assert_num_queries, django_assert_max_num_queries):
+    client.force_login(city.hr)
+    send(client, city, export_bytes(city))
+    confirm(client)
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse("dossiers:import_history"))
+    queries_for_one = len(one.captured_queries)  # read now: each request empties Django's query log
+    for _ in range(3):
+        send(client, city, export_bytes(city))
+        confirm(client)
+
+    with django_assert_num_queries(queries_for_one):
+        page = client.get(reverse("dossiers:import_history"))
+
+    assert len(page.context["records"]) == 4
