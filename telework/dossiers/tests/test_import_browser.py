@@ -60,4 +60,18 @@ def test_hr_imports_an_export_with_a_renamed_column_and_sees_the_counts(page, br
     page.goto(reverse("dossiers:import_history"))
     assert page.locator("#import-history tr[data-import]").count() == 1
     page.screenshot(path=str(shots / f"dossier-import-history-{width}.png"), full_page=True)
+
+    # The next day's export, one row with a return before the reception: refused in words, with its column.
+    broken = tmp_path / "hoso-loi.csv"
+    rows = lines(city)
+    rows[0] = rows[0].replace("17/11/2026 10:00", "15/11/2026 10:00")
+    broken.write_text("\n".join((HEADER, *rows)), encoding="utf-8")
+    page.goto(reverse("dossiers:import"))
+    page.set_input_files("#id_file", str(broken))
+    page.click("#dossier-import-upload button[type=submit]")
+    page.wait_for_selector("#problem-rows")
+    assert page.locator("#import-summary [data-count=refused]").inner_text() == "1"
+    problem = page.locator("#problem-rows tr[data-row='2'] [data-problem=returned_before_received]")
+    assert problem.get_attribute("data-column") == "Ngày trả kết quả"
+    page.screenshot(path=str(shots / f"dossier-import-refused-{width}.png"), full_page=True)
     assert browser_problems == []
