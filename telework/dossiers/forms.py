@@ -6,8 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
-from telework.dossiers import indicators, screening
+from telework.accounts.types import Viewer
+from telework.core.uploads import MAX_UPLOAD_FILE_BYTES
+from telework.dossiers import indicators, permissions, screening
+from telework.dossiers.models import ImportKind
+from telework.organization.models import Agency
 
 SKIPPED = ""
 
@@ -45,3 +50,58 @@ class RatingForm(forms.Form):
     def scores(self) -> list[int | None]:
         values = [self.cleaned_data.get(f"indicator_{indicator.number}", SKIPPED) for indicator in indicators.INDICATORS]
         return [int(value) if value not in (SKIPPED, None) else None for value in values]
+
+
+# A file sent through the import screen: the upload handler stops keeping a file past this size
+# (``core.uploads``), so the staged copy between the steps is bounded too. A larger export goes through the
+# ``import_dossiers`` command (``importing.MAX_FILE_BYTES``).
+MAX_WEB_IMPORT_BYTES = MAX_UPLOAD_FILE_BYTES
+
+
+class DossierImportUploadForm(forms.Form):
+    """Step 1 of the import screen: which export, for which agency (from the viewer's scope), the file."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy("dossier import", "Export"), choices=ImportKind.choices, widget=forms.RadioSelect)
+    agency = forms.ModelChoiceField(label=pgettext_lazy("dossier import", "Agency"), queryset=Agency.objects.none())
+    file = forms.FileField(
+        label=pgettext_lazy("dossier import", "File (.xlsx or .csv)"),
+        help_text=pgettext_lazy(
+            "dossier import",
+            "The export as the one-stop system or the public-service portal writes it: one sheet, Vietnamese headers (a title above is allowed), "
+            "dates as dd/mm/yyyy HH:MM. CSV: UTF-8, comma or semicolon.",
+        ),
+    )
+
+    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = permissions.importable_agencies(viewer)
+        agency_field = self.fields["agency"]
+        assert isinstance(agency_field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        agency_field.queryset = agencies
+        self.fixed_agency = agencies.first() if agencies.count() == 1 else None
+        if self.fixed_agency is not None:
+            agency_field.initial = self.fixed_agency
+        self.fields["kind"].initial = ImportKind.DOSSIERS
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_WEB_IMPORT_BYTES:
+            # By the size counted as it arrived (telework.core.uploads): the file is refused without being read.
+            raise forms.ValidationError(
+                pgettext(
+                    "dossier import",
+                    "The file is %(size_mb)s MB; an export sent here may be at most %(max_mb)s MB. Export fewer days at a time.",
+                )
+                % {"size_mb": round(upload.size / 1024 / 1024, 1), "max_mb": MAX_WEB_IMPORT_BYTES // (1024 * 1024)}
+            )
+        name = upload.name.lower()
+        if name.endswith(".xls"):
+            raise forms.ValidationError(pgettext("dossier import", "Old .xls workbooks are not read: save the file as .xlsx or CSV UTF-8."))
+        if not name.endswith((".xlsx", ".csv", ".txt")):
+            raise forms.ValidationError(pgettext("dossier import", "Send an .xlsx workbook or a .csv file."))
+        return upload
+
+
+class DossierImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput(), max_length=64)
+    valid_only = forms.BooleanField(label=pgettext_lazy("dossier import", "Import only the valid rows"), required=False)

@@ -9,13 +9,10 @@ lines, the problem record, cell cleaning, dates) are the staff import's (``organ
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,8 +21,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_noop
 
-from telework.organization.importing.layout import ERROR, WARNING, Problem, is_footer_text, normalize
-from telework.organization.importing.reading import Formula, clean_text, is_blank, parse_date
+from telework.core import tabular
+from telework.core.tabular import Formula
+from telework.organization.importing.layout import ERROR, WARNING, FoundColumn, Problem, is_footer_text, normalize
+from telework.organization.importing.reading import clean_text, is_blank, parse_date
 
 # A day of HCMC's one-stop system is about 12,000 dossiers; a file holds at most a fortnight of the whole city.
 MAX_ROWS = 200_000
@@ -70,6 +69,8 @@ RATING_HEADERS: dict[str, tuple[str, ...]] = {
 RATING_REQUIRED = ("code", "level", "rated_at")
 
 IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
+# File problems the mapping step can mend (a column the user names).
+MAPPING_PROBLEMS = ("missing_column", "duplicate_column")
 
 ONLINE_LEVEL_WORDS = {
     "toan trinh": "fully_online",
@@ -162,135 +163,86 @@ class RawTable:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    # Every column of the header as found, with its first values: what the mapping step shows.
+    found: list[FoundColumn] = field(default_factory=list)
+    header_row: int = 0
+
+    @property
+    def needs_mapping(self) -> bool:
+        """The user must say what some columns are: a header not recognised, or a required column not found."""
+        return any(column.key is None for column in self.found) or any(problem.code in MAPPING_PROBLEMS for problem in self.problems)
 
     def header(self, key: str, layout: Mapping[str, tuple[str, ...]]) -> str:
         return self.headers.get(key) or layout[key][0]
-
-
-class _Refused(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.code)
-        self.problem = problem
 
 
 def _file_problem(code: str, message: str, **params: Any) -> Problem:
     return Problem(ERROR, code, message, params)
 
 
-def _bounded(rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise _Refused(
-                _file_problem(
-                    "too_many_rows",
-                    gettext_noop("The file holds more than %(max)s rows; an export may hold at most %(max)s. Export fewer days at a time."),
-                    max=MAX_ROWS,
-                )
-            )
-        yield row
+# What each refusal of ``core.tabular`` tells the one-stop clerk: an export's own advice.
+FILE_MESSAGES = {
+    tabular.FILE_TOO_LARGE: gettext_noop("The file is %(size_mb)s MB; an export may be at most %(max_mb)s MB. Export fewer days at a time."),
+    tabular.TOO_MANY_ROWS: gettext_noop("The file holds more than %(max)s rows; an export may hold at most %(max)s. Export fewer days at a time."),
+    tabular.WORKBOOK_TOO_LARGE: gettext_noop(
+        "Unzipped, the workbook holds %(size_mb)s MB; an export may hold at most %(max_mb)s MB. Export fewer days at a time."
+    ),
+    tabular.OLD_EXCEL: gettext_noop("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."),
+    tabular.FILE_TYPE: gettext_noop("Send an .xlsx workbook or a .csv file."),
+    tabular.ENCODING: gettext_noop("The CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel choose “CSV UTF-8”."),
+    tabular.UNREADABLE: gettext_noop("The file cannot be read as an Excel workbook (.xlsx)."),
+}
 
 
-def _csv_rows(content: bytes, lookup: Mapping[str, str]) -> list[tuple[Any, ...]]:
-    text = content.decode("utf-8-sig")
-    first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-
-    def known(separator: str) -> int:
-        return max((sum(normalize(cell) in lookup for cell in row) for row in csv.reader(first_lines, delimiter=separator)), default=0)
-
-    separator = max((",", ";", "\t"), key=lambda candidate: (known(candidate), candidate == ","))
-    return list(_bounded(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)))
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        unzipped = sum(info.file_size for info in archive.infolist())
-    if unzipped > MAX_WORKBOOK_UNCOMPRESSED_BYTES:
-        raise _Refused(
-            _file_problem(
-                "workbook_too_large",
-                gettext_noop("Unzipped, the workbook holds %(size_mb)s MB; an export may hold at most %(max_mb)s MB. Export fewer days at a time."),
-                size_mb=round(unzipped / 1024 / 1024, 1),
-                max_mb=MAX_WORKBOOK_UNCOMPRESSED_BYTES // (1024 * 1024),
-            )
-        )
-    # data_only=False: a formula reads as "=...", so it is reported, never taken as its cached value.
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        return list(
-            _bounded(
-                tuple(Formula(cell.value) if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str) else cell.value for cell in row)
-                for row in sheet.iter_rows()
-            )
-        )
-    finally:
-        workbook.close()
-
-
-def read_table(file_name: str, content: bytes, *, layout: Mapping[str, tuple[str, ...]], required: Iterable[str]) -> RawTable:
+def read_table(
+    file_name: str, content: bytes, *, layout: Mapping[str, tuple[str, ...]], required: Iterable[str], mapping: Mapping[str, str] | None = None
+) -> RawTable:
     """Read the first sheet of an .xlsx workbook or a UTF-8 .csv (comma, semicolon or tab) into a ``RawTable``.
 
-    The header is the row among the first twenty with the most known headers (at least three); rows under a
-    signature footer or a totals line are not read; blank rows are skipped. Refused whole, before any row is read:
-    a file over ``MAX_FILE_BYTES`` or ``MAX_ROWS`` rows, an old .xls, a CSV not in UTF-8, an unreadable workbook, a
-    header missing a required column.
+    The header is the row among the first twenty with the most known headers (at least three); ``mapping``
+    (normalised header → column key, "" to set the column aside) overrides the known spellings — the import
+    screen's mapping step. Rows under a signature footer or a totals line are not read; blank rows are skipped.
+    Refused whole, before any row is read (``core.tabular``): a file over ``MAX_FILE_BYTES`` or ``MAX_ROWS`` rows,
+    an old .xls, a CSV not in UTF-8, an unreadable workbook; and a header missing a required column.
     """
     table = RawTable()
     lookup = _lookup(layout)
-    lowered = file_name.lower()
-    if len(content) > MAX_FILE_BYTES:
-        table.problems.append(
-            _file_problem(
-                "file_too_large",
-                gettext_noop("The file is %(size_mb)s MB; an export may be at most %(max_mb)s MB. Export fewer days at a time."),
-                size_mb=round(len(content) / 1024 / 1024, 1),
-                max_mb=MAX_FILE_BYTES // (1024 * 1024),
-            )
-        )
-        return table
-    if lowered.endswith(".xls"):
-        table.problems.append(
-            _file_problem("old_excel", gettext_noop("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."))
-        )
-        return table
+    limits = tabular.Limits(
+        max_file_bytes=MAX_FILE_BYTES, max_rows=MAX_ROWS, max_unzipped_bytes=MAX_WORKBOOK_UNCOMPRESSED_BYTES, header_rows=HEADER_SEARCH_ROWS
+    )
     try:
-        if content[:2] == b"PK" or lowered.endswith(".xlsx"):
-            raw_rows = _xlsx_rows(content)
-        elif lowered.endswith((".csv", ".txt")):
-            raw_rows = _csv_rows(content, lookup)
-        else:
-            table.problems.append(_file_problem("file_type", gettext_noop("Send an .xlsx workbook or a .csv file.")))
-            return table
-    except UnicodeDecodeError:
-        table.problems.append(
-            _file_problem("encoding", gettext_noop("The CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel choose “CSV UTF-8”."))
-        )
+        raw_rows = tabular.read_rows(file_name, content, limits=limits, is_known_header=lambda cell: normalize(cell) in lookup)
+    except tabular.TableRefused as refusal:
+        table.problems.append(_file_problem(refusal.code, FILE_MESSAGES[refusal.code], **refusal.params))
         return table
-    except _Refused as refusal:
-        table.problems.append(refusal.problem)
-        return table
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        table.problems.append(_file_problem("unreadable", gettext_noop("The file cannot be read as an Excel workbook (.xlsx).")))
-        return table
-    _locate_header(table, raw_rows, layout, lookup, tuple(required))
+    _locate_header(table, raw_rows, layout, lookup, tuple(required), mapping or {})
     return table
 
 
-def _recognise(cell: Any, lookup: Mapping[str, str]) -> str | None:
+def _recognise(cell: Any, lookup: Mapping[str, str], mapping: Mapping[str, str]) -> str | None:
+    """The column key a header stands for: the user's choice on the mapping step first, then the known spellings.
+    "" means "set aside"; None means "not recognised"."""
     if cell is None or isinstance(cell, Formula):
         return None
     key = normalize(cell)
+    if not key:
+        return None
+    if key in mapping:
+        return mapping[key]
     if key in IGNORED_HEADERS:
         return ""
     return lookup.get(key)
 
 
 def _locate_header(
-    table: RawTable, raw_rows: list[tuple[Any, ...]], layout: Mapping[str, tuple[str, ...]], lookup: Mapping[str, str], required: tuple[str, ...]
+    table: RawTable,
+    raw_rows: list[tuple[Any, ...]],
+    layout: Mapping[str, tuple[str, ...]],
+    lookup: Mapping[str, str],
+    required: tuple[str, ...],
+    mapping: Mapping[str, str],
 ) -> None:
-    scores = [sum(1 for cell in raw if _recognise(cell, lookup)) for raw in raw_rows[:HEADER_SEARCH_ROWS]]
+    scores = [sum(1 for cell in raw if _recognise(cell, lookup, mapping)) for raw in raw_rows[:HEADER_SEARCH_ROWS]]
     if not scores or max(scores) < HEADER_MIN_KNOWN:
         table.problems.append(
             _file_problem(
@@ -302,11 +254,15 @@ def _locate_header(
         )
         return
     index = scores.index(max(scores))
+    table.header_row = index + 1
     positions: dict[str, int] = {}
+    first_rows = [raw for raw in raw_rows[index + 1 : index + 8] if any(not is_blank(cell) for cell in raw)][:3]
     for position, cell in enumerate(raw_rows[index]):
-        if is_blank(cell):
+        if is_blank(cell) or isinstance(cell, Formula):
             continue
-        key = _recognise(cell, lookup)
+        key = _recognise(cell, lookup, mapping)
+        samples = tuple(clean_text(raw[position]) for raw in first_rows if position < len(raw) and not is_blank(raw[position]))
+        table.found.append(FoundColumn(position, tabular.column_letter(position), clean_text(cell), normalize(cell), key, samples))
         if not key:
             if key is None:
                 table.ignored_headers.append(clean_text(cell))

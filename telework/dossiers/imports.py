@@ -12,23 +12,24 @@ import datetime as dt
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from telework.accounts.models import User
 from telework.assignments.models import WorkItem
 from telework.core import calendar, clock
 from telework.core.audit import audit_record
+from telework.core.exceptions import ValidationFailed
 from telework.dossiers import importing
 from telework.dossiers.importing import DossierRow, RatingRow
 from telework.dossiers.models import ApologyLetter, Dossier, DossierImport, DossierSource, ImportKind, Procedure, Rating, RatingSource
-from telework.organization.importing.layout import CREATE, ERROR, REFUSED, UNCHANGED, UPDATE, WARNING, Problem
+from telework.organization.importing.layout import CREATE, ERROR, REFUSED, UNCHANGED, UPDATE, WARNING, FoundColumn, Problem
 from telework.organization.models import Agency, ServicePoint, Staff, Unit
 from telework.rosters.models import EntryStatus, RosterEntry, RosterStatus
 
@@ -79,6 +80,19 @@ class ImportReport:
     applied: bool = False
     procedures_created: int = 0
     record: DossierImport | None = None
+    # What the mapping step shows: each column of the header as found, and the columns not used.
+    found: list[FoundColumn] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+    header_row: int = 0
+    needs_mapping: bool = False
+
+    @property
+    def is_readable(self) -> bool:
+        return not self.file_problems
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action != REFUSED)
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
@@ -113,6 +127,32 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def _check_digest(content: bytes, expected_sha256: str) -> None:
+    """The file confirmed is the file checked: the import screen stages the upload between its steps and passes the
+    fingerprint of what the user saw in the preview."""
+    if expected_sha256 and hashlib.sha256(content).hexdigest() != expected_sha256:
+        raise ValidationFailed(
+            gettext("The file is not the one checked on the preview: upload it again and check it before importing."), rule="import_file_unchanged"
+        )
+
+
+def _read(file_name: str, content: bytes, *, kind: str, valid_only: bool, mapping: Mapping[str, str] | None) -> tuple[importing.RawTable, ImportReport]:
+    layout, required = (
+        (importing.DOSSIER_HEADERS, importing.DOSSIER_REQUIRED) if kind == ImportKind.DOSSIERS else (importing.RATING_HEADERS, importing.RATING_REQUIRED)
+    )
+    table = importing.read_table(file_name, content, layout=layout, required=required, mapping=mapping)
+    report = ImportReport(
+        kind=kind,
+        valid_only=valid_only,
+        file_problems=list(table.problems),
+        found=table.found,
+        ignored_headers=table.ignored_headers,
+        header_row=table.header_row,
+        needs_mapping=table.needs_mapping,
+    )
+    return table, report
+
+
 # --- The one-stop export ------------------------------------------------------------------------------------------
 
 
@@ -129,7 +169,16 @@ class _Planned:
 
 
 def dossiers_import(
-    *, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False, timings: dict[str, float] | None = None
+    *,
+    actor: User | None,
+    agency: Agency,
+    file_name: str,
+    content: bytes,
+    valid_only: bool = False,
+    timings: dict[str, float] | None = None,
+    mapping: Mapping[str, str] | None = None,
+    preview: bool = False,
+    expected_sha256: str = "",
 ) -> ImportReport:
     """Import the one-stop system's export of ``agency``'s dossiers (Decree 61/2018 Art. 18–19 data).
 
@@ -141,20 +190,23 @@ def dossiers_import(
     or the reception day plus the procedure's working days (``core.calendar``, Vietnamese holidays) at 17:00; an
     apology letter's new date becomes the due date. The dossier is linked to the work item with its code, to its
     handlers, and to who staffed its desk that day in the newest published roster.
+
+    ``mapping`` (normalised header → column key) names the columns the file spells its own way; ``preview`` plans
+    and reports without writing; ``expected_sha256`` refuses a file other than the one previewed.
     """
+    _check_digest(content, expected_sha256)
     timings = {} if timings is None else timings
     started = time.perf_counter()
-    table = importing.read_table(file_name, content, layout=importing.DOSSIER_HEADERS, required=importing.DOSSIER_REQUIRED)
-    report = ImportReport(kind=ImportKind.DOSSIERS, valid_only=valid_only, file_problems=list(table.problems))
+    table, report = _read(file_name, content, kind=ImportKind.DOSSIERS, valid_only=valid_only, mapping=mapping)
     if table.problems:
         return report
     rows = importing.parse_dossier_rows(table, now=clock.now(), zone=_zone())
     timings["read_seconds"] = timings.get("read_seconds", 0.0) + time.perf_counter() - started
     started = time.perf_counter()
-    planned, new_procedures = _plan_dossiers(agency, rows)
+    planned, new_procedures = _plan_dossiers(agency, rows, header=lambda key: table.header(key, importing.DOSSIER_HEADERS))
     report.outcomes = [RowOutcome(item.row.number, item.row.code, item.action, item.row.problems) for item in planned]
     timings["plan_seconds"] = timings.get("plan_seconds", 0.0) + time.perf_counter() - started
-    if report.refused and not valid_only:
+    if preview or (report.refused and not valid_only):
         return report
     started = time.perf_counter()
     with transaction.atomic():
@@ -166,7 +218,7 @@ def dossiers_import(
     return report
 
 
-def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planned], dict[str, DossierRow]]:
+def _plan_dossiers(agency: Agency, rows: list[DossierRow], *, header: Callable[[str], str]) -> tuple[list[_Planned], dict[str, DossierRow]]:
     units_by_code: dict[str, int] = {}
     units_by_name: dict[str, int] = {}
     for unit_id, code, name in Unit.objects.filter(agency=agency).values_list("id", "code", "name"):
@@ -212,26 +264,33 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planne
         if row.code:
             if row.code in seen:
                 _row_problem(
-                    row, "Mã hồ sơ", "duplicate_code", gettext_noop("The dossier code “%(code)s” is already on row %(row)s."), code=row.code, row=seen[row.code]
+                    row,
+                    header("code"),
+                    "duplicate_code",
+                    gettext_noop("The dossier code “%(code)s” is already on row %(row)s."),
+                    code=row.code,
+                    row=seen[row.code],
                 )
             else:
                 seen[row.code] = row.number
         item.unit_id = units_by_code.get(row.unit) or units_by_name.get(importing.normalize_cached(row.unit)) if row.unit else None
         if row.unit and item.unit_id is None:
-            _row_problem(
-                row, "Đơn vị tiếp nhận", "unknown_unit", gettext_noop("No unit “%(value)s” in this agency: write its code or its name."), value=row.unit
-            )
+            _row_problem(row, header("unit"), "unknown_unit", gettext_noop("No unit “%(value)s” in this agency: write its code or its name."), value=row.unit)
         if row.desk:
             item.service_point_id = points_by_code.get(row.desk) or points_by_name.get(importing.normalize_cached(row.desk))
             if item.service_point_id is None:
                 _row_problem(
-                    row, "Quầy", "unknown_desk", gettext_noop("No one-stop desk “%(value)s” in this agency: write its code or its name."), value=row.desk
+                    row,
+                    header("desk"),
+                    "unknown_desk",
+                    gettext_noop("No one-stop desk “%(value)s” in this agency: write its code or its name."),
+                    value=row.desk,
                 )
         unknown = [code for code in row.handler_codes if code not in staff_by_code]
         if unknown:
             _row_problem(
                 row,
-                "Cán bộ xử lý",
+                header("handlers"),
                 "unknown_handlers",
                 gettext_noop("No staff member with the code %(codes)s in this agency: the dossier is kept without them."),
                 WARNING,
@@ -246,7 +305,7 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planne
             elif row.legal_days is None:
                 _row_problem(
                     row,
-                    "Thời hạn giải quyết",
+                    header("legal_days"),
                     "procedure_needs_days",
                     gettext_noop("The procedure “%(code)s” is not in the register yet: the row needs its handling time in working days."),
                     code=row.procedure_code,
@@ -262,7 +321,7 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow]) -> tuple[list[_Planne
             item.legal_due_at = row.due_at
         before = existing.get(row.code)
         if before is not None and before[1] != agency.pk:
-            _row_problem(row, "Mã hồ sơ", "other_agency", gettext_noop("The dossier “%(code)s” is in another agency's register."), code=row.code)
+            _row_problem(row, header("code"), "other_agency", gettext_noop("The dossier “%(code)s” is in another agency's register."), code=row.code)
         item.work_item_id = work_items.get(row.code)
         if row.has_error:
             continue
@@ -441,18 +500,32 @@ def _desk_staff(items: Iterable[_Planned]) -> dict[tuple[dt.date, int], list[int
 # --- The portal's ratings -----------------------------------------------------------------------------------------
 
 
-def ratings_import(*, actor: User | None, agency: Agency, file_name: str, content: bytes, valid_only: bool = False) -> ImportReport:
+def ratings_import(
+    *,
+    actor: User | None,
+    agency: Agency,
+    file_name: str,
+    content: bytes,
+    valid_only: bool = False,
+    mapping: Mapping[str, str] | None = None,
+    preview: bool = False,
+    expected_sha256: str = "",
+) -> ImportReport:
     """Import the public-service portal's rating export for ``agency``'s dossiers (Decree 61/2018 Art. 31; Circular
     01/2018/TT-VPCP: the satisfaction level and nine indicators of 0–2 points).
 
     One rating per dossier: a dossier rated by QR code keeps that rating (the row is left unchanged with a warning),
     a portal rating is updated when the export changes it. A code not in the agency's register, or twice in the
-    file, is refused.
+    file, is refused. ``mapping``, ``preview`` and ``expected_sha256`` as for ``dossiers_import``.
     """
-    table = importing.read_table(file_name, content, layout=importing.RATING_HEADERS, required=importing.RATING_REQUIRED)
-    report = ImportReport(kind=ImportKind.RATINGS, valid_only=valid_only, file_problems=list(table.problems))
+    _check_digest(content, expected_sha256)
+    table, report = _read(file_name, content, kind=ImportKind.RATINGS, valid_only=valid_only, mapping=mapping)
     if table.problems:
         return report
+
+    def header(key: str) -> str:
+        return table.header(key, importing.RATING_HEADERS)
+
     rows = importing.parse_rating_rows(table, now=clock.now(), zone=_zone())
     codes = sorted({row.code for row in rows if row.code})
     dossier_ids: dict[str, int] = {}
@@ -471,7 +544,7 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
     for row in rows:
         if row.code in seen:
             _row_problem(
-                row, "Mã hồ sơ", "duplicate_code", gettext_noop("The dossier code “%(code)s” is already on row %(row)s."), code=row.code, row=seen[row.code]
+                row, header("code"), "duplicate_code", gettext_noop("The dossier code “%(code)s” is already on row %(row)s."), code=row.code, row=seen[row.code]
             )
         elif row.code:
             seen[row.code] = row.number
@@ -479,7 +552,7 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
         if row.code and found_id is None:
             _row_problem(
                 row,
-                "Mã hồ sơ",
+                header("code"),
                 "unknown_dossier",
                 gettext_noop("No dossier “%(code)s” in this agency's register: import the one-stop export first."),
                 code=row.code,
@@ -488,7 +561,7 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
         if not row.has_error and found_id is not None and row.rated_at is not None:
             before = existing.get(found_id)
             if before is not None and before[0] == RatingSource.QR:
-                _row_problem(row, "Mã hồ sơ", "rated_by_qr", gettext_noop("This dossier was already rated by QR code: that rating is kept."), WARNING)
+                _row_problem(row, header("code"), "rated_by_qr", gettext_noop("This dossier was already rated by QR code: that rating is kept."), WARNING)
                 action = UNCHANGED
             elif before is not None and (before[1], list(before[2]), before[3]) == (row.level, row.scores, row.rated_at):
                 action = UNCHANGED
@@ -496,7 +569,7 @@ def ratings_import(*, actor: User | None, agency: Agency, file_name: str, conten
                 action = CREATE if before is None else UPDATE
                 writes.append((found_id, RatingSource.PORTAL.value, row.level, scores_field.get_db_prep_save(row.scores, connection), adapt(row.rated_at), ""))
         report.outcomes.append(RowOutcome(row.number, row.code, action, row.problems))
-    if report.refused and not valid_only:
+    if preview or (report.refused and not valid_only):
         return report
     with transaction.atomic():
         # A QR rating given since the file was read is kept too: one rating per dossier, the first one stands.

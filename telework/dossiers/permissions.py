@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 
 from telework.accounts.models import Role
 from telework.accounts.types import Viewer
-from telework.dossiers.models import Dossier
-from telework.organization import scope
-from telework.organization.models import ServicePoint, ServicePointKind
+from telework.dossiers.models import Dossier, DossierImport
+from telework.organization import scope, selectors
+from telework.organization.models import Agency, ServicePoint, ServicePointKind
 
 
 def visible_desks(viewer: Viewer) -> QuerySet[ServicePoint]:
@@ -38,3 +38,21 @@ def visible_dossiers(viewer: Viewer) -> QuerySet[Dossier]:
     me = scope.own_staff(viewer)
     handled = Q(pk__in=Dossier.handlers.through.objects.filter(staff=me).values("dossier_id")) if me is not None else Q(pk__in=[])
     return Dossier.objects.filter(Q(unit__in=scope.visible_units(viewer)) | handled)
+
+
+def can_import(viewer: Viewer, agency: Agency | None = None) -> bool:
+    """Who may import the one-stop export and the portal's ratings for ``agency`` (any agency when None): its HR
+    officer, Home Affairs and system administrators — those who import its staff list (``scope.can_manage_organisation``)."""
+    return scope.can_manage_organisation(viewer, agency)
+
+
+def importable_agencies(viewer: Viewer) -> QuerySet[Agency]:
+    """The agencies ``viewer`` may import dossiers and ratings for."""
+    if not can_import(viewer):
+        return Agency.objects.none()
+    return selectors.manageable_agencies(viewer)
+
+
+def visible_imports(viewer: Viewer) -> QuerySet[DossierImport]:
+    """The past imports of the agencies ``viewer`` may import for."""
+    return DossierImport.objects.filter(agency__in=importable_agencies(viewer)).select_related("agency", "imported_by__staff")

@@ -3,13 +3,10 @@ flags, dates, e-mail, phone, equipment. Cross-row checks are ``planning``'s."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_noop
 
+from telework.core import tabular
+from telework.core.tabular import Formula
 from telework.organization.importing.layout import (
     COLUMNS_BY_KEY,
     EQUIPMENT_WORDS,
@@ -53,6 +52,22 @@ TITLE_MAX_LENGTH = 120
 
 # --- Reading the file -------------------------------------------------------------------------------------
 
+LIMITS = tabular.Limits(
+    max_file_bytes=MAX_IMPORT_FILE_BYTES, max_rows=MAX_IMPORT_ROWS, max_unzipped_bytes=MAX_WORKBOOK_UNCOMPRESSED_BYTES, header_rows=HEADER_SEARCH_ROWS
+)
+# What each refusal of ``core.tabular`` tells the HR office: the staff list's own advice.
+FILE_MESSAGES = {
+    tabular.FILE_TOO_LARGE: gettext_noop("The file is %(size_mb)s MB; a staff list may be at most %(max_mb)s MB. Split it by unit and import each part."),
+    tabular.TOO_MANY_ROWS: gettext_noop("The file holds more than %(max)s rows; a staff list may hold at most %(max)s. Split it by unit and import each part."),
+    tabular.WORKBOOK_TOO_LARGE: gettext_noop(
+        "Unzipped, the workbook holds %(size_mb)s MB; a staff list may hold at most %(max_mb)s MB. Split it by unit and import each part."
+    ),
+    tabular.OLD_EXCEL: gettext_noop("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."),
+    tabular.FILE_TYPE: gettext_noop("Send an .xlsx workbook or a .csv file."),
+    tabular.ENCODING: gettext_noop("The CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel choose “CSV UTF-8”."),
+    tabular.UNREADABLE: gettext_noop("The file cannot be read as an Excel workbook (.xlsx)."),
+}
+
 
 def read_table(file_name: str, content: bytes, *, mapping: Mapping[str, str] | None = None) -> Table:
     """Read the first sheet of an .xlsx workbook or a UTF-8 .csv (comma or semicolon) into a ``Table``.
@@ -62,43 +77,14 @@ def read_table(file_name: str, content: bytes, *, mapping: Mapping[str, str] | N
     and a signature footer or a totals line under the list. The header is the row among the first twenty with
     the most known headers (at least three); ``mapping`` (normalised header → column key, "" to set the column
     aside) overrides the recognised spellings. Merged cells read as their top-left value. A formula is read as
-    the formula, never as its last computed value. Row numbers stay those the user sees in Excel.
+    the formula, never as its last computed value. Row numbers stay those the user sees in Excel. The file itself
+    is read by ``core.tabular`` within ``LIMITS``; a refusal becomes the table's one problem.
     """
     table = Table(file_name=file_name)
-    lowered = file_name.lower()
-    if len(content) > MAX_IMPORT_FILE_BYTES:
-        table.problems.append(
-            _file_problem(
-                "file_too_large",
-                gettext_noop("The file is %(size_mb)s MB; a staff list may be at most %(max_mb)s MB. Split it by unit and import each part."),
-                size_mb=_megabytes(len(content)),
-                max_mb=MAX_IMPORT_FILE_BYTES // (1024 * 1024),
-            )
-        )
-        return table
-    if lowered.endswith(".xls"):
-        table.problems.append(
-            _file_problem("old_excel", gettext_noop("Old .xls workbooks are not read: save the file as .xlsx (Excel Workbook) or CSV UTF-8."))
-        )
-        return table
     try:
-        if content[:2] == b"PK" or lowered.endswith(".xlsx"):
-            raw_rows = _xlsx_rows(content)
-        elif lowered.endswith(".csv") or lowered.endswith(".txt"):
-            raw_rows = _csv_rows(content)
-        else:
-            table.problems.append(_file_problem("file_type", gettext_noop("Send an .xlsx workbook or a .csv file.")))
-            return table
-    except UnicodeDecodeError:
-        table.problems.append(
-            _file_problem("encoding", gettext_noop("The CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel choose “CSV UTF-8”."))
-        )
-        return table
-    except _TooLarge as refusal:
-        table.problems.append(refusal.problem)
-        return table
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        table.problems.append(_file_problem("unreadable", gettext_noop("The file cannot be read as an Excel workbook (.xlsx).")))
+        raw_rows = tabular.read_rows(file_name, content, limits=LIMITS, is_known_header=lambda cell: normalize(cell) in HEADER_LOOKUP, merged_cells=True)
+    except tabular.TableRefused as refusal:
+        table.problems.append(_file_problem(refusal.code, FILE_MESSAGES[refusal.code], **refusal.params))
         return table
     _locate_header(table, raw_rows, mapping or {})
     return table
@@ -106,149 +92,6 @@ def read_table(file_name: str, content: bytes, *, mapping: Mapping[str, str] | N
 
 def _file_problem(code: str, message: str, **params: Any) -> Problem:
     return Problem(ERROR, code, message, params)
-
-
-class _TooLarge(Exception):
-    """The file passes a limit; raised while reading, before the rest of it is parsed."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.code)
-        self.problem = problem
-
-
-def _megabytes(size: int) -> float:
-    return round(size / 1024 / 1024, 1)
-
-
-def _check_unzipped_size(content: bytes) -> None:
-    """Refuse a workbook whose parts unzip past MAX_WORKBOOK_UNCOMPRESSED_BYTES, from the sizes its ZIP directory
-    declares (Python's zipfile never inflates a part past its declared size), before openpyxl opens it."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        unzipped = sum(info.file_size for info in archive.infolist())
-    if unzipped > MAX_WORKBOOK_UNCOMPRESSED_BYTES:
-        raise _TooLarge(
-            _file_problem(
-                "workbook_too_large",
-                gettext_noop(
-                    "Unzipped, the workbook holds %(size_mb)s MB; a staff list may hold at most %(max_mb)s MB. Split it by unit and import each part."
-                ),
-                size_mb=_megabytes(unzipped),
-                max_mb=MAX_WORKBOOK_UNCOMPRESSED_BYTES // (1024 * 1024),
-            )
-        )
-
-
-def _bounded(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows, read one by one and refused as soon as there are more than the header rows and MAX_IMPORT_ROWS."""
-    kept = []
-    for row in rows:
-        kept.append(row)
-        if len(kept) > MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS:
-            raise _TooLarge(
-                _file_problem(
-                    "too_many_rows",
-                    gettext_noop("The file holds more than %(max)s rows; a staff list may hold at most %(max)s. Split it by unit and import each part."),
-                    max=MAX_IMPORT_ROWS,
-                )
-            )
-    return kept
-
-
-class Formula(str):
-    """A cell that holds a formula (``=SUM(D10:D20)``): reported as such, never read as a value."""
-
-    __slots__ = ()
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    _check_unzipped_size(content)
-    # data_only=False: a formula reads as "=...", so it is reported, not silently taken as its cached value.
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = _bounded(
-            tuple(Formula(cell.value) if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str) else cell.value for cell in row)
-            for row in sheet.iter_rows()
-        )
-    finally:
-        workbook.close()
-    return _fill_merged(rows, _merged_ranges(content))
-
-
-_MERGE_REF = re.compile(rb'<mergeCell[^>]*ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _merged_ranges(content: bytes) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of the first sheet as (first row, first column, last row, last column), 0-based; read from
-    the sheet's XML because openpyxl's read-only mode does not keep them."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        workbook_xml = archive.read("xl/workbook.xml")
-        first = re.search(rb'<(?:\w+:)?sheet\b[^>]*\br:id="([^"]+)"', workbook_xml) or re.search(rb'<(?:\w+:)?sheet\b[^>]*\bid="([^"]+)"', workbook_xml)
-        if first is None:
-            return []
-        relations = archive.read("xl/_rels/workbook.xml.rels")
-        target = None
-        for relation in re.finditer(rb"<Relationship\b[^>]*>", relations):
-            tag = relation.group(0)
-            if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', tag):
-                found = re.search(rb'\bTarget="([^"]+)"', tag)
-                target = found.group(1).decode() if found else None
-        if target is None:
-            return []
-        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        sheet_xml = archive.read(path)
-    ranges = []
-    for match in _MERGE_REF.finditer(sheet_xml):
-        ranges.append((int(match[2]) - 1, _column_number(match[1]) - 1, int(match[4]) - 1, _column_number(match[3]) - 1))
-    return ranges
-
-
-def _fill_merged(rows: list[tuple[Any, ...]], ranges: list[tuple[int, int, int, int]]) -> list[tuple[Any, ...]]:
-    """Every cell of a merged range reads as its top-left cell: a header merged over two rows is in both, a unit
-    merged down the rows of its staff is on each of them."""
-    if not ranges:
-        return rows
-    grid = [list(row) for row in rows]
-    width = max((len(row) for row in grid), default=0)
-    for first_row, first_column, last_row, last_column in ranges:
-        # A range may claim the sheet's 16,384 columns: only the columns that hold cells are filled.
-        last_column = min(last_column, width - 1)
-        if first_row >= len(grid):
-            continue
-        source = grid[first_row]
-        value = source[first_column] if first_column < len(source) else None
-        if value is None:
-            continue
-        for number in range(first_row, min(last_row, len(grid) - 1) + 1):
-            row = grid[number]
-            if len(row) <= last_column:
-                row.extend([None] * (last_column + 1 - len(row)))
-            for column in range(first_column, last_column + 1):
-                if row[column] is None:
-                    row[column] = value
-    return [tuple(row) for row in grid]
-
-
-def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
-    text = content.decode("utf-8-sig")
-    first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-
-    def known_headers(separator: str) -> int:
-        # The header may sit under a title block: the line with the most known headers counts.
-        return max((sum(normalize(cell) in HEADER_LOOKUP for cell in row) for row in csv.reader(first_lines, delimiter=separator)), default=0)
-
-    # The separator that splits the header into more known columns wins (Excel in Vietnamese locale saves ";").
-    best = max((",", ";", "\t"), key=lambda sep: (known_headers(sep), sep == ","))
-    return _bounded(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=best))
 
 
 def _known(cell: Any, mapping: Mapping[str, str]) -> bool:
@@ -310,15 +153,6 @@ def _is_section_heading(raw: tuple[Any, ...]) -> bool:
     return len(cells) == 1 and _SECTION_NUMBER.fullmatch(cells[0]) is not None
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mapping[str, str]) -> None:
     index = _header_index(raw_rows, mapping)
     if index is None:
@@ -346,7 +180,7 @@ def _locate_header(table: Table, raw_rows: list[tuple[Any, ...]], mapping: Mappi
             continue
         key = recognise_header(cell, mapping)
         samples = tuple(_clean_text(row[position]) for row in people[:3] if position < len(row) and not _is_blank(row[position]))
-        found.append(FoundColumn(position, _letter(position), _clean_text(cell), normalize(cell), key, samples))
+        found.append(FoundColumn(position, tabular.column_letter(position), _clean_text(cell), normalize(cell), key, samples))
         if not key:
             if key is None:
                 table.ignored_headers.append(_clean_text(cell))
