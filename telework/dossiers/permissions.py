@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.accounts.types import Viewer
 from telework.dossiers.models import Dossier
 from telework.organization import scope
-from telework.organization.models import ServicePoint, ServicePointKind
+from telework.organization.models import Agency, ServicePoint, ServicePointKind
 
 
 def visible_desks(viewer: Viewer) -> QuerySet[ServicePoint]:
@@ -38,3 +38,17 @@ def visible_dossiers(viewer: Viewer) -> QuerySet[Dossier]:
     me = scope.own_staff(viewer)
     handled = Q(pk__in=Dossier.handlers.through.objects.filter(staff=me).values("dossier_id")) if me is not None else Q(pk__in=[])
     return Dossier.objects.filter(Q(unit__in=scope.visible_units(viewer)) | handled)
+
+
+def push_token_agencies(user: User) -> list[tuple[int, str]]:
+    """The agencies ``user`` may issue a dossier push token for (``accounts.push_tokens``): every agency for Home
+    Affairs and system administrators, their own agency for an agency's HR officer, none for anyone else."""
+    if not user.is_active:
+        return []
+    agencies = Agency.objects.order_by("name")
+    if user.is_superuser or user.role in (Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN):
+        return list(agencies.values_list("id", "name"))
+    if user.role == Role.AGENCY_HR:
+        me = scope.own_staff(user)
+        return list(agencies.filter(pk=me.unit.agency_id).values_list("id", "name")) if me is not None else []
+    return []
