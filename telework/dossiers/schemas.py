@@ -6,7 +6,7 @@ the future, another agency's code…) is reported on its own row while the other
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -26,19 +26,19 @@ Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s,;]+$")]
 UnitName = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class OnlineLevelIn(str, Enum):
+class OnlineLevelIn(StrEnum):
     FULLY_ONLINE = "fully_online"
     PARTLY_ONLINE = "partly_online"
     IN_PERSON = "in_person"
 
 
-class ChannelIn(str, Enum):
+class ChannelIn(StrEnum):
     DESK = "desk"
     ONLINE = "online"
     POST = "post"
 
 
-class StatusIn(str, Enum):
+class StatusIn(StrEnum):
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"
     RETURNED = "returned"
@@ -47,7 +47,7 @@ class StatusIn(str, Enum):
     REFUSED = "refused"
 
 
-class LevelIn(str, Enum):
+class LevelIn(StrEnum):
     VERY_SATISFIED = "very_satisfied"
     SATISFIED = "satisfied"
     NOT_SATISFIED = "not_satisfied"

@@ -81,7 +81,8 @@ def test_a_push_creates_dossiers_linked_to_officers_desk_staff_and_work_items(ci
     # An unknown officer is left out with a warning naming the pushed field, in Vietnamese.
     warning = body["rows"][1]["problems"][0]
     assert (warning["field"], warning["severity"], warning["code"]) == ("handler_codes", "warning", "unknown_handlers")
-    assert "KHONG-CO" in warning["message"] and "cán bộ" in warning["message"].lower()
+    assert "KHONG-CO" in warning["message"]
+    assert "cán bộ" in warning["message"].lower()
     first, second = Dossier.objects.order_by("code")
     assert (first.unit, first.service_point, first.status, first.source) == (city.unit, city.desk, "returned", DossierSource.API)
     assert first.legal_due_at == dt.datetime(2026, 11, 19, 17, 0, tzinfo=HCMC)
@@ -134,7 +135,8 @@ def test_a_row_for_another_agencys_unit_is_refused_on_its_row_and_the_others_wri
     assert [row["result"] for row in body["rows"]] == ["refused", "created", "refused"]
     refused = body["rows"][0]["problems"][0]
     assert (refused["field"], refused["code"]) == ("unit", "unknown_unit")
-    assert city.outsider.unit.code in refused["message"] and "đơn vị" in refused["message"].lower()
+    assert city.outsider.unit.code in refused["message"]
+    assert "đơn vị" in refused["message"].lower()
     assert body["rows"][2]["problems"][0]["field"] == "received_at"
     assert list(Dossier.objects.values_list("code", flat=True)) == ["HS-2"]
 
@@ -277,7 +279,8 @@ def test_home_affairs_issue_push_tokens_for_any_agency_and_hr_for_their_own(city
     token = ApiToken.objects.get()
     assert (token.scope, token.agency) == (TokenScope.DOSSIER_PUSH, city.agency)
     listed = client.get("/accounts/tokens/").content.decode()
-    assert "Chỉ đẩy hồ sơ" in listed and city.agency.name in listed
+    assert "Chỉ đẩy hồ sơ" in listed
+    assert city.agency.name in listed
     assert AuditEvent.objects.filter(action="api_token.issue", agency_id=city.agency.pk).exists()
 
     client.force_login(city.home_affairs)
