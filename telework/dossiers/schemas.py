@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import JsonValue, model_validator
+from pydantic import BaseModel, JsonValue, model_validator
 
 from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId, PageNumber
 
@@ -62,7 +62,7 @@ def _bounded_moment(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-class ApologyIn(Schema):
+class ApologyIn(BaseModel):
     """The apology letter (Decree 61/2018 Art. 19: phiếu xin lỗi và hẹn lại ngày trả kết quả) and the new due date it set."""
 
     issued_at: dt.datetime | None = Field(None, description="When the letter was sent; the first due date when left out")
@@ -75,7 +75,7 @@ class ApologyIn(Schema):
         return self
 
 
-class DossierIn(Schema):
+class DossierIn(BaseModel):
     """One dossier as the one-stop system records it. Date-times are ISO 8601; without an offset they are read in
     the city's time zone (Asia/Ho_Chi_Minh)."""
 
@@ -127,7 +127,7 @@ class DossierPushIn(BodyIn):
     model_config = {"json_schema_extra": {"examples": [{"dossiers": [DOSSIER_EXAMPLE]}]}}
 
 
-class RatingIn(Schema):
+class RatingIn(BaseModel):
     """A rating from the public-service portal (Circular 01/2018/TT-VPCP): the satisfaction level and the nine
     indicators of 0–2 points (null for one not answered)."""
 
