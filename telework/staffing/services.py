@@ -364,7 +364,7 @@ def round_decide(*, actor: User, row: ReportRow, on_site_minimum: int, home_cap:
         raise NotPermitted(rule="staffing.decide")
     row = ReportRow.objects.select_for_update().select_related("unit__agency", "report_round").get(pk=row.pk)
     report_round = ReportRound.objects.select_for_update().get(pk=row.report_round_id)
-    earlier = UnitDecision.objects.select_for_update().select_related("policy", "restore_policy", "row__unit").filter(row=row).first()
+    earlier = UnitDecision.objects.select_for_update(of=("self",)).select_related("policy", "restore_policy", "row__unit").filter(row=row).first()
     allowed_states = (RoundState.CLOSED, RoundState.DECIDED) if earlier is not None else (RoundState.CLOSED,)
     if report_round.state not in allowed_states:
         raise InvalidTransition(
