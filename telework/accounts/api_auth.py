@@ -22,6 +22,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from telework.accounts import push_tokens
 from telework.accounts.models import ApiToken, User
 from telework.core.exceptions import NotPermitted
 
@@ -36,6 +37,7 @@ REQUEST_REFUSED = _("The request was refused: it carries more files or fields th
 OUT_OF_RANGE = _("A value is too large or too small to be stored.")
 SERVER_ERROR = _("Something went wrong on our side. The error has been recorded; try again later.")
 PUSH_ONLY_TOKEN = _("This token may only push dossiers and ratings from the one-stop system (/api/dossiers/push); it cannot be used here.")
+PUSH_ISSUER_GONE = _("The person who issued this push token may no longer issue one for its agency: ask Home Affairs or the agency's HR for a new token.")
 PUSH_TOKEN_NEEDED = _(
     "Only a dossier push token issued for an agency may push dossiers: create one under Account → API tokens with the scope “Dossier push only”."
 )
@@ -102,6 +104,9 @@ class PushToken(HttpBearer):
             return None
         if not found.is_push_only or found.agency_id is None:
             raise NotPermitted(PUSH_TOKEN_NEEDED, rule="token_scope")
+        # The issuer's right is read again on every push: a token outlives neither their role nor their agency.
+        if found.agency_id not in {pk for pk, _name in push_tokens.issuable_agencies(found.user)}:
+            raise NotPermitted(PUSH_ISSUER_GONE, rule="token_issuer")
         request.user = found.user
         return found
 

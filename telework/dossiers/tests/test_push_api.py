@@ -291,3 +291,16 @@ def test_home_affairs_issue_push_tokens_for_any_agency_and_hr_for_their_own(city
     assert client.get("/accounts/tokens/").context["push_agencies"] == []
     client.post("/accounts/tokens/", {"name": "lén", "scope": "dossier_push", "agency": city.agency.pk})
     assert not ApiToken.objects.filter(user=clerk).exists()
+
+
+@pytest.mark.django_db
+def test_a_push_token_stops_working_when_its_issuer_may_no_longer_issue_it(city, client):
+    key = push_key(city)
+    city.hr.role = Role.STAFF
+    city.hr.save(update_fields=["role"])
+
+    response = post(client, PUSH, {"dossiers": dossiers(city)}, key)
+
+    assert response.status_code == 403
+    assert response.json()["rule"] == "token_issuer"
+    assert Dossier.objects.count() == 0
