@@ -172,3 +172,18 @@ def test_the_switch_ending_early_does_not_end_a_decision_home_affairs_ends_it(ci
     assert ended.ends_on == day(20)
     assert shares(row.unit, day(21)) == CITY
     assert UnitDecision.objects.count() == 2
+
+
+def test_the_api_replaces_a_decision_posted_again(city, row, client):  # type: ignore[no-untyped-def]
+    client.force_login(city.home_affairs)
+    url = f"/api/staffing/rows/{row.pk}/decision"
+    first = {"on_site_minimum": 8, "home_cap": 3, "starts_on": "2026-11-19", "ends_on": "2026-11-30", "note": ""}
+
+    assert client.post(url, first, content_type="application/json").status_code == 201
+    again = client.post(url, {**first, "on_site_minimum": 9, "home_cap": 2}, content_type="application/json")
+
+    assert again.status_code == 201
+    assert UnitDecision.objects.get().on_site_minimum == 9
+    past = client.post(url, {**first, "starts_on": "2026-11-17"}, content_type="application/json")
+    assert past.status_code == 422
+    assert past.json()["rule"] == "staffing.period_start"
