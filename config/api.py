@@ -134,6 +134,7 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
 
 from telework.assignments.api import router as assignments_router  # noqa: E402
 from telework.attendance.api import router as attendance_router  # noqa: E402
+from telework.dossiers.api import router as dossiers_router  # noqa: E402
 from telework.evaluations.api import router as evaluations_router  # noqa: E402
 from telework.policy.api import router as policy_router  # noqa: E402
 from telework.registrations.api import router as registrations_router  # noqa: E402
@@ -150,3 +151,4 @@ api.add_router("/", registrations_router)
 api.add_router("/work", assignments_router)
 api.add_router("/rosters", rosters_router)
 api.add_router("/staffing", staffing_router)
+api.add_router("/dossiers", dossiers_router)

@@ -15,7 +15,7 @@ class TeleworkUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["user", "name", "prefix", "scope", "agency", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["key_digest", "prefix", "created_at", "last_used_at"]
 
 

@@ -1,7 +1,9 @@
 """The API's foundation: who is calling (bearer tokens for clients, the browser session for the web UI's own
 calls) and the error shape every endpoint answers with.
 
-Clients send ``Authorization: Bearer tw_…`` (see ``ApiToken``). The browser's session is accepted too, with
+Clients send ``Authorization: Bearer tw_…`` (see ``ApiToken``). A token's scope decides where it works: a full
+token everywhere its user may act, a push-only token (``TokenScope.DOSSIER_PUSH``) only on the one-stop system's push
+routes (``PushToken``); each is refused with 403 on the other's routes. The browser's session is accepted too, with
 Django's CSRF check on unsafe methods. A request that carries a bearer token is judged by the token alone: a
 revoked or unknown token answers 401 even if a session cookie rides along, so a client never silently acts
 under someone else's session.
@@ -20,7 +22,9 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from telework.accounts import push_tokens
 from telework.accounts.models import ApiToken, User
+from telework.core.exceptions import NotPermitted
 
 # Messages the API shows for failures that happen before any service runs.
 NOT_AUTHENTICATED = _("Log in, or send a valid API token as “Authorization: Bearer <token>”. A revoked token no longer works.")
@@ -32,6 +36,11 @@ REQUEST_TOO_LARGE = _("The request is too large.")
 REQUEST_REFUSED = _("The request was refused: it carries more files or fields than allowed, or is malformed.")
 OUT_OF_RANGE = _("A value is too large or too small to be stored.")
 SERVER_ERROR = _("Something went wrong on our side. The error has been recorded; try again later.")
+PUSH_ONLY_TOKEN = _("This token may only push dossiers and ratings from the one-stop system (/api/dossiers/push); it cannot be used here.")
+PUSH_ISSUER_GONE = _("The person who issued this push token may no longer issue one for its agency: ask Home Affairs or the agency's HR for a new token.")
+PUSH_TOKEN_NEEDED = _(
+    "Only a dossier push token issued for an agency may push dossiers: create one under Account → API tokens with the scope “Dossier push only”."
+)
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -67,10 +76,45 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer tw_…``: an unrevoked token of an active user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        if found.is_push_only:
+            raise NotPermitted(PUSH_ONLY_TOKEN, rule="token_scope")
+        request.user = found.user
+        return found.user
+
+
+def refuse_push_only(key: str) -> None:
+    """403 for a push-only token, for a route that reads its token on its own (the morning check-in) and found none
+    of full access; otherwise nothing (the route answers 401)."""
+    found = ApiToken.find(key)
+    if found is not None and found.is_push_only:
+        raise NotPermitted(PUSH_ONLY_TOKEN, rule="token_scope")
+
+
+class PushToken(HttpBearer):
+    """The one-stop system's push routes: only an unrevoked push-only token of an active user, bound to an agency.
+    ``request.auth`` is the ``ApiToken`` (read it with ``push_token``); the browser session is not accepted, and a
+    full-access token is refused with 403 (a leaked phone token cannot write the dossier register)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        if not found.is_push_only or found.agency_id is None:
+            raise NotPermitted(PUSH_TOKEN_NEEDED, rule="token_scope")
+        # The issuer's right is read again on every push: a token outlives neither their role nor their agency.
+        if found.agency_id not in {pk for pk, _name in push_tokens.issuable_agencies(found.user)}:
+            raise NotPermitted(PUSH_ISSUER_GONE, rule="token_issuer")
+        request.user = found.user
+        return found
+
+
+def push_token(request: HttpRequest) -> ApiToken:
+    """The push token ``PushToken`` let in."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token
 
 
 class BrowserSession(APIKeyCookie):

@@ -37,11 +37,26 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do. ``full`` is everything its user may do through the API (the only scope before the push
+    API); ``dossier_push`` only pushes one agency's dossiers and ratings (``/api/dossiers/push…``) and is refused
+    everywhere else. Issue 15 adds the read, check-in and write scopes here."""
+
+    FULL = "full", _("Full access (everything you may do)")
+    DOSSIER_PUSH = "dossier_push", _("Dossier push only (one-stop system)")
+
+
 class ApiToken(models.Model):
-    """A bearer token for API clients. Only a SHA-256 digest is stored; the key is shown once at creation."""
+    """A bearer token for API clients. Only a SHA-256 digest is stored; the key is shown once at creation.
+
+    A ``dossier_push`` token is bound to ``agency``: the one-stop system of that agency pushes its dossiers with it,
+    acting as the user who issued it (``user``, for the audit trail)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=32, choices=TokenScope.choices, default=TokenScope.FULL)
+    # A string reference: accounts sits under organization and imports nothing from it.
+    agency = models.ForeignKey("organization.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE, related_name="push_tokens")
     key_digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -60,18 +75,35 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
-        """Create a token and return it with its clear-text key (never stored)."""
+    def issue(cls, *, user: User, name: str, scope: str = TokenScope.FULL, agency_id: int | None = None) -> tuple[ApiToken, str]:
+        """Create a token and return it with its clear-text key (never stored). A push token needs its agency; the
+        caller has checked that ``user`` may issue one for it (``telework.accounts.push_tokens``)."""
+        if (scope == TokenScope.DOSSIER_PUSH) != (agency_id is not None):
+            raise ValueError("a dossier push token, and only one, is bound to an agency")
         key = "tw_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_digest=cls.digest(key), prefix=key[3:11])
+        token = cls.objects.create(user=user, name=name, key_digest=cls.digest(key), prefix=key[3:11], scope=scope, agency_id=agency_id)
         return token, key
 
+    @property
+    def is_push_only(self) -> bool:
+        return self.scope == TokenScope.DOSSIER_PUSH
+
     @classmethod
-    def authenticate(cls, key: str) -> User | None:
+    def find(cls, key: str) -> ApiToken | None:
+        """The unrevoked token ``key`` of an active user (any scope), its use stamped; None otherwise."""
         token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             return None
         cls.mark_used(token.pk, clock.now())
+        return token
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        """The user of the full-access token ``key``; None for an unknown, revoked or push-only token (the API's
+        ``BearerToken`` tells the push-only case apart, with a 403)."""
+        token = cls.find(key)
+        if token is None or token.is_push_only:
+            return None
         return token.user
 
     @classmethod

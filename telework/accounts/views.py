@@ -22,10 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from telework.accounts import services
+from telework.accounts import push_tokens, services
 from telework.accounts.forms import ActivationCodeForm
-from telework.accounts.models import ApiToken
+from telework.accounts.models import ApiToken, TokenScope
+from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
+from telework.core.audit import audit_record
 from telework.core.exceptions import ValidationFailed
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -37,16 +39,35 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's tokens; a new one is full access, or (for those ``push_tokens`` allows) push-only for an agency."""
     new_key = None
+    push_agencies = push_tokens.issuable_agencies(request.user)
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
+        scope = request.POST.get("scope", TokenScope.FULL)
+        agency_id = None
+        if scope == TokenScope.DOSSIER_PUSH:
+            raw_agency = request.POST.get("agency", "")
+            agency_id = next((pk for pk, _name in push_agencies if str(pk) == raw_agency), None)
         if not name:
             messages.error(request, _("Give the token a name, such as the phone or program that will use it."))
+        elif scope not in TokenScope.values or (scope == TokenScope.DOSSIER_PUSH and not push_agencies):
+            messages.error(request, _("You may not issue a token with this scope."))
+        elif scope == TokenScope.DOSSIER_PUSH and agency_id is None:
+            messages.error(request, _("Choose the agency whose dossiers the one-stop system will push with this token."))
         else:
-            _token, new_key = ApiToken.issue(user=request.user, name=name)  # type: ignore[arg-type]
-    items = ApiToken.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
-    return render(request, "accounts/tokens.html", {"items": items, "new_key": new_key})
+            token, new_key = ApiToken.issue(user=request.user, name=name, scope=scope, agency_id=agency_id)
+            audit_record(
+                actor=request.user,
+                action="api_token.issue",
+                target=token,
+                after={"name": token.name, "prefix": token.prefix, "scope": token.scope, "agency": dict(push_agencies).get(agency_id or 0, "")},
+                agency_id=agency_id,
+            )
+    items = ApiToken.objects.filter(user_id=request.user.pk).select_related("agency").order_by("-created_at")
+    context = {"items": items, "new_key": new_key, "push_agencies": push_agencies, "scopes": TokenScope.choices}
+    return render(request, "accounts/tokens.html", context)
 
 
 @login_required

@@ -70,11 +70,13 @@ def check_in(request: HttpRequest) -> HttpResponse:
         if key is None:
             _session_user(request)
         elif ApiToken.authenticate(key) is None:
+            api_auth.refuse_push_only(key)
             raise AuthenticationError() from error
         raise ValidationError([dict(item) for item in error.errors(include_url=False)]) from error
     if key is not None:
         check_in = services.attendance_check_in_with_token(key=key, mode=payload.mode.value, note=payload.note)
         if check_in is None:
+            api_auth.refuse_push_only(key)  # only on the refusal path: the peak's check-in reads no more
             raise AuthenticationError()
     else:
         check_in = services.attendance_check_in(actor=_session_user(request), mode=payload.mode.value, note=payload.note)

@@ -342,7 +342,7 @@ def _create_procedures(new_procedures: dict[str, DossierRow]) -> int:
     return len(new_procedures)
 
 
-def _write_dossiers(agency: Agency, items: list[_Planned], timings: dict[str, float]) -> None:
+def _write_dossiers(agency: Agency, items: list[_Planned], timings: dict[str, float], *, source: str = DossierSource.IMPORT.value) -> None:
     if not items:
         return
     procedure_ids: dict[str, int] = {}
@@ -373,7 +373,7 @@ def _write_dossiers(agency: Agency, items: list[_Planned], timings: dict[str, fl
                 row.channel,
                 row.status,
                 item.work_item_id,
-                DossierSource.IMPORT.value,
+                source,
                 row.digest,
                 adapt(now),
                 adapt(now),
@@ -522,11 +522,55 @@ def ratings_import(
     table, report = _read(file_name, content, kind=ImportKind.RATINGS, valid_only=valid_only, mapping=mapping)
     if table.problems:
         return report
-
-    def header(key: str) -> str:
-        return table.header(key, importing.RATING_HEADERS)
-
     rows = importing.parse_rating_rows(table, now=clock.now(), zone=_zone())
+    return _apply_ratings(
+        actor=actor,
+        agency=agency,
+        rows=rows,
+        report=report,
+        file_name=file_name,
+        content=content,
+        header=lambda key: table.header(key, importing.RATING_HEADERS),
+        preview=preview,
+    )
+
+
+# --- Audit ----------------------------------------------------------------------------------------------------------
+
+
+def _record(*, actor: User | None, agency: Agency, kind: str, file_name: str, content: bytes, report: ImportReport, via: str = "import") -> DossierImport:
+    sha256 = hashlib.sha256(content).hexdigest()
+    counts = report.counts
+    record = DossierImport.objects.create(
+        agency=agency, kind=kind, file_name=file_name[:255], sha256=sha256, counts=counts, imported_by=actor, imported_at=clock.now()
+    )
+    audit_record(
+        actor=actor,
+        action=("dossier." if kind == ImportKind.DOSSIERS else "rating.") + via,
+        target=record,
+        after={"file": file_name, "sha256": sha256, "valid_only": report.valid_only, **counts},
+        agency_id=agency.pk,
+    )
+    return record
+
+
+# --- Rows from the push API -----------------------------------------------------------------------------------------
+
+
+def _apply_ratings(
+    *,
+    actor: User | None,
+    agency: Agency,
+    rows: list[RatingRow],
+    report: ImportReport,
+    file_name: str,
+    content: bytes,
+    header: Callable[[str], str] = lambda key: importing.RATING_HEADERS[key][0],
+    preview: bool = False,
+    via: str = "import",
+) -> ImportReport:
+    """Plan and write rating rows already read (from the portal's export or the push API): the rules of
+    ``ratings_import``; problems name the column ``header`` gives for a key, and ``preview`` plans without writing."""
     codes = sorted({row.code for row in rows if row.code})
     dossier_ids: dict[str, int] = {}
     for chunk in _chunks(codes):
@@ -569,7 +613,7 @@ def ratings_import(
                 action = CREATE if before is None else UPDATE
                 writes.append((found_id, RatingSource.PORTAL.value, row.level, scores_field.get_db_prep_save(row.scores, connection), adapt(row.rated_at), ""))
         report.outcomes.append(RowOutcome(row.number, row.code, action, row.problems))
-    if preview or (report.refused and not valid_only):
+    if preview or (report.refused and not report.valid_only):
         return report
     with transaction.atomic():
         # A QR rating given since the file was read is kept too: one rating per dossier, the first one stands.
@@ -584,24 +628,31 @@ def ratings_import(
             update=("source", "level", "scores", "submitted_at"),
         )
         report.applied = True
-        report.record = _record(actor=actor, agency=agency, kind=ImportKind.RATINGS, file_name=file_name, content=content, report=report)
+        report.record = _record(actor=actor, agency=agency, kind=ImportKind.RATINGS, file_name=file_name, content=content, report=report, via=via)
     return report
 
 
-# --- Audit ----------------------------------------------------------------------------------------------------------
+def dossiers_push(*, actor: User | None, agency: Agency, rows: list[DossierRow], label: str, content: bytes) -> ImportReport:
+    """Write dossier rows the one-stop system pushed (``dossiers.api``), read already by ``importing.parse_dossier_rows``:
+    the import's planning and writes, the source recorded as the push API. Refused rows are reported and the valid
+    ones written (``valid_only``); pushes for one agency run one after another (its row is locked), so two
+    overlapping pushes of the same dossier cannot both create it. One audit row (``dossier.push``) with the counts."""
+    report = ImportReport(kind=ImportKind.DOSSIERS, valid_only=True)
+    with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        planned, new_procedures = _plan_dossiers(agency, rows, header=lambda key: importing.DOSSIER_HEADERS[key][0])
+        report.outcomes = [RowOutcome(item.row.number, item.row.code, item.action, item.row.problems) for item in planned]
+        report.procedures_created = _create_procedures(new_procedures)
+        _write_dossiers(agency, [item for item in planned if item.action in (CREATE, UPDATE)], {}, source=DossierSource.API.value)
+        report.applied = True
+        report.record = _record(actor=actor, agency=agency, kind=ImportKind.DOSSIERS, file_name=label, content=content, report=report, via="push")
+    return report
 
 
-def _record(*, actor: User | None, agency: Agency, kind: str, file_name: str, content: bytes, report: ImportReport) -> DossierImport:
-    sha256 = hashlib.sha256(content).hexdigest()
-    counts = report.counts
-    record = DossierImport.objects.create(
-        agency=agency, kind=kind, file_name=file_name[:255], sha256=sha256, counts=counts, imported_by=actor, imported_at=clock.now()
-    )
-    audit_record(
-        actor=actor,
-        action="dossier.import" if kind == ImportKind.DOSSIERS else "rating.import",
-        target=record,
-        after={"file": file_name, "sha256": sha256, "valid_only": report.valid_only, **counts},
-        agency_id=agency.pk,
-    )
-    return record
+def ratings_push(*, actor: User | None, agency: Agency, rows: list[RatingRow], label: str, content: bytes) -> ImportReport:
+    """Write portal rating rows the one-stop system pushed, by the rules of ``ratings_import``; refused rows are
+    reported and the valid ones written. One audit row (``rating.push``) with the counts."""
+    report = ImportReport(kind=ImportKind.RATINGS, valid_only=True)
+    with transaction.atomic():
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        return _apply_ratings(actor=actor, agency=agency, rows=rows, report=report, file_name=label, content=content, via="push")

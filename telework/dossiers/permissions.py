@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from telework.accounts.models import Role
+from telework.accounts.models import Role, User
 from telework.accounts.types import Viewer
 from telework.dossiers.models import Dossier, DossierImport
 from telework.organization import scope, selectors
@@ -56,3 +56,17 @@ def importable_agencies(viewer: Viewer) -> QuerySet[Agency]:
 def visible_imports(viewer: Viewer) -> QuerySet[DossierImport]:
     """The past imports of the agencies ``viewer`` may import for."""
     return DossierImport.objects.filter(agency__in=importable_agencies(viewer)).select_related("agency", "imported_by__staff")
+
+
+def push_token_agencies(user: User) -> list[tuple[int, str]]:
+    """The agencies ``user`` may issue a dossier push token for (``accounts.push_tokens``): every agency for Home
+    Affairs and system administrators, their own agency for an agency's HR officer, none for anyone else."""
+    if not user.is_active:
+        return []
+    agencies = Agency.objects.order_by("name")
+    if user.is_superuser or user.role in (Role.HOME_AFFAIRS, Role.SYSTEM_ADMIN):
+        return list(agencies.values_list("id", "name"))
+    if user.role == Role.AGENCY_HR:
+        me = scope.own_staff(user)
+        return list(agencies.filter(pk=me.unit.agency_id).values_list("id", "name")) if me is not None else []
+    return []

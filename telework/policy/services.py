@@ -101,7 +101,18 @@ def policy_version_create(
             _("A new version must start after the current one (from %(date)s).") % {"date": previous.effective_from.strftime("%d/%m/%Y")},
             rule="effective_from",
         )
-    if previous is not None and (previous.effective_to is None or previous.effective_to >= effective_from):
+    if previous is not None and previous.effective_to is not None and previous.effective_to >= effective_from:
+        # A version set for a fixed period (a staffing decision's override) is not cut short by another one.
+        raise ValidationFailed(
+            _("“%(name)s” applies until %(date)s and cannot be cut short: a new version may start from %(next)s.")
+            % {
+                "name": previous.name,
+                "date": previous.effective_to.strftime("%d/%m/%Y"),
+                "next": (previous.effective_to + dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+            },
+            rule="effective_from",
+        )
+    if previous is not None and previous.effective_to is None:
         before = {"effective_to": previous.effective_to}
         previous.effective_to = effective_from - dt.timedelta(days=1)
         previous.save(update_fields=["effective_to"])

@@ -146,7 +146,9 @@ def row_sign_off(request: HttpRequest, row_id: ObjectId) -> dict[str, Any]:
 @router.post("/rows/{row_id}/decision", response={201: StaffingRoundOut, **ERRORS}, summary="Record the decision for a unit (Home Affairs)")
 def row_decide(request: HttpRequest, row_id: ObjectId, payload: StaffingDecisionIn) -> Status[dict[str, Any]]:
     """The round must be closed. The decision becomes the unit's policy override for the period (refused, 422, when
-    looser than the city's policy)."""
+    looser than the city's policy, or when the period starts in the past); the day after, the unit gets back what it
+    had. Posting again for a decided unit (the round closed or decided) replaces its decision — also how a decision
+    is ended early; 409 when the decision is over or the unit's policy was changed after it."""
     row = _row(request, row_id)
     services.round_decide(
         actor=api_user(request),

@@ -51,7 +51,7 @@ register(
     AuditSubject(
         object_type="staffing.unitdecision",
         visible=visible_decisions,
-        actions={"staffing_decision.create": _("Staffing decision recorded")},
+        actions={"staffing_decision.create": _("Staffing decision recorded"), "staffing_decision.replace": _("Staffing decision replaced by a new one")},
         fields={
             "on_site_minimum": _("On-site minimum"),
             "home_cap": _("Home cap"),
@@ -59,6 +59,7 @@ register(
             "ends_on": _("Until"),
             "min_onsite_share": _("Minimum share on site"),
             "max_home_share": _("Maximum share at home"),
+            "withdrawn_versions": _("Policy versions withdrawn"),
         },
     ),
 )

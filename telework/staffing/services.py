@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -20,8 +21,7 @@ from telework.core.notifications import NotificationCategory, notify_user
 from telework.core.workflow import Change, Stamp, perform
 from telework.organization.heads import agency_heads, unit_heads
 from telework.organization.models import Staff, Unit
-from telework.policy.models import PolicyLevel
-from telework.policy.parameters import PolicyParameters, merge
+from telework.policy.models import Policy, PolicyLevel
 from telework.policy.selectors import policy_for_unit
 from telework.policy.services import policy_override_create
 from telework.staffing import permissions
@@ -243,38 +243,135 @@ def _shares(*, on_site_minimum: int, home_cap: int, total: int) -> dict[str, flo
     return {"min_onsite_share": -(-on_site_minimum * 1000 // total) / 1000, "max_home_share": home_cap * 1000 // total / 1000}
 
 
-def _parameters_after(unit: Unit, day: dt.date, names: Iterable[str]) -> dict[str, object]:
-    """The unit's own values of ``names`` in force on ``day`` without any switch: its unit version's if it has one,
-    else the city's merged with the agency's (restored the day after a decision's period)."""
+def _own_override_after(unit: Unit, day: dt.date) -> dict[str, object] | None:
+    """The unit's own override (its unit version's parameters) in force on ``day`` without any switch, or None when
+    the unit has none and follows its agency's and the city's policy."""
     versions = policy_for_unit(unit, day).versions
     unit_version = next((version for version in versions if version.level == PolicyLevel.UNIT), None)
-    if unit_version is not None:
-        return dict(unit_version.parameters)
-    city = next((version for version in versions if version.level == PolicyLevel.CITY), None)
-    agency = next((version for version in versions if version.level == PolicyLevel.AGENCY), None)
-    merged = merge(PolicyParameters.from_dict(city.parameters) if city else PolicyParameters(), *([agency.parameters] if agency else []))
-    values = merged.as_dict()
-    return {name: values[name] for name in names}
+    return dict(unit_version.parameters) if unit_version is not None else None
+
+
+def _unit_versions(unit: Unit) -> QuerySet[Policy]:
+    return Policy.objects.select_for_update().filter(level=PolicyLevel.UNIT, agency=unit.agency_id, unit=unit)
+
+
+def _close(actor: User, policy: Policy, last_day: dt.date) -> None:
+    """End ``policy`` after ``last_day`` (audited as the policy app closes a version)."""
+    before = {"effective_to": policy.effective_to}
+    policy.effective_to = last_day
+    policy.save(update_fields=["effective_to"])
+    audit_record(actor=actor, action="policy.close", target=policy, before=before, after={"effective_to": last_day}, agency_id=policy.agency_id)
+
+
+def _decision_versions(
+    actor: User, *, row: ReportRow, shares: dict[str, float], starts_on: dt.date, ends_on: dt.date, own: dict[str, object] | None, note: str
+) -> tuple[Policy, Policy | None]:
+    """The unit's override for the period and how it ends. The day after ``ends_on`` the unit gets back exactly what
+    it had: its own earlier override, written again as a new version (``own``), or — when it had none — nothing: the
+    decision's version simply ends with ``ends_on`` and the unit follows its agency's and the city's policy as they
+    are then. So a restore never writes values the unit did not have, and never hides a later agency or city change."""
+    title = row.report_round.title
+    policy = policy_override_create(
+        actor=actor,
+        agency=row.unit.agency,
+        unit=row.unit,
+        parameters=shares,
+        effective_from=starts_on,
+        name=_("Staffing decision: %(title)s") % {"title": title},
+        note=note,
+    )
+    if own is None:
+        _close(actor, policy, ends_on)
+        return policy, None
+    restore_policy = policy_override_create(
+        actor=actor,
+        agency=row.unit.agency,
+        unit=row.unit,
+        parameters=own,
+        effective_from=ends_on + dt.timedelta(days=1),
+        name=_("After the staffing decision: %(title)s") % {"title": title},
+        note=note,
+    )
+    return policy, restore_policy
+
+
+def _withdraw(actor: User, decision: UnitDecision, starts_on: dt.date) -> tuple[dict[str, object] | None, int]:
+    """Make room for the decision replacing ``decision`` from ``starts_on``. The first decision's versions that have
+    not applied yet (or that would start on or after ``starts_on``) are withdrawn; its override in force since an
+    earlier day ends the day before ``starts_on``; the unit's own override that it had closed runs again until then.
+    Returns the unit's own override the first decision would have restored (the replacement restores the same) and
+    how many versions were withdrawn. Refused when the first decision is over, or when someone changed the unit's
+    policy after it (that later override stands; a new decision then goes into a new round)."""
+    today = clock.today()
+    if decision.ends_on < today:
+        raise InvalidTransition(
+            gettext_lazy("The decision for this unit ended on %(date)s; record a new decision in a new round.")
+            % {"date": decision.ends_on.strftime("%d/%m/%Y")},
+            rule="staffing.decision_over",
+        )
+    unit = decision.row.unit
+    versions = [version for version in (decision.policy, decision.restore_policy) if version is not None]
+    newest = _unit_versions(unit).order_by("-version").first()
+    if versions and newest is not None and newest.version > max(version.version for version in versions):
+        raise InvalidTransition(
+            gettext_lazy(
+                "The unit's policy was changed after this decision (“%(name)s”, from %(date)s); that change stands. Record a new decision in a new round."
+            )
+            % {"name": newest.name, "date": newest.effective_from.strftime("%d/%m/%Y")},
+            rule="staffing.policy_changed_since",
+        )
+    own = dict(decision.restore_policy.parameters) if decision.restore_policy is not None else None
+    override = decision.policy
+    withdrawn = [version for version in versions if version.effective_from > today or version.effective_from >= starts_on]
+    decision.policy = None if override in withdrawn else override
+    decision.restore_policy = None
+    decision.save(update_fields=["policy", "restore_policy"])
+    for version in withdrawn:
+        version.delete()
+    if override is not None and override not in withdrawn:
+        _close(actor, override, starts_on - dt.timedelta(days=1))
+    elif own is not None:
+        # The unit's own override, which the withdrawn one had closed, runs again until the replacement starts.
+        reopened = _unit_versions(unit).order_by("-version").first()
+        if reopened is not None and reopened.effective_from < starts_on:
+            _close(actor, reopened, starts_on - dt.timedelta(days=1))
+    return own, len(withdrawn)
+
+
+def _decision_snapshot(decision: UnitDecision) -> dict[str, object]:
+    return {"on_site_minimum": decision.on_site_minimum, "home_cap": decision.home_cap, "starts_on": decision.starts_on, "ends_on": decision.ends_on}
 
 
 @transaction.atomic
 def round_decide(*, actor: User, row: ReportRow, on_site_minimum: int, home_cap: int, starts_on: dt.date, ends_on: dt.date, note: str = "") -> UnitDecision:
     """Home Affairs records the decision for one unit of a closed round. It becomes the unit's policy override from
     ``starts_on`` (through ``policy.services.policy_override_create``: audited, refused if looser than the city's
-    policy) and ends the day after ``ends_on``, when the unit's previous values are restored. When every filled row
-    is decided, the round is decided."""
+    policy) until ``ends_on``; the day after, the unit gets back what it had (``_decision_versions``). When every
+    filled row is decided, the round is decided.
+
+    The rules of the edge cases (docs/architecture.md, "Staffing decisions"):
+    - the period may not start in the past (refused, not clamped: a decision is a dated administrative act, and a
+      start moved silently would misstate it);
+    - deciding a unit again in the same round (the round closed or already decided) replaces the first decision: its
+      versions not yet applied are withdrawn, the one in force ends the day before the new start, so overrides never
+      stack — this is also how Home Affairs ends a decision early, e.g. when the emergency switch is turned off
+      before the period ends (the switch does not end decisions by itself: they are dated acts of their own);
+    - an override someone else creates later stands: inside the period it is refused by the policy's version rules
+      (a version set for a fixed period is not cut short), after the period it applies from its day and no restore
+      overwrites it; a unit changed that way is not re-decided in the same round.
+    """
     if not permissions.can_run_rounds(actor):
         raise NotPermitted(rule="staffing.decide")
     row = ReportRow.objects.select_for_update().select_related("unit__agency", "report_round").get(pk=row.pk)
     report_round = ReportRound.objects.select_for_update().get(pk=row.report_round_id)
-    if report_round.state != RoundState.CLOSED:
+    earlier = UnitDecision.objects.select_for_update(of=("self",)).select_related("policy", "restore_policy", "row__unit").filter(row=row).first()
+    allowed_states = (RoundState.CLOSED, RoundState.DECIDED) if earlier is not None else (RoundState.CLOSED,)
+    if report_round.state not in allowed_states:
         raise InvalidTransition(
             gettext_lazy("Decisions are recorded once the round is closed, before it is decided (it is “%(state)s”).")
             % {"state": report_round.get_state_display()},
             rule="staffing.round_state",
         )
-    if UnitDecision.objects.filter(row=row).exists():
-        raise InvalidTransition(gettext_lazy("This unit already has a decision in this round."), rule="staffing.decided")
     if row.total_staff == 0:
         raise ValidationFailed(gettext_lazy("The unit has no staff on record; nothing to decide."), rule="staffing.no_staff")
     if on_site_minimum < 0 or home_cap < 0 or on_site_minimum + home_cap > row.total_staff:
@@ -284,45 +381,58 @@ def round_decide(*, actor: User, row: ReportRow, on_site_minimum: int, home_cap:
             rule="staffing.decision_within_total",
         )
     if starts_on < clock.today():
-        raise ValidationFailed(gettext_lazy("The decision's period cannot start in the past."), rule="staffing.period_start")
+        raise ValidationFailed(
+            gettext_lazy("The decision's period cannot start in the past: start it today (%(today)s) or later.")
+            % {"today": clock.today().strftime("%d/%m/%Y")},
+            rule="staffing.period_start",
+        )
     if ends_on < starts_on:
         raise ValidationFailed(gettext_lazy("The period must end on or after its first day."), rule="staffing.period_order")
     shares = _shares(on_site_minimum=on_site_minimum, home_cap=home_cap, total=row.total_staff)
-    restore_day = ends_on + dt.timedelta(days=1)
-    restored = _parameters_after(row.unit, restore_day, shares)
-    name = _("Staffing decision: %(title)s") % {"title": report_round.title}
-    policy = policy_override_create(actor=actor, agency=row.unit.agency, unit=row.unit, parameters=shares, effective_from=starts_on, name=name, note=note)
-    restore_policy = policy_override_create(
-        actor=actor,
-        agency=row.unit.agency,
-        unit=row.unit,
-        parameters=restored,
-        effective_from=restore_day,
-        name=_("After the staffing decision: %(title)s") % {"title": report_round.title},
-        note=note,
-    )
-    decision = UnitDecision.objects.create(
-        row=row,
-        on_site_minimum=on_site_minimum,
-        home_cap=home_cap,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        note=note.strip(),
-        decided_by=actor,
-        decided_at=clock.now(),
-        policy=policy,
-        restore_policy=restore_policy,
-    )
-    audit_record(
-        actor=actor,
-        action="staffing_decision.create",
-        target=decision,
-        after={"on_site_minimum": on_site_minimum, "home_cap": home_cap, "starts_on": starts_on, "ends_on": ends_on, **shares},
-        reason=note,
-        agency_id=row.unit.agency_id,
-    )
+    if earlier is None:
+        own = _own_override_after(row.unit, ends_on + dt.timedelta(days=1))
+        withdrawn = 0
+    else:
+        own, withdrawn = _withdraw(actor, earlier, starts_on)
+    policy, restore_policy = _decision_versions(actor, row=row, shares=shares, starts_on=starts_on, ends_on=ends_on, own=own, note=note)
+    fields = {
+        "on_site_minimum": on_site_minimum,
+        "home_cap": home_cap,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "note": note.strip(),
+        "decided_by": actor,
+        "decided_at": clock.now(),
+        "policy": policy,
+        "restore_policy": restore_policy,
+    }
+    if earlier is None:
+        decision = UnitDecision.objects.create(row=row, **fields)
+        audit_record(
+            actor=actor,
+            action="staffing_decision.create",
+            target=decision,
+            after={"on_site_minimum": on_site_minimum, "home_cap": home_cap, "starts_on": starts_on, "ends_on": ends_on, **shares},
+            reason=note,
+            agency_id=row.unit.agency_id,
+        )
+    else:
+        decision = earlier
+        before = _decision_snapshot(decision)
+        for name, value in fields.items():
+            setattr(decision, name, value)
+        decision.save()
+        audit_record(
+            actor=actor,
+            action="staffing_decision.replace",
+            target=decision,
+            before={**before, "withdrawn_versions": withdrawn},
+            after={**_decision_snapshot(decision), **shares},
+            reason=note,
+            agency_id=row.unit.agency_id,
+        )
     undecided = report_round.rows.filter(filled_at__isnull=False, decision__isnull=True).exists()
-    if not undecided:
+    if not undecided and report_round.state == RoundState.CLOSED:
         perform(
             report_round,
             workflow=ROUND_WORKFLOW,

@@ -433,7 +433,7 @@ def snapshot(registration: Registration | None) -> tuple[Any, ...]:
 
 
 # These apps keep their own role × endpoint matrix beside their code (e.g. rosters/tests/test_api.py).
-APP_MATRIX_PREFIXES = ("/api/rosters", "/api/work", "/api/attendance", "/api/evaluations", "/api/pilots", "/api/staffing")
+APP_MATRIX_PREFIXES = ("/api/rosters", "/api/work", "/api/attendance", "/api/evaluations", "/api/pilots", "/api/staffing", "/api/dossiers")
 
 
 def test_every_endpoint_and_role_is_in_the_matrix():
