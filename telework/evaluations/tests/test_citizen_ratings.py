@@ -86,6 +86,7 @@ def test_opted_in_the_officer_and_the_head_see_the_points_and_they_feed_the_qual
         assert "30/60" in page
         assert "Nghị định 61/2018/NĐ-CP" in page
         assert "chỉ tiêu 1, 2, 3, 4 và 7" in page
+        assert "Cơ quan đã chọn sử dụng đầu vào này" in page  # the rule, in Vietnamese words
         assert "0912345678" not in page
         assert "nhiệt tình" not in page
 
