@@ -222,11 +222,11 @@ def officer_rows(viewer: Viewer, *, period: str, day: dt.date) -> list[OfficerRo
     return officer_rows_of(dossiers)
 
 
-def officer_rows_of(dossiers: QuerySet[Dossier], *, staff_ids: Iterable[int] | None = None) -> list[OfficerRow]:
+def officer_rows_of(dossiers: QuerySet[Dossier], *, staff: QuerySet[Staff] | None = None) -> list[OfficerRow]:
     """``officer_rows`` over any set of dossiers (the evaluation passes the period's dossiers and its people). Grouped
     from the dossiers' side by handler (one join to the through table; 1.7 times faster on a city-month than starting
     from the through table with ``dossier__in``), the names read after for the few hundred officers."""
-    handled = dossiers.order_by().filter(handlers__isnull=False) if staff_ids is None else dossiers.order_by().filter(handlers__in=list(staff_ids))
+    handled = dossiers.order_by().filter(handlers__isnull=False) if staff is None else dossiers.order_by().filter(handlers__in=staff.order_by().values("pk"))
     scores = [_score(number, "rating__") for number in indicators.OFFICER_INDICATORS]
     earned = sum((Coalesce(Sum(score), 0) for score in scores[1:]), Coalesce(Sum(scores[0]), 0))
     answered = sum((Count(score) for score in scores[1:]), Count(scores[0]))

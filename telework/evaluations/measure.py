@@ -175,7 +175,9 @@ def _citizen_ratings(period: EvaluationPeriod, measured: dict[int, Measured]) ->
     dossiers = Dossier.objects.filter(received_at__gte=since, received_at__lt=until)
     for person in people.values():
         person.citizen_ratings = {"dossiers": 0, "rated": 0, "earned": 0, "possible": 0}
-    for row in dossier_selectors.officer_rows_of(dossiers, staff_ids=people):
+    for row in dossier_selectors.officer_rows_of(dossiers, staff=Staff.objects.filter(unit__agency_id__in=agencies)):
+        if row.staff_id not in people:
+            continue  # handled by someone no longer active or outside the period's scope
         score = row.score
         people[row.staff_id].citizen_ratings = {"dossiers": score.dossiers, "rated": score.rated, "earned": score.earned, "possible": score.possible}
 
