@@ -13,10 +13,12 @@ from telework.core.models import AuditEvent
 from telework.dossiers.models import Rating
 from telework.dossiers.tests.factories import HCMC, DossierFactory
 from telework.evaluations import services
-from telework.evaluations.models import Evaluation, EvaluationSettings
+from telework.evaluations.builtin import install
+from telework.evaluations.models import CriteriaSet, Evaluation, EvaluationSettings, PeriodKind
 from telework.evaluations.scoring import CitizenRatings, ScoringParameters, WorkResult, rule_citizen_ratings, task_score
 from telework.evaluations.selectors import breakdown
-from telework.evaluations.tests.helpers import computed_quarter
+from telework.evaluations.tests.helpers import QUARTER, YEAR, computed_quarter, work
+from telework.organization.tests.factories import ServicePointFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,21 @@ def test_the_settings_page_switches_it_on_and_the_change_is_audited(client, city
     assert event.after["uses_citizen_ratings"] is True
     client.post(url, {"peer_grouping": "position", "minimum_group_size": "6"})
     assert EvaluationSettings.objects.get(agency=city.agency).uses_citizen_ratings is False
+
+
+def test_a_city_wide_period_reads_the_ratings_only_for_agencies_that_opted_in(city):
+    opt_in(city)
+    elsewhere = StaffFactory(full_name="Cán bộ cơ quan khác")
+    other_desk = ServicePointFactory(unit=elsewhere.unit)
+    received = dt.datetime(2026, 8, 10, 9, 0, tzinfo=HCMC)
+    shared = DossierFactory(code="Q3-SHARED", service_point=other_desk, received_at=received, legal_due_at=received + dt.timedelta(days=3))
+    shared.handlers.add(elsewhere, city.clerk)  # handled by an officer of each agency
+    Rating.objects.create(dossier=shared, source="portal", level="satisfied", scores=[2] * 9, submitted_at=received)
+    install(CriteriaSet)
+    for person in (city.clerk, elsewhere):
+        work(city, person)
+    period = services.period_create(actor=city.home_affairs, kind=PeriodKind.QUARTER, year=YEAR, number=QUARTER, agency=None)
+    services.period_run(period=period, actor=city.home_affairs)
+
+    assert Evaluation.objects.get(period=period, staff=city.clerk).inputs["citizen_ratings"] == {"dossiers": 1, "rated": 1, "earned": 10, "possible": 10}
+    assert "citizen_ratings" not in Evaluation.objects.get(period=period, staff=elsewhere).inputs
