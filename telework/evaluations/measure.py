@@ -11,6 +11,11 @@ these are this product's documented choices):
 * major errors: a quality rating of 1 or 2 (of 5) at acceptance;
 * exceeded the target: accepted on time with a rating of 5.
 
+Citizens' evaluations of dossiers (optional, ``EvaluationSettings.uses_citizen_ratings``, off by default): for the
+dossiers received in the period that the person handled (telework.dossiers), how many, how many were rated, and the
+points of indicators 1, 2, 3, 4 and 7 (Decree 61/2018/NĐ-CP), summed in SQL (``dossiers.selectors.officer_rows_of``,
+the same definition as the service-quality page). Counts only: no citizen, no comment.
+
 The snapshot stored on each evaluation holds these per item, so the head's later scores re-run the rules on exactly
 what was measured.
 """
@@ -24,12 +29,16 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from telework.accounts.models import Role
 from telework.assignments.models import ApologySlip, WorkItem, WorkStatus
 from telework.attendance.models import CheckIn, MissedCheckIn
-from telework.evaluations.models import EvaluationPeriod, PeriodKind
+from telework.dossiers import selectors as dossier_selectors
+from telework.dossiers.models import Dossier
+from telework.evaluations.models import EvaluationPeriod, EvaluationSettings, PeriodKind
 from telework.evaluations.scoring import (
+    CitizenRatings,
     Conduct,
     GeneralScores,
     LeaderFactors,
@@ -69,10 +78,13 @@ class Measured:
     home_days: int = 0
     checked_in_days: int = 0
     missed_check_ins: int = 0
+    # Only when the agency opted in: {"dossiers", "rated", "earned", "possible"} (Decree 61 indicators 1, 2, 3, 4, 7).
+    citizen_ratings: dict[str, int] | None = None
 
     def snapshot(self) -> dict[str, Any]:
         done = [item for item in self.items if item[1]]
-        return {
+        extra: dict[str, Any] = {"citizen_ratings": self.citizen_ratings} if self.citizen_ratings is not None else {}
+        return extra | {
             "items": self.items,
             "assigned": len(self.items),
             "done": len(done),
@@ -141,7 +153,33 @@ def measure(period: EvaluationPeriod) -> dict[int, Measured]:
         if person is not None:
             person.home_days += 1
     _attendance(period, measured)
+    _citizen_ratings(period, measured)
     return measured
+
+
+def _citizen_ratings(period: EvaluationPeriod, measured: dict[int, Measured]) -> None:
+    """For the people of agencies that opted in: the dossiers received in the period they handled and what citizens'
+    Decree-61 evaluations of them say (one grouped query). Everyone of such an agency gets the input, zero included."""
+    opted_in = EvaluationSettings.objects.filter(uses_citizen_ratings=True)
+    if period.agency_id is not None:
+        opted_in = opted_in.filter(agency_id=period.agency_id)
+    agencies = set(opted_in.values_list("agency_id", flat=True))
+    if not agencies:
+        return
+    people = {staff_id: person for staff_id, person in measured.items() if person.agency_id in agencies}
+    if not people:
+        return
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(period.starts_on, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    dossiers = Dossier.objects.filter(received_at__gte=since, received_at__lt=until)
+    for person in people.values():
+        person.citizen_ratings = {"dossiers": 0, "rated": 0, "earned": 0, "possible": 0}
+    for row in dossier_selectors.officer_rows_of(dossiers, staff=Staff.objects.filter(unit__agency_id__in=agencies)):
+        if row.staff_id not in people:
+            continue  # handled by someone no longer active or outside the period's scope
+        score = row.score
+        people[row.staff_id].citizen_ratings = {"dossiers": score.dossiers, "rated": score.rated, "earned": score.earned, "possible": score.possible}
 
 
 def _attendance(period: EvaluationPeriod, measured: dict[int, Measured]) -> None:
@@ -187,6 +225,7 @@ def person_facts(
     """The facts the rules read, from a measured snapshot and what the head entered (the same on the first run and on
     every re-score). ``months_worked`` empty: the whole year."""
     unit = inputs.get("unit")
+    citizen = inputs.get("citizen_ratings")
     factors = leader_factors or {}
     presence = None
     if period.kind == PeriodKind.YEAR:
@@ -204,6 +243,7 @@ def person_facts(
         regime=Regime(regime) if regime else None,
         leader_factors=LeaderFactors(factors.get("organising"), factors.get("unity")),
         organisation_level=Level(organisation_level) if organisation_level else None,
+        citizen_ratings=CitizenRatings(int(citizen["dossiers"]), int(citizen["rated"]), int(citizen["earned"]), int(citizen["possible"])) if citizen else None,
     )
 
 

@@ -170,6 +170,9 @@ class EvaluationSettings(models.Model):
     )
     # Decree 233/2026/NĐ-CP Art. 20 cl. 1: for the end-2026 rating, a unit without its own regulation uses Decree 90.
     has_own_233_regulation = models.BooleanField(_("has its own evaluation regulation under Decree 233/2026"), default=False)
+    # Opt-in (off by default): the citizens' Decree-61 evaluations of the dossiers a person handled enter their
+    # evaluation (counts and points only; scoring.rule_citizen_ratings says how).
+    uses_citizen_ratings = models.BooleanField(_("uses citizens' Decree-61 evaluations of the dossiers handled"), default=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,7 +36,7 @@ from telework.evaluations.models import (
     PeriodKind,
     RegimeChoice,
 )
-from telework.evaluations.scoring import APPEAL_CITATIONS, GENERAL_CRITERIA, LEVEL_LABELS, Regime, parameter_label
+from telework.evaluations.scoring import APPEAL_CITATIONS, GENERAL_CRITERIA, LEVEL_LABELS, Regime, ScoringParameters, parameter_label
 from telework.organization import scope
 from telework.organization.models import Agency, Unit
 
@@ -418,6 +418,7 @@ def agency_settings(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRe
                 peer_grouping=request.POST.get("peer_grouping", ""),
                 minimum_group_size=request.POST.get("minimum_group_size"),
                 has_own_233_regulation=bool(request.POST.get("has_own_233_regulation")),
+                uses_citizen_ratings=bool(request.POST.get("uses_citizen_ratings")),
             )
         except DomainError as exception:
             error = exception
@@ -425,10 +426,19 @@ def agency_settings(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRe
             messages.success(request, _("Evaluation settings saved."))
             return redirect("evaluations:agency_settings", agency_id=agency.pk)
     settings = EvaluationSettings.for_agency(agency.pk)
+    defaults = ScoringParameters()
+    parameters = {"citizen_ratings_share_percent": round(defaults.citizen_ratings_share * 100), "citizen_ratings_minimum": defaults.citizen_ratings_minimum}
     return render(
         request,
         "evaluations/settings.html",
-        {"agency": agency, "settings": settings, "groupings": PeerGrouping.choices, "error": error, "posted": request.POST if error else {}},
+        {
+            "agency": agency,
+            "settings": settings,
+            "groupings": PeerGrouping.choices,
+            "error": error,
+            "posted": request.POST if error else {},
+            "parameters": parameters,
+        },
         status=error.http_status if error else 200,
     )
 

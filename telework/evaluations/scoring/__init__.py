@@ -58,11 +58,22 @@ from telework.evaluations.scoring.decree_335 import (
     assess_335,
     assess_335_year,
     level_for_score,
+    rule_citizen_ratings,
     rule_head_cap_335,
     rule_leader_factors_335,
     task_score,
 )
-from telework.evaluations.scoring.facts import Conduct, GeneralScores, LeaderFactors, PersonFacts, Presence, UnitResults, WorkResult, unit_results_from
+from telework.evaluations.scoring.facts import (
+    CitizenRatings,
+    Conduct,
+    GeneralScores,
+    LeaderFactors,
+    PersonFacts,
+    Presence,
+    UnitResults,
+    WorkResult,
+    unit_results_from,
+)
 from telework.evaluations.scoring.parameters import GENERAL_CRITERIA, GENERAL_MAX, NO_WORK_MESSAGE, TASKS_MAX, ScoringParameters
 from telework.evaluations.scoring.quota import QuotaCandidate, QuotaDrop, QuotaGroupCheck, QuotaOutcome, enforce_quota, excellent_allowed
 from telework.evaluations.scoring.results import Assessment, Criterion
@@ -87,6 +98,7 @@ __all__ = [
     "Assessment",
     "CIVIL_SERVANT",
     "Citation",
+    "CitizenRatings",
     "Conduct",
     "Criterion",
     "DECREE_233_IN_FORCE",
@@ -131,6 +143,7 @@ __all__ = [
     "min_level",
     "parameter_label",
     "regime_for",
+    "rule_citizen_ratings",
     "rule_conduct",
     "rule_head_cap_335",
     "rule_leader_factors_335",

@@ -35,6 +35,8 @@ PARAMETER_LABELS: dict[str, str] = {
     "absence_cap_from_months": gettext_noop("Months of absence from which the level is at most completed"),
     "forced_not_completed": gettext_noop("Conduct that forces “not completed”"),
     "appeal_working_days": gettext_noop("Working days to answer an appeal"),
+    "citizen_ratings_share": gettext_noop("Share of citizens' Decree-61 points in the quality of task results"),
+    "citizen_ratings_minimum": gettext_noop("Rated dossiers needed before citizens' points count"),
     "level_criteria": gettext_noop("Criteria of the level"),
 }
 """The name a person reads for each parameter of a criteria set (never the field's key)."""
@@ -78,6 +80,7 @@ D335 = "335/2025/NĐ-CP"
 D233 = "233/2026/NĐ-CP"
 D90 = "90/2020/NĐ-CP"
 D90_48 = gettext_noop("90/2020/NĐ-CP, amended by 48/2023/NĐ-CP")
+D61 = "61/2018/NĐ-CP"
 CITE_335_GENERAL = Citation(D335, "12", "2")
 CITE_335_TASKS = Citation(D335, "14", "2")
 CITE_335_FORMULA = Citation(D335, "16")
@@ -105,6 +108,9 @@ CITE_90_DISCIPLINE = Citation(D90_48, "2", "5")
 CITE_90_QUOTA = Citation(D90_48, "2")
 CITE_PRESENCE = Citation(D90_48, "2", "3")
 CITE_90_APPEAL = Citation(D90_48, parameter="appeal_working_days")
+# Decree 61/2018 Art. 32: citizens' evaluations are used in appraising staff; how they enter the score is the
+# criteria set's parameter (the decree gives no formula).
+CITE_61_CITIZEN_RATINGS = Citation(D61, parameter="citizen_ratings_share")
 
 APPEAL_CITATIONS: dict[Regime, Citation] = {Regime.DECREE_335: CITE_335_APPEAL, Regime.DECREE_233: CITE_233_APPEAL, Regime.DECREE_90: CITE_90_APPEAL}
 """Where the deadline to answer an appeal comes from, per regime (verified only in Decree 335, Art. 22)."""

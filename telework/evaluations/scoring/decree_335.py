@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
 
-from telework.evaluations.scoring.citations import CITE_335_FORMULA, CITE_335_HEAD_CAP, CITE_335_LEADER_FACTORS, SCORED_CITATIONS
+from telework.evaluations.scoring.citations import CITE_61_CITIZEN_RATINGS, CITE_335_FORMULA, CITE_335_HEAD_CAP, CITE_335_LEADER_FACTORS, SCORED_CITATIONS
 from telework.evaluations.scoring.common import _finish, rule_conduct, rule_presence
-from telework.evaluations.scoring.facts import GeneralScores, PersonFacts, WorkResult
+from telework.evaluations.scoring.facts import CitizenRatings, GeneralScores, PersonFacts, WorkResult
 from telework.evaluations.scoring.parameters import GENERAL_CRITERIA, GENERAL_MAX, NO_WORK_MESSAGE, TASKS_MAX, ScoringParameters
 from telework.evaluations.scoring.results import Assessment, Criterion, _round
 from telework.evaluations.scoring.vocabulary import Level, Regime, min_level
@@ -25,14 +25,18 @@ class TaskScore:
     points: float
 
 
-def task_score(work: Sequence[WorkResult], parameters: ScoringParameters) -> TaskScore:
+def task_score(work: Sequence[WorkResult], parameters: ScoringParameters, *, citizen_percent: float | None = None) -> TaskScore:
     """The task-results points out of 70 (Decree 335/2025/NĐ-CP Art. 14), over the items' converted points.
 
     (a) quantity % = points of the items done / points assigned; (b) quality % = over the items done, each keeps
     its points less ``error_penalty`` per counted major error (never below zero); (c) progress % = the same with
     ``delay_penalty`` per counted delay. Errors and delays due to objective causes are not counted. The 70 points are
     the weighted mean of a, b, c (parameters ``*_weight``; the decree does not give the combination). Nothing done:
-    quality and progress are 0 %."""
+    quality and progress are 0 %.
+
+    ``citizen_percent`` (only when the agency opted in and enough dossiers were rated, ``rule_citizen_ratings``): the
+    officer's Decree-61 points in %; quality becomes (1 − ``citizen_ratings_share``) × quality +
+    ``citizen_ratings_share`` × those points."""
     assigned = done = quality_points = progress_points = 0.0
     for item in work:
         assigned += item.points
@@ -44,6 +48,9 @@ def task_score(work: Sequence[WorkResult], parameters: ScoringParameters) -> Tas
     if done > 0:
         quality = 100.0 * quality_points / done
         progress = 100.0 * progress_points / done
+        if citizen_percent is not None:
+            share = parameters.citizen_ratings_share
+            quality = (1 - share) * quality + share * citizen_percent
     else:
         quality = progress = 0.0
     weighted = parameters.quantity_weight * quantity + parameters.quality_weight * quality + parameters.progress_weight * progress
@@ -108,7 +115,9 @@ def assess_335(facts: PersonFacts, parameters: ScoringParameters, regime: Regime
                 Criterion(f"general.{code}", message, cite.general, params, None, scores[code], parameters.general_criterion_max, "general_criterion_max")
             )
         general_points = sum(scores.values()) * GENERAL_MAX / maximum if maximum else 0.0
-    tasks = task_score(facts.work, parameters)
+    citizen_percent, citizen_lines = rule_citizen_ratings(facts.citizen_ratings, parameters)
+    lines += citizen_lines
+    tasks = task_score(facts.work, parameters, citizen_percent=citizen_percent)
     counted_errors = counted_delays = excused = 0
     assigned = done = 0.0
     for item in facts.work:
@@ -189,6 +198,37 @@ def assess_335(facts: PersonFacts, parameters: ScoringParameters, regime: Regime
     conduct_lines = rule_conduct(facts, cite.forced)
     lines += conduct_lines
     return _finish(facts, regime, level, score, score, lines, conduct_lines, presence_line, presence_cap, is_classified)
+
+
+def rule_citizen_ratings(ratings: CitizenRatings | None, parameters: ScoringParameters) -> tuple[float | None, list[Criterion]]:
+    """The citizens' Decree-61 points of the dossiers the person handled, when their agency opted in (Decree 61/2018
+    Art. 32: used in appraising the staff; the formula is the criteria set's ``citizen_ratings_share``): the points
+    in % that enter the quality of task results, or None (not opted in, or fewer rated dossiers than
+    ``citizen_ratings_minimum``: shown, not counted)."""
+    if ratings is None:
+        return None, []
+    params = {
+        "dossiers": ratings.dossiers,
+        "rated": ratings.rated,
+        "earned": ratings.earned,
+        "possible": ratings.possible,
+        "percent": _round(ratings.percent) if ratings.percent is not None else 0.0,
+        "share": _round(parameters.citizen_ratings_share * 100),
+        "minimum": parameters.citizen_ratings_minimum,
+    }
+    if ratings.percent is None or ratings.rated < parameters.citizen_ratings_minimum:
+        message = gettext_noop(
+            "Citizens' evaluations (Decree 61, indicators 1, 2, 3, 4 and 7): %(rated)s of the %(dossiers)s dossiers handled were rated, fewer than "
+            "%(minimum)s: shown, not counted in the score."
+        )
+        return None, [Criterion("tasks.citizen_ratings", message, CITE_61_CITIZEN_RATINGS, params, None, None, None, "citizen_ratings_minimum")]
+    message = gettext_noop(
+        "Citizens' evaluations (Decree 61, indicators 1, 2, 3, 4 and 7): %(rated)s of the %(dossiers)s dossiers handled were rated, "
+        "%(earned)s of %(possible)s points (%(percent)s %%); they make %(share)s %% of the quality below."
+    )
+    return ratings.percent, [
+        Criterion("tasks.citizen_ratings", message, CITE_61_CITIZEN_RATINGS, params, None, _round(ratings.percent), 100.0, "citizen_ratings_share")
+    ]
 
 
 def assess_233(facts: PersonFacts, parameters: ScoringParameters) -> Assessment:

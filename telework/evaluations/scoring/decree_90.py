@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from telework.evaluations.scoring.citations import CITE_90_DISCIPLINE, CITE_90_GENERAL, D90, Citation, _level_citations
+from telework.evaluations.scoring.citations import CITE_61_CITIZEN_RATINGS, CITE_90_DISCIPLINE, CITE_90_GENERAL, D90, Citation, _level_citations
 from telework.evaluations.scoring.common import _finish, rule_conduct, rule_presence
 from telework.evaluations.scoring.decree_335 import _check_general
 from telework.evaluations.scoring.facts import PersonFacts
@@ -79,6 +79,14 @@ def assess_90(facts: PersonFacts, parameters: ScoringParameters) -> Assessment:
             None,
         )
     )
+    if facts.citizen_ratings is not None:
+        ratings = facts.citizen_ratings
+        message = gettext_noop(
+            "Citizens' evaluations (Decree 61, indicators 1, 2, 3, 4 and 7): %(rated)s of the %(dossiers)s dossiers handled were rated, %(earned)s of "
+            "%(possible)s points. Decree 90/2020 rates by criteria, not points: for the head to weigh, not counted."
+        )
+        params = {"rated": ratings.rated, "dossiers": ratings.dossiers, "earned": ratings.earned, "possible": ratings.possible}
+        lines.append(Criterion("tasks.citizen_ratings", message, CITE_61_CITIZEN_RATINGS, params, None))
     if total == 0:
         lines.append(Criterion("no_work", NO_WORK_MESSAGE, citations[Level.COMPLETED], {}, None))
         return Assessment(facts.key, Regime.DECREE_90, None, None, 0.0, tuple(lines))

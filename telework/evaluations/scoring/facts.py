@@ -88,6 +88,23 @@ class LeaderFactors:
 
 
 @dataclass(frozen=True)
+class CitizenRatings:
+    """What citizens' per-dossier evaluations say of the dossiers a person handled in the period (Decree 61/2018/NĐ-CP
+    Art. 31–32; Circular 01/2018/TT-VPCP): the officer's share is indicators 1, 2, 3, 4 and 7 (time, time per agency,
+    contacts needed, agencies contacted, attitude), each 0–2 points; ``possible`` is 2 per indicator answered. Only
+    counts: no citizen, no comment."""
+
+    dossiers: int
+    rated: int
+    earned: int
+    possible: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.earned / self.possible if self.possible else None
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     key: str
     staff_type: str
@@ -103,6 +120,8 @@ class PersonFacts:
     leader_factors: LeaderFactors = LeaderFactors()
     # The level of the organisation a head leads, when it was rated for the period (Decree 335 Art. 20 cl. 6).
     organisation_level: Level | None = None
+    # The citizens' Decree-61 points of the dossiers handled, when the agency opted in (EvaluationSettings).
+    citizen_ratings: CitizenRatings | None = None
 
     @property
     def chosen_regime(self) -> Regime:

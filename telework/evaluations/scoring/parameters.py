@@ -52,6 +52,12 @@ class ScoringParameters:
     # 6 months → not above HT (Decree 335 has no such cap).
     minimum_months_worked: float = 6.0
     absence_cap_from_months: float = 3.0
+    # Decree 61/2018 Art. 32 says citizens' per-dossier evaluations are used in appraising the staff who handled them,
+    # without a formula. When an agency opts in, the product's documented choice: the quality of task results (b)
+    # becomes (1 − share) × the quality from major errors + share × the officer's Decree-61 points (indicators 1, 2,
+    # 3, 4, 7) in %, once at least ``citizen_ratings_minimum`` of the dossiers they handled were rated.
+    citizen_ratings_share: float = 0.20
+    citizen_ratings_minimum: int = 5
     # Decree 335 Art. 22: an appeal is answered within 7 working days (a parameter for the other regimes).
     appeal_working_days: int = 7
 
@@ -64,6 +70,8 @@ class ScoringParameters:
             raise ValueError("level thresholds must rise within 0–100")
         if not 0 <= self.cap_ratio <= self.exception_cap_ratio <= 1:
             raise ValueError("cap_ratio must be between 0 and the exception's ceiling, itself at most 1")
+        if not 0 <= self.citizen_ratings_share <= 1 or self.citizen_ratings_minimum < 1:
+            raise ValueError("citizen_ratings_share is a share between 0 and 1 and citizen_ratings_minimum at least 1")
         if not 0 <= self.minimum_months_worked <= 12 or self.appeal_working_days < 1:
             raise ValueError("minimum_months_worked must be within 0–12 and appeal_working_days at least 1")
 

@@ -117,9 +117,13 @@ def criteria_set_create_version(*, regime: str, actor: User, name: str, paramete
 
 
 @transaction.atomic
-def evaluation_settings_update(*, agency: Agency, actor: User, peer_grouping: str, minimum_group_size: Any, has_own_233_regulation: bool) -> EvaluationSettings:
-    """Set how an agency forms the quota's peer groups and from which size a group is capped on its own, and
-    whether it has its own regulation under Decree 233/2026 (Art. 20 cl. 1). Home Affairs, or the agency head or HR."""
+def evaluation_settings_update(
+    *, agency: Agency, actor: User, peer_grouping: str, minimum_group_size: Any, has_own_233_regulation: bool, uses_citizen_ratings: bool | None = None
+) -> EvaluationSettings:
+    """Set how an agency forms the quota's peer groups and from which size a group is capped on its own, whether it
+    has its own regulation under Decree 233/2026 (Art. 20 cl. 1), and whether the citizens' Decree-61 evaluations of
+    the dossiers a person handled enter their evaluation (``None``: unchanged). Home Affairs, or the agency head or
+    HR."""
     if not permissions.can_run(actor, agency):
         raise NotPermitted(_("Only Home Affairs, or the agency head or HR of this agency, sets its evaluation settings."), rule="evaluations.settings")
     if peer_grouping not in PeerGrouping.values:
@@ -135,11 +139,19 @@ def evaluation_settings_update(*, agency: Agency, actor: User, peer_grouping: st
         "peer_grouping": settings.peer_grouping,
         "minimum_group_size": settings.minimum_group_size,
         "has_own_233_regulation": settings.has_own_233_regulation,
+        "uses_citizen_ratings": settings.uses_citizen_ratings,
     }
     settings.peer_grouping, settings.minimum_group_size, settings.has_own_233_regulation = peer_grouping, minimum, bool(has_own_233_regulation)
+    if uses_citizen_ratings is not None:
+        settings.uses_citizen_ratings = bool(uses_citizen_ratings)
     settings.updated_by = actor
     settings.save()
-    after = {"peer_grouping": peer_grouping, "minimum_group_size": minimum, "has_own_233_regulation": settings.has_own_233_regulation}
+    after = {
+        "peer_grouping": peer_grouping,
+        "minimum_group_size": minimum,
+        "has_own_233_regulation": settings.has_own_233_regulation,
+        "uses_citizen_ratings": settings.uses_citizen_ratings,
+    }
     audit_record(actor=actor, action="evaluation_settings.update", target=settings, before=before, after=after, agency_id=agency.pk)
     return settings
 
