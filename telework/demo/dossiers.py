@@ -238,7 +238,9 @@ def _local(day: dt.date, minutes: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0)) + dt.timedelta(minutes=minutes)
 
 
-def generate(desks: Sequence[DeskSpec], *, seed: int, first_day: dt.date, last_day: dt.date, pilot_start: dt.date, per_desk_day: float, now: dt.datetime) -> Exports:
+def generate(
+    desks: Sequence[DeskSpec], *, seed: int, first_day: dt.date, last_day: dt.date, pilot_start: dt.date, per_desk_day: float, now: dt.datetime
+) -> Exports:
     """Every desk's dossiers received on the working days from ``first_day`` to ``last_day``, as export lines per
     agency, with the portal's ratings and a few QR ratings. ``now`` (naive, local) bounds what has been returned or
     rated yet. Pure: no database."""
@@ -353,9 +355,7 @@ def demo_desks(pilot_agency_ids: set[int]) -> tuple[list[DeskSpec], int, int]:
     from telework.organization.models import AgencyKind
 
     handlers: dict[int, list[str]] = defaultdict(list)
-    for unit_id, code in (
-        Staff.objects.filter(is_active=True, is_leader=False, position__handles_dossiers=True).order_by("code").values_list("unit_id", "code")
-    ):
+    for unit_id, code in Staff.objects.filter(is_active=True, is_leader=False, position__handles_dossiers=True).order_by("code").values_list("unit_id", "code"):
         handlers[unit_id].append(code)
     desks: list[DeskSpec] = []
     ward_desks = 0
@@ -372,7 +372,8 @@ def demo_desks(pilot_agency_ids: set[int]) -> tuple[list[DeskSpec], int, int]:
 
 
 def pilot_start_day() -> dt.date | None:
-    return PilotPhase.objects.aggregate(first=Min("starts_on"))["first"]
+    first: dt.date | None = PilotPhase.objects.aggregate(first=Min("starts_on"))["first"]
+    return first
 
 
 def seed_dossiers(*, today: dt.date, seed: int, lap: Callable[[str], None] = lambda _label: None) -> dict[str, object]:

@@ -73,13 +73,21 @@ def seed_staffing_round(*, today: dt.date, seed: int, keep_open_unit_ids: Collec
     heads = _users_by_unit(units, Role.UNIT_HEAD)
     agency_heads = _agency_heads({unit.agency_id for unit in units})
     counts = {"staffing rows": len(rows), "filled on time": 0, "filled late": 0, "signed off": 0, "not answered": 0}
+    # About a fifth not answered, a seventh answered late, the rest in time — at least one of each when there are three
+    # units or more (a small city shows every status too).
+    answerable = [row for row, unit in zip(rows, units, strict=True) if unit.pk not in keep_open_unit_ids and unit.pk in heads and row.total_staff]
+    missing_count = max(1, round(0.2 * len(answerable))) if len(answerable) >= 2 else 0
+    late_count = max(1, round(0.15 * len(answerable))) if len(answerable) >= 3 else 0
+    states = ["missing"] * missing_count + ["late"] * late_count + ["on time"] * (len(answerable) - missing_count - late_count)
+    rng.shuffle(states)
+    state_of = {row.pk: state for row, state in zip(answerable, states, strict=True)}
     for row, unit in zip(rows, units, strict=True):
-        draw = rng.random()
         head = heads.get(unit.pk)
-        if unit.pk in keep_open_unit_ids or head is None or row.total_staff == 0 or draw < 0.2:
+        state = state_of.get(row.pk, "missing")
+        if head is None or state == "missing":
             counts["not answered"] += 1
             continue
-        late = draw < 0.35
+        late = state == "late"
         needed = min(row.total_staff, math.ceil(row.total_staff * rng.uniform(0.5, 0.8)))
         at_home = rng.randint(0, row.total_staff - needed)
         row.needed_on_site, row.proposed_at_home = needed, at_home
