@@ -172,7 +172,8 @@ def test_the_demo_city_holds_dossiers_ratings_a_staffing_round_and_surveys(clien
         response = client.get(reverse("dossiers:quality"), {"level": "agency", "period": "month", "day": "2026-10-15"})
     assert response.status_code == 200
     ward = Agency.objects.filter(kind="ward_committee").order_by("code").first()
-    assert ward is not None and ward.name in response.content.decode()
+    assert ward is not None
+    assert ward.name in response.content.decode()
     # The unit head of desks and Home Affairs are told what to try with them.
     notes = {login.username: login.note for login in result.logins}
     assert "staffing" in notes["noivu"] and "on time" in notes["noivu"]
