@@ -92,8 +92,8 @@ def test_volumes_channels_deadlines_and_ratings_are_realistic():
 
 
 def test_the_planted_effect_is_three_points_of_on_time_rate_in_pilot_desks_and_nothing_on_satisfaction():
-    exports = generated(pilot=40, comparison=40)
-    pilot_desks = {desk.code for desk in desks(40, 40) if desk.in_pilot}
+    exports = generated(pilot=16, comparison=16)
+    pilot_desks = {desk.code for desk in desks(16, 16) if desk.in_pilot}
     on_time: dict[tuple[bool, bool], list[int]] = defaultdict(lambda: [0, 0])
     after_by_code: dict[str, tuple[bool, bool]] = {}
     for row in parsed(exports):
