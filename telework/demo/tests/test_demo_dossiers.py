@@ -176,6 +176,7 @@ def test_the_demo_city_holds_dossiers_ratings_a_staffing_round_and_surveys(clien
     assert ward.name in response.content.decode()
     # The unit head of desks and Home Affairs are told what to try with them.
     notes = {login.username: login.note for login in result.logins}
-    assert "staffing" in notes["noivu"] and "on time" in notes["noivu"]
+    assert "staffing" in notes["noivu"]
+    assert "on time" in notes["noivu"]
     assert any("desk" in login.role and "on time" in login.note for login in result.logins)
     assert Staff.objects.filter(user__username__in=list(notes)).count() >= 5
