@@ -389,6 +389,8 @@ def seed_dossiers(*, today: dt.date, seed: int, lap: Callable[[str], None] = lam
         return {}
     volume = volume_for(desks, ward_desks, wards)
     now = timezone.localtime(clock.now()).replace(tzinfo=None)
+    if today < now.date():
+        now = dt.datetime.combine(today, now.time())  # a demo of an earlier day knows nothing returned after it
     first_day = pilot_start - dt.timedelta(days=PRE_PILOT_DAYS)
     last_day = min(today, now.date()) - dt.timedelta(days=1)
     started = time.perf_counter()
