@@ -7,7 +7,8 @@ One command. It
    instead uses the database Django is configured with: the tests run it tiny that way);
 2. migrates a database and seeds several agencies with units, one-stop desks, staff, published rosters naming who
    staffed each desk each day, and a few legal-deadline work items carrying a dossier code;
-3. generates, deterministically from ``--seed``, each agency's one-stop export (CSV, as the one-stop system writes
+3. generates, deterministically from ``--seed``, each agency's one-stop export (the header and line writers are the
+   demo's, ``telework.demo.dossiers``) (CSV, as the one-stop system writes
    it: Vietnamese headers, dd/mm/yyyy HH:MM) — procedures of 1–15 working days, about 70 % online, some late with an
    apology letter — and the portal's rating export for about 30 % of them;
 4. imports every file through the real services (``dossiers_import`` then ``ratings_import``), then again;
@@ -45,11 +46,6 @@ ONLINE_SHARE = 0.7
 RATED_SHARE = 0.3
 LATE_SHARE = 0.08
 WORK_ITEM_SHARE = 0.02
-DOSSIER_HEADER = (
-    "STT,Mã hồ sơ,Mã thủ tục,Tên thủ tục,Thời hạn giải quyết,Đơn vị tiếp nhận,Quầy,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,"
-    "Mức độ,Kênh nộp,Trạng thái,Cán bộ xử lý,Ngày hẹn lại,Ngày xin lỗi"
-)
-RATING_HEADER = "Mã hồ sơ,Mức độ hài lòng," + ",".join(f"Chỉ số {number}" for number in range(1, 10)) + ",Ngày đánh giá"
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -119,6 +115,7 @@ def generate_exports(count: int, seed: int, plans: list[AgencyPlan]) -> Exports:
     """The one-stop exports of ``count`` dossiers spread over the agencies, and their portal ratings: the same bytes
     for the same ``count`` and ``seed``."""
     from telework.core import calendar
+    from telework.demo.dossiers import DOSSIER_HEADER, RATING_HEADER, dossier_line, rating_line
 
     rng = random.Random(seed)  # noqa: S311 - generated test data
     days = working_days()
@@ -139,30 +136,42 @@ def generate_exports(count: int, seed: int, plans: list[AgencyPlan]) -> Exports:
             level = rng.choice(("Toàn trình", "Một phần")) if online else "Trực tiếp"
             channel = "Trực tuyến" if online else rng.choice(("Trực tiếp", "Trực tiếp", "Bưu chính"))
             late = rng.random() < LATE_SHARE
-            apology_due = apology_at = ""
+            apology_due: dt.date | None = None
+            apology_at: dt.datetime | None = None
             if late:
                 returned_day = calendar.add_working_days(due_day, rng.randint(1, 4))
                 if rng.random() < 0.5:
-                    apology_due = calendar.add_working_days(due_day, 5).strftime("%d/%m/%Y")
-                    apology_at = f"{(due_day - dt.timedelta(days=1)):%d/%m/%Y} 16:00"
+                    apology_due = calendar.add_working_days(due_day, 5)
+                    apology_at = dt.datetime.combine(due_day - dt.timedelta(days=1), dt.time(16))
             else:
                 returned_day = calendar.add_working_days(day, rng.randint(0, legal_days))
             returned = dt.datetime.combine(returned_day, dt.time(8)) + dt.timedelta(minutes=rng.randrange(0, 8 * 60))
             if returned <= received:
                 returned = received + dt.timedelta(hours=1)
-            handlers = ", ".join(rng.sample(plan.staff[unit], rng.choice((1, 1, 2))))
+            handlers = rng.sample(plan.staff[unit], rng.choice((1, 1, 2)))
             code = f"{plan.code}.H29-{day:%y%m%d}-{number:06d}"
             dossier_lines.append(
-                f"{number + 1},{code},{procedure_code},{procedure_name},{legal_days},{unit},{desk},{received:%d/%m/%Y %H:%M},{due_day:%d/%m/%Y},"
-                f'{returned:%d/%m/%Y %H:%M},{level},{channel},Đã trả kết quả,"{handlers}",{apology_due},{apology_at}'
+                dossier_line(
+                    number=number + 1,
+                    code=code,
+                    procedure=(procedure_code, procedure_name, legal_days),
+                    unit=unit,
+                    desk=desk,
+                    received=received,
+                    due_day=due_day,
+                    returned=returned,
+                    level=level,
+                    channel=channel,
+                    status="Đã trả kết quả",
+                    handlers=handlers,
+                    apology_due=apology_due,
+                    apology_at=apology_at,
+                )
             )
             if rng.random() < WORK_ITEM_SHARE:
-                exports.work_item_codes.append((code, unit, handlers.split(",")[0]))
+                exports.work_item_codes.append((code, unit, handlers[0]))
             if rng.random() < RATED_SHARE:
-                satisfaction = rng.choices(("Rất hài lòng", "Hài lòng", "Không hài lòng"), weights=(55, 38, 7))[0]
-                scores = ",".join("" if rng.random() < 0.1 else str(rng.choices((0, 1, 2), weights=(5, 25, 70))[0]) for _ in range(9))
-                rated = returned + dt.timedelta(hours=rng.randint(1, 48))
-                rating_lines.append(f"{code},{satisfaction},{scores},{rated:%d/%m/%Y %H:%M}")
+                rating_lines.append(rating_line(rng, code, returned + dt.timedelta(hours=rng.randint(1, 48))))
                 exports.rating_count += 1
         exports.dossiers[plan.code] = ("\n".join(dossier_lines) + "\n").encode()
         exports.ratings[plan.code] = ("\n".join(rating_lines) + "\n").encode()

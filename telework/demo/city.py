@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -135,10 +137,42 @@ def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None, live
     logins = choose_logins(agencies, plans, planner.eligible, named)
     agency = _seed_finished_quarter(logins, today=today, seed=seed)
     lap("evaluate and publish the previous quarter (one agency)")
-    if agency is not None and lived_in:
-        counts.update(seed_activity(agency=agency, today=today, seed=seed, quarter=pilot_calendar.quarter, lap=lap))
+    service: dict[str, Any] = {}
+    if lived_in:
+        if agency is not None:
+            counts.update(seed_activity(agency=agency, today=today, seed=seed, quarter=pilot_calendar.quarter, lap=lap))
+        service = seed_service_data(logins, today=today, seed=seed, lap=lap)
     logins = describe_logins(logins, today=today)
-    return DemoResult(logins, timings, counts, _public_facing_share(agencies))
+    return DemoResult(logins, timings, counts, _public_facing_share(agencies), service)
+
+
+def seed_service_data(logins: list[DemoLogin], *, today: dt.date, seed: int, lap: Callable[[str], None]) -> dict[str, Any]:
+    """The voice of citizens and the units that must stay open: a year and a half of one-stop dossiers with their
+    ratings (``telework.demo.dossiers``, the pilot's planted effect in them), yesterday's staffing-needs round
+    (``telework.demo.staffing``) and the citizen and staff surveys (``telework.surveys.demo``)."""
+    from telework.demo.dossiers import on_time_by_group, pilot_start_day, seed_dossiers
+    from telework.demo.staffing import seed_staffing_round
+    from telework.surveys.demo import seed_demo_surveys
+
+    with transaction.atomic():
+        service: dict[str, Any] = {"dossiers": seed_dossiers(today=today, seed=seed, lap=lap)}
+    pilot_start = pilot_start_day()
+    pilot_agency_ids = set(Agency.objects.filter(pilots__isnull=False).values_list("id", flat=True))
+    if pilot_start is not None and service["dossiers"]:
+        service["on time"] = on_time_by_group(pilot_start, pilot_agency_ids)
+        lap("measure the planted effect back from the register")
+    usernames = {login.role: login.username for login in logins}
+    head = Staff.objects.filter(user__username=usernames.get("Unit head", "")).values_list("unit_id", "unit__agency_id").first()
+    with transaction.atomic():
+        service["staffing"] = seed_staffing_round(
+            today=today, seed=seed, keep_open_unit_ids={head[0]} if head else set(), signable_agency_ids={head[1]} if head else set()
+        )
+        coordinator = User.objects.filter(username="noivu").first()
+        service["surveys"] = seed_demo_surveys(
+            agencies=list(Agency.objects.order_by("code")), actor=coordinator, today=today, seed=seed, pilot_start=pilot_start
+        )
+    lap("staffing-needs round, citizen and staff surveys")
+    return service
 
 
 def _seed_finished_quarter(logins: list[DemoLogin], *, today: dt.date, seed: int) -> Agency | None:

@@ -14,6 +14,7 @@ from telework.policy.models import Pilot, PolicySwitch
 from telework.registrations.models import RegistrationStatus
 from telework.registrations.selectors import approval_inbox
 from telework.rosters.models import Roster, RosterEntry, RosterStatus
+from telework.staffing.models import ReportRound, ReportRow
 
 # --- the logins to print ----------------------------------------------------------------------------------------
 
@@ -85,6 +86,10 @@ def choose_logins(agencies: list[AgencyPlan], plans: list[RegistrationPlan], eli
         logins.append(_login("Staff member (faces citizens)", desk, "not eligible: sees which rule keeps the post on site"))
     if head is not None:
         logins.append(_login("Unit head", head, f"{pending[head.pk]} registration(s) await approval in the inbox"))
+    # The head of a unit with one-stop desks (the desk officer's approver): their desks' service quality.
+    desk_head = desk.superior if desk is not None else None
+    if desk_head is not None and desk_head is not head and desk_head.role == Role.UNIT_HEAD and bool(desk_head.unit.points):
+        logins.append(_login("Unit head (one-stop desks)", desk_head, "the service quality of the unit's one-stop desks"))
     if agency.leader_plan is not None:
         logins.append(_login("Agency head", agency.leader_plan, f"sees all of {agency.name}"))
     if agency.hr_plan is not None:
@@ -171,11 +176,62 @@ def describe_logins(logins: list[DemoLogin], *, today: dt.date) -> list[DemoLogi
             without_superior = Staff.objects.filter(unit__agency=agency, is_active=True, direct_superior__isnull=True).count()
             without_account = Staff.objects.filter(unit__agency=agency, is_active=True, user__isnull=True).count()
             note = f"home page: staff records of {agency.name}: {without_account} without an account, {without_superior} without a direct superior (agency leaders)"
+        elif login.role == "Unit head (one-stop desks)" and staff is not None:
+            note = f"{_quality_note(user, today)} for the unit's desks, per desk and per officer (/dossiers/quality/?level=desk); desk cards and QR slips at /dossiers/desks/"
         elif login.username == "noivu":
             published = Roster.objects.filter(week_start=monday, status=RosterStatus.PUBLISHED, is_current=True).count()
             active = PolicySwitch.objects.filter(is_active=True).count()
-            note = f"home page: {Pilot.objects.count()} pilot(s), {active} emergency switch(es) on, {published} rosters published this week"
+            note = (
+                f"home page: {Pilot.objects.count()} pilot(s), {active} emergency switch(es) on, {published} rosters published this week. "
+                f"{_staffing_note()}; {_quality_note(user, today)} city-wide (/dossiers/quality/?level=agency); "
+                "surveys before and during the pilot (/surveys/)"
+            )
         elif login.username == "lanhdao":
-            note = "home page: the city's key figures (staff in the pilot, home days, on-time work); reads everything, changes nothing"
+            note = (
+                "home page: the city's key figures (staff in the pilot, home days, on-time work); reads everything, changes nothing. "
+                f"{_quality_note(user, today)} city-wide (/dossiers/quality/?level=city); the staffing round (/staffing/) and the surveys (/surveys/)"
+            )
+        if login.role == "Unit head" and staff is not None:
+            row = ReportRow.objects.filter(unit=staff.unit, filled_at__isnull=True, report_round__state="open").select_related("report_round").first()
+            if row is not None:
+                note += f". Yesterday's staffing-needs report for {staff.unit.name} was not sent: send it now as a late report (/staffing/)"
+        if login.role == "Agency head" and staff is not None:
+            to_sign = ReportRow.objects.filter(unit__agency=staff.unit.agency, filled_at__isnull=False, signed_off_at__isnull=True).count()
+            if to_sign:
+                note += f". {to_sign} staffing-needs report(s) of the agency's units wait for the head's signature (/staffing/)"
         described.append(DemoLogin(login.role, login.username, login.full_name, login.post, note))
     return described
+
+
+def _quality_note(user: User, today: dt.date) -> str:
+    """Last month's on-time rate and satisfaction among what ``user`` sees (the quality page's month by default)."""
+    from django.db.models import F
+
+    from telework.dossiers.models import Rating
+    from telework.dossiers.permissions import visible_dossiers
+
+    month_end = today.replace(day=1) - dt.timedelta(days=1)
+    month = visible_dossiers(user).filter(received_at__date__gte=month_end.replace(day=1), received_at__date__lte=month_end)
+    returned = month.filter(returned_at__isnull=False)
+    total = returned.count()
+    if not total:
+        return "service quality at /dossiers/quality/"
+    on_time = returned.filter(returned_at__lte=F("legal_due_at")).count()
+    ratings = Rating.objects.filter(dossier__in=month)
+    rated = ratings.count()
+    satisfied = ratings.filter(level__in=["satisfied", "very_satisfied"]).count()
+    satisfaction = f", {satisfied / rated:.0%} satisfied of {rated:,} ratings" if rated else ""
+    return f"quality of {month_end:%m/%Y}: {month.count():,} dossiers, {on_time / total:.1%} on time{satisfaction}"
+
+
+def _staffing_note() -> str:
+    report_round = ReportRound.objects.order_by("-opened_at").first()
+    if report_round is None:
+        return "staffing-needs rounds at /staffing/"
+    rows = report_round.rows.all()
+    filled = rows.filter(filled_at__isnull=False).count()
+    late = rows.filter(is_late=True).count()
+    return (
+        f"staffing (/staffing/): yesterday's round “{report_round.title}”: {filled} of {rows.count()} units answered, {late} late, "
+        f"{rows.count() - filled} missing — read the live aggregate, export it, close it and record decisions"
+    )

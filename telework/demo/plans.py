@@ -157,6 +157,9 @@ class DemoResult:
     timings: list[tuple[str, float]]
     counts: dict[str, int]
     public_facing_share: dict[str, float]
+    # The service-quality data (dossiers, ratings, the staffing round, the surveys): counts, scale and the planted
+    # effect as measured back from the register, for the printed report.
+    service: dict[str, Any] = field(default_factory=dict)
 
 
 class DemoSeedError(RuntimeError):

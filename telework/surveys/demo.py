@@ -20,15 +20,23 @@ def _answer(rng: random.Random, centre: float, low: int, high: int) -> int:
     return max(low, min(high, round(rng.gauss(centre, 0.9))))
 
 
-def seed_demo_surveys(*, agencies: Sequence[Agency], actor: User | None, today: dt.date, seed: int) -> dict[str, int]:
-    """Write the demo surveys; returns the counts written (for the seed's summary)."""
+def seed_demo_surveys(*, agencies: Sequence[Agency], actor: User | None, today: dt.date, seed: int, pilot_start: dt.date | None = None) -> dict[str, int]:
+    """Write the demo surveys; returns the counts written (for the seed's summary). With ``pilot_start``, the surveys
+    "before the pilot" are held in the weeks before it starts (the citizen survey over the month that ends three
+    weeks before, the staff pulse over the two weeks that end four weeks before); without it, three to four months
+    before ``today``."""
     rng = random.Random(f"telework-demo:{seed}:surveys")
+    before_citizens = (today - dt.timedelta(days=120), today - dt.timedelta(days=90))
+    before_staff = (today - dt.timedelta(days=110), today - dt.timedelta(days=96))
+    if pilot_start is not None:
+        before_citizens = (pilot_start - dt.timedelta(days=51), pilot_start - dt.timedelta(days=21))
+        before_staff = (pilot_start - dt.timedelta(days=42), pilot_start - dt.timedelta(days=28))
     campaigns = [
         Campaign.objects.create(
             title="Khảo sát SIPAS trước thí điểm",
             phase=SurveyPhase.BEFORE,
-            opens_on=today - dt.timedelta(days=120),
-            closes_on=today - dt.timedelta(days=90),
+            opens_on=before_citizens[0],
+            closes_on=before_citizens[1],
             created_by=actor,
         ),
         Campaign.objects.create(
@@ -53,8 +61,8 @@ def seed_demo_surveys(*, agencies: Sequence[Agency], actor: User | None, today: 
         PulseWave.objects.create(
             title="Khảo sát nhanh cán bộ trước thí điểm",
             phase=SurveyPhase.BEFORE,
-            opens_on=today - dt.timedelta(days=110),
-            closes_on=today - dt.timedelta(days=96),
+            opens_on=before_staff[0],
+            closes_on=before_staff[1],
             created_by=actor,
         ),
         PulseWave.objects.create(

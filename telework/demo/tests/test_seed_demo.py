@@ -334,6 +334,7 @@ def test_printed_logins_exist_authenticate_and_show_what_they_promise() -> None:
         "Staff member (faces citizens)": Role.STAFF,
         "Staff member (outside the pilot)": Role.STAFF,
         "Unit head": Role.UNIT_HEAD,
+        "Unit head (one-stop desks)": Role.UNIT_HEAD,
         "Agency head": Role.AGENCY_HEAD,
         "Agency HR officer": Role.AGENCY_HR,
         "Home Affairs coordinator": Role.HOME_AFFAIRS,

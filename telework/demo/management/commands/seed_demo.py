@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from telework.demo.city import build_demo_city, reset_database
+from telework.demo.dossiers import HCMC_DOSSIERS_PER_DAY, HCMC_WARDS, PILOT_EFFECT, SAMPLE, OnTime
 from telework.demo.plans import DemoResult, DemoSeedError
 from telework.demo.reference import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF
 
@@ -120,6 +121,7 @@ class Command(BaseCommand):
             write("  " + ", ".join(f"{key}: {counts[key]:,}" for key in lived_in))
         shares = ", ".join(f"{kind} {share:.0%}" for kind, share in result.public_facing_share.items())
         write(f"  staff facing citizens or handling dossiers: {shares}")
+        self._report_service(result)
         write(f"\nLogins: open {DEMO_URL}, password {DEMO_PASSWORD} for every account")
         role_width = max(len(login.role) for login in result.logins)
         user_width = max(len(login.username) for login in result.logins)
@@ -128,3 +130,33 @@ class Command(BaseCommand):
         for login in result.logins:
             write(f"  {login.role:<{role_width}}  {login.username:<{user_width}}  {login.full_name:<{name_width}}  {login.post}")
             write(f"  {'':<{role_width}}  {'':<{user_width}}  {'':<{name_width}}  → {login.note}")
+
+    def _report_service(self, result: DemoResult) -> None:
+        """Dossiers and their scale, the planted effect as the register shows it, the staffing round, the surveys."""
+        write = self.stdout.write
+        dossiers = result.service.get("dossiers") or {}
+        if dossiers:
+            write(f"\nOne-stop dossiers received {dossiers['dossier days']} (the pilot from {dossiers['pilot start']}), at {dossiers['one-stop desks']} desks")
+            write(
+                f"  scale: HCMC ≈ {HCMC_DOSSIERS_PER_DAY:,} dossiers a day over ≈ {dossiers['HCMC desks (estimated)']:,} desks ({HCMC_WARDS} wards and "
+                f"communes at the demo's desks per ward, plus the centre's) = {dossiers['HCMC dossiers per desk and day']} per desk and working day; "
+                f"the demo writes 1 in {round(1 / SAMPLE)}: {dossiers['demo dossiers per desk and day']} per desk and working day"
+            )
+            write(f"  dossiers: {dossiers['dossiers']:,}; portal ratings: {dossiers['portal ratings']:,}; desk QR ratings: {dossiers['QR ratings']:,}")
+        on_time = result.service.get("on time")
+        if isinstance(on_time, OnTime):
+            write(
+                f"  planted effect: +{PILOT_EFFECT * 100:.0f} points of on-time rate in pilot units after the start, none on satisfaction; in the "
+                f"register: pilot {on_time.pilot_before:.1%} → {on_time.pilot_after:.1%}, comparison {on_time.comparison_before:.1%} → "
+                f"{on_time.comparison_after:.1%}, difference in differences {on_time.difference_in_differences:+.1f} points"
+            )
+        staffing = result.service.get("staffing") or {}
+        if staffing:
+            write(
+                f"\nStaffing-needs round (yesterday, by 16:00, still open): {staffing['staffing rows']} special units; "
+                f"{staffing['filled on time']} answered in time, {staffing['filled late']} late, {staffing['not answered']} not yet; "
+                f"{staffing['signed off']} signed off"
+            )
+        surveys = result.service.get("surveys") or {}
+        if surveys:
+            write("Surveys: " + ", ".join(f"{key}: {value:,}" for key, value in surveys.items()) + " (before the pilot, closed; during it, open)")
