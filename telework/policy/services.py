@@ -17,9 +17,9 @@ from telework.core.audit import audit_record
 from telework.core.background import run_in_background
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.notifications import NotificationCategory, notify_user
-from telework.organization.scope import is_city_policy_maker
 from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
+from telework.organization.scope import is_city_policy_maker
 from telework.policy import effects
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.overlap import PilotCoverage, covers, first_overlap
@@ -311,22 +311,40 @@ def _scope_ids(owner: Pilot | PilotPhase) -> tuple[frozenset[int], frozenset[int
 def _phases_update(
     pilot: Pilot, ordered: list[tuple[str, dt.date, dt.date]], *, previous_scope: tuple[frozenset[int], frozenset[int], frozenset[int]] | None
 ) -> None:
-    """Phases are updated in place, in date order (their designs and reviews hang on them), never dropped once launched.
+    """Phases are updated in place (their designs and reviews hang on them): an entry keeps the phase of the same
+    name, else the next unused phase in date order. A launched phase is never removed and keeps its start date.
 
     A new phase takes the pilot's scope; a phase not yet launched whose scope was the pilot's old scope follows the
     pilot's new scope; a phase with a scope of its own (``phase_scope_set``) keeps it.
     """
     existing = list(pilot.phases.order_by("starts_on", "pk"))
-    surplus = existing[len(ordered) :]
-    launched = [phase for phase in surplus if phase.started_at is not None]
-    if launched:
+    by_name = {phase.name: phase for phase in existing}
+    paired: list[PilotPhase | None] = []
+    used: set[int] = set()
+    for name, _starts_on, _ends_on in ordered:
+        phase = by_name.get(name)
+        if phase is not None and phase.pk not in used:
+            used.add(phase.pk)
+            paired.append(phase)
+        else:
+            paired.append(None)
+    spare = iter([phase for phase in existing if phase.pk not in used])
+    for index, phase in enumerate(paired):
+        if phase is None:
+            phase = next(spare, None)
+            if phase is not None:
+                used.add(phase.pk)
+                paired[index] = phase
+    launched = [phase for phase in existing if phase.pk not in used and phase.started_at is not None]
+    moved = [phase for phase, entry in zip(paired, ordered, strict=True) if phase is not None and phase.started_at is not None and phase.starts_on != entry[1]]
+    if launched or moved:
+        name = (launched or moved)[0].name
         raise RuleViolation(
-            _("Phase “%(phase)s” has been launched: a launched phase cannot be removed.") % {"phase": launched[0].name}, rule="pilot.phases"
+            _("Phase “%(phase)s” has been launched: it cannot be removed and its start date cannot change.") % {"phase": name}, rule="pilot.phases"
         )
-    PilotPhase.objects.filter(pk__in=[phase.pk for phase in surplus]).delete()
-    for index, (name, starts_on, ends_on) in enumerate(ordered):
-        if index < len(existing):
-            phase = existing[index]
+    PilotPhase.objects.filter(pk__in=[phase.pk for phase in existing if phase.pk not in used]).delete()
+    for phase, (name, starts_on, ends_on) in zip(paired, ordered, strict=True):
+        if phase is not None:
             phase.name, phase.starts_on, phase.ends_on = name, starts_on, ends_on
             phase.save(update_fields=["name", "starts_on", "ends_on"])
             if phase.started_at is not None or previous_scope is None or _scope_ids(phase) != previous_scope:
@@ -366,9 +384,7 @@ def phase_scope_set(*, actor: User, phase: PilotPhase, agencies: list[Agency], u
         raise NotPermitted(rule="pilot.change")
     phase = PilotPhase.objects.select_for_update().select_related("pilot").get(pk=phase.pk)
     if phase.started_at is not None:
-        raise InvalidTransition(
-            _("Phase “%(phase)s” has been launched: its scope can no longer change.") % {"phase": phase.name}, rule="phase.scope_locked"
-        )
+        raise InvalidTransition(_("Phase “%(phase)s” has been launched: its scope can no longer change.") % {"phase": phase.name}, rule="phase.scope_locked")
     if not agencies:
         raise ValidationFailed(_("Choose at least one agency for the phase."), rule="phase.scope")
     agency_ids = {agency.pk for agency in agencies}
@@ -382,9 +398,7 @@ def phase_scope_set(*, actor: User, phase: PilotPhase, agencies: list[Agency], u
         )
     mine = _coverage(agencies=agencies, units=units, positions=positions, phases=[])
     if not covers(pilot_coverage(phase.pilot), mine):
-        raise RuleViolation(
-            _("A phase's scope must lie within its pilot's scope (agencies, units and job positions of the pilot)."), rule="phase.within_pilot"
-        )
+        raise RuleViolation(_("A phase's scope must lie within its pilot's scope (agencies, units and job positions of the pilot)."), rule="phase.within_pilot")
     before = _phase_snapshot(phase)
     phase.agencies.set(agencies)
     phase.units.set(units)
