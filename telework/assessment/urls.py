@@ -4,7 +4,7 @@ from telework.assessment import views
 
 app_name = "assessment"
 urlpatterns = [
-    path("", views.phases, name="phases"),
+    path("phases/", views.phases, name="phases"),
     path("phases/<int:pk>/", views.phase_detail, name="phase_detail"),
     path("phases/<int:pk>/design/", views.design_wizard, name="design_wizard"),
     path("phases/<int:pk>/scope/", views.phase_scope, name="phase_scope"),

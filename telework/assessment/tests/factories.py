@@ -50,7 +50,7 @@ def build_phased_pilot(*, units_per_agency: int = 6) -> PhasedPilot:
         agencies=agencies,
         units=units,
         positions=positions,
-        home_affairs=UserFactory(username="noivu_phase", role=Role.HOME_AFFAIRS),
-        leadership=UserFactory(username="lanhdao_phase", role=Role.CITY_LEADERSHIP),
-        staff_user=UserFactory(username="canbo_phase", role=Role.STAFF),
+        home_affairs=UserFactory(username="noivugd", role=Role.HOME_AFFAIRS),
+        leadership=UserFactory(username="lanhdaogd", role=Role.CITY_LEADERSHIP),
+        staff_user=UserFactory(username="canbogd", role=Role.STAFF),
     )
