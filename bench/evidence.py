@@ -9,8 +9,8 @@ staff, log-normal), a weekly dossier on-time rate per unit over a year before th
 (``WEEKS_BEFORE`` + ``WEEKS_AFTER`` weeks): a unit level, a city-wide week effect (seasons and holidays), an agency
 drift, serially correlated noise (AR(1)) whose size falls with the unit's weekly dossier count, and the weekly count
 as the cell weight. The design module allocates the units; the minimum detectable effect (MDE) comes from
-``design.minimum_detectable_effect`` with the intra-class correlation and standard deviation measured on the city's
-pre-period; the same city is then estimated twice: with an effect equal to its MDE planted in pilot units from
+``design.minimum_detectable_effect`` with the outcome's spread measured on the city's pre-period
+(``unit_period_variance``); the same city is then estimated twice: with an effect equal to its MDE planted in pilot units from
 their start, and with none (same noise). The estimator is the platform's (estimation.estimate_effect): two-way fixed
 effects DiD for one start date, the Sun–Abraham event study for waves.
 
@@ -117,22 +117,42 @@ def simulate_city(rng: np.random.Generator) -> City:
     )
     pre_means = values[:, :WEEKS_BEFORE].mean(axis=1)
     candidates = [
-        design.Candidate(unit_id=int(unit_ids[index]), agency_id=int(agency[index]), staff=int(staff[index]), function=FUNCTIONS[function[index]], pre_outcome=float(pre_means[index]))
+        design.Candidate(
+            unit_id=int(unit_ids[index]),
+            agency_id=int(agency[index]),
+            staff=int(staff[index]),
+            function=FUNCTIONS[function[index]],
+            pre_outcome=float(pre_means[index]),
+        )
         for index in range(units)
     ]
     return City(candidates=candidates, frame=frame, weeks=weeks)
 
 
-def pre_period_moments(frame: pd.DataFrame) -> tuple[float, float, float]:
-    """Outcome sd, intra-class correlation (one-way ANOVA over units) and mean cluster size in the pre-period."""
+def unit_period_variance(frame: pd.DataFrame, weeks_after: int) -> float:
+    """The variance of one unit-week outcome net of unit and week effects, serial correlation included, measured on
+    the pre-period alone by a placebo: the pre-period is split into a pseudo "before" and a pseudo "after" of
+    ``weeks_after`` weeks (at most half of it), each unit's change of dossier-weighted mean between them taken net of
+    the week effects, its variance across units (weighted as the estimator weighs units) divided by
+    (1/T_before + 1/T_after). This is what the platform would know
+    before launch; it is fed to ``design.minimum_detectable_effect`` as σ²/m with no design effect (icc 0)."""
     before = frame[frame["week"] < FIRST_MONDAY + pd.Timedelta(weeks=WEEKS_BEFORE)]
-    groups = before.groupby("unit_id")["value"]
-    per_unit = groups.size()
-    m = float(per_unit.mean())
-    within = float(groups.var(ddof=1).mean())
-    between = max(float(groups.mean().var(ddof=1)) - within / m, 0.0)
-    sd = math.sqrt(within + between)
-    return sd, between / (within + between), m
+    values = before.pivot(index="unit_id", columns="week", values="value").to_numpy()
+    weights = before.pivot(index="unit_id", columns="week", values="weight").to_numpy()
+    values = values - values.mean(axis=0, keepdims=True)  # week effects
+    placebo_after = min(weeks_after, WEEKS_BEFORE // 2)
+    placebo_before = WEEKS_BEFORE - placebo_after
+
+    def weighted_mean(columns: slice) -> np.ndarray:
+        means: np.ndarray = (values[:, columns] * weights[:, columns]).sum(axis=1) / weights[:, columns].sum(axis=1)
+        return means
+
+    change = weighted_mean(slice(placebo_before, None)) - weighted_mean(slice(None, placebo_before))
+    unit_weights = weights.sum(axis=1)
+    change = change - np.average(change, weights=unit_weights)
+    # the variance of a weighted mean over n units, expressed per unit (the estimator weights by dossiers too)
+    per_unit = len(change) * float((unit_weights**2 * change**2).sum()) / float(unit_weights.sum()) ** 2
+    return per_unit / (1 / placebo_before + 1 / placebo_after)
 
 
 @dataclass(frozen=True)
@@ -144,21 +164,22 @@ class Allocated:
 
 
 def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allocated:
-    sd, icc, weeks_per_unit = pre_period_moments(city.frame)
+    """Allocate with design.py and compute the MDE as the platform records it (design_preview's conventions: the
+    arms' unit counts — for a stepped wedge the first half of the waves against the rest — and the mean headcount
+    as cluster size), with the outcome's spread measured on the city's pre-period (``unit_period_variance``)."""
     launch = city.weeks[WEEKS_BEFORE]
+    staff = {candidate.unit_id: candidate.staff for candidate in city.candidates}
     if name == "randomised":
         allocation = design.randomise(city.candidates, seed=seed, pilot_share=0.5)
         starts = {row.unit_id: launch for row in allocation if row.arm == design.PILOT}
-        pilots, others, after = len(starts), len(allocation) - len(starts), WEEKS_AFTER
-        randomised = True
+        pilots, after, randomised = len(starts), WEEKS_AFTER, True
     elif name == "stepped_wedge":
         allocation = design.stepped_wedge(city.candidates, seed=seed, waves=WAVES)
         starts = {row.unit_id: city.weeks[WEEKS_BEFORE + (int(row.wave or 1) - 1) * WAVE_GAP_WEEKS] for row in allocation}
-        last = sum(1 for row in allocation if row.wave == WAVES)
-        # the Sun–Abraham sample: waves 1..W−1 against the last wave until it starts; mean weeks after = gap·W/2
-        pilots, others, after = len(allocation) - last, last, WAVE_GAP_WEEKS * WAVES // 2
-        randomised = True
-    else:  # matched: a third of the units volunteer, more often the larger and better-performing ones
+        pilots = sum(1 for row in allocation if (row.wave or 0) <= (WAVES + 1) // 2)
+        # weeks each wave but the last spends in the pilot before the last wave starts, on average: gap·W/2
+        after, randomised = WAVE_GAP_WEEKS * WAVES // 2, True
+    else:  # matched: some units volunteer, more often the larger and better-performing ones
         sizes = np.array([candidate.staff for candidate in city.candidates], dtype=float)
         outcomes = np.array([candidate.pre_outcome or 0.0 for candidate in city.candidates])
         score = 0.8 * (np.log(sizes) - np.log(sizes).mean()) + 20 * (outcomes - outcomes.mean())
@@ -166,14 +187,15 @@ def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allo
         volunteers = [candidate.unit_id for candidate, chosen in zip(city.candidates, rng.random(len(sizes)) < propensity, strict=True) if chosen]
         allocation = design.match(city.candidates, pilot_unit_ids=volunteers)
         starts = {row.unit_id: launch for row in allocation if row.arm == design.PILOT}
-        pilots, others, after = len(starts), len(allocation) - len(starts), WEEKS_AFTER
-        randomised = False
+        pilots, after, randomised = len(starts), WEEKS_AFTER, False
+    cluster_size = max(1.0, float(np.mean([staff[row.unit_id] for row in allocation])))
+    variance = unit_period_variance(city.frame, after)
     mde = design.minimum_detectable_effect(
         pilot_clusters=pilots,
-        comparison_clusters=others,
-        cluster_size=weeks_per_unit,
-        icc=icc,
-        outcome_sd=sd,
+        comparison_clusters=len(allocation) - pilots,
+        cluster_size=cluster_size,
+        icc=0.0,
+        outcome_sd=math.sqrt(variance * cluster_size),
         periods_before=WEEKS_BEFORE,
         periods_after=after,
     )

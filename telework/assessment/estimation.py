@@ -128,7 +128,7 @@ def inputs_digest(panel: pd.DataFrame, allocation: Sequence[AllocationRow], firs
         digest.update(f"{row.unit_id},{row.arm},{row.stratum}\n".encode())
     digest.update(b"--starts--\n")
     for unit, week in sorted(first_treated_week.items()):
-        digest.update(f"{unit},{pd.Timestamp(week).date().isoformat()}\n".encode())  # type: ignore[arg-type]
+        digest.update(f"{unit},{pd.Timestamp(week).date().isoformat()}\n".encode())
     return digest.hexdigest()
 
 
@@ -148,7 +148,7 @@ def prepare(panel: pd.DataFrame, allocation: Sequence[AllocationRow], first_trea
     frame["stratum"] = frame["unit_id"].map(strata)
     origin = frame["week"].min() if len(frame) else pd.Timestamp(0)
     frame["period"] = ((frame["week"] - origin).dt.days // 7).astype(int)
-    starts = {unit: (pd.Timestamp(week) - origin).days // 7 for unit, week in first_treated_week.items()}  # type: ignore[arg-type]
+    starts = {unit: (pd.Timestamp(week) - origin).days // 7 for unit, week in first_treated_week.items()}
     frame["first_period"] = frame["unit_id"].map(starts).astype(float)
     frame["treated"] = (frame["period"] >= frame["first_period"]).astype(float)  # NaN compares False: never treated
     return frame.sort_values(["unit_id", "period"], kind="mergesort").reset_index(drop=True)
@@ -368,7 +368,8 @@ def _wild_bootstrap_p(frame: pd.DataFrame, *, seed: int, reps: int) -> float | N
         scores = np.zeros((count, outcomes.shape[1]))
         np.add.at(scores, cluster_of, (treatment * weights)[:, None] * residuals)
         se = np.sqrt(count / max(count - 1, 1) * (scores * scores).sum(axis=0)) / denominator
-        return np.divide(betas, se, out=np.zeros_like(betas), where=se > 0)
+        statistics: np.ndarray = np.divide(betas, se, out=np.zeros_like(betas), where=se > 0)
+        return statistics
 
     observed = float(t_statistics(outcome[:, None])[0])
     restricted = outcome  # the null (no effect) imposed: the outcome's residual on the fixed effects alone
@@ -467,7 +468,7 @@ def _estimate(
             wild_bootstrap_p=None,
             cross_check=None,
             heterogeneity=(),
-            **base,  # type: ignore[arg-type]
+            **base,
         )
     study = _event_study(frame)
     headline = study.overall if staggered else _twfe(frame)
@@ -490,7 +491,7 @@ def _estimate(
             wild_bootstrap_p=None,
             cross_check=None,
             heterogeneity=(),
-            **base,  # type: ignore[arg-type]
+            **base,
         )
     subgroups = _heterogeneity(frame, job_types) if heterogeneity else ()
     return EstimationResult(
@@ -506,7 +507,7 @@ def _estimate(
         wild_bootstrap_p=wild_p,
         cross_check=check,
         heterogeneity=subgroups,
-        **base,  # type: ignore[arg-type]
+        **base,
     )
 
 

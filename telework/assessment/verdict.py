@@ -119,7 +119,9 @@ def _direction_sentence(indicator: Indicator, effect: float, significant: bool) 
     name = inline_name(indicator)
     amount = magnitude(indicator, effect)
     if not significant:
-        return _("No clear change in %(name)s in pilot units compared with the other units: the estimate is %(amount)s, and the interval includes no change.") % {
+        return _(
+            "No clear change in %(name)s in pilot units compared with the other units: the estimate is %(amount)s, and the interval includes no change."
+        ) % {
             "name": name,
             "amount": signed(indicator, effect),
         }
@@ -196,7 +198,9 @@ def refusals(result: EstimationResult, *, design_changed_after_launch: bool = Fa
             )
         )
     if result.effect is None and not found:
-        found.append(Refusal(NO_ESTIMATE, _("The data cannot answer: no estimate could be computed from the data available (for example, no unit to compare with).")))
+        found.append(
+            Refusal(NO_ESTIMATE, _("The data cannot answer: no estimate could be computed from the data available (for example, no unit to compare with)."))
+        )
     elif result.effect is None:
         found.append(Refusal(NO_ESTIMATE, _("No estimate could be computed from the data available.")))
     return tuple(found)
@@ -261,7 +265,12 @@ def _counter_metric_lines(counter_metrics: Sequence[CounterMetric]) -> tuple[str
         if result.effect is None or result.ci95 is None:
             lines.append(_("Alongside: %(name)s could not be estimated.") % {"name": name})
             continue
-        values = {"name": name, "amount": signed(metric.indicator, result.effect), "low": signed(metric.indicator, result.ci95[0]), "high": signed(metric.indicator, result.ci95[1])}
+        values = {
+            "name": name,
+            "amount": signed(metric.indicator, result.effect),
+            "low": signed(metric.indicator, result.ci95[0]),
+            "high": signed(metric.indicator, result.ci95[1]),
+        }
         worse = result.p is not None and result.p < SIGNIFICANCE and (result.effect > 0) != metric.indicator.higher_is_better
         if worse:
             lines.append(_("Alongside, a warning: %(name)s got worse in pilot units (%(amount)s; 95%% interval %(low)s to %(high)s).") % values)

@@ -108,7 +108,8 @@ def test_no_week_before_the_start_gives_no_estimate():
 
     result = estimate(panel)
 
-    assert result.effect is None and result.ci95 is None
+    assert result.effect is None
+    assert result.ci95 is None
     assert result.n_periods_pre == 0
 
 

@@ -59,7 +59,8 @@ def test_a_detected_effect_is_told_with_its_interval_in_the_outcomes_words(plant
     assert result.can_answer
     assert result.refusals == ()
     assert result.headline.startswith(f"Ở các đơn vị thí điểm, {verdict.inline_name(ON_TIME)} tăng 3,0 điểm phần trăm so với các đơn vị khác")
-    assert "tăng" in result.headline and "điểm phần trăm" in result.headline
+    assert "tăng" in result.headline
+    assert "điểm phần trăm" in result.headline
     assert "Đây là một cải thiện." in result.headline
     low, high = (verdict.signed(ON_TIME, bound) for bound in planted.ci95)
     assert result.interval == f"Khoảng tin cậy 95%: từ {low} đến {high}."
@@ -82,11 +83,13 @@ def test_a_planted_pre_trend_refuses_the_headline_and_names_the_rule():
 
     answer = verdict.verdict(result, indicator=ON_TIME, mde=0.02, smallest_effect=0.03)
 
-    assert answer.headline is None and answer.interval is None
+    assert answer.headline is None
+    assert answer.interval is None
     assert [refusal.rule for refusal in answer.refusals] == [verdict.PRETREND]
     explanation = answer.refusals[0].explanation
     assert explanation.startswith("Dữ liệu chưa đủ để kết luận:")
-    assert "kiểm định xu hướng trước thí điểm" in explanation and "dưới ngưỡng 0,05" in explanation
+    assert "kiểm định xu hướng trước thí điểm" in explanation
+    assert "dưới ngưỡng 0,05" in explanation
     assert "điểm phần trăm (khoảng" not in text_of(answer)  # no effect figure anywhere
     assert_no_codes(text_of(answer))
 
@@ -114,7 +117,9 @@ def test_no_pre_period_refuses_and_names_the_weeks_needed():
 
     assert answer.headline is None
     assert verdict.NO_PRE_PERIOD in [refusal.rule for refusal in answer.refusals]
-    assert f"chỉ có 3 tuần số liệu trước khi bắt đầu thí điểm, trong khi so sánh với trước thí điểm cần ít nhất {verdict.MINIMUM_WEEKS_BEFORE} tuần" in text_of(answer)
+    assert f"chỉ có 3 tuần số liệu trước khi bắt đầu thí điểm, trong khi so sánh với trước thí điểm cần ít nhất {verdict.MINIMUM_WEEKS_BEFORE} tuần" in text_of(
+        answer
+    )
 
 
 def test_a_design_changed_after_launch_refuses(planted):
@@ -133,14 +138,16 @@ def test_sun_abraham_and_callaway_santanna_disagreeing_refuses(planted):
 
     assert answer.headline is None
     assert [refusal.rule for refusal in answer.refusals] == [verdict.ESTIMATORS_DISAGREE]
-    assert "Sun–Abraham" in answer.refusals[0].explanation and "Callaway–Sant'Anna" in answer.refusals[0].explanation
+    assert "Sun–Abraham" in answer.refusals[0].explanation
+    assert "Callaway–Sant'Anna" in answer.refusals[0].explanation
     assert_no_codes(text_of(answer))
 
 
 def test_no_clear_change_is_said_plainly_with_the_interval_through_zero():
     panel = synthetic_panel(effect=0.0, seed=27)
     result = estimation.estimate_effect(panel.frame, panel.allocation, panel.starts, seed=3, randomised=True, ri_reps=0)
-    assert result.ci95[0] < 0 < result.ci95[1] and result.pretrend_p > 0.05
+    assert result.ci95[0] < 0 < result.ci95[1]
+    assert result.pretrend_p > 0.05
 
     answer = verdict.verdict(result, indicator=ON_TIME, mde=0.01, smallest_effect=0.03)
 
