@@ -18,7 +18,8 @@ JSON, per design (``designs.<name>``): ``bias_share`` = |mean(estimate − plant
 < 0.10), ``rmse`` (outcome units, a share 0–1), ``coverage`` of the 95 % interval over both runs (target 0.93–0.97),
 ``false_positive_rate`` (p < 0.05 with no effect; ≈ 0.05), ``power_at_mde`` (p < 0.05 with the MDE planted;
 ≈ 0.80), ``pretrend_rejection_rate`` (how often the pre-trend rule would refuse a city with parallel trends; ≈ 0.05),
-``mde_mean`` and ``se_mean`` (the estimator's mean standard error: an MDE calibrated for it is about 2.8 × se_mean). Deterministic from ``--seed`` apart from the ``seconds`` fields.
+``mde_mean`` and ``se_mean`` (the estimator's mean standard error: an MDE calibrated for it is about 2.8 × se_mean).
+Deterministic from ``--seed`` apart from the ``seconds`` fields.
 """
 
 from __future__ import annotations
