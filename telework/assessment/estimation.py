@@ -142,6 +142,9 @@ def prepare(panel: pd.DataFrame, allocation: Sequence[AllocationRow], first_trea
     if missing:
         raise ValueError(f"panel lacks columns {sorted(missing)}")
     strata = {row.unit_id: row.stratum for row in allocation}
+    not_pilot = sorted(row.unit_id for row in allocation if row.arm != PILOT and row.unit_id in first_treated_week)
+    if not_pilot:
+        raise ValueError(f"units {not_pilot[:5]} have a start week but were not assigned to the pilot")
     frame = panel.loc[panel["unit_id"].isin(strata.keys()), list(PANEL_COLUMNS)].copy()
     frame = frame[frame["value"].notna() & (frame["weight"] > 0)]
     frame["week"] = pd.to_datetime(frame["week"])

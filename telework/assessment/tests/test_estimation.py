@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from telework.assessment import estimation
 from telework.assessment.tests.panels import synthetic_panel
 
@@ -120,3 +122,11 @@ def test_units_outside_the_allocation_are_left_out_and_the_assignment_is_kept():
     result = estimation.estimate_effect(panel.frame, allocation, panel.starts, seed=1, randomised=True, ri_reps=0)
 
     assert result.n_units == 56
+
+
+def test_a_start_week_for_a_comparison_unit_is_refused():
+    panel = synthetic_panel(effect=0.03, seed=14)
+    comparison = next(row.unit_id for row in panel.allocation if row.arm == "comparison")
+
+    with pytest.raises(ValueError, match="not assigned to the pilot"):
+        estimation.estimate_effect(panel.frame, panel.allocation, {**panel.starts, comparison: panel.starts[1]}, seed=1, randomised=True)
