@@ -289,9 +289,7 @@ def _callaway_santanna(frame: pd.DataFrame) -> _Fit | None:
     data["period"] = data["period"] + 1
     data["cohort"] = (data["first_period"] + 1).fillna(0).astype(int)
     data["unit_weight"] = data.groupby("unit_id")["weight"].transform("mean")
-    # csdid wants a balanced panel: keep the weeks every unit has.
-    complete = data.groupby("period")["unit_id"].transform("nunique") == data["unit_id"].nunique()
-    data = data[complete]
+    balanced = len(data) == data["unit_id"].nunique() * data["period"].nunique()
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
@@ -303,6 +301,7 @@ def _callaway_santanna(frame: pd.DataFrame) -> _Fit | None:
                 data=data,
                 control_group="notyettreated",
                 weights_name="unit_weight",
+                allow_unbalanced_panel=not balanced,
                 biters=1,
             )
             model.fit(est_method="reg", bstrap=False)

@@ -130,3 +130,14 @@ def test_a_start_week_for_a_comparison_unit_is_refused():
 
     with pytest.raises(ValueError, match="not assigned to the pilot"):
         estimation.estimate_effect(panel.frame, panel.allocation, {**panel.starts, comparison: panel.starts[1]}, seed=1, randomised=True)
+
+
+def test_waves_with_missing_weeks_are_still_cross_checked():
+    panel = synthetic_panel(units=60, weeks=48, waves=3, effect=0.03, seed=16, launch=28, wave_gap=6)
+    gappy = dataclasses.replace(panel, frame=panel.frame.sample(frac=0.95, random_state=1))
+
+    result = estimate(gappy, ri_reps=0, heterogeneity=False)
+
+    assert result.ci95[0] <= 0.03 <= result.ci95[1]
+    assert result.cross_check.effect is not None
+    assert result.cross_check.ci95[0] <= 0.03 <= result.cross_check.ci95[1]
