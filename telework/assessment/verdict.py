@@ -295,6 +295,13 @@ def verdict(
     if found or result.effect is None or result.ci95 is None:
         return Verdict(headline=None, interval=None, detectability=detectability, refusals=found, caveats=(), counter_metrics=counter_lines)
     significant = result.ci95[0] > 0 or result.ci95[1] < 0
-    headline = _direction_sentence(indicator, result.effect, significant)
+    if significant and result.wild_bootstrap_p is not None and result.wild_bootstrap_p >= SIGNIFICANCE:
+        # Few units: the usual interval excludes no change but the wild cluster bootstrap does not confirm it.
+        headline = _(
+            "No confirmed change in %(name)s in pilot units compared with the other units: the estimate is %(amount)s, "
+            "but with so few units the bootstrap check does not confirm it."
+        ) % {"name": inline_name(indicator), "amount": signed(indicator, result.effect)}
+    else:
+        headline = _direction_sentence(indicator, result.effect, significant)
     interval = _("95%% interval: from %(low)s to %(high)s.") % {"low": signed(indicator, result.ci95[0]), "high": signed(indicator, result.ci95[1])}
     return Verdict(headline=headline, interval=interval, detectability=detectability, refusals=(), caveats=_caveats(result), counter_metrics=counter_lines)

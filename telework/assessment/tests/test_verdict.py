@@ -154,3 +154,14 @@ def test_no_clear_change_is_said_plainly_with_the_interval_through_zero():
     assert answer.headline.startswith(f"Chưa thấy thay đổi rõ ràng về {verdict.inline_name(ON_TIME)} ở các đơn vị thí điểm")
     assert "Toàn bộ khoảng tin cậy nằm trong phạm vi 3,0 điểm phần trăm" in answer.detectability
     assert_no_codes(text_of(answer))
+
+
+def test_with_few_units_a_change_the_bootstrap_does_not_confirm_is_not_claimed(planted):
+    few = dataclasses.replace(planted, n_units=30, n_pilot=15, n_comparison=15, wild_bootstrap_p=0.12)
+
+    answer = verdict.verdict(few, indicator=ON_TIME, mde=0.02, smallest_effect=0.03)
+
+    assert answer.headline.startswith(f"Chưa khẳng định được thay đổi về {verdict.inline_name(ON_TIME)}")
+    assert "Đây là một cải thiện." not in answer.headline
+    assert any("p = 0,120" in caveat for caveat in answer.caveats)
+    assert_no_codes(text_of(answer))
