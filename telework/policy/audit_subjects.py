@@ -42,8 +42,8 @@ register(
     AuditSubject(
         object_type="policy.pilot",
         visible=visible_pilots,
-        actions={"pilot.save": _("Pilot saved")},
-        fields={"agencies": _("Agencies"), "units": _("Units"), "positions": _("Job positions"), "phases": _("Phases")},
+        actions={"pilot.save": _("Pilot saved"), "phase.scope": _("Phase scope changed")},
+        fields={"agencies": _("Agencies"), "units": _("Units"), "positions": _("Job positions"), "phases": _("Phases"), "phase": _("Phase")},
         url_name="policy:pilot_detail",
     ),
     AuditSubject(

@@ -42,10 +42,21 @@ class Pilot(models.Model):
 
 
 class PilotPhase(models.Model):
+    """One phase of a pilot with its own scope (agencies, units, positions; read as the pilot's scope is).
+
+    A phase's scope lies within its pilot's; a later phase widens only after the previous phase's review
+    (``telework.assessment``): ``started_at`` is set when Home Affairs launches the phase, which locks its design.
+    """
+
     pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True, related_name="pilot_phases")
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), blank=True, related_name="pilot_phases")
+    positions = models.ManyToManyField(Position, verbose_name=_("positions"), blank=True, related_name="pilot_phases")
+    started_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["pilot", "starts_on"]

@@ -68,3 +68,18 @@ def first_overlap(first: PilotCoverage, second: PilotCoverage, *, position_agenc
         if in_agency:
             return Overlap(unit_id, in_agency[0], *period)
     return None
+
+
+def covers(wider: PilotCoverage, narrower: PilotCoverage) -> bool:
+    """Whether ``wider`` covers every unit and job position ``narrower`` covers (dates aside).
+
+    A phase that widens must cover the previous phase's scope; a phase lies within its pilot's scope. ``None``
+    positions mean every position, so a scope naming positions never covers one that names none.
+    """
+    if not set(narrower.units) <= set(wider.units):
+        return False
+    if wider.position_ids is None:
+        return True
+    if narrower.position_ids is None:
+        return False
+    return narrower.position_ids <= wider.position_ids

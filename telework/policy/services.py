@@ -15,13 +15,14 @@ from telework.accounts.models import User
 from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.background import run_in_background
-from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
+from telework.organization.scope import is_city_policy_maker
 from telework.policy import effects
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
-from telework.policy.overlap import PilotCoverage, first_overlap
+from telework.policy.overlap import PilotCoverage, covers, first_overlap
 from telework.policy.parameters import (
     PRESETS,
     ParameterProblem,
@@ -301,13 +302,141 @@ def pilot_save(
     else:
         pilot.code, pilot.name, pilot.description, pilot.status = code, name, description, status
         pilot.save(update_fields=["code", "name", "description", "status"])
+    previous_scope = _scope_ids(pilot) if before is not None else None
     pilot.agencies.set(agencies)
     pilot.units.set(units)
     pilot.positions.set(positions)
-    pilot.phases.all().delete()
-    PilotPhase.objects.bulk_create(PilotPhase(pilot=pilot, name=n, starts_on=s, ends_on=e) for n, s, e in ordered)
+    _phases_update(pilot, ordered, previous_scope=previous_scope)
     audit_record(actor=actor, action="pilot.save", target=pilot, before=before, after=_pilot_snapshot(pilot))
     return pilot
+
+
+def _scope_ids(owner: Pilot | PilotPhase) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    return (
+        frozenset(owner.agencies.values_list("pk", flat=True)),
+        frozenset(owner.units.values_list("pk", flat=True)),
+        frozenset(owner.positions.values_list("pk", flat=True)),
+    )
+
+
+def _phases_update(
+    pilot: Pilot, ordered: list[tuple[str, dt.date, dt.date]], *, previous_scope: tuple[frozenset[int], frozenset[int], frozenset[int]] | None
+) -> None:
+    """Phases are updated in place (their designs and reviews hang on them): an entry keeps the phase of the same
+    name, else the next unused phase in date order. A launched phase is never removed and keeps its start date.
+
+    A new phase takes the pilot's scope; a phase not yet launched whose scope was the pilot's old scope follows the
+    pilot's new scope; a phase with a scope of its own (``phase_scope_set``) keeps it.
+    """
+    existing = list(pilot.phases.order_by("starts_on", "pk"))
+    by_name = {phase.name: phase for phase in existing}
+    paired: list[PilotPhase | None] = []
+    used: set[int] = set()
+    for name, _starts_on, _ends_on in ordered:
+        phase = by_name.get(name)
+        if phase is not None and phase.pk not in used:
+            used.add(phase.pk)
+            paired.append(phase)
+        else:
+            paired.append(None)
+    spare = iter([phase for phase in existing if phase.pk not in used])
+    for index, phase in enumerate(paired):
+        if phase is None:
+            phase = next(spare, None)
+            if phase is not None:
+                used.add(phase.pk)
+                paired[index] = phase
+    launched = [phase for phase in existing if phase.pk not in used and phase.started_at is not None]
+    moved = [phase for phase, entry in zip(paired, ordered, strict=True) if phase is not None and phase.started_at is not None and phase.starts_on != entry[1]]
+    if launched or moved:
+        name = (launched or moved)[0].name
+        raise RuleViolation(
+            _("Phase “%(phase)s” has been launched: it cannot be removed and its start date cannot change.") % {"phase": name}, rule="pilot.phases"
+        )
+    PilotPhase.objects.filter(pk__in=[phase.pk for phase in existing if phase.pk not in used]).delete()
+    for phase, (name, starts_on, ends_on) in zip(paired, ordered, strict=True):
+        if phase is not None:
+            phase.name, phase.starts_on, phase.ends_on = name, starts_on, ends_on
+            phase.save(update_fields=["name", "starts_on", "ends_on"])
+            if phase.started_at is not None or previous_scope is None or _scope_ids(phase) != previous_scope:
+                continue
+        else:
+            phase = PilotPhase.objects.create(pilot=pilot, name=name, starts_on=starts_on, ends_on=ends_on)
+        phase.agencies.set(pilot.agencies.all())
+        phase.units.set(pilot.units.all())
+        phase.positions.set(pilot.positions.all())
+
+
+def phase_coverage(phase: PilotPhase) -> PilotCoverage:
+    """A phase's scope as plain data (``overlap.PilotCoverage``): its covered units, named positions and its dates."""
+    return _coverage(
+        agencies=list(phase.agencies.all()),
+        units=list(phase.units.all()),
+        positions=list(phase.positions.all()),
+        phases=[(phase.name, phase.starts_on, phase.ends_on)],
+    )
+
+
+def pilot_coverage(pilot: Pilot) -> PilotCoverage:
+    """The pilot's whole scope as plain data: the widest any of its phases may reach."""
+    return _coverage(
+        agencies=list(pilot.agencies.all()),
+        units=list(pilot.units.all()),
+        positions=list(pilot.positions.all()),
+        phases=[(phase.name, phase.starts_on, phase.ends_on) for phase in pilot.phases.all()],
+    )
+
+
+@transaction.atomic
+def phase_scope_set(*, actor: User, phase: PilotPhase, agencies: list[Agency], units: list[Unit], positions: list[Position]) -> PilotPhase:
+    """Set a phase's own scope (Home Affairs). It must lie within the pilot's scope (``overlap.covers``); a launched
+    phase's scope is fixed, because the review that allowed the launch judged that scope."""
+    if not is_city_policy_maker(actor):
+        raise NotPermitted(rule="pilot.change")
+    phase = PilotPhase.objects.select_for_update().select_related("pilot").get(pk=phase.pk)
+    if phase.started_at is not None:
+        raise InvalidTransition(_("Phase “%(phase)s” has been launched: its scope can no longer change.") % {"phase": phase.name}, rule="phase.scope_locked")
+    if not agencies:
+        raise ValidationFailed(_("Choose at least one agency for the phase."), rule="phase.scope")
+    agency_ids = {agency.pk for agency in agencies}
+    outside = [unit for unit in units if unit.agency_id not in agency_ids]
+    if outside:
+        raise ValidationFailed(_("Unit %(unit)s belongs to an agency that is not in the phase.") % {"unit": outside[0].name}, rule="phase.scope")
+    wrong_positions = [position for position in positions if position.agency_id not in agency_ids]
+    if wrong_positions:
+        raise ValidationFailed(
+            _("Job position %(position)s belongs to an agency that is not in the phase.") % {"position": wrong_positions[0].name}, rule="phase.scope"
+        )
+    mine = _coverage(agencies=agencies, units=units, positions=positions, phases=[])
+    if not covers(pilot_coverage(phase.pilot), mine):
+        raise RuleViolation(_("A phase's scope must lie within its pilot's scope (agencies, units and job positions of the pilot)."), rule="phase.within_pilot")
+    before = _phase_snapshot(phase)
+    phase.agencies.set(agencies)
+    phase.units.set(units)
+    phase.positions.set(positions)
+    audit_record(actor=actor, action="phase.scope", target=phase.pilot, before=before, after=_phase_snapshot(phase))
+    return phase
+
+
+def phase_check_no_overlap(phase: PilotPhase) -> None:
+    """Refuse (``RuleViolation``, rule ``pilot.no_overlap``) when another running pilot covers a unit and position of
+    this phase's scope on one of its days. Call inside the transaction that launches the phase."""
+    _check_no_running_overlap(
+        phase.pilot,
+        agencies=list(phase.agencies.all()),
+        units=list(phase.units.all()),
+        positions=list(phase.positions.all()),
+        phases=[(phase.name, phase.starts_on, phase.ends_on)],
+    )
+
+
+def _phase_snapshot(phase: PilotPhase) -> dict[str, Any]:
+    return {
+        "phase": phase.name,
+        "agencies": sorted(phase.agencies.values_list("code", flat=True)),
+        "units": sorted(phase.units.values_list("code", flat=True)),
+        "positions": sorted(phase.positions.values_list("code", flat=True)),
+    }
 
 
 def _coverage(*, agencies: list[Agency], units: list[Unit], positions: list[Any], phases: list[tuple[str, dt.date, dt.date]]) -> PilotCoverage:

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from telework.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("phases/", views.phases, name="phases"),
+    path("phases/<int:pk>/", views.phase_detail, name="phase_detail"),
+    path("phases/<int:pk>/design/", views.design_wizard, name="design_wizard"),
+    path("phases/<int:pk>/scope/", views.phase_scope, name="phase_scope"),
+    path("phases/<int:pk>/launch/", views.phase_launch, name="phase_launch"),
+    path("phases/<int:pk>/review/", views.phase_review, name="phase_review"),
+]
