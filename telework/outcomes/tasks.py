@@ -1,0 +1,20 @@
+"""Background work for the outcome panel. ``outcomes.refresh_panel`` runs every night (``CELERY_BEAT_SCHEDULE``; the
+in-process scheduler runs the same entry without a broker): it recomputes the week of yesterday. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from celery import shared_task
+
+from telework.core import clock
+from telework.outcomes import panel
+
+
+@shared_task(name="outcomes.refresh_panel")
+def refresh_panel(day: str | None = None) -> dict[str, Any]:
+    """Recompute the week of ``day`` (ISO date; default yesterday): the counts per indicator."""
+    target = dt.date.fromisoformat(day) if day else clock.today() - dt.timedelta(days=1)
+    result = panel.refresh(target)
+    return {"week": result.refresh.first_week.isoformat() if result.refresh.first_week else None, "rows": result.refresh.rows}
