@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("telework.dossiers.urls")),
     path("staffing/", include("telework.staffing.urls")),
     path("surveys/", include("telework.surveys.urls")),
+    path("outcomes/", include("telework.outcomes.urls")),
 ]
 
 # The error pages in the site's layout and the reader's language (telework.core.error_views).
