@@ -187,11 +187,15 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
             FROM people p CROSS JOIN surveys_pulsewave v WHERE pg_temp.u(p.idx * 4 + v.id, 51) < 0.6""",
         "ANALYZE",
     ]
-    parameters = {"first": first_monday, "weeks": weeks, "today": today, "dossiers": 0}
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM organization_staff")
         (staff_count,) = cursor.fetchone()
-        parameters["dossiers"] = staff_count * weeks * DOSSIERS_PER_PERSON_WEEK
+        parameters: dict[str, dt.date | int] = {
+            "first": first_monday,
+            "weeks": weeks,
+            "today": today,
+            "dossiers": staff_count * weeks * DOSSIERS_PER_PERSON_WEEK,
+        }
         for statement in statements:
             cursor.execute(statement, parameters if "%(" in statement else None)
 

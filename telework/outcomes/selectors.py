@@ -37,12 +37,12 @@ def display(indicator: Indicator, value: float | None) -> str:
     if value is None:
         return "—"
     if indicator.unit == indicators.SHARE:
-        return f"{number_format(value * 100, decimal_pos=1)} %"
+        return f"{number_format(round(value * 100, 1), decimal_pos=1)} %"
     if indicator.unit == indicators.COUNT:
         return number_format(round(value), decimal_pos=0)
     if indicator.unit in (indicators.RATIO, indicators.PER_FTE):
-        return number_format(value, decimal_pos=2)
-    return number_format(value, decimal_pos=1)
+        return number_format(round(value, 2), decimal_pos=2)
+    return number_format(round(value, 1), decimal_pos=1)
 
 
 @dataclass(frozen=True)
