@@ -495,6 +495,27 @@ def refresh(day: dt.date, *, actor: User | None = None) -> RefreshResult:
     return _run(RefreshKind.DAY, Window(week, week), actor=actor, delete_all=False)
 
 
+# After a long holiday the nightly job catches up at most this many weeks (older gaps need a rebuild).
+CATCH_UP_WEEKS = 8
+
+
+def refresh_since_last(day: dt.date) -> list[RefreshResult]:
+    """The nightly job: recompute the week of ``day`` and every week since the last refresh that finished (the
+    in-process scheduler skips weekends and public holidays, so after Tết the week before them is still partial),
+    oldest first, at most ``CATCH_UP_WEEKS``."""
+    target = monday(day)
+    last = PanelRefresh.objects.filter(finished_at__isnull=False, last_week__isnull=False).order_by("-finished_at", "-pk").first()
+    start = target
+    if last is not None and last.last_week is not None and last.last_week < target:
+        start = max(last.last_week, target - WEEK * (CATCH_UP_WEEKS - 1))
+    results = []
+    week = start
+    while week <= target:
+        results.append(refresh(week))
+        week += WEEK
+    return results
+
+
 def first_data_week() -> dt.date | None:
     """The Monday of the earliest record any indicator reads (None when there is none)."""
     candidates: list[dt.date] = []

@@ -170,3 +170,27 @@ def test_the_command_refreshes_a_day_or_rebuilds(city, capsys):
     call_command("refresh_outcomes", "--rebuild")
     assert PanelRefresh.objects.filter(kind=RefreshKind.REBUILD).count() == 1
     assert AuditEvent.objects.filter(action="outcome_panel.rebuild").count() == 1
+
+
+def test_the_nightly_job_catches_up_the_weeks_skipped_since_the_last_refresh(city):
+    from telework.outcomes.tasks import refresh_panel
+
+    builders.work_items(city)
+    panel.refresh(PREVIOUS_WEEK)
+    # Nights skipped (say a holiday): the next run (yesterday is Tuesday 17/11) recomputes the last refreshed week
+    # and every week since.
+    result = refresh_panel()
+    assert result["weeks"] == [PREVIOUS_WEEK.isoformat(), WEEK.isoformat(), THIS_WEEK.isoformat()]
+    assert result["rows"] == OutcomeValue.objects.count()
+    assert "work_on_time_rate" in values(city.unit)
+    # Up to date: only yesterday's week again.
+    assert refresh_panel()["weeks"] == [THIS_WEEK.isoformat()]
+
+
+def test_the_unit_page_reads_the_panel_in_a_fixed_number_of_queries(client, city, django_assert_max_num_queries):
+    builders.work_items(city)
+    builders.roster_and_check_ins(city)
+    panel.refresh(WEEK)
+    client.force_login(city.home_affairs)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/outcomes/units/{city.unit.pk}/").status_code == 200
