@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -266,6 +267,9 @@ def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, 
         "week_refresh_seconds": round(past.seconds, 3),
         "rebuild_seconds": round(rebuild_seconds, 3),
         "rebuild_seconds_runs": [round(rebuild.seconds, 3), round(again.seconds, 3)],
+        "day_refresh_seconds_by_family": day.seconds_by_family,
+        "rebuild_seconds_by_family": again.seconds_by_family,
+        "load_average": list(os.getloadavg()),
         "panel_rows": OutcomeValue.objects.count(),
         "panel_rows_per_indicator": again.refresh.counts,
         "targets": {"day_refresh_seconds": DAY_TARGET_SECONDS, "rebuild_seconds": REBUILD_TARGET_SECONDS},
@@ -277,8 +281,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     arguments = parse_arguments(argv)
     if arguments.here:
-        import os
-
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from telework.accounts.models import Role
 from telework.accounts.types import Viewer
 from telework.organization import scope
 from telework.organization.models import Unit
@@ -23,7 +22,3 @@ def reads_whole_city(viewer: Viewer) -> bool:
 
 def can_read_unit(viewer: Viewer, unit: Unit) -> bool:
     return panel_units(viewer).filter(pk=unit.pk).exists()
-
-
-def reads_some_panel(viewer: Viewer) -> bool:
-    return viewer.is_authenticated and viewer.role != Role.STAFF or reads_whole_city(viewer)
