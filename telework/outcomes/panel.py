@@ -407,11 +407,22 @@ def _statements(window: Window, today: dt.date) -> list[_Statement]:
         _Statement(
             "pulse",
             _union(
+                # Per wave and unit, the groups the surveys app would show (``scales.fold_groups``): a unit under the
+                # minimum is not shown, and when the units not shown in an agency hold some answers but fewer than the
+                # minimum, the smallest shown unit is not shown either (else its answers follow by subtraction).
+                f"sizes AS (SELECT p.wave_id AS wave_id, p.agency_id AS agency_id, p.unit_id AS unit_id, COUNT(*) AS answers "
+                f"FROM {response} p JOIN {wave} v ON v.id = p.wave_id WHERE v.closes_on >= %s AND v.closes_on < %s AND v.closes_on < %s "
+                "GROUP BY p.wave_id, p.agency_id, p.unit_id), "
+                "ranked AS (SELECT wave_id, unit_id, answers, "
+                "SUM(CASE WHEN answers < %s THEN answers ELSE 0 END) OVER (PARTITION BY wave_id, agency_id) AS hidden, "
+                "ROW_NUMBER() OVER (PARTITION BY wave_id, agency_id, CASE WHEN answers >= %s THEN 1 ELSE 0 END ORDER BY answers, unit_id) AS smallest "
+                "FROM sizes), "
+                "shown AS (SELECT wave_id, unit_id FROM ranked WHERE answers >= %s AND NOT (hidden > 0 AND hidden < %s AND smallest = 1)), "
                 f"agg AS (SELECT p.unit_id AS unit_id, {closed_week} AS week, COUNT(*) AS answers, "
                 f"SUM(({who5}) * {scales.WHO5_MULTIPLIER}) AS who5, SUM({stress_score}) AS stress, "
                 f"SUM(CASE WHEN {sql.json_number('p.answers', scales.STAY_ITEM.key)} >= {scales.SATISFIED_FROM} THEN 1 ELSE 0 END) AS staying "
-                f"FROM {response} p JOIN {wave} v ON v.id = p.wave_id WHERE v.closes_on >= %s AND v.closes_on < %s AND v.closes_on < %s "
-                f"GROUP BY p.unit_id, {closed_week} HAVING COUNT(*) >= %s)",
+                f"FROM {response} p JOIN shown ON shown.wave_id = p.wave_id AND shown.unit_id = p.unit_id JOIN {wave} v ON v.id = p.wave_id "
+                f"GROUP BY p.unit_id, {closed_week})",
                 "agg",
                 [
                     ("staff_wellbeing", _ratio("who5", "answers"), "who5", "answers"),
@@ -419,7 +430,7 @@ def _statements(window: Window, today: dt.date) -> list[_Statement]:
                     ("staff_intention_to_stay", _ratio("staying", "answers"), "staying", "answers"),
                 ],
             ),
-            [first_day, end_day, sql.day(today), minimum_group()],
+            [first_day, end_day, sql.day(today), *[minimum_group()] * 4],
         )
     )
     # --- Evaluations of published periods, in the week the period ended. ---------------------------------------------

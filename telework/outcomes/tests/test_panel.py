@@ -14,6 +14,7 @@ from telework.outcomes import panel
 from telework.outcomes.models import OutcomeValue, PanelRefresh, RefreshKind
 from telework.outcomes.tests import builders
 from telework.outcomes.tests.builders import PREVIOUS_WEEK, THIS_WEEK, WEEK, day
+from telework.surveys.models import PulseResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +195,21 @@ def test_the_unit_page_reads_the_panel_in_a_fixed_number_of_queries(client, city
     client.force_login(city.home_affairs)
     with django_assert_max_num_queries(12):
         assert client.get(f"/outcomes/units/{city.unit.pk}/").status_code == 200
+
+
+def test_a_unit_whose_answers_would_follow_by_subtraction_is_not_shown(city, settings):
+    """As the surveys app folds groups: with a unit of 2 answers hidden in the agency, the smallest shown unit is
+    hidden too, or the agency's figure minus the shown units would give the two people's answers."""
+    from telework.organization.tests.factories import UnitFactory
+
+    settings.SURVEY_MIN_GROUP = 5
+    wave = builders.pulse(city)  # five answers in the unit, four in another agency's unit
+    larger = UnitFactory(agency=city.agency, name="Phòng lớn")
+    small = UnitFactory(agency=city.agency, name="Phòng nhỏ")
+    for unit, count in ((larger, 6), (small, 2)):
+        for _ in range(count):
+            PulseResponse.objects.create(wave=wave, agency=city.agency, unit=unit, answers=builders.pulse_answers(2, 3, 3))
+    panel.refresh(day(2))
+    assert not any(code.startswith("staff_") for code in values(city.unit))
+    assert not any(code.startswith("staff_") for code in values(small))
+    assert values(larger)["staff_wellbeing"] == pytest.approx(40.0)
