@@ -56,7 +56,6 @@ _ATTENDANCE = pgettext_lazy("indicator source", "Check-ins compared with the pub
 _ROSTER = pgettext_lazy("indicator source", "Published rosters")
 _STAFF = pgettext_lazy("indicator source", "Staff records (start and end dates)")
 _EVALUATIONS = pgettext_lazy("indicator source", "Periodic evaluations of staff")
-_REGISTRATIONS = pgettext_lazy("indicator source", "Home-day registrations and eligibility under the pilot")
 
 
 def _indicators(*items: Indicator) -> dict[str, Indicator]:
@@ -283,7 +282,7 @@ INDICATORS: dict[str, Indicator] = _indicators(
         formula=_("Staff with at least one rostered day at home in the week ÷ staff in the roster for the week"),
         unit=SHARE,
         higher_is_better=True,
-        source=_REGISTRATIONS,
+        source=_ROSTER,
     ),
     Indicator(
         code="participation_one_day",
