@@ -48,6 +48,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated records (default 7)")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     parser.add_argument("--here", action="store_true", help="use the PostgreSQL database Django is configured with")
+    parser.add_argument("--explain", action="store_true", help="print the plan of each statement of a day's refresh (stderr)")
     parser.add_argument("--in-cluster", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
@@ -225,6 +226,23 @@ def source_counts() -> dict[str, int]:
     return counts
 
 
+def explain(today: dt.date) -> None:
+    """EXPLAIN ANALYZE of each family's statement for the week of yesterday (rolled back)."""
+    from django.db import connection, transaction
+
+    from telework.core import clock
+    from telework.outcomes import panel
+
+    week = panel.monday(today - dt.timedelta(days=1))
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    for statement in panel._statements(panel.Window(week, week), today):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + panel._rows(statement.sql), [now, *statement.params])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            transaction.set_rollback(True)
+        print(f"--- {statement.family}\n{plan}", file=sys.stderr)
+
+
 def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, Any]:
     from django.db import connection
 
@@ -244,6 +262,8 @@ def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, 
     counts = source_counts()
     log(arguments, f"generated {counts} in {generate_seconds:.1f} s")
 
+    if arguments.explain:
+        explain(today)
     rebuild = panel.rebuild()
     log(arguments, f"rebuild: {rebuild.refresh.rows} values in {rebuild.seconds:.1f} s")
     day = panel.refresh(today - dt.timedelta(days=1))

@@ -370,15 +370,18 @@ def _statements(window: Window, today: dt.date) -> list[_Statement]:
         _Statement(
             "attendance",
             _union(
+                # The window's check-ins first, through the units and the (unit, day) index, then matched by person and day.
+                f"week_check_ins AS (SELECT c.staff_id AS staff_id, c.day AS day, c.mode AS mode FROM {unit} u JOIN {check_in} c "
+                "ON c.unit_id = u.id AND c.day >= %s AND c.day < %s), "
                 "agg AS (SELECT r.unit_id AS unit_id, r.week_start AS week, COUNT(*) AS rostered, "
                 f"SUM(CASE WHEN (e.status = '{EntryStatus.HOME}' AND c.mode = 'home') OR (e.status IN ({on_site}) AND c.mode = 'office') THEN 1 ELSE 0 END) AS matched "
-                f"FROM {entry} e JOIN {roster} r ON r.id = e.roster_id LEFT JOIN {check_in} c ON c.staff_id = e.staff_id AND c.day = e.day "
+                f"FROM {entry} e JOIN {roster} r ON r.id = e.roster_id LEFT JOIN week_check_ins c ON c.staff_id = e.staff_id AND c.day = e.day "
                 f"WHERE r.status = '{RosterStatus.PUBLISHED}' AND r.is_current = {sql.true()} AND e.status IN ({working}) "
                 "AND r.week_start >= %s AND r.week_start < %s AND e.day < %s GROUP BY r.unit_id, r.week_start)",
                 "agg",
                 [("attendance_roster_match", _ratio("matched", "rostered"), "matched", "rostered")],
             ),
-            [first_day, end_day, sql.day(today)],
+            [first_day, end_day, first_day, end_day, sql.day(today)],
         )
     )
     checked_week = sql.week_of_day("c.day")
