@@ -31,7 +31,8 @@ def test_a_unit_head_reads_the_dictionary_then_the_unit_panel(page, browser_prob
     builders.roster_and_check_ins(city)
     panel.refresh(builders.WEEK)
     login(page, city.head.code, next_url=reverse("outcomes:indicators"))
-    assert page.locator("#indicator-dictionary tbody tr").count() >= 16
+    assert page.locator("#indicator-dictionary section.indicator").count() >= 16
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert "Hồ sơ trả kết quả đúng hạn" in page.locator("#indicator-dictionary").inner_text()
     keep(page, "indicators")
     with page.expect_navigation():
