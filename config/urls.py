@@ -21,6 +21,7 @@ urlpatterns = [
     path("staffing/", include("telework.staffing.urls")),
     path("surveys/", include("telework.surveys.urls")),
     path("assessment/", include("telework.assessment.urls")),
+    path("outcomes/", include("telework.outcomes.urls")),
 ]
 
 # The error pages in the site's layout and the reader's language (telework.core.error_views).

@@ -180,6 +180,9 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     "organization-apply-scheduled-ends": {"task": "organization.apply_scheduled_ends", "schedule": crontab(hour=0, minute=15)},
     # Same-day staffing rounds: remind the units that have not answered a round due within two hours (idempotent).
     "staffing-send-reminders": {"task": "staffing.send_reminders", "schedule": crontab(hour="7-17", minute="0,30", day_of_week="mon-fri")},
+    # The outcome panel: yesterday's week recomputed each night (idempotent; a missed night is caught up by the next, as
+    # it recomputes whole weeks; `manage.py refresh_outcomes --rebuild` recomputes everything).
+    "outcomes-refresh-panel": {"task": "outcomes.refresh_panel", "schedule": crontab(hour=1, minute=30)},
 }
 
 LOGGING = {

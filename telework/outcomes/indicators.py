@@ -56,7 +56,6 @@ _ATTENDANCE = pgettext_lazy("indicator source", "Check-ins compared with the pub
 _ROSTER = pgettext_lazy("indicator source", "Published rosters")
 _STAFF = pgettext_lazy("indicator source", "Staff records (start and end dates)")
 _EVALUATIONS = pgettext_lazy("indicator source", "Periodic evaluations of staff")
-_REGISTRATIONS = pgettext_lazy("indicator source", "Home-day registrations and eligibility under the pilot")
 
 
 def _indicators(*items: Indicator) -> dict[str, Indicator]:
@@ -277,28 +276,19 @@ INDICATORS: dict[str, Indicator] = _indicators(
     ),
     # --- Participation (US OPM "Status of Telework") ----------------------------------------------------------------
     Indicator(
-        code="eligible_share",
-        name=_("Staff eligible for telework"),
-        definition=_("Share of the staff in post who hold a position the pilot allows to work from home."),
-        formula=_("Staff in post eligible under the pilot ÷ staff in post in the week"),
-        unit=SHARE,
-        higher_is_better=True,
-        source=_REGISTRATIONS,
-    ),
-    Indicator(
         code="participation_share",
-        name=_("Eligible staff working from home"),
-        definition=_("Share of the eligible staff who worked at least one rostered day at home in the week."),
-        formula=_("Eligible staff with at least one day at home in the week ÷ eligible staff in post"),
+        name=_("Staff working from home"),
+        definition=_("Share of the staff in the unit's roster for the week who had at least one day at home."),
+        formula=_("Staff with at least one rostered day at home in the week ÷ staff in the roster for the week"),
         unit=SHARE,
         higher_is_better=True,
-        source=_REGISTRATIONS,
+        source=_ROSTER,
     ),
     Indicator(
         code="participation_one_day",
         name=_("Staff at home one day a week"),
-        definition=_("Share of the staff in post who worked exactly one rostered day at home in the week."),
-        formula=_("Staff with exactly one day at home in the week ÷ staff in post"),
+        definition=_("Share of the staff in the unit's roster for the week who had exactly one day at home."),
+        formula=_("Staff with exactly one day at home in the week ÷ staff in the roster for the week"),
         unit=SHARE,
         higher_is_better=True,
         source=_ROSTER,
@@ -306,8 +296,8 @@ INDICATORS: dict[str, Indicator] = _indicators(
     Indicator(
         code="participation_two_days",
         name=_("Staff at home two days a week"),
-        definition=_("Share of the staff in post who worked exactly two rostered days at home in the week."),
-        formula=_("Staff with exactly two days at home in the week ÷ staff in post"),
+        definition=_("Share of the staff in the unit's roster for the week who had exactly two days at home."),
+        formula=_("Staff with exactly two days at home in the week ÷ staff in the roster for the week"),
         unit=SHARE,
         higher_is_better=True,
         source=_ROSTER,
@@ -315,8 +305,8 @@ INDICATORS: dict[str, Indicator] = _indicators(
     Indicator(
         code="participation_three_plus_days",
         name=_("Staff at home three or more days a week"),
-        definition=_("Share of the staff in post who worked three or more rostered days at home in the week."),
-        formula=_("Staff with three or more days at home in the week ÷ staff in post"),
+        definition=_("Share of the staff in the unit's roster for the week who had three or more days at home."),
+        formula=_("Staff with three or more days at home in the week ÷ staff in the roster for the week"),
         unit=SHARE,
         higher_is_better=True,
         source=_ROSTER,

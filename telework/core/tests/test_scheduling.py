@@ -138,13 +138,14 @@ def test_a_pass_runs_each_due_job_once_and_records_outcome_and_counts(city):
         ("attendance-detect-missed-check-ins", at("2026-11-18 09:05"), ScheduledRun.Outcome.SUCCEEDED),
         ("organization-apply-scheduled-ends", at("2026-11-18 00:15"), ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", at("2026-11-18 09:00"), ScheduledRun.Outcome.SUCCEEDED),
+        ("outcomes-refresh-panel", at("2026-11-18 01:30"), ScheduledRun.Outcome.SUCCEEDED),
     ]
     missed = runs[1]
     assert missed.finished_at is not None
     assert set(missed.counts) >= {"expected", "missed"}
     # A second pass, or another process, finds every slot taken.
     assert scheduler.run_due_jobs() == []
-    assert ScheduledRun.objects.count() == 4
+    assert ScheduledRun.objects.count() == 5
 
 
 @pytest.mark.django_db
@@ -250,7 +251,7 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
     assert scheduler.start() is None  # once per process
     try:
         for _attempt in range(200):
-            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 4:
+            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 5:
                 break
             time.sleep(0.05)
     finally:
@@ -261,5 +262,6 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
         ("assignments-detect-stalls", ScheduledRun.Outcome.SUCCEEDED),
         ("attendance-detect-missed-check-ins", ScheduledRun.Outcome.SUCCEEDED),
         ("organization-apply-scheduled-ends", ScheduledRun.Outcome.SUCCEEDED),
+        ("outcomes-refresh-panel", ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", ScheduledRun.Outcome.SUCCEEDED),
     ]
