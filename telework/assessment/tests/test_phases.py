@@ -107,7 +107,7 @@ def test_a_locked_design_changes_only_with_a_reason_and_the_change_is_kept(world
     change = DesignChange.objects.get(design=design)
     assert change.why == "Thêm chỉ số hài lòng theo chỉ đạo"
     assert change.changed_by == world.home_affairs
-    assert "primary outcomes" in change.what or "chỉ tiêu" in change.what
+    assert change.what == "hạt giống ngẫu nhiên, chỉ số kết quả chính, phân bổ đơn vị"
     assert AuditEvent.objects.filter(action="design.change", reason="Thêm chỉ số hài lòng theo chỉ đạo").count() == 1
 
 
