@@ -238,3 +238,11 @@ def test_a_launched_phase_cannot_be_removed_from_the_pilot(world):
             phases=[(world.second.name, world.second.starts_on, world.second.ends_on)],
         )
     assert PilotPhase.objects.filter(pk=world.first.pk).exists()
+
+
+def test_a_phase_without_its_own_scope_reads_its_pilot_s(city):
+    phase = city.pilot.phases.get()
+    assert not phase.agencies.exists()
+    rows = selectors.phase_candidates(phase)
+    assert city.unit.name in [row.unit_name for row in rows]
+    assert next(row for row in rows if row.unit_name == city.unit.name).candidate.staff >= 10
