@@ -17,7 +17,7 @@ NUMBER = {"class": "form-control"}
 
 
 class DesignForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=DesignMethod.choices, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label=_("Method"), choices=DesignMethod.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     seed = forms.IntegerField(
         label=_("Seed"),
         min_value=0,
@@ -43,7 +43,7 @@ class DesignForm(forms.Form):
     primary_outcomes = forms.MultipleChoiceField(
         label=_("Primary outcomes"),
         choices=[],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_("The indicators the phase will be judged on, chosen before launch."),
     )
     smallest_effect = forms.FloatField(
@@ -133,7 +133,7 @@ class PhaseScopeForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     reasons = forms.CharField(label=_("Reasons"), max_length=10_000, widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}))
     report_reference = forms.CharField(
         label=_("Report reference"),

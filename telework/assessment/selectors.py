@@ -94,7 +94,8 @@ def phase_candidates(phase: PilotPhase) -> list[CandidateRow]:
     this floor yet, so matching uses size and function only and the screen says so.
     """
     coverage = phase_coverage(phase)
-    unit_ids = sorted(coverage.units)[:MAX_CANDIDATE_UNITS]
+    # One more than the bound, so that the design refuses an oversized scope instead of silently cutting it.
+    unit_ids = sorted(coverage.units)[: MAX_CANDIDATE_UNITS + 1]
     staff = Staff.objects.filter(unit_id__in=unit_ids, is_active=True)
     if coverage.position_ids is not None:
         staff = staff.filter(position_id__in=coverage.position_ids)

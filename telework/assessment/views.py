@@ -26,6 +26,7 @@ from telework.assessment.models import DesignAllocation, DesignChange, DesignMet
 from telework.core.exceptions import DomainError, NotFound
 from telework.outcomes.indicators import INDICATORS
 from telework.policy.models import PilotPhase
+from telework.policy.services import phase_scope as policy_phase_scope
 from telework.policy.services import phase_scope_set
 
 
@@ -84,6 +85,7 @@ def phase_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         changes = list(design.changes.select_related("changed_by"))
         agencies = {a.unit.agency_id: a.unit.agency.name for a in allocations}
     label, badge = _state(phase)
+    agencies_in_scope, units_in_scope, positions_in_scope = policy_phase_scope(phase)
     refusal = services.phase_launch_refusal(phase)
     previous = selectors.previous_phase(phase)
     context: dict[str, Any] = {
@@ -98,9 +100,9 @@ def phase_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "previous": previous,
         "previous_review": selectors.review_of(previous) if previous else None,
-        "agencies": list(phase.agencies.order_by("name")),
-        "units": list(phase.units.select_related("agency").order_by("path")),
-        "positions": list(phase.positions.select_related("agency").order_by("name")),
+        "agencies": sorted(agencies_in_scope, key=lambda agency: agency.name),
+        "units": sorted(units_in_scope, key=lambda unit: unit.path),
+        "positions": sorted(positions_in_scope, key=lambda position: position.name),
         "launch_refusal": refusal,
         "can_design": selectors.can_design(request.user),
         "can_review": selectors.can_review(request.user),
@@ -211,9 +213,7 @@ def phase_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             except DomainError as refused:
                 error = refused
     else:
-        form = PhaseScopeForm(
-            initial={"agencies": list(phase.agencies.all()), "units": list(phase.units.all()), "positions": list(phase.positions.all())}, agency_ids=agency_ids
-        )
+        form = PhaseScopeForm(initial=dict(zip(("agencies", "units", "positions"), policy_phase_scope(phase), strict=True)), agency_ids=agency_ids)
     return render(request, "assessment/phase_scope.html", {"phase": phase, "form": form, "error": error})
 
 

@@ -367,14 +367,17 @@ def _phases_update(
         phase.positions.set(pilot.positions.all())
 
 
+def phase_scope(phase: PilotPhase) -> tuple[list[Agency], list[Unit], list[Position]]:
+    """A phase's agencies, units and positions; a phase that names no agency (created before phases had scopes, or
+    directly in a test) has its pilot's scope."""
+    owner: Pilot | PilotPhase = phase if phase.agencies.exists() else phase.pilot
+    return list(owner.agencies.all()), list(owner.units.all()), list(owner.positions.all())
+
+
 def phase_coverage(phase: PilotPhase) -> PilotCoverage:
     """A phase's scope as plain data (``overlap.PilotCoverage``): its covered units, named positions and its dates."""
-    return _coverage(
-        agencies=list(phase.agencies.all()),
-        units=list(phase.units.all()),
-        positions=list(phase.positions.all()),
-        phases=[(phase.name, phase.starts_on, phase.ends_on)],
-    )
+    agencies, units, positions = phase_scope(phase)
+    return _coverage(agencies=agencies, units=units, positions=positions, phases=[(phase.name, phase.starts_on, phase.ends_on)])
 
 
 def pilot_coverage(pilot: Pilot) -> PilotCoverage:
@@ -421,13 +424,8 @@ def phase_scope_set(*, actor: User, phase: PilotPhase, agencies: list[Agency], u
 def phase_check_no_overlap(phase: PilotPhase) -> None:
     """Refuse (``RuleViolation``, rule ``pilot.no_overlap``) when another running pilot covers a unit and position of
     this phase's scope on one of its days. Call inside the transaction that launches the phase."""
-    _check_no_running_overlap(
-        phase.pilot,
-        agencies=list(phase.agencies.all()),
-        units=list(phase.units.all()),
-        positions=list(phase.positions.all()),
-        phases=[(phase.name, phase.starts_on, phase.ends_on)],
-    )
+    agencies, units, positions = phase_scope(phase)
+    _check_no_running_overlap(phase.pilot, agencies=agencies, units=units, positions=positions, phases=[(phase.name, phase.starts_on, phase.ends_on)])
 
 
 def _phase_snapshot(phase: PilotPhase) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import random
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.power import TTestIndPower
 
 from telework.assessment.design import (
@@ -216,3 +218,54 @@ def test_balance_table_counts_units_and_means_per_arm() -> None:
     allocations = randomise(candidates, seed=3)
     (row,) = balance_table(candidates, allocations)
     assert row["pilot_units"] + row["comparison_units"] == 3  # type: ignore[operator]
+
+
+# --- Properties over any city -------------------------------------------------------------------------------------
+
+candidate_lists = st.lists(
+    st.builds(
+        lambda unit_id, agency, staff, function, outcome: Candidate(unit_id, agency, staff, function, outcome),
+        st.integers(1, 10_000),
+        st.integers(1, 4),
+        st.integers(0, 150),
+        st.sampled_from(["", "one_stop", "back_office"]),
+        st.one_of(st.none(), st.floats(0, 1)),
+    ),
+    min_size=2,
+    max_size=60,
+    unique_by=lambda c: c.unit_id,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(candidates=candidate_lists, seed=st.integers(0, 2**32))
+def test_randomise_is_a_partition_balanced_within_every_stratum(candidates, seed):
+    allocations = randomise(candidates, seed=seed)
+    assert sorted(a.unit_id for a in allocations) == sorted(c.unit_id for c in candidates)
+    per_stratum: dict[str, Counter[str]] = {}
+    for allocation in allocations:
+        per_stratum.setdefault(allocation.stratum, Counter())[allocation.arm] += 1
+    assert all(abs(counts[PILOT] - counts[COMPARISON]) <= 1 for counts in per_stratum.values())
+    assert abs(sum(a.arm == PILOT for a in allocations) - len(candidates) / 2) <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(candidates=candidate_lists, seed=st.integers(0, 2**32), waves=st.integers(1, 6))
+def test_stepped_wedge_waves_are_all_filled_and_even(candidates, seed, waves):
+    if waves > len(candidates):
+        return
+    sizes = Counter(a.wave for a in stepped_wedge(candidates, seed=seed, waves=waves))
+    assert set(sizes) == set(range(1, waves + 1))
+    assert max(sizes.values()) - min(sizes.values()) <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(candidates=candidate_lists, data=st.data())
+def test_match_never_reuses_a_comparison_unit(candidates, data):
+    pilots = data.draw(st.sets(st.sampled_from([c.unit_id for c in candidates]), min_size=1))
+    allocations = match(candidates, pilot_unit_ids=pilots)
+    comparisons = [a for a in allocations if a.arm == COMPARISON]
+    assert len({a.unit_id for a in comparisons}) == len(comparisons)
+    assert {a.matched_to for a in comparisons} <= pilots
+    assert len({a.matched_to for a in comparisons}) == len(comparisons)
+    assert len(comparisons) == min(len(pilots), len(candidates) - len(pilots))

@@ -107,7 +107,7 @@ def test_a_locked_design_changes_only_with_a_reason_and_the_change_is_kept(world
     change = DesignChange.objects.get(design=design)
     assert change.why == "Thêm chỉ số hài lòng theo chỉ đạo"
     assert change.changed_by == world.home_affairs
-    assert "primary outcomes" in change.what or "chỉ tiêu" in change.what
+    assert change.what == "hạt giống ngẫu nhiên, chỉ số kết quả chính, phân bổ đơn vị"
     assert AuditEvent.objects.filter(action="design.change", reason="Thêm chỉ số hài lòng theo chỉ đạo").count() == 1
 
 
@@ -238,3 +238,11 @@ def test_a_launched_phase_cannot_be_removed_from_the_pilot(world):
             phases=[(world.second.name, world.second.starts_on, world.second.ends_on)],
         )
     assert PilotPhase.objects.filter(pk=world.first.pk).exists()
+
+
+def test_a_phase_without_its_own_scope_reads_its_pilot_s(city):
+    phase = city.pilot.phases.get()
+    assert not phase.agencies.exists()
+    rows = selectors.phase_candidates(phase)
+    assert city.unit.name in [row.unit_name for row in rows]
+    assert next(row for row in rows if row.unit_name == city.unit.name).candidate.staff >= 10

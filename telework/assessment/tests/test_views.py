@@ -111,3 +111,14 @@ def test_leadership_records_the_review(world, client):
     done = client.post(url, {"decision": "widen", "reasons": "Chỉ tiêu đạt", "report_reference": "15/BC-SNV"})
     assert done.status_code == 302
     assert PhaseReview.objects.get().decided_by == world.leadership
+
+
+def test_design_history_reads_in_words_for_home_affairs_and_is_hidden_from_staff(world, client):
+    design = services.design_record(actor=world.home_affairs, phase=world.first, inputs=RANDOMISED)
+    url = reverse("portal:audit_object", args=["assessment.phasedesign", str(design.pk)])
+    client.force_login(world.home_affairs)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Đã ghi nhận thiết kế thí điểm" in page.content.decode()
+    client.force_login(world.staff_user)
+    assert client.get(url).status_code == 404
