@@ -80,7 +80,7 @@ def round_aggregate(viewer: Viewer, report_round: ReportRound) -> Aggregate:
     rows = list(
         permissions.visible_rows(viewer)
         .filter(report_round=report_round)
-        .select_related("unit__agency", "filled_by", "signed_off_by", "decision")
+        .select_related("unit__agency", "filled_by", "signed_off_by", "decision__decided_by")
         .order_by("unit__agency__name", "unit__name")
     )
     lines = [AggregateLine(row, row_status(row, now=now, deadline=report_round.deadline), getattr(row, "decision", None)) for row in rows]

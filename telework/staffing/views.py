@@ -20,7 +20,7 @@ from telework.core.exceptions import DomainError, NotFound
 from telework.organization.models import Unit
 from telework.staffing import exports, permissions, selectors, services
 from telework.staffing.forms import DecisionForm, RoundOpenForm, RowFillForm
-from telework.staffing.models import ReportRound, ReportRow, RoundState
+from telework.staffing.models import ReportRound, ReportRow, RoundState, UnitDecision
 
 
 def _found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -83,7 +83,11 @@ def _detail_context(request: AuthenticatedHttpRequest, report_round: ReportRound
         "aggregate": aggregate,
         "can_run": can_run,
         "can_decide": can_run and report_round.state == RoundState.CLOSED,
+        # A unit decided in this round may be decided again (new values, or an earlier end) while the round is closed
+        # or decided and the decision has not ended: ``services.round_decide`` replaces the earlier decision.
+        "can_decide_again": can_run and report_round.state in (RoundState.CLOSED, RoundState.DECIDED),
         "decision_form": DecisionForm(initial={"starts_on": clock.today(), "ends_on": clock.today()}),
+        "today": clock.today(),
         "is_open": report_round.state == RoundState.OPEN,
     }
 
@@ -190,12 +194,21 @@ def row_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     row: ReportRow = selectors.row_for(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Check the decision's figures and dates."))
+        problems = " ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors) for name, errors in form.errors.items()
+        )
+        messages.error(request, _("%(unit)s: check the decision's figures and dates. %(problems)s") % {"unit": row.unit.name, "problems": problems})
         return redirect("staffing:round_detail", pk=row.report_round_id)
+    again = UnitDecision.objects.filter(row=row).exists()
     try:
         services.round_decide(actor=request.user, row=row, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, f"{row.unit.name}: {error.message}")
     else:
-        messages.success(request, _("Decision recorded for %(unit)s; it applies as the unit's policy.") % {"unit": row.unit.name})
+        if again:
+            messages.success(
+                request, _("New decision recorded for %(unit)s; it replaces the earlier one, whose values stay in the audit trail.") % {"unit": row.unit.name}
+            )
+        else:
+            messages.success(request, _("Decision recorded for %(unit)s; it applies as the unit's policy.") % {"unit": row.unit.name})
     return redirect("staffing:round_detail", pk=row.report_round_id)

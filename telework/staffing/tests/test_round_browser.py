@@ -1,7 +1,7 @@
 """Issue 12, point 4 in a real browser: Home Affairs opens a same-day round for the special units, three unit heads
 fill their rows, an agency head signs off, Home Affairs watches the city
 aggregate, exports it (Excel and PDF), closes the round and records a decision per unit, which becomes each unit's
-policy override."""
+policy override; then decides one unit again, which replaces its decision."""
 
 from __future__ import annotations
 
@@ -98,4 +98,17 @@ def test_a_same_day_round_is_opened_filled_aggregated_exported_and_decided(page,
     assert page.locator("[data-decision]").count() == 3
     in_force = policy_for_unit(third, clock.today()).parameters
     assert (in_force.min_onsite_share, in_force.max_home_share) == (0.8, 0.2)
+
+    # Home Affairs decides the third unit again: everyone on site, nobody at home; the earlier values go to the audit.
+    again = page.locator(f"[data-decide-again='{third.code}']")
+    again.locator("summary").click()
+    assert "Các giá trị trước vẫn được lưu trong nhật ký" in again.inner_text()
+    again.locator("input[name=on_site_minimum]").fill("5")
+    again.locator("input[name=home_cap]").fill("0")
+    with page.expect_navigation():
+        again.locator("button").click()
+    assert "trực tiếp ≥ 5, tại nhà ≤ 0" in page.locator(f"tr[data-unit='{third.code}'] [data-decision]").inner_text()
+    in_force = policy_for_unit(third, clock.today()).parameters
+    assert (in_force.min_onsite_share, in_force.max_home_share) == (1.0, 0.0)
+    assert UnitDecision.objects.count() == 3
     assert browser_problems == []

@@ -184,3 +184,106 @@ def test_the_aggregate_reads_in_a_fixed_number_of_queries_however_many_units(cit
     with django_assert_num_queries(1):
         large = selectors.round_aggregate(city.home_affairs, bigger)
     assert (small.units, large.units) == (2, 7)
+
+
+@pytest.fixture
+def decided(client, city, special, opened):  # type: ignore[no-untyped-def]
+    """The city unit's row filled, the round closed and the unit decided (from tomorrow to the 30th) by Home Affairs,
+    through the screens."""
+    row = opened.rows.get(unit=special.units[0])
+    services.row_fill(actor=special.heads[0], row=row, needed_on_site=8, proposed_at_home=3, reason="Luân phiên")
+    client.force_login(city.home_affairs)
+    client.post(reverse("staffing:round_close", args=[opened.pk]))
+    client.post(reverse("staffing:row_decide", args=[row.pk]), {"on_site_minimum": 8, "home_cap": 3, "starts_on": "2026-11-19", "ends_on": "2026-11-30"})
+    return row
+
+
+def _messages(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_round_page_shows_what_was_decided_by_whom_and_when(client, city, decided):  # type: ignore[no-untyped-def]
+    page = client.get(reverse("staffing:round_detail", args=[decided.report_round_id]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    name = city.home_affairs.get_full_name() or city.home_affairs.username
+    assert "trực tiếp ≥ 8, tại nhà ≤ 3 (19/11–30/11/2026)" in page
+    assert f"Quyết định bởi {name} lúc 09:3" in page
+    assert "Quyết định lại" in page
+    assert "Các giá trị trước vẫn được lưu trong nhật ký" in page
+    assert "Muốn kết thúc quyết định sớm" in page
+    assert reverse("portal:audit_object", args=["staffing.unitdecision", decided.decision.pk]) in page
+
+
+def test_a_unit_head_sees_the_decision_but_cannot_decide_again(client, special, decided):  # type: ignore[no-untyped-def]
+    client.force_login(special.heads[0])
+    page = client.get(reverse("staffing:round_detail", args=[decided.report_round_id]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "trực tiếp ≥ 8, tại nhà ≤ 3" in page
+    assert "Quyết định lại" not in page
+    response = client.post(
+        reverse("staffing:row_decide", args=[decided.pk]), {"on_site_minimum": 2, "home_cap": 2, "starts_on": "2026-11-19", "ends_on": "2026-11-30"}
+    )
+    assert response.status_code == 302
+    assert UnitDecision.objects.get().on_site_minimum == 8
+
+
+def test_deciding_again_replaces_the_values_and_keeps_the_earlier_ones_in_the_audit(client, city, decided):  # type: ignore[no-untyped-def]
+    from telework.core.models import AuditEvent
+
+    response = client.post(
+        reverse("staffing:row_decide", args=[decided.pk]),
+        {"on_site_minimum": 9, "home_cap": 2, "starts_on": "2026-11-19", "ends_on": "2026-11-27", "note": "Tăng người trực"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+        follow=True,
+    )
+    assert any("thay thế quyết định trước" in message for message in _messages(response))
+    decision = UnitDecision.objects.get()
+    assert (decision.on_site_minimum, decision.home_cap, decision.ends_on, decision.note) == (9, 2, dt.date(2026, 11, 27), "Tăng người trực")
+    page = response.content.decode()
+    assert "trực tiếp ≥ 9, tại nhà ≤ 2 (19/11–27/11/2026)" in page
+    assert "Tăng người trực" in page
+    replaced = AuditEvent.objects.get(action="staffing_decision.replace")
+    assert (replaced.before["on_site_minimum"], replaced.before["home_cap"], replaced.before["ends_on"]) == (8, 3, "2026-11-30")
+    history = client.get(reverse("portal:audit_object", args=["staffing.unitdecision", decision.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    assert history.status_code == 200
+    assert "Quyết định về nhân sự được thay bằng quyết định mới" in history.content.decode()
+
+
+def test_ending_a_decision_early_keeps_the_figures_and_moves_the_end(client, city, decided, clock):  # type: ignore[no-untyped-def]
+    clock.move_to(local(9, day=dt.date(2026, 11, 23)))
+    page = client.get(reverse("staffing:round_detail", args=[decided.report_round_id])).content.decode()
+    assert 'name="starts_on" min="2026-11-23" value="2026-11-23"' in page  # in force since the 19th: the new start is today
+    client.post(reverse("staffing:row_decide", args=[decided.pk]), {"on_site_minimum": 8, "home_cap": 3, "starts_on": "2026-11-23", "ends_on": "2026-11-24"})
+    decision = UnitDecision.objects.get()
+    assert (decision.on_site_minimum, decision.home_cap, decision.starts_on, decision.ends_on) == (8, 3, dt.date(2026, 11, 23), dt.date(2026, 11, 24))
+
+
+def test_a_refused_new_decision_is_shown_in_words_and_changes_nothing(client, city, decided):  # type: ignore[no-untyped-def]
+    response = client.post(
+        reverse("staffing:row_decide", args=[decided.pk]),
+        {"on_site_minimum": 8, "home_cap": 3, "starts_on": "2026-11-17", "ends_on": "2026-11-30"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+        follow=True,
+    )
+    assert any("không được bắt đầu trong quá khứ: hãy bắt đầu từ hôm nay (18/11/2026)" in message for message in _messages(response)), _messages(response)
+    response = client.post(
+        reverse("staffing:row_decide", args=[decided.pk]),
+        {"on_site_minimum": "", "home_cap": 3, "starts_on": "2026-11-19", "ends_on": "2026-11-30"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+        follow=True,
+    )
+    assert any("hãy kiểm tra số liệu và ngày của quyết định" in message for message in _messages(response)), _messages(response)
+    decision = UnitDecision.objects.get()
+    assert (decision.on_site_minimum, decision.home_cap, decision.ends_on) == (8, 3, dt.date(2026, 11, 30))
+
+
+def test_a_decision_that_has_ended_offers_no_new_decision(client, city, decided, clock):  # type: ignore[no-untyped-def]
+    clock.move_to(local(9, day=dt.date(2026, 12, 1)))
+    page = client.get(reverse("staffing:round_detail", args=[decided.report_round_id]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Quyết định lại" not in page
+    assert "Quyết định này đã hết hiệu lực; quyết định mới cần ghi trong một đợt báo cáo mới." in page
+    response = client.post(
+        reverse("staffing:row_decide", args=[decided.pk]),
+        {"on_site_minimum": 8, "home_cap": 3, "starts_on": "2026-12-01", "ends_on": "2026-12-05"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+        follow=True,
+    )
+    assert any("đã hết hiệu lực ngày 30/11/2026" in message for message in _messages(response)), _messages(response)
