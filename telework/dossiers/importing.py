@@ -143,7 +143,8 @@ def normalize_cached(text: str) -> str:
 def _clean(value: Any) -> str:
     """``clean_text`` with a fast path for text cells, read on every row of a 100,000-row export."""
     if isinstance(value, str) and not isinstance(value, Formula):
-        return " ".join(unicodedata.normalize("NFC", value).split())
+        # ASCII text is already in NFC: most cells of an export (codes, dates, numbers) skip the normalisation.
+        return " ".join((value if value.isascii() else unicodedata.normalize("NFC", value)).split())
     return clean_text(value)
 
 
@@ -297,6 +298,7 @@ def _locate_header(
 
 # --- One row on its own -----------------------------------------------------------------------------------------
 
+_HANDLER_SEPARATORS = re.compile(r"[,;\s]+")
 _DATE_TIME = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 
 
@@ -345,13 +347,23 @@ class RatingRow:
 
 
 class _Cells:
-    def __init__(self, table: RawTable, layout: Mapping[str, tuple[str, ...]], number: int, cells: Mapping[str, Any], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        table: RawTable,
+        layout: Mapping[str, tuple[str, ...]],
+        number: int,
+        cells: Mapping[str, Any],
+        zone: ZoneInfo,
+        moments: dict[tuple[str, dt.time], dt.datetime] | None = None,
+    ) -> None:
         self.table = table
         self.layout = layout
         self.number = number
         self.cells = cells
         self.zone = zone
         self.problems: list[Problem] = []
+        # Date-times read from text, shared by the rows of one file: an export repeats the same minutes many times.
+        self.moments = {} if moments is None else moments
 
     def problem(self, key: str, code: str, message: str, severity: str = ERROR, **params: Any) -> None:
         self.problems.append(Problem(severity, code, message, params, self.table.header(key, self.layout), self.number))
@@ -374,7 +386,7 @@ class _Cells:
 
     def code(self, key: str, *, required: bool = False) -> str:
         value = self.text(key, required=required)
-        if value and re.search(r"\s", value):
+        if value and " " in value:  # ``_clean`` has made every run of white space one space
             self.problem(key, "bad_code", gettext_noop("The code “%(value)s” may not contain spaces."), value=value)
         return value
 
@@ -397,13 +409,19 @@ class _Cells:
             return None
         if isinstance(value, dt.datetime):
             return value.replace(tzinfo=self.zone) if value.tzinfo is None else value
+        remembered = self.moments.get((value, default_time)) if isinstance(value, str) else None
+        if remembered is not None:
+            return remembered
         text = _clean(value)
         match = _DATE_TIME.fullmatch(text)
         try:
             if match:
                 day = dt.date(int(match[3]), int(match[2]), int(match[1]))
                 clock_time = dt.time(int(match[4]), int(match[5]), int(match[6] or 0)) if match[4] else default_time
-                return dt.datetime.combine(day, clock_time, tzinfo=self.zone)
+                moment = dt.datetime.combine(day, clock_time, tzinfo=self.zone)
+                if isinstance(value, str):
+                    self.moments[(value, default_time)] = moment
+                return moment
         except ValueError:
             self.problem(key, "impossible_date", gettext_noop("%(value)s is not a day of the calendar."), value=text)
             return None
@@ -432,8 +450,9 @@ def parse_dossier_rows(table: RawTable, *, now: dt.datetime, zone: ZoneInfo) -> 
     status is "returned" when the row has a return date, else "being handled".
     """
     rows = []
+    moments: dict[tuple[str, dt.time], dt.datetime] = {}
     for number, cells in table.rows:
-        reader = _Cells(table, DOSSIER_HEADERS, number, cells, zone)
+        reader = _Cells(table, DOSSIER_HEADERS, number, cells, zone, moments)
         row = DossierRow(number=number)
         row.code = reader.code("code", required=True)
         row.procedure_code = reader.code("procedure_code", required=True)
@@ -455,7 +474,7 @@ def parse_dossier_rows(table: RawTable, *, now: dt.datetime, zone: ZoneInfo) -> 
             gettext_noop("Unknown status “%(value)s”: write Đã tiếp nhận, Đang xử lý, Đã trả kết quả, Chờ bổ sung, Đã rút or Từ chối."),
         )
         if "handlers" in cells:
-            row.handler_codes = tuple(dict.fromkeys(code for code in re.split(r"[,;\s]+", _clean(reader.value("handlers"))) if code))
+            row.handler_codes = tuple(dict.fromkeys(code for code in _HANDLER_SEPARATORS.split(_clean(reader.value("handlers"))) if code))
         row.apology_due_at = reader.moment("apology_due", default_time=END_OF_OFFICE_DAY) if "apology_due" in cells else None
         row.apology_at = reader.moment("apology_at") if "apology_at" in cells else None
         _fill_defaults(row)
@@ -487,8 +506,11 @@ def _legal_days(reader: _Cells) -> int | None:
     if is_blank(value):
         return None
     text = _clean(value)
-    found = re.fullmatch(r"(\d{1,3})(?:\s*(?:ngay( lam viec)?))?", normalize_cached(text))
-    days = int(found[1]) if found else None
+    if text.isascii() and text.isdigit() and len(text) <= 3:  # the usual cell: the number alone
+        days: int | None = int(text)
+    else:
+        found = re.fullmatch(r"(\d{1,3})(?:\s*(?:ngay( lam viec)?))?", normalize_cached(text))
+        days = int(found[1]) if found else None
     if days is None or not 1 <= days <= MAX_LEGAL_WORKING_DAYS:
         reader.problem(
             "legal_days",
@@ -551,8 +573,9 @@ def parse_rating_rows(table: RawTable, *, now: dt.datetime, zone: ZoneInfo) -> l
     """Read each row of the portal's rating export (Circular 01/2018/TT-VPCP form: three satisfaction levels, nine
     indicators of 0–2 points, a blank one allowed) on its own."""
     rows = []
+    moments: dict[tuple[str, dt.time], dt.datetime] = {}
     for number, cells in table.rows:
-        reader = _Cells(table, RATING_HEADERS, number, cells, zone)
+        reader = _Cells(table, RATING_HEADERS, number, cells, zone, moments)
         row = RatingRow(number=number)
         row.code = reader.code("code", required=True)
         row.level = reader.word("level", LEVEL_WORDS, gettext_noop("Unknown satisfaction level “%(value)s”: write Rất hài lòng, Hài lòng or Không hài lòng."))

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext, gettext_noop
 
 from telework.accounts.models import User
@@ -57,6 +58,7 @@ DOSSIER_COLUMNS = (
     "updated_at",
 )
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -117,6 +119,23 @@ class ImportReport:
 def _chunks(items: Sequence[T], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _matching(queryset: models.QuerySet[M], field: str, values: Sequence[Any]) -> Iterator[models.QuerySet[M]]:
+    """``queryset`` narrowed to the rows whose ``field`` is one of ``values``, as one or more querysets to read in
+    turn. On PostgreSQL one query binds the values as a single array (``= ANY(%s)``): ``field__in`` renders and binds
+    each of 100,000 codes, which cost more than running the query. Elsewhere ``field__in`` in chunks of
+    ``LOOKUP_CHUNK``, under SQLite's parameter limit."""
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        for chunk in _chunks(values):
+            yield queryset.filter(**{f"{field}__in": chunk})
+        return
+    quote = connection.ops.quote_name
+    meta = queryset.model._meta
+    column = f"{quote(meta.db_table)}.{quote(str(getattr(meta.get_field(field), 'column', None) or field))}"
+    yield queryset.filter(RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=models.BooleanField()))  # noqa: S611 - names from the model, values bound
 
 
 def _row_problem(target: DossierRow | RatingRow, column: str, problem_code: str, message: str, severity: str = ERROR, /, **params: Any) -> None:
@@ -237,12 +256,11 @@ def _plan_dossiers(agency: Agency, rows: list[DossierRow], *, header: Callable[[
     codes = sorted({row.code for row in rows if row.code})
     existing: dict[str, tuple[int, int, str, int | None]] = {}
     work_items: dict[str, int] = {}
-    for chunk in _chunks(codes):
-        for dossier_id, code, agency_id, digest, work_item_id in Dossier.objects.filter(code__in=chunk).values_list(
-            "id", "code", "agency_id", "row_digest", "work_item_id"
-        ):
+    for dossiers in _matching(Dossier.objects.all(), "code", codes):
+        for dossier_id, code, agency_id, digest, work_item_id in dossiers.values_list("id", "code", "agency_id", "row_digest", "work_item_id"):
             existing[code] = (dossier_id, agency_id, digest, work_item_id)
-        for code, item_id in WorkItem.objects.filter(dossier_code__in=chunk).order_by("-id").values_list("dossier_code", "id"):
+    for items in _matching(WorkItem.objects.all(), "dossier_code", codes):
+        for code, item_id in items.order_by("-id").values_list("dossier_code", "id"):
             work_items[code] = item_id  # the oldest item wins: ordered newest first, so the last write is the oldest
 
     zone = _zone()
@@ -382,18 +400,24 @@ def _write_dossiers(agency: Agency, items: list[_Planned], timings: dict[str, fl
     # INSERT ... ON CONFLICT (code) DO UPDATE, many rows per statement, on both databases; the values are written
     # directly because building 100,000 model instances for ``bulk_create`` cost more than the statements themselves.
     started = time.perf_counter()
-    _insert_rows(Dossier, DOSSIER_COLUMNS, values, conflict="code", update=[name for name in DOSSIER_COLUMNS if name not in ("code", "created_at")])
+    _insert_rows(
+        Dossier,
+        DOSSIER_COLUMNS,
+        values,
+        conflict="code",
+        update=[name for name in DOSSIER_COLUMNS if name not in ("code", "created_at")],
+        all_new=all(item.dossier_id is None for item in items),
+    )
     timings["upsert_seconds"] = timings.get("upsert_seconds", 0.0) + time.perf_counter() - started
     ids: dict[str, int] = {}
-    for chunk in _chunks([item.row.code for item in items]):
-        ids.update(Dossier.objects.filter(code__in=chunk).values_list("code", "id"))
+    for dossiers in _matching(Dossier.objects.all(), "code", [item.row.code for item in items]):
+        ids.update(dossiers.values_list("code", "id"))
     updated_ids = [item.dossier_id for item in items if item.dossier_id is not None]
     handlers = Dossier.handlers.through
     desk_staff = Dossier.desk_staff.through
-    for id_chunk in _chunks(updated_ids):
-        handlers.objects.filter(dossier_id__in=id_chunk).delete()
-        desk_staff.objects.filter(dossier_id__in=id_chunk).delete()
-        ApologyLetter.objects.filter(dossier_id__in=id_chunk).delete()
+    for model in (handlers, desk_staff, ApologyLetter):
+        for rows in _matching(model.objects.all(), "dossier", updated_ids):
+            rows.delete()
     _insert_pairs(handlers, ((ids[item.row.code], staff_id) for item in items for staff_id in item.handler_ids))
     staffed = _desk_staff(items)
     zone = _zone()
@@ -421,11 +445,33 @@ def _insert_pairs(through: type[models.Model], pairs: Iterable[tuple[int, int]])
     _insert_rows(through, ("dossier", "staff"), pairs)
 
 
-def _insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]], *, conflict: str = "", update: Sequence[str] = ()) -> None:
+def _insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    conflict: str = "",
+    update: Sequence[str] = (),
+    all_new: bool = False,
+) -> None:
     """Insert ``rows`` (values ready for the database, in the order of ``fields``) many per statement; with
     ``conflict``, a row whose ``conflict`` column is taken updates the ``update`` columns instead (PostgreSQL and
     SQLite ≥ 3.24 both read ``ON CONFLICT ... DO UPDATE``). Table and column names come from the model; every value
-    is bound."""
+    is bound.
+
+    ``all_new`` says the plan found none of the rows in the table (a first import): they are then inserted straight
+    away — on PostgreSQL COPY into the table itself, without the staging table and the upsert, about half the
+    time — in a savepoint; if a row was written meanwhile (another import of the same file), the savepoint is rolled
+    back and the rows go through the upsert after all."""
+    if conflict and all_new:
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        try:
+            with transaction.atomic():
+                _insert_rows(model, fields, rows)
+        except IntegrityError:
+            pass
+        else:
+            return
     quote = connection.ops.quote_name
     meta = model._meta
 
@@ -460,7 +506,7 @@ def _copy_rows(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]], 
     names = ", ".join(columns)
     target = quote(table)
     staging = quote(f"{table}_import")
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg's errors as Django's, as for execute()
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper: COPY is not in the DB-API
         if conflict:
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {names} FROM {target} WITH NO DATA")  # noqa: S608 - names from the model
@@ -573,13 +619,11 @@ def _apply_ratings(
     ``ratings_import``; problems name the column ``header`` gives for a key, and ``preview`` plans without writing."""
     codes = sorted({row.code for row in rows if row.code})
     dossier_ids: dict[str, int] = {}
-    for chunk in _chunks(codes):
-        dossier_ids.update(Dossier.objects.filter(agency=agency, code__in=chunk).values_list("code", "id"))
+    for dossiers in _matching(Dossier.objects.filter(agency=agency), "code", codes):
+        dossier_ids.update(dossiers.values_list("code", "id"))
     existing: dict[int, tuple[str, str, list[int | None], dt.datetime]] = {}
-    for id_chunk in _chunks(list(dossier_ids.values())):
-        for dossier_id, source, level, scores, submitted_at in Rating.objects.filter(dossier_id__in=id_chunk).values_list(
-            "dossier_id", "source", "level", "scores", "submitted_at"
-        ):
+    for ratings in _matching(Rating.objects.all(), "dossier", list(dossier_ids.values())):
+        for dossier_id, source, level, scores, submitted_at in ratings.values_list("dossier_id", "source", "level", "scores", "submitted_at"):
             existing[dossier_id] = (source, level, scores, submitted_at)
     seen: dict[str, int] = {}
     writes: list[tuple[Any, ...]] = []
@@ -618,14 +662,15 @@ def _apply_ratings(
     with transaction.atomic():
         # A QR rating given since the file was read is kept too: one rating per dossier, the first one stands.
         rated_by_qr: set[int] = set()
-        for id_chunk in _chunks([write[0] for write in writes]):
-            rated_by_qr.update(Rating.objects.filter(dossier_id__in=id_chunk, source=RatingSource.QR).values_list("dossier_id", flat=True))
+        for ratings in _matching(Rating.objects.filter(source=RatingSource.QR), "dossier", [write[0] for write in writes]):
+            rated_by_qr.update(ratings.values_list("dossier_id", flat=True))
         _insert_rows(
             Rating,
             ("dossier", "source", "level", "scores", "submitted_at", "comment"),
-            (write for write in writes if write[0] not in rated_by_qr),
+            [write for write in writes if write[0] not in rated_by_qr],
             conflict="dossier",
             update=("source", "level", "scores", "submitted_at"),
+            all_new=not any(write[0] in existing for write in writes),
         )
         report.applied = True
         report.record = _record(actor=actor, agency=agency, kind=ImportKind.RATINGS, file_name=file_name, content=content, report=report, via=via)
