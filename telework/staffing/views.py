@@ -195,7 +195,8 @@ def row_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         problems = " ".join(
-            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors) for name, errors in form.errors.items()
+            f"{form.fields[name].label}: {' '.join(map(str, errors))}" if name in form.fields else " ".join(map(str, errors))
+            for name, errors in form.errors.items()
         )
         messages.error(request, _("%(unit)s: check the decision's figures and dates. %(problems)s") % {"unit": row.unit.name, "problems": problems})
         return redirect("staffing:round_detail", pk=row.report_round_id)
