@@ -252,7 +252,7 @@ def _weekly(values: QuerySet[OutcomeValue], codes: list[str], weeks: list[dt.dat
         values.filter(indicator__in=codes, week__gte=weeks[0], week__lte=weeks[-1]).values("indicator", "week").annotate(**_arm_aggregates(design)).order_by()
     )
     for row in rows:
-        found[row["indicator"]][row["week"]] = row
+        found[row["indicator"]][row["week"]] = dict(row)
     return found
 
 
@@ -339,19 +339,21 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         level, in_view = "city", scope_units
     values = OutcomeValue.objects.all() if level == "city" and whole_city else OutcomeValue.objects.filter(unit_id__in=in_view.values("pk"))
 
-    phases = list(
+    phases: list[PilotPhase] = list(
         PilotPhase.objects.select_related("pilot")
         .annotate(has_design=Exists(PhaseDesign.objects.filter(phase=OuterRef("pk"))), has_review=Exists(PhaseReview.objects.filter(phase=OuterRef("pk"))))
         .order_by("-starts_on", "-pk")[:MAX_PHASES]
     )
-    phase = next((p for p in phases if p.pk == data.get("phase")), None) if data.get("phase") else None
+    phase: PilotPhase | None = next((p for p in phases if p.pk == data.get("phase")), None) if data.get("phase") else None
     if data.get("phase") and phase is None:
         errors.append(str(_("No such phase: the latest phase is shown.")))
     phase = phase or _default_phase(phases)
     design = PhaseDesign.objects.filter(phase=phase).first() if phase is not None else None
     allocations: list[dict[str, Any]] = []
     if design is not None:
-        allocations = list(DesignAllocation.objects.filter(design=design).values("unit_id", "unit__agency_id", "arm", "wave", "wave_starts_on"))
+        allocations = [
+            dict(row) for row in DesignAllocation.objects.filter(design=design).values("unit_id", "unit__agency_id", "arm", "wave", "wave_starts_on")
+        ]
 
     code = data.get("indicator") or (design.primary_outcomes[0] if design is not None and design.primary_outcomes else DEFAULT_INDICATOR)
     indicator = INDICATORS.get(code) or INDICATORS[DEFAULT_INDICATOR]
@@ -479,7 +481,10 @@ def _breakdown(
     period = values.filter(indicator=indicator.code, week__gte=weeks[0], week__lte=weeks[-1])
     rows: list[BreakdownRow] = []
     if level == "city":
-        grouped = period.values("unit__agency_id", "unit__agency__name").annotate(**sums).order_by("unit__agency__name")[: MAX_BREAKDOWN_ROWS + 1]
+        grouped: list[dict[str, Any]] = [
+            dict(row)
+            for row in period.values("unit__agency_id", "unit__agency__name").annotate(**sums).order_by("unit__agency__name")[: MAX_BREAKDOWN_ROWS + 1]
+        ]
         arms: dict[int, dict[str, int]] = {}
         for row in allocations:
             arms.setdefault(row["unit__agency_id"], {}).setdefault(row["arm"], 0)
@@ -493,7 +498,7 @@ def _breakdown(
             )
             rows.append(_row(indicator, row, row["unit__agency__name"], _link(query, agency=str(row["unit__agency_id"])), arm))
     else:
-        grouped = period.values("unit_id", "unit__name", "unit__path").annotate(**sums).order_by("unit__path")[: MAX_BREAKDOWN_ROWS + 1]
+        grouped = [dict(row) for row in period.values("unit_id", "unit__name", "unit__path").annotate(**sums).order_by("unit__path")[: MAX_BREAKDOWN_ROWS + 1]]
         arm_of = {row["unit_id"]: row["arm"] for row in allocations}
         labels = dict(Arm.choices)
         for row in grouped:
