@@ -21,7 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from telework.accounts.types import Viewer
-from telework.assessment.models import Arm, DesignAllocation, PhaseDesign, PhaseReview
+from telework.assessment import estimates
+from telework.assessment.estimation import EventTimeEstimate
+from telework.assessment.models import Arm, DesignAllocation, Estimate, PhaseDesign, PhaseReview
+from telework.assessment.verdict import Verdict
 from telework.core import clock
 from telework.core.exceptions import NotFound
 from telework.organization import scope
@@ -182,12 +185,30 @@ class Dashboard:
     agencies: list[Agency]
     units: list[Unit]
     arm_counts: dict[str, int] = field(default_factory=dict)
+    estimate: Estimate | None = None  # the latest stored estimate of the indicator for the phase
+    verdict: Verdict | None = None
+    event_study: list[EventTimeEstimate] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     query: dict[str, str] = field(default_factory=dict)
 
     @property
     def query_string(self) -> str:
         return urlencode(self.query)
+
+    def event_study_chart(self) -> dict[str, Any]:
+        """Each four-week period's estimate and its 95 % interval (shares in percentage points)."""
+        if not self.event_study:
+            return {}
+        scale = 100.0 if self.indicator.unit == indicators.SHARE else 1.0
+        return {
+            "labels": [f"{row.period:+d}" if row.period else "0" for row in self.event_study],
+            "unit": str(pgettext_lazy("effect unit", "percentage points")) if scale == 100.0 else str(self.indicator.unit_label),
+            "estimates": [round(row.estimate * scale, 4) for row in self.event_study],
+            "intervals": [[round(row.ci_low * scale, 4), round(row.ci_high * scale, 4)] for row in self.event_study],
+            "estimate_label": str(pgettext_lazy("dashboard", "Estimate")),
+            "interval_label": str(pgettext_lazy("dashboard", "95% interval")),
+            "markers": [{"index": index, "label": str(pgettext_lazy("dashboard", "Start"))} for index, row in enumerate(self.event_study) if row.period == 0],
+        }
 
     def participation_chart(self) -> dict[str, Any]:
         def percent(part: float | None, row: ParticipationWeek) -> float | None:
@@ -409,6 +430,16 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
     if unit is not None:
         query["unit"] = str(unit.pk)
 
+    estimate: Estimate | None = None
+    verdict: Verdict | None = None
+    event_study: list[EventTimeEstimate] = []
+    if phase is not None and design is not None:
+        latest = estimates.latest_estimates(phase)
+        estimate = latest.get(indicator.code)
+        if estimate is not None and estimate.result is not None:
+            event_study = sorted(estimates.result_of(estimate).event_study, key=lambda row: row.period)
+            verdict = estimates.verdict_of(estimate, latest=latest)
+
     agencies = list(Agency.objects.filter(Exists(scope_units.filter(agency_id=OuterRef("pk")))).order_by("name")) if whole_city or agency is None else [agency]
     units = list(scope_units.filter(agency=agency).order_by("path")[:MAX_UNIT_CHOICES]) if agency is not None else []
     title = unit.name if unit is not None else agency.name if agency is not None else str(_("The whole city"))
@@ -434,6 +465,9 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         agencies=agencies,
         units=units,
         arm_counts={str(arm): sum(1 for row in allocations if row["arm"] == arm) for arm in (Arm.PILOT, Arm.COMPARISON)},
+        estimate=estimate,
+        verdict=verdict,
+        event_study=event_study,
         errors=errors,
         query=query,
     )

@@ -134,7 +134,28 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
 
 
 def extra_sheets(workbook: Workbook, board: Dashboard) -> None:
-    """The event study and the verdict, when an estimate is stored (added once estimates are read here)."""
+    """The verdict in words and the event study's numbers, from the latest stored estimate (or why there is none)."""
+    sheet = workbook.create_sheet(pgettext("dashboard sheet", "Estimate")[:31])
+    _title(sheet, board, pgettext("dashboard sheet", "Estimate"))
+    if board.verdict is None:
+        spreadsheets.write(sheet, row=4, column=1, value=_("No estimate has been stored yet for this outcome and phase."))
+        return
+    line = 4
+    for paragraph in board.verdict.paragraphs():
+        spreadsheets.write(sheet, row=line, column=1, value=paragraph)
+        line += 1
+    line += 1
+    _header(sheet, line, [_("Four-week period from the start (0: the first; −1: the reference)"), pgettext("dashboard", "Estimate"), _("95% interval: low"), _("95% interval: high")])
+    number_format = "0.0%" if board.indicator.unit == indicators.SHARE else "0.00"
+    for row in board.event_study:
+        line += 1
+        spreadsheets.write(sheet, row=line, column=1, value=row.period)
+        _value(sheet, line, 2, row.estimate, number_format)
+        _value(sheet, line, 3, row.ci_low, number_format)
+        _value(sheet, line, 4, row.ci_high, number_format)
+    sheet.column_dimensions["A"].width = 60
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 18
 
 
 def filename(board: Dashboard) -> str:

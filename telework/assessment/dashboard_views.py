@@ -8,7 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from telework.accounts.models import User
@@ -16,9 +19,11 @@ from telework.accounts.types import AuthenticatedHttpRequest
 from telework.assessment import dashboard as reads
 from telework.assessment import dashboard_exports, selectors
 from telework.assessment.models import Arm
+from telework.assessment.verdict import signed
 from telework.core.exceptions import NotFound
 from telework.outcomes.indicators import INDICATORS
 from telework.outcomes.selectors import display
+from telework.policy.models import PilotPhase
 
 
 def _build(request: AuthenticatedHttpRequest) -> reads.Dashboard:
@@ -69,12 +74,36 @@ def dashboard_context(board: reads.Dashboard, viewer: User) -> dict[str, object]
         "trend_chart": board.trend.chart(board.markers),
         "satisfaction_chart": board.satisfaction.chart(board.markers),
         "participation_chart": board.participation_chart(),
-        "event_study_chart": {},
-        "event_study_rows": [],
-        "verdict": None,
-        "verdict_paragraphs": [],
-        "estimates_url": "",
+        "event_study_chart": board.event_study_chart(),
+        "event_study_rows": [
+            {
+                "period": _period_words(row.period),
+                "estimate": signed(indicator, row.estimate),
+                "low": signed(indicator, row.ci_low),
+                "high": signed(indicator, row.ci_high),
+            }
+            for row in board.event_study
+        ],
+        "verdict": board.verdict,
+        "verdict_paragraphs": [text for text in board.verdict.paragraphs() if text != board.verdict.headline] if board.verdict else [],
+        "estimates_url": _estimates_url(phase),
     }
+
+
+def _period_words(period: int) -> str:
+    if period < 0:
+        return ngettext("%(count)s four-week period before the start", "%(count)s four-week periods before the start", -period) % {"count": -period}
+    return _("Four-week period %(number)s from the start") % {"number": period + 1}
+
+
+def _estimates_url(phase: PilotPhase | None) -> str:
+    """The phase's estimates page, when the app has one."""
+    if phase is None:
+        return ""
+    try:
+        return reverse("assessment:estimates", args=[phase.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _count(value: float | None) -> str:
