@@ -145,7 +145,16 @@ def extra_sheets(workbook: Workbook, board: Dashboard) -> None:
         spreadsheets.write(sheet, row=line, column=1, value=paragraph)
         line += 1
     line += 1
-    _header(sheet, line, [_("Four-week period from the start (0: the first; −1: the reference)"), pgettext("dashboard", "Estimate"), _("95% interval: low"), _("95% interval: high")])
+    _header(
+        sheet,
+        line,
+        [
+            _("Four-week period from the start (0: the first; −1: the reference)"),
+            pgettext("dashboard", "Estimate"),
+            _("95% interval: low"),
+            _("95% interval: high"),
+        ],
+    )
     number_format = "0.0%" if board.indicator.unit == indicators.SHARE else "0.00"
     for row in board.event_study:
         line += 1

@@ -101,7 +101,7 @@ def test_a_unit_head_sees_their_subtree_only(city, client):
     assert board.unit == unit
     assert [row.label for row in board.breakdown] == [unit.name, "Tổ một cửa"]
     assert board.breakdown[0].url == ""  # the unit itself is not a link; its child is
-    assert "unit=%d" % child.pk in board.breakdown[1].url
+    assert f"unit={child.pk}" in board.breakdown[1].url
     assert client.get(URL, {"unit": city.world.units[3].pk}).status_code == 404
     assert client.get(URL, {"agency": city.world.agencies[1].pk}).status_code == 404
 
@@ -297,3 +297,36 @@ def test_a_launched_phase_without_data_says_so(db, client):
 def test_panel_rows_of_the_helper_are_what_the_page_reads(city):
     assert OutcomeValue.objects.count() == len(panel_rows(city))
     assert len(weeks(city)) == WEEKS_BEFORE + 8
+
+
+# ------------------------------------------------------------------------------------------------------- the estimate
+
+
+def test_the_latest_estimate_draws_the_event_study_and_its_verdict_in_words(db, client, django_capture_on_commit_callbacks):
+    from telework.assessment import estimates
+    from telework.assessment.tests.estimate_world import build_estimate_world
+
+    launched = build_estimate_world()
+    with django_capture_on_commit_callbacks(execute=True):
+        estimates.estimates_request(actor=launched.world.home_affairs, phase=launched.phase, indicators=["dossier_on_time_rate"])
+    client.force_login(launched.world.leadership)
+    response = client.get(URL)
+    board = response.context["board"]
+    assert board.estimate is not None
+    result = estimates.result_of(board.estimate)
+    assert [row.period for row in board.event_study] == sorted(row.period for row in result.event_study)
+    chart = response.context["event_study_chart"]
+    assert chart["estimates"] == [round(row.estimate * 100, 4) for row in board.event_study]
+    assert chart["intervals"][0] == [round(board.event_study[0].ci_low * 100, 4), round(board.event_study[0].ci_high * 100, 4)]
+    content = text(response)
+    assert board.verdict is not None
+    assert board.verdict.headline is not None
+    assert board.verdict.headline in content
+    assert "kỳ bốn tuần trước khi bắt đầu" in content
+    assert "điểm phần trăm" in content
+    assert not re.search(r"\b(twfe_did|dossier_on_time_rate)\b", content)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("assessment:dashboard_excel")).content))
+    sheet = workbook["Ước tính"]
+    assert sheet["A4"].value == board.verdict.paragraphs()[0]
+    periods = [cell.value for cell in sheet["A"] if isinstance(cell.value, int)]
+    assert periods == [row.period for row in board.event_study]
