@@ -1,9 +1,11 @@
 from django.urls import path
 
-from telework.assessment import views
+from telework.assessment import dashboard_views, views
 
 app_name = "assessment"
 urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard.xlsx", dashboard_views.dashboard_excel, name="dashboard_excel"),
     path("phases/", views.phases, name="phases"),
     path("phases/<int:pk>/", views.phase_detail, name="phase_detail"),
     path("phases/<int:pk>/design/", views.design_wizard, name="design_wizard"),
