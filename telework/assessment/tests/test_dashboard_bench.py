@@ -35,7 +35,8 @@ def test_the_request_mix_covers_three_levels_and_the_excel_downloads_apart():
 
     assert {item.who for item in mix} == {"leadership", "agency_head", "unit_head"}
     assert {"assessment:dashboard", "assessment:dashboard_excel"} <= {item.url_name for item in mix}
-    assert {item.url_name for item in mix if item.excel} == {"assessment:dashboard_excel", "outcomes:unit_xlsx"}
+    assert {item.url_name for item in mix if item.group == "excel"} == {"assessment:dashboard_excel"}
+    assert {item.url_name for item in mix if item.group == "pages"} == {"assessment:dashboard"}
     assert {item.params.get("indicator") for item in mix} - {None} <= set(dashboard.indicator_codes())
     assert len({item.params.get("indicator") for item in mix}) >= 6
 
@@ -54,8 +55,9 @@ def test_the_benchmark_runs_at_a_tiny_scale_and_prints_its_figures(capsys):
     assert report["panel_rows"] > 0
     assert report["missing_pages"] == []
     assert report["failed_requests"] == []
-    assert report["pages"]["count"] == 18
-    assert report["excel"]["count"] == 4
+    assert report["pages"]["count"] == 15
+    assert report["excel"]["count"] == 3
+    assert report["linked"]["count"] == 4
     assert all(entry["queries"] > 0 for entry in report["requests"].values())
     for figure in ("p95_ms", "day_refresh_seconds", "rebuild_seconds"):
         assert report[figure] > 0, figure
