@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -241,20 +241,21 @@ def _pool(indicator: Indicator, numerator: float | None, denominator: float | No
     return Pooled(numerator, denominator, None if total is None else total / cells)
 
 
-def _arm_aggregates(design: PhaseDesign | None) -> dict[str, Any]:
-    """Σ numerator, Σ denominator, Σ value and the count of cells for every unit in view and, with a design, per arm
-    (``unit_id IN (allocated to the arm)``: a semi-join the database does once)."""
-    result: dict[str, Any] = {}
-    arms: list[tuple[str, Q]] = [(ALL, Q())]
-    if design is not None:
-        for arm in (Arm.PILOT, Arm.COMPARISON):
-            arms.append((str(arm), Q(unit_id__in=DesignAllocation.objects.filter(design=design, arm=arm).values("unit_id"))))
-    for key, condition in arms:
-        result[f"{key}_num"] = Sum("numerator", filter=condition) if condition else Sum("numerator")
-        result[f"{key}_den"] = Sum("denominator", filter=condition) if condition else Sum("denominator")
-        result[f"{key}_sum"] = Sum("value", filter=condition) if condition else Sum("value")
-        result[f"{key}_cells"] = Count("pk", filter=condition) if condition else Count("pk")
-    return result
+def _arm_of_unit(design: PhaseDesign) -> Case:
+    """The unit's arm in the design ("" outside it): two hashed semi-joins the database builds once per query."""
+    return Case(
+        *(
+            When(unit_id__in=DesignAllocation.objects.filter(design=design, arm=arm).values("unit_id"), then=Value(str(arm)))
+            for arm in (Arm.PILOT, Arm.COMPARISON)
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _plus(left: float | None, right: float | None) -> float | None:
+    """SQL's SUM over two groups: None only when both are."""
+    return None if left is None and right is None else (left or 0.0) + (right or 0.0)
 
 
 def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
@@ -267,13 +268,29 @@ def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
 
 
 def _weekly(values: QuerySet[OutcomeValue], codes: list[str], weeks: list[dt.date], design: PhaseDesign | None) -> dict[str, dict[dt.date, dict[str, Any]]]:
-    """One grouped query: per indicator and week, the sums of every series."""
+    """One grouped query: per indicator, week and arm, the sums of every series (every unit in view is the sum of the
+    arms). Grouping by the arm, rather than filtering each sum by it, reads each value once; everything summed is in
+    the ``outcome_value_sums`` index, so PostgreSQL reads no table page (bench/dashboard.py)."""
+    keys = [ALL] if design is None else [ALL, str(Arm.PILOT), str(Arm.COMPARISON)]
     found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
-    rows = (
-        values.filter(indicator__in=codes, week__gte=weeks[0], week__lte=weeks[-1]).values("indicator", "week").annotate(**_arm_aggregates(design)).order_by()
-    )
+    period = values.filter(indicator__in=codes, week__gte=weeks[0], week__lte=weeks[-1])
+    grouping = ["indicator", "week"]
+    if design is not None:
+        period, grouping = period.annotate(arm=_arm_of_unit(design)), [*grouping, "arm"]
+    rows = period.values(*grouping).annotate(num=Sum("numerator"), den=Sum("denominator"), total=Sum("value"), cells=Count("value")).order_by()
     for row in rows:
-        found[row["indicator"]][row["week"]] = dict(row)
+        cell = found[row["indicator"]].setdefault(
+            row["week"], {"indicator": row["indicator"], "week": row["week"], **{f"{key}_{part}": None for key in keys for part in ("num", "den", "sum")}}
+        )
+        for key in {ALL, row.get("arm") or ALL}:
+            cell[f"{key}_num"] = _plus(cell[f"{key}_num"], row["num"])
+            cell[f"{key}_den"] = _plus(cell[f"{key}_den"], row["den"])
+            cell[f"{key}_sum"] = _plus(cell[f"{key}_sum"], row["total"])
+            cell[f"{key}_cells"] = cell.get(f"{key}_cells", 0) + row["cells"]
+    for weekly in found.values():
+        for cell in weekly.values():
+            for key in keys:
+                cell.setdefault(f"{key}_cells", 0)
     return found
 
 
@@ -506,11 +523,11 @@ def _breakdown(
         "before_num": Sum("numerator", filter=before),
         "before_den": Sum("denominator", filter=before),
         "before_sum": Sum("value", filter=before),
-        "before_cells": Count("pk", filter=before),
+        "before_cells": Count("value", filter=before),
         "since_num": Sum("numerator", filter=since) if start is not None else Sum("numerator"),
         "since_den": Sum("denominator", filter=since) if start is not None else Sum("denominator"),
         "since_sum": Sum("value", filter=since) if start is not None else Sum("value"),
-        "since_cells": Count("pk", filter=since) if start is not None else Count("pk"),
+        "since_cells": Count("value", filter=since) if start is not None else Count("value"),
     }
     period = values.filter(indicator=indicator.code, week__gte=weeks[0], week__lte=weeks[-1])
     rows: list[BreakdownRow] = []
