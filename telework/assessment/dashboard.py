@@ -205,8 +205,8 @@ class Dashboard:
             "unit": str(pgettext_lazy("effect unit", "percentage points")) if scale == 100.0 else str(self.indicator.unit_label),
             "estimates": [round(row.estimate * scale, 4) for row in self.event_study],
             "intervals": [[round(row.ci_low * scale, 4), round(row.ci_high * scale, 4)] for row in self.event_study],
-            "estimate_label": str(pgettext_lazy("dashboard", "Estimate")),
-            "interval_label": str(pgettext_lazy("dashboard", "95% interval")),
+            "estimateLabel": str(pgettext_lazy("dashboard", "Estimate")),
+            "intervalLabel": str(pgettext_lazy("dashboard", "95% interval")),
             "markers": [{"index": index, "label": str(pgettext_lazy("dashboard", "Start"))} for index, row in enumerate(self.event_study) if row.period == 0],
         }
 
@@ -218,9 +218,9 @@ class Dashboard:
             "labels": [row.week.strftime("%d/%m/%Y") for row in self.participation],
             "unit": "%",
             "series": [
-                {"key": "one_day", "label": str(_("One day a week")), "values": [percent(row.one_day, row) for row in self.participation]},
-                {"key": "two_days", "label": str(_("Two days a week")), "values": [percent(row.two_days, row) for row in self.participation]},
-                {"key": "three_plus", "label": str(_("Three or more days")), "values": [percent(row.three_plus, row) for row in self.participation]},
+                {"key": "one", "label": str(_("One day a week")), "values": [percent(row.one_day, row) for row in self.participation]},
+                {"key": "two", "label": str(_("Two days a week")), "values": [percent(row.two_days, row) for row in self.participation]},
+                {"key": "three", "label": str(_("Three or more days")), "values": [percent(row.three_plus, row) for row in self.participation]},
             ],
             "markers": [],
         }
