@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -44,6 +45,7 @@ MAX_WEEKS = 260  # five years of weeks in one page
 MAX_PHASES = 200
 MAX_BREAKDOWN_ROWS = 500
 MAX_UNIT_CHOICES = 2_000
+MAX_LISTED_UNITS = 5_000  # the units of one agency or subtree (HCMC's largest agency has a few hundred)
 ALL = "all"  # the series of every unit in view, when the phase has no design
 
 
@@ -241,22 +243,6 @@ def _pool(indicator: Indicator, numerator: float | None, denominator: float | No
     return Pooled(numerator, denominator, None if total is None else total / cells)
 
 
-def _arm_aggregates(design: PhaseDesign | None) -> dict[str, Any]:
-    """Σ numerator, Σ denominator, Σ value and the count of cells for every unit in view and, with a design, per arm
-    (``unit_id IN (allocated to the arm)``: a semi-join the database does once)."""
-    result: dict[str, Any] = {}
-    arms: list[tuple[str, Q]] = [(ALL, Q())]
-    if design is not None:
-        for arm in (Arm.PILOT, Arm.COMPARISON):
-            arms.append((str(arm), Q(unit_id__in=DesignAllocation.objects.filter(design=design, arm=arm).values("unit_id"))))
-    for key, condition in arms:
-        result[f"{key}_num"] = Sum("numerator", filter=condition) if condition else Sum("numerator")
-        result[f"{key}_den"] = Sum("denominator", filter=condition) if condition else Sum("denominator")
-        result[f"{key}_sum"] = Sum("value", filter=condition) if condition else Sum("value")
-        result[f"{key}_cells"] = Count("pk", filter=condition) if condition else Count("pk")
-    return result
-
-
 def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
     if design is None:
         return [(ALL, str(_("All units in view")))]
@@ -266,14 +252,52 @@ def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
     ]
 
 
-def _weekly(values: QuerySet[OutcomeValue], codes: list[str], weeks: list[dt.date], design: PhaseDesign | None) -> dict[str, dict[dt.date, dict[str, Any]]]:
-    """One grouped query: per indicator and week, the sums of every series."""
-    found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
-    rows = (
-        values.filter(indicator__in=codes, week__gte=weeks[0], week__lte=weeks[-1]).values("indicator", "week").annotate(**_arm_aggregates(design)).order_by()
+def _scope_clause(unit_ids: list[int] | None) -> tuple[str, list[Any]]:
+    """``AND v.unit_id IN (…the units in view…)``, or nothing when the whole city is in view. The ids are listed (an
+    agency's or a subtree's units, bounded) so that the database reads each unit's rows through the panel's unique
+    (unit, week, indicator) index instead of every unit's rows of the indicator."""
+    if unit_ids is None:
+        return "", []
+    if not unit_ids:
+        return " AND 1 = 0", []
+    return f" AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _weekly(unit_ids: list[int] | None, codes: list[str], weeks: list[dt.date], design: PhaseDesign | None) -> dict[str, dict[dt.date, dict[str, Any]]]:
+    """One grouped query: per indicator, week and arm, Σ numerator, Σ denominator, Σ value and the cells; the arm is
+    joined from the design's allocation (one index probe per value), and every unit in view adds to "all".
+
+    Raw SQL because the allocation has no relation the ORM could join from the panel; the same text runs on SQLite
+    and PostgreSQL (the panel's index on (indicator, week) serves the city, the unique (unit, week, indicator) a unit).
+    """
+    table, allocation = OutcomeValue._meta.db_table, DesignAllocation._meta.db_table
+    params: list[Any] = []
+    join, arm = "", "''"
+    if design is not None:
+        join, arm = f" LEFT JOIN {allocation} a ON a.unit_id = v.unit_id AND a.design_id = %s", "COALESCE(a.arm, '')"
+        params.append(design.pk)
+    scope_sql, scope_params = _scope_clause(unit_ids)
+    placeholders = ", ".join(["%s"] * len(codes))
+    # Only table names and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT v.indicator, v.week, {arm}, SUM(v.numerator), SUM(v.denominator), SUM(v.value), COUNT(*) FROM {table} v{join} "  # noqa: S608
+        f"WHERE v.indicator IN ({placeholders}) AND v.week >= %s AND v.week <= %s{scope_sql} GROUP BY v.indicator, v.week, {arm}"
     )
-    for row in rows:
-        found[row["indicator"]][row["week"]] = dict(row)
+    params += [*codes, weeks[0], weeks[-1], *scope_params]
+    found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for code, week, arm_code, numerator, denominator, total, cells in rows:
+        sums = found[code].setdefault(_as_date(week), {})
+        for key in {ALL, arm_code} - {""}:
+            for part, value in (("num", numerator), ("den", denominator), ("sum", total), ("cells", cells)):
+                previous = sums.get(f"{key}_{part}")
+                sums[f"{key}_{part}"] = value if previous is None else previous if value is None else previous + value
     return found
 
 
@@ -282,10 +306,8 @@ def _figure(indicator: Indicator, found: dict[dt.date, dict[str, Any]], weeks: l
     for key, label in _series_keys(design):
         points = []
         for week in weeks:
-            row = found.get(week)
-            points.append(
-                Pooled(None, None, None) if row is None else _pool(indicator, row[f"{key}_num"], row[f"{key}_den"], row[f"{key}_sum"], row[f"{key}_cells"])
-            )
+            row = found.get(week, {})
+            points.append(_pool(indicator, row.get(f"{key}_num"), row.get(f"{key}_den"), row.get(f"{key}_sum"), row.get(f"{key}_cells") or 0))
         series.append(Series(key=key, label=label, points=points))
     return WeeklyFigure(indicator=indicator, weeks=weeks, series=series)
 
@@ -295,12 +317,12 @@ def _participation(found: dict[str, dict[dt.date, dict[str, Any]]], weeks: list[
     rows = []
     for week in weeks:
         share = found[PARTICIPATION[0]].get(week)
-        if share is None or not share[f"{ALL}_den"]:
+        if share is None or not share.get(f"{ALL}_den"):
             continue
 
         def count(code: str, week: dt.date = week) -> float | None:
             row = found[code].get(week)
-            return None if row is None else row[f"{ALL}_num"]
+            return None if row is None else row.get(f"{ALL}_num")
 
         rows.append(ParticipationWeek(week, share[f"{ALL}_den"], share[f"{ALL}_num"], *(count(code) for code in PARTICIPATION[1:])))
     return rows
@@ -358,7 +380,9 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         level, in_view = "agency", scope_units.filter(agency=agency)
     else:
         level, in_view = "city", scope_units
-    values = OutcomeValue.objects.all() if level == "city" and whole_city else OutcomeValue.objects.filter(unit_id__in=in_view.values("pk"))
+    in_view_or_city = None if level == "city" and whole_city else in_view
+    # The units in view, listed for the weekly query (an agency's or a subtree's; a city-wide reader's city needs none).
+    unit_ids = None if in_view_or_city is None else list(in_view_or_city.order_by().values_list("pk", flat=True)[:MAX_LISTED_UNITS])
 
     phases: list[PilotPhase] = list(
         PilotPhase.objects.select_related("pilot")
@@ -404,7 +428,7 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
                 markers.append(Marker(monday(starts_on), str(_("Wave %(wave)s starts") % {"wave": wave})))
 
     codes = list(dict.fromkeys([indicator.code, SATISFACTION, *PARTICIPATION]))
-    found = _weekly(values, codes, weeks, design)
+    found = _weekly(unit_ids, codes, weeks, design)
     trend = _figure(indicator, found[indicator.code], weeks, design)
     satisfaction = _figure(INDICATORS[SATISFACTION], found[SATISFACTION], weeks, design)
     participation = _participation(found, weeks)
@@ -417,7 +441,7 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         whole_city=whole_city,
         agency=agency,
         unit=unit,
-        values=values,
+        in_view=in_view_or_city,
         scope_units=scope_units,
         indicator=indicator,
         weeks=weeks,
@@ -479,7 +503,7 @@ def _breakdown(
     whole_city: bool,
     agency: Agency | None,
     unit: Unit | None,
-    values: QuerySet[OutcomeValue],
+    in_view: QuerySet[Unit] | None,
     scope_units: QuerySet[Unit],
     indicator: Indicator,
     weeks: list[dt.date],
@@ -512,6 +536,7 @@ def _breakdown(
         "since_sum": Sum("value", filter=since) if start is not None else Sum("value"),
         "since_cells": Count("pk", filter=since) if start is not None else Count("pk"),
     }
+    values = OutcomeValue.objects.all() if in_view is None else OutcomeValue.objects.filter(unit_id__in=in_view.values("pk"))
     period = values.filter(indicator=indicator.code, week__gte=weeks[0], week__lte=weeks[-1])
     rows: list[BreakdownRow] = []
     if level == "city":
