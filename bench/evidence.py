@@ -166,7 +166,7 @@ class Allocated:
 
 def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allocated:
     """Allocate with design.py and compute the MDE as the platform records it (design_preview's conventions: the
-    arms' unit counts — for a stepped wedge the first half of the waves against the rest — and the mean headcount
+    arms' unit counts — for a stepped wedge ``design.stepped_wedge_counts``, the earlier waves against the last — and the mean headcount
     as cluster size), with the outcome's spread measured on the city's pre-period (``unit_period_variance``)."""
     launch = city.weeks[WEEKS_BEFORE]
     staff = {candidate.unit_id: candidate.staff for candidate in city.candidates}
@@ -177,9 +177,9 @@ def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allo
     elif name == "stepped_wedge":
         allocation = design.stepped_wedge(city.candidates, seed=seed, waves=WAVES)
         starts = {row.unit_id: city.weeks[WEEKS_BEFORE + (int(row.wave or 1) - 1) * WAVE_GAP_WEEKS] for row in allocation}
-        pilots = sum(1 for row in allocation if (row.wave or 0) <= (WAVES + 1) // 2)
-        # weeks each wave but the last spends in the pilot before the last wave starts, on average: gap·W/2
-        after, randomised = WAVE_GAP_WEEKS * WAVES // 2, True
+        # the platform's effective counts: the earlier waves against the last, over the weeks before it starts
+        counts = design.stepped_wedge_counts(allocation, wave_weeks=WAVE_GAP_WEEKS, periods_after=WEEKS_AFTER)
+        pilots, after, randomised = counts.pilot_clusters, counts.periods_after, True
     else:  # matched: some units volunteer, more often the larger and better-performing ones
         sizes = np.array([candidate.staff for candidate in city.candidates], dtype=float)
         outcomes = np.array([candidate.pre_outcome or 0.0 for candidate in city.candidates])

@@ -258,6 +258,37 @@ def minimum_detectable_effect(
     return multiplier * math.sqrt(variance)
 
 
+@dataclass(frozen=True)
+class SteppedWedgeCounts:
+    """What the Sun–Abraham estimate of a stepped wedge really compares (the MDE's effective counts)."""
+
+    pilot_clusters: int  # units of the waves before the last
+    comparison_clusters: int  # units of the last wave: the only comparison once every unit starts
+    periods_after: int  # mean weeks an earlier wave spends in the pilot before the last wave starts
+
+
+def stepped_wedge_counts(allocations: Sequence[Allocation], *, wave_weeks: int, periods_after: int) -> SteppedWedgeCounts:
+    """The effective counts of a stepped-wedge design for ``minimum_detectable_effect``.
+
+    Every unit eventually starts, so the event study (Sun and Abraham 2021, never-treated units absent) compares the
+    earlier waves with the last wave, and only over the weeks before the last wave starts: wave w of W contributes
+    ``wave_weeks·(W − w)`` pilot weeks (capped by ``periods_after``), on average ``wave_weeks·W/2``. Counting the
+    first half of the waves against the second half with every week after the start, as a parallel design would,
+    overstates both the comparison arm and the weeks and made the recorded MDE about a quarter too optimistic
+    (docs/architecture.md, "Estimating the pilot's effect"). With a single wave there is no comparison: the counts
+    fall back to the parallel design's halves.
+    """
+    waves = max((allocation.wave or 0) for allocation in allocations) if allocations else 0
+    if waves < 2:
+        half = len(allocations) // 2
+        return SteppedWedgeCounts(len(allocations) - half, half, periods_after)
+    last = sum(1 for allocation in allocations if allocation.wave == waves)
+    earlier = [allocation for allocation in allocations if (allocation.wave or 0) < waves]
+    exposure = [min(wave_weeks * (waves - (allocation.wave or 0)), periods_after) for allocation in earlier]
+    mean_weeks = max(1, round(sum(exposure) / len(exposure))) if exposure else periods_after
+    return SteppedWedgeCounts(len(earlier), last, mean_weeks)
+
+
 def balance_table(candidates: Sequence[Candidate], allocations: Sequence[Allocation]) -> list[dict[str, object]]:
     """Per stratum: units and mean headcount and pre-period outcome in each arm (the balance the screen shows).
 
