@@ -101,7 +101,7 @@ def _estimates_url(phase: PilotPhase | None) -> str:
     if phase is None:
         return ""
     try:
-        return reverse("assessment:estimates", args=[phase.pk])
+        return reverse("assessment:phase_estimates", args=[phase.pk])
     except NoReverseMatch:
         return ""
 
