@@ -322,7 +322,8 @@ def test_the_latest_estimate_draws_the_event_study_and_its_verdict_in_words(db, 
     assert board.verdict is not None
     assert board.verdict.headline is not None
     assert board.verdict.headline in content
-    assert "kỳ bốn tuần trước khi bắt đầu" in content
+    assert "Các kỳ bốn tuần tính từ khi bắt đầu" in content
+    assert 'title="1 kỳ bốn tuần trước khi bắt đầu"' in response.content.decode()
     assert "điểm phần trăm" in content
     assert not re.search(r"\b(twfe_did|dossier_on_time_rate)\b", content)
     workbook = load_workbook(io.BytesIO(client.get(reverse("assessment:dashboard_excel")).content))

@@ -72,3 +72,23 @@ def test_leadership_reads_the_dashboard_then_decides_to_widen(page, browser_prob
     assert page.locator("#launch-refusal").count() == 0
     assert page.locator("#launch-phase").is_enabled()
     assert browser_problems == []
+
+
+def test_the_event_study_is_drawn_with_its_intervals_next_to_the_verdict(page, browser_problems):
+    from telework.assessment import estimates
+    from telework.assessment.tests.estimate_world import build_estimate_world
+
+    launched = build_estimate_world()
+    estimates.estimates_run(
+        [estimate.pk for estimate in estimates.estimates_request(actor=launched.world.home_affairs, phase=launched.phase, indicators=["dossier_on_time_rate"])]
+    )
+    login(page, launched.world.leadership.username, next_url=reverse("assessment:dashboard"))
+    page.wait_for_selector("#event-study-chart")
+    datasets = page.evaluate("Chart.getChart(document.getElementById('event-study-chart')).data.datasets.map(d => d.data.length)")
+    assert datasets[0] == datasets[1] > 0
+    assert page.locator("#verdict-headline").count() == 1
+    page.click("#dashboard-event-study summary")
+    assert page.locator("#event-study-table tbody tr").count() == datasets[0]
+    assert fits(page)
+    shot(page, "dashboard-estimate")
+    assert browser_problems == []
