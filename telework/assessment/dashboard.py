@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -44,6 +45,7 @@ MAX_WEEKS = 260  # five years of weeks in one page
 MAX_PHASES = 200
 MAX_BREAKDOWN_ROWS = 500
 MAX_UNIT_CHOICES = 2_000
+MAX_LISTED_UNITS = 5_000  # the units of one agency or subtree (HCMC's largest agency has a few hundred)
 ALL = "all"  # the series of every unit in view, when the phase has no design
 
 
@@ -205,8 +207,8 @@ class Dashboard:
             "unit": str(pgettext_lazy("effect unit", "percentage points")) if scale == 100.0 else str(self.indicator.unit_label),
             "estimates": [round(row.estimate * scale, 4) for row in self.event_study],
             "intervals": [[round(row.ci_low * scale, 4), round(row.ci_high * scale, 4)] for row in self.event_study],
-            "estimate_label": str(pgettext_lazy("dashboard", "Estimate")),
-            "interval_label": str(pgettext_lazy("dashboard", "95% interval")),
+            "estimateLabel": str(pgettext_lazy("dashboard", "Estimate")),
+            "intervalLabel": str(pgettext_lazy("dashboard", "95% interval")),
             "markers": [{"index": index, "label": str(pgettext_lazy("dashboard", "Start"))} for index, row in enumerate(self.event_study) if row.period == 0],
         }
 
@@ -218,9 +220,9 @@ class Dashboard:
             "labels": [row.week.strftime("%d/%m/%Y") for row in self.participation],
             "unit": "%",
             "series": [
-                {"key": "one_day", "label": str(_("One day a week")), "values": [percent(row.one_day, row) for row in self.participation]},
-                {"key": "two_days", "label": str(_("Two days a week")), "values": [percent(row.two_days, row) for row in self.participation]},
-                {"key": "three_plus", "label": str(_("Three or more days")), "values": [percent(row.three_plus, row) for row in self.participation]},
+                {"key": "one", "label": str(_("One day a week")), "values": [percent(row.one_day, row) for row in self.participation]},
+                {"key": "two", "label": str(_("Two days a week")), "values": [percent(row.two_days, row) for row in self.participation]},
+                {"key": "three", "label": str(_("Three or more days")), "values": [percent(row.three_plus, row) for row in self.participation]},
             ],
             "markers": [],
         }
@@ -241,23 +243,6 @@ def _pool(indicator: Indicator, numerator: float | None, denominator: float | No
     return Pooled(numerator, denominator, None if total is None else total / cells)
 
 
-def _arm_of_unit(design: PhaseDesign) -> Case:
-    """The unit's arm in the design ("" outside it): two hashed semi-joins the database builds once per query."""
-    return Case(
-        *(
-            When(unit_id__in=DesignAllocation.objects.filter(design=design, arm=arm).values("unit_id"), then=Value(str(arm)))
-            for arm in (Arm.PILOT, Arm.COMPARISON)
-        ),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
-def _plus(left: float | None, right: float | None) -> float | None:
-    """SQL's SUM over two groups: None only when both are."""
-    return None if left is None and right is None else (left or 0.0) + (right or 0.0)
-
-
 def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
     if design is None:
         return [(ALL, str(_("All units in view")))]
@@ -267,30 +252,52 @@ def _series_keys(design: PhaseDesign | None) -> list[tuple[str, str]]:
     ]
 
 
-def _weekly(values: QuerySet[OutcomeValue], codes: list[str], weeks: list[dt.date], design: PhaseDesign | None) -> dict[str, dict[dt.date, dict[str, Any]]]:
-    """One grouped query: per indicator, week and arm, the sums of every series (every unit in view is the sum of the
-    arms). Grouping by the arm, rather than filtering each sum by it, reads each value once; everything summed is in
-    the ``outcome_value_sums`` index, so PostgreSQL reads no table page (bench/dashboard.py)."""
-    keys = [ALL] if design is None else [ALL, str(Arm.PILOT), str(Arm.COMPARISON)]
-    found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
-    period = values.filter(indicator__in=codes, week__gte=weeks[0], week__lte=weeks[-1])
-    grouping = ["indicator", "week"]
+def _scope_clause(unit_ids: list[int] | None) -> tuple[str, list[Any]]:
+    """``AND v.unit_id IN (…the units in view…)``, or nothing when the whole city is in view. The ids are listed (an
+    agency's or a subtree's units, bounded) so that the database reads each unit's rows through the panel's unique
+    (unit, week, indicator) index instead of every unit's rows of the indicator."""
+    if unit_ids is None:
+        return "", []
+    if not unit_ids:
+        return " AND 1 = 0", []
+    return f" AND v.unit_id IN ({', '.join(['%s'] * len(unit_ids))})", list(unit_ids)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _weekly(unit_ids: list[int] | None, codes: list[str], weeks: list[dt.date], design: PhaseDesign | None) -> dict[str, dict[dt.date, dict[str, Any]]]:
+    """One grouped query: per indicator, week and arm, Σ numerator, Σ denominator, Σ value and the cells; the arm is
+    joined from the design's allocation (one index probe per value), and every unit in view adds to "all".
+
+    Raw SQL because the allocation has no relation the ORM could join from the panel; the same text runs on SQLite
+    and PostgreSQL (the panel's index on (indicator, week) serves the city, the unique (unit, week, indicator) a unit).
+    """
+    table, allocation = OutcomeValue._meta.db_table, DesignAllocation._meta.db_table
+    params: list[Any] = []
+    join, arm = "", "''"
     if design is not None:
-        period, grouping = period.annotate(arm=_arm_of_unit(design)), [*grouping, "arm"]
-    rows = period.values(*grouping).annotate(num=Sum("numerator"), den=Sum("denominator"), total=Sum("value"), cells=Count("value")).order_by()
-    for row in rows:
-        cell = found[row["indicator"]].setdefault(
-            row["week"], {"indicator": row["indicator"], "week": row["week"], **{f"{key}_{part}": None for key in keys for part in ("num", "den", "sum")}}
-        )
-        for key in {ALL, row.get("arm") or ALL}:
-            cell[f"{key}_num"] = _plus(cell[f"{key}_num"], row["num"])
-            cell[f"{key}_den"] = _plus(cell[f"{key}_den"], row["den"])
-            cell[f"{key}_sum"] = _plus(cell[f"{key}_sum"], row["total"])
-            cell[f"{key}_cells"] = cell.get(f"{key}_cells", 0) + row["cells"]
-    for weekly in found.values():
-        for cell in weekly.values():
-            for key in keys:
-                cell.setdefault(f"{key}_cells", 0)
+        join, arm = f" LEFT JOIN {allocation} a ON a.unit_id = v.unit_id AND a.design_id = %s", "COALESCE(a.arm, '')"
+        params.append(design.pk)
+    scope_sql, scope_params = _scope_clause(unit_ids)
+    placeholders = ", ".join(["%s"] * len(codes))
+    # Only table names and placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT v.indicator, v.week, {arm}, SUM(v.numerator), SUM(v.denominator), SUM(v.value), COUNT(*) FROM {table} v{join} "  # noqa: S608
+        f"WHERE v.indicator IN ({placeholders}) AND v.week >= %s AND v.week <= %s{scope_sql} GROUP BY v.indicator, v.week, {arm}"
+    )
+    params += [*codes, weeks[0], weeks[-1], *scope_params]
+    found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for code, week, arm_code, numerator, denominator, total, cells in rows:
+        sums = found[code].setdefault(_as_date(week), {})
+        for key in {ALL, arm_code} - {""}:
+            for part, value in (("num", numerator), ("den", denominator), ("sum", total), ("cells", cells)):
+                previous = sums.get(f"{key}_{part}")
+                sums[f"{key}_{part}"] = value if previous is None else previous if value is None else previous + value
     return found
 
 
@@ -299,10 +306,8 @@ def _figure(indicator: Indicator, found: dict[dt.date, dict[str, Any]], weeks: l
     for key, label in _series_keys(design):
         points = []
         for week in weeks:
-            row = found.get(week)
-            points.append(
-                Pooled(None, None, None) if row is None else _pool(indicator, row[f"{key}_num"], row[f"{key}_den"], row[f"{key}_sum"], row[f"{key}_cells"])
-            )
+            row = found.get(week, {})
+            points.append(_pool(indicator, row.get(f"{key}_num"), row.get(f"{key}_den"), row.get(f"{key}_sum"), row.get(f"{key}_cells") or 0))
         series.append(Series(key=key, label=label, points=points))
     return WeeklyFigure(indicator=indicator, weeks=weeks, series=series)
 
@@ -312,12 +317,12 @@ def _participation(found: dict[str, dict[dt.date, dict[str, Any]]], weeks: list[
     rows = []
     for week in weeks:
         share = found[PARTICIPATION[0]].get(week)
-        if share is None or not share[f"{ALL}_den"]:
+        if share is None or not share.get(f"{ALL}_den"):
             continue
 
         def count(code: str, week: dt.date = week) -> float | None:
             row = found[code].get(week)
-            return None if row is None else row[f"{ALL}_num"]
+            return None if row is None else row.get(f"{ALL}_num")
 
         rows.append(ParticipationWeek(week, share[f"{ALL}_den"], share[f"{ALL}_num"], *(count(code) for code in PARTICIPATION[1:])))
     return rows
@@ -375,7 +380,9 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         level, in_view = "agency", scope_units.filter(agency=agency)
     else:
         level, in_view = "city", scope_units
-    values = OutcomeValue.objects.all() if level == "city" and whole_city else OutcomeValue.objects.filter(unit_id__in=in_view.values("pk"))
+    in_view_or_city = None if level == "city" and whole_city else in_view
+    # The units in view, listed for the weekly query (an agency's or a subtree's; a city-wide reader's city needs none).
+    unit_ids = None if in_view_or_city is None else list(in_view_or_city.order_by().values_list("pk", flat=True)[:MAX_LISTED_UNITS])
 
     phases: list[PilotPhase] = list(
         PilotPhase.objects.select_related("pilot")
@@ -421,7 +428,7 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
                 markers.append(Marker(monday(starts_on), str(_("Wave %(wave)s starts") % {"wave": wave})))
 
     codes = list(dict.fromkeys([indicator.code, SATISFACTION, *PARTICIPATION]))
-    found = _weekly(values, codes, weeks, design)
+    found = _weekly(unit_ids, codes, weeks, design)
     trend = _figure(indicator, found[indicator.code], weeks, design)
     satisfaction = _figure(INDICATORS[SATISFACTION], found[SATISFACTION], weeks, design)
     participation = _participation(found, weeks)
@@ -434,7 +441,7 @@ def build(viewer: Viewer, params: Mapping[str, str]) -> Dashboard:  # noqa: C901
         whole_city=whole_city,
         agency=agency,
         unit=unit,
-        values=values,
+        in_view=in_view_or_city,
         scope_units=scope_units,
         indicator=indicator,
         weeks=weeks,
@@ -496,7 +503,7 @@ def _breakdown(
     whole_city: bool,
     agency: Agency | None,
     unit: Unit | None,
-    values: QuerySet[OutcomeValue],
+    in_view: QuerySet[Unit] | None,
     scope_units: QuerySet[Unit],
     indicator: Indicator,
     weeks: list[dt.date],
@@ -523,12 +530,13 @@ def _breakdown(
         "before_num": Sum("numerator", filter=before),
         "before_den": Sum("denominator", filter=before),
         "before_sum": Sum("value", filter=before),
-        "before_cells": Count("value", filter=before),
+        "before_cells": Count("pk", filter=before),
         "since_num": Sum("numerator", filter=since) if start is not None else Sum("numerator"),
         "since_den": Sum("denominator", filter=since) if start is not None else Sum("denominator"),
         "since_sum": Sum("value", filter=since) if start is not None else Sum("value"),
-        "since_cells": Count("value", filter=since) if start is not None else Count("value"),
+        "since_cells": Count("pk", filter=since) if start is not None else Count("pk"),
     }
+    values = OutcomeValue.objects.all() if in_view is None else OutcomeValue.objects.filter(unit_id__in=in_view.values("pk"))
     period = values.filter(indicator=indicator.code, week__gte=weeks[0], week__lte=weeks[-1])
     rows: list[BreakdownRow] = []
     if level == "city":

@@ -19,9 +19,9 @@ from telework.accounts.types import AuthenticatedHttpRequest
 from telework.assessment import dashboard as reads
 from telework.assessment import dashboard_exports, selectors
 from telework.assessment.models import Arm
-from telework.assessment.verdict import signed
 from telework.core.exceptions import NotFound
-from telework.outcomes.indicators import INDICATORS
+from telework.outcomes import indicators
+from telework.outcomes.indicators import INDICATORS, Indicator
 from telework.outcomes.selectors import display
 from telework.policy.models import PilotPhase
 
@@ -78,16 +78,25 @@ def dashboard_context(board: reads.Dashboard, viewer: User) -> dict[str, object]
         "event_study_rows": [
             {
                 "period": _period_words(row.period),
-                "estimate": signed(indicator, row.estimate),
-                "low": signed(indicator, row.ci_low),
-                "high": signed(indicator, row.ci_high),
+                "short": f"{row.period:+d}" if row.period else "0",
+                "estimate": _effect(indicator, row.estimate),
+                "low": _effect(indicator, row.ci_low),
+                "high": _effect(indicator, row.ci_high),
             }
             for row in board.event_study
         ],
+        "event_study_unit": board.event_study_chart().get("unit", ""),
         "verdict": board.verdict,
         "verdict_paragraphs": [text for text in board.verdict.paragraphs() if text != board.verdict.headline] if board.verdict else [],
         "estimates_url": _estimates_url(phase),
     }
+
+
+def _effect(indicator: Indicator, value: float) -> str:
+    """A signed effect in the table's unit (percentage points for a share): "+3,1", "−0,4"."""
+    scaled = value * 100 if indicator.unit == indicators.SHARE else value
+    decimals = 1 if indicator.unit in (indicators.SHARE, indicators.DAYS) else 2
+    return ("−" if scaled < 0 else "+") + number_format(round(abs(scaled), decimals), decimal_pos=decimals)
 
 
 def _period_words(period: int) -> str:
@@ -101,7 +110,7 @@ def _estimates_url(phase: PilotPhase | None) -> str:
     if phase is None:
         return ""
     try:
-        return reverse("assessment:estimates", args=[phase.pk])
+        return reverse("assessment:phase_estimates", args=[phase.pk])
     except NoReverseMatch:
         return ""
 

@@ -322,7 +322,8 @@ def test_the_latest_estimate_draws_the_event_study_and_its_verdict_in_words(db, 
     assert board.verdict is not None
     assert board.verdict.headline is not None
     assert board.verdict.headline in content
-    assert "kỳ bốn tuần trước khi bắt đầu" in content
+    assert "Các kỳ bốn tuần tính từ khi bắt đầu" in content
+    assert 'title="1 kỳ bốn tuần trước khi bắt đầu"' in response.content.decode()
     assert "điểm phần trăm" in content
     assert not re.search(r"\b(twfe_did|dossier_on_time_rate)\b", content)
     workbook = load_workbook(io.BytesIO(client.get(reverse("assessment:dashboard_excel")).content))
@@ -330,3 +331,11 @@ def test_the_latest_estimate_draws_the_event_study_and_its_verdict_in_words(db, 
     assert sheet["A4"].value == board.verdict.paragraphs()[0]
     periods = [cell.value for cell in sheet["A"] if isinstance(cell.value, int)]
     assert periods == [row.period for row in board.event_study]
+
+
+def test_no_code_reaches_the_page_not_even_in_the_charts_data(city, client):
+    client.force_login(city.world.leadership)
+    html = client.get(URL).content.decode()
+    visible = re.sub(r"<(?!/?script)[^>]+>", " ", re.sub(r"<(style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+    visible = re.sub(r"<script[^>]*src=[^>]*></script>", " ", visible)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", visible)

@@ -491,7 +491,7 @@ QUERY_BUDGET = {
     "agency_head": 38,
     "agency_hr": 33,
     "home_affairs": 11,
-    "city_leadership": 15,
+    "city_leadership": 20,  # the city figures, then the pilot dashboard: phases, design, weekly figures, breakdown, agencies
     "system_admin": 15,
 }
 

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var COLOURS = { pilot: "#0d6efd", comparison: "#fd7e14", all: "#198754", one_day: "#9ec5fe", two_days: "#3d8bfd", three_plus: "#0a58ca" };
+  var COLOURS = { pilot: "#0d6efd", comparison: "#fd7e14", all: "#198754", one: "#9ec5fe", two: "#3d8bfd", three: "#0a58ca" };
 
   function data(id) {
     var element = document.getElementById(id);
@@ -69,7 +69,7 @@
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          x: { stacked: !!stacked, ticks: { maxTicksLimit: 8, autoSkip: true, maxRotation: 0 } },
+          x: { stacked: !!stacked, ticks: { maxTicksLimit: 8, autoSkip: true, autoSkipPadding: 16, maxRotation: 0 } },
           y: { stacked: !!stacked, beginAtZero: !!stacked, ticks: { callback: format }, title: { display: true, text: payload.unit || "" } }
         },
         plugins: {
@@ -91,8 +91,8 @@
       data: {
         labels: payload.labels,
         datasets: [
-          { type: "bar", label: payload.interval_label, data: payload.intervals, backgroundColor: "rgba(13, 110, 253, 0.25)", barPercentage: 0.25 },
-          { type: "line", label: payload.estimate_label, data: payload.estimates, borderColor: "#0d6efd", backgroundColor: "#0d6efd", showLine: false, pointRadius: 4 }
+          { type: "bar", label: payload.intervalLabel, data: payload.intervals, backgroundColor: "rgba(13, 110, 253, 0.25)", barPercentage: 0.25 },
+          { type: "line", label: payload.estimateLabel, data: payload.estimates, borderColor: "#0d6efd", backgroundColor: "#0d6efd", showLine: false, pointRadius: 4 }
         ]
       },
       options: {
