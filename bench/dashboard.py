@@ -506,6 +506,11 @@ def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, 
     day = panel.refresh(today - dt.timedelta(days=1))
     log(arguments, f"day refresh: {day.refresh.rows} values in {day.seconds:.2f} s")
     phase = PilotPhase.objects.filter(pilot__code="BENCH").first() or launch_pilot(first_monday, arguments.weeks, today, arguments.seed, town.home_affairs)
+    vacuumed = not connection.in_atomic_block
+    if vacuumed:
+        # What autovacuum does soon after the nightly refresh: the panel's visibility map, so that the dashboards'
+        # sums are read from the covering index alone. (Not inside a transaction: the test's run skips it.)
+        connection.cursor().execute("VACUUM (ANALYZE) outcomes_outcomevalue")
     connection.cursor().execute("ANALYZE")
     counts = source_counts()
     log(arguments, f"source rows: {counts}")
@@ -538,6 +543,7 @@ def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, 
         "day_refresh_seconds": round(day.seconds, 3),
         "day_refresh_seconds_by_family": day.seconds_by_family,
         "panel_rows": OutcomeValue.objects.count(),
+        "panel_vacuumed": vacuumed,
         "p50_ms": pages.get("p50_ms"),
         "p95_ms": p95,
         "max_ms": pages.get("max_ms"),
