@@ -276,16 +276,17 @@ def _weekly(unit_ids: list[int] | None, codes: list[str], weeks: list[dt.date], 
     """
     table, allocation = OutcomeValue._meta.db_table, DesignAllocation._meta.db_table
     params: list[Any] = []
-    join, arm = "", "''"
+    join, arm, group_arm = "", "''", ""  # PostgreSQL refuses a constant in GROUP BY
     if design is not None:
         join, arm = f" LEFT JOIN {allocation} a ON a.unit_id = v.unit_id AND a.design_id = %s", "COALESCE(a.arm, '')"
+        group_arm = f", {arm}"
         params.append(design.pk)
     scope_sql, scope_params = _scope_clause(unit_ids)
     placeholders = ", ".join(["%s"] * len(codes))
     # Only table names and placeholders are formatted in; every value is a parameter.
     sql = (
         f"SELECT v.indicator, v.week, {arm}, SUM(v.numerator), SUM(v.denominator), SUM(v.value), COUNT(*) FROM {table} v{join} "  # noqa: S608
-        f"WHERE v.indicator IN ({placeholders}) AND v.week >= %s AND v.week <= %s{scope_sql} GROUP BY v.indicator, v.week, {arm}"
+        f"WHERE v.indicator IN ({placeholders}) AND v.week >= %s AND v.week <= %s{scope_sql} GROUP BY v.indicator, v.week{group_arm}"
     )
     params += [*codes, weeks[0], weeks[-1], *scope_params]
     found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}

@@ -292,6 +292,7 @@ def test_a_launched_phase_without_data_says_so(db, client):
     for empty in ("no-trend-data", "no-satisfaction-data", "no-participation-data", "no-estimate", "no-event-study"):
         assert f'id="{empty}"' in content
     assert 'id="review-link"' in content  # leadership may record the review of a launched phase
+    assert reverse("assessment:phase_estimates", args=[city.phase.pk]) in content  # where estimates are asked for
 
 
 def test_panel_rows_of_the_helper_are_what_the_page_reads(city):
