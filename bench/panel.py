@@ -7,7 +7,8 @@ One command. It
    instead uses the PostgreSQL database Django is configured with);
 2. migrates a database and seeds agencies of about 500 staff in units of 15 (the ORM, bulk), then generates inside
    PostgreSQL (``INSERT … SELECT`` over ``generate_series``, deterministic from ``--seed`` through ``hashint8extended``)
-   ``--weeks`` weeks ending this week of: published rosters (one per unit and week, five days per person: about 25 %
+   ``--weeks`` weeks ending this week (each table written in the order production writes it — week by week, day by
+   day — so that a week's rows lie together on disk as they do after a year of use) of: published rosters (one per unit and week, five days per person: about 25 %
    at home, 3 % on leave), check-ins against them, about five work items per person and week (most accepted, some
    late, some returned once, most rated), three dossiers per person and week in the units that receive dossiers
    (returned, some late with an apology letter, a third rated), and two pulse-survey waves;
@@ -119,7 +120,7 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
               CASE WHEN pg_temp.u(p.idx * 1000 + w.idx * 7 + d, 3) < 0.03 THEN 'leave'
                    WHEN pg_temp.u(p.idx * 1000 + w.idx * 7 + d, 4) < 0.25 THEN 'home' ELSE 'office' END, FALSE
             FROM people p JOIN bench_weeks w ON TRUE JOIN rosters_roster r ON r.unit_id = p.unit_id AND r.week_start = w.monday
-            CROSS JOIN generate_series(0, 4) d""",
+            CROSS JOIN generate_series(0, 4) d ORDER BY w.idx, r.id, p.staff_id, d""",
         # Check-ins: most rostered working days before today, at the rostered place but for a few.
         f"""INSERT INTO attendance_checkin (staff_id, unit_id, day, mode, checked_in_at, note, check_out_note, rostered, finding, is_mismatch,
             reachability)
@@ -130,7 +131,7 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
               '', '', e.status, 'matches', FALSE,
               CASE WHEN e.status = 'home' AND pg_temp.u(e.id, 7) < 0.8 THEN 'reachable' ELSE '' END
             FROM rosters_rosterentry e JOIN rosters_roster r ON r.id = e.roster_id
-            WHERE e.status <> 'leave' AND e.day < %(today)s AND pg_temp.u(e.id, 8) < 0.95""",
+            WHERE e.status <> 'leave' AND e.day < %(today)s AND pg_temp.u(e.id, 8) < 0.95 ORDER BY e.day, e.staff_id""",
         # Work items: about five per person and week, accepted on a weekday of that week (most), some late.
         f"""INSERT INTO assignments_workitem (decision_comment, staff_id, unit_id, title, description, estimated_hours, starts_on, due_on,
             priority, is_legal_deadline, dossier_code, status, progress_percent, hours_spent, last_activity_on, created_by_id,
@@ -144,11 +145,11 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
             FROM (SELECT p.idx * 2000 + w.idx * 10 + n AS i, p.idx AS person, w.idx AS week FROM people p CROSS JOIN bench_weeks w
                   CROSS JOIN generate_series(1, {WORK_ITEMS_PER_PERSON_WEEK}) n) k
             JOIN people p ON p.idx = k.person JOIN bench_weeks w ON w.idx = k.week
-            WHERE w.monday <= %(today)s""",
+            WHERE w.monday <= %(today)s ORDER BY w.idx, k.i""",
         # About 5 % of the accepted items were returned once (the audit trail says so).
         """INSERT INTO core_auditevent (occurred_at, actor_label, action, object_type, object_id, object_label, reason)
             SELECT i.accepted_at - interval '1 day', 'bench', 'work_item.return', 'assignments.workitem', CAST(i.id AS varchar), 'Nhiệm vụ', ''
-            FROM assignments_workitem i WHERE i.status = 'accepted' AND pg_temp.u(i.id, 15) < 0.05""",
+            FROM assignments_workitem i WHERE i.status = 'accepted' AND pg_temp.u(i.id, 15) < 0.05 ORDER BY i.accepted_at""",
         # Dossiers, received by every third unit.
         f"""INSERT INTO dossiers_dossier (code, procedure_id, agency_id, unit_id, received_at, legal_due_at, due_at, returned_at, online_level,
             channel, status, source, row_digest, created_at, updated_at)
@@ -165,7 +166,8 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
                     1 + CAST(floor(pg_temp.u(n, 27) * 60) AS int) AS procedure_index
                   FROM generate_series(1, %(dossiers)s) n) k
             JOIN (SELECT id, agency_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS idx FROM organization_unit) u ON u.idx = k.unit_index
-            JOIN (SELECT id, legal_working_days, ROW_NUMBER() OVER (ORDER BY id) AS idx FROM dossiers_procedure) pr ON pr.idx = k.procedure_index""",
+            JOIN (SELECT id, legal_working_days, ROW_NUMBER() OVER (ORDER BY id) AS idx FROM dossiers_procedure) pr ON pr.idx = k.procedure_index
+            ORDER BY k.received""",
         "UPDATE dossiers_dossier SET returned_at = NULL, status = 'in_progress' WHERE returned_at > now()",
         """INSERT INTO dossiers_apologyletter (dossier_id, issued_at, new_due_at, reason)
             SELECT d.id, d.legal_due_at - interval '4 hours', d.legal_due_at + interval '3 days', 'Chờ bổ sung'
@@ -173,7 +175,8 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
         """INSERT INTO dossiers_rating (dossier_id, source, level, scores, comment, submitted_at)
             SELECT d.id, 'portal', CASE WHEN pg_temp.u(d.id, 31) < 0.55 THEN 'satisfied' WHEN pg_temp.u(d.id, 31) < 0.9 THEN 'very_satisfied'
               ELSE 'not_satisfied' END, '[]', '', d.returned_at + interval '2 hours'
-            FROM dossiers_dossier d WHERE d.returned_at IS NOT NULL AND d.returned_at + interval '2 hours' < now() AND pg_temp.u(d.id, 32) < 0.33""",
+            FROM dossiers_dossier d WHERE d.returned_at IS NOT NULL AND d.returned_at + interval '2 hours' < now() AND pg_temp.u(d.id, 32) < 0.33
+            ORDER BY d.returned_at""",
         # Two pulse waves; about 60 % answer.
         """INSERT INTO surveys_pulsewave (title, phase, opens_on, closes_on, created_at)
             SELECT 'Khảo sát ' || n, 'during', CAST(%(first)s AS date) + 7 * (n * %(weeks)s / 3) - 7, CAST(%(first)s AS date) + 7 * (n * %(weeks)s / 3) + 4, now()

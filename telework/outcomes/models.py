@@ -26,10 +26,11 @@ class OutcomeValue(models.Model):
     updated_at = models.DateTimeField(pgettext_lazy("outcome panel", "computed at"))
 
     class Meta:
-        # The unique key leads with the unit (the unit page, the panel of a subtree); the dashboards read one
-        # indicator over a period for many units.
+        # The unique key leads with the unit (the unit page, the panel of a subtree); the dashboards read a few
+        # indicators over a period for many units and sum them: the index carries what they sum, so PostgreSQL answers
+        # from the index alone (bench/dashboard.py; SQLite keeps the plain (indicator, week) index).
         constraints = [models.UniqueConstraint(fields=["unit", "week", "indicator"], name="outcome_value_once_per_unit_week")]
-        indexes = [models.Index(fields=["indicator", "week"], name="outcome_value_by_indicator")]
+        indexes = [models.Index(fields=["indicator", "week"], include=["unit", "numerator", "denominator", "value"], name="outcome_value_sums")]
         verbose_name = pgettext_lazy("outcome panel", "outcome value")
         verbose_name_plural = pgettext_lazy("outcome panel", "outcome values")
 

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts.models import Role, User
 from telework.accounts.types import AuthenticatedHttpRequest
+from telework.assessment import dashboard as assessment_dashboard
+from telework.assessment.dashboard_views import dashboard_context
 from telework.attendance import selectors as attendance_selectors
 from telework.attendance import services as attendance_services
 from telework.attendance.models import WorkMode
@@ -69,6 +71,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["city_policy"] = selectors.city_policy_home(viewer=user, today=today)
     if role == Role.CITY_LEADERSHIP:
         context["city"] = selectors.city_figures(viewer=user, today=today)
+        # City leadership's home is the pilot dashboard (issue 13): rendered here, under the switches in force and the
+        # city's figures, with its default filters; filtering and drilling down continue on /assessment/.
+        context.update(dashboard_context(assessment_dashboard.build(user, {}), user))
+        context["dashboard_embedded"] = True
     context["can_manage_organisation"] = scope.can_manage_organisation(user)
     return render(request, "portal/home.html", context)
 
