@@ -125,3 +125,45 @@ class PhaseReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase.pilot.name} · {self.phase.name} · {self.get_decision_display()}"
+
+
+class EstimateStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("estimate status", "Queued")
+    RUNNING = "running", pgettext_lazy("estimate status", "Running")
+    DONE = "done", pgettext_lazy("estimate status", "Done")
+    FAILED = "failed", pgettext_lazy("estimate status", "Failed")
+
+
+class Estimate(models.Model):
+    """One stored estimate of a phase's effect on one indicator, with everything needed to reproduce it.
+
+    ``inputs`` is the gzip of a CSV holding the exact panel frame, allocation and start weeks the estimator read;
+    ``inputs_digest`` is ``estimation.inputs_digest`` of them; ``result`` the ``EstimationResult`` as plain JSON
+    (nested dataclasses included, tuples as lists). The verdict is not stored: it is written on read, in the
+    reader's language (``telework.assessment.estimates.verdict_of``). ``failure`` says in Vietnamese words why a
+    run failed (never a traceback).
+    """
+
+    phase = models.ForeignKey(PilotPhase, on_delete=models.CASCADE, related_name="estimates")
+    indicator = models.CharField(pgettext_lazy("estimate", "indicator"), max_length=64)
+    status = models.CharField(pgettext_lazy("estimate", "status"), max_length=8, choices=EstimateStatus.choices, default=EstimateStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(pgettext_lazy("estimate", "requested at"))
+    started_at = models.DateTimeField(pgettext_lazy("estimate", "started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("estimate", "finished at"), null=True, blank=True)
+    estimator = models.CharField(pgettext_lazy("estimate", "estimator"), max_length=32, blank=True)
+    library = models.CharField(pgettext_lazy("estimate", "library versions"), max_length=200, blank=True)
+    seed = models.BigIntegerField(pgettext_lazy("estimate", "seed"))
+    inputs_digest = models.CharField(pgettext_lazy("estimate", "inputs digest"), max_length=64, blank=True)
+    inputs = models.BinaryField(pgettext_lazy("estimate", "inputs"), blank=True, default=b"")
+    result = models.JSONField(pgettext_lazy("estimate", "result"), null=True, blank=True)
+    failure = models.TextField(pgettext_lazy("estimate", "failure"), blank=True)
+
+    class Meta:
+        ordering = ["phase", "indicator", "-requested_at", "-pk"]
+        indexes = [models.Index(fields=["phase", "indicator", "-finished_at"], name="estimate_latest")]
+        verbose_name = pgettext_lazy("estimate", "estimate")
+        verbose_name_plural = pgettext_lazy("estimate", "estimates")
+
+    def __str__(self) -> str:
+        return f"{self.phase} · {self.indicator} · {self.get_status_display()}"
