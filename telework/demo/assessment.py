@@ -24,12 +24,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from telework.accounts.models import User
-from telework.assessment.models import Arm, DesignMethod, PhaseDesign
+from telework.assessment.estimates import estimate_run, estimates_request, latest_estimates, result_of, verdict_of
+from telework.assessment.models import Arm, DesignMethod, EstimateStatus, PhaseDesign
 from telework.assessment.services import DesignInputs, design_record, phase_launch
+from telework.core.exceptions import DomainError
 from telework.organization.models import ServicePoint, ServicePointKind
 from telework.outcomes import panel
+from telework.outcomes.indicators import INDICATORS
 from telework.policy.models import Pilot, PilotPhase
 from telework.policy.services import phase_coverage
 
@@ -47,7 +51,7 @@ def _moment(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _desk_units(agency_ids: set[int] | None = None, *, exclude_agency_ids: set[int] | None = None) -> list[int]:
-    desks = ServicePoint.objects.filter(kind=ServicePointKind.ONE_STOP_DESK, unit__is_active=True)
+    desks = ServicePoint.objects.filter(kind=ServicePointKind.ONE_STOP_DESK)
     if agency_ids is not None:
         desks = desks.filter(unit__agency_id__in=agency_ids)
     if exclude_agency_ids:
@@ -77,12 +81,12 @@ def design_inputs(phase: PilotPhase, *, seed: int) -> DesignInputs:
     )
 
 
-def record_design_and_launch(*, actor: User, phase: PilotPhase, seed: int) -> PhaseDesign:
+def record_design_and_launch(*, actor: User, phase: PilotPhase, inputs: DesignInputs) -> PhaseDesign:
     """Record phase 1's design a week before its start and launch it on its first morning (as ``actor``, Home
     Affairs), with the clock at those moments."""
+    # A development dependency (``make demo`` installs it); imported here so that production never loads it.
     import time_machine
 
-    inputs = design_inputs(phase, seed=seed)
     with time_machine.travel(_moment(phase.starts_on - dt.timedelta(days=DESIGN_DAYS_BEFORE_START), 10), tick=False):
         design = design_record(actor=actor, phase=phase, inputs=inputs)
     with time_machine.travel(_moment(phase.starts_on, 8), tick=False):
@@ -99,8 +103,14 @@ def seed_assessment(*, seed: int, lap: Any = lambda _label: None) -> dict[str, A
     if phase is None or actor is None:
         return {}
     started = time.perf_counter()
-    with transaction.atomic():
-        design = record_design_and_launch(actor=actor, phase=phase, seed=seed)
+    inputs = design_inputs(phase, seed=seed)
+    if not inputs.pilot_unit_ids or not inputs.comparison_unit_ids:
+        return {"phase": phase.name, "not designed": "no one-stop desk unit inside the phase, or none outside the pilot to compare with"}
+    try:
+        with transaction.atomic():
+            design = record_design_and_launch(actor=actor, phase=phase, inputs=inputs)
+    except DomainError as refused:  # a city too small for a design (fewer than three desk units): say so, build on
+        return {"phase": phase.name, "not designed": str(refused)}
     arms = dict.fromkeys(Arm.values, 0)
     for arm in design.allocations.values_list("arm", flat=True):
         arms[arm] += 1
@@ -132,5 +142,34 @@ def seed_assessment(*, seed: int, lap: Any = lambda _label: None) -> dict[str, A
 
 
 def compute_estimates(*, actor: User, phase: PilotPhase) -> list[dict[str, Any]]:
-    """Request the estimates of the phase's primary outcomes and run each here, synchronously."""
-    return []
+    """Request the estimates of the design's primary outcomes and their counter-metrics (as Home Affairs) and run
+    each here, synchronously, inside the request's transaction: the background run the request queues on commit
+    then finds them done and does nothing (``estimate_run`` is idempotent)."""
+    with transaction.atomic():
+        requested = estimates_request(actor=actor, phase=phase)
+        done = [estimate_run(estimate.pk) for estimate in requested]
+    latest = latest_estimates(phase)
+    rows: list[dict[str, Any]] = []
+    with translation.override("vi"):
+        for estimate in done:
+            row: dict[str, Any] = {
+                "indicator": estimate.indicator,
+                "unit": INDICATORS[estimate.indicator].unit,
+                "status": estimate.status,
+                "failure": estimate.failure,
+            }
+            if estimate.status == EstimateStatus.DONE:
+                result = result_of(estimate)
+                found = verdict_of(estimate, latest=latest)
+                row.update(
+                    effect=result.effect,
+                    ci95=result.ci95,
+                    p=result.p,
+                    units=(result.n_units, result.n_pilot, result.n_comparison),
+                    weeks=(result.n_periods_pre, result.n_periods_post),
+                    pretrend_p=result.pretrend_p,
+                    answers=found.can_answer,
+                    headline=found.headline or " ".join(refusal.explanation for refusal in found.refusals),
+                )
+            rows.append(row)
+    return rows
