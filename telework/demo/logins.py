@@ -226,9 +226,19 @@ def _quality_note(user: User, today: dt.date) -> str:
     return f"quality of {month_end:%m/%Y}: {month.count():,} dossiers, {on_time / total:.1%} on time{satisfaction}"
 
 
+def _url(name: str, *args: object) -> str:
+    """The path of a named route, or "" when this build has no such page (the estimates page, the review report and
+    the dashboard land with their own branches)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=list(args))
+    except NoReverseMatch:
+        return ""
+
+
 def _assessment_note(username: str) -> str:
     """What the pilot's assessment shows (``telework.demo.assessment``), read from the stored design and estimates."""
-    from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
     from telework.assessment.estimates import latest_estimates
@@ -238,11 +248,10 @@ def _assessment_note(username: str) -> str:
     if design is None:
         return ""
     phase = design.phase
-    phase_url = reverse("assessment:phase_detail", args=[phase.pk])
-    try:
-        dashboard = reverse("assessment:dashboard")
-    except NoReverseMatch:  # the dashboard lands with its own branch; the phase page holds the same figures
-        dashboard = phase_url
+    phase_url = _url("assessment:phase_detail", phase.pk)
+    estimates_url = _url("assessment:phase_estimates", phase.pk) or phase_url
+    dashboard = _url("assessment:dashboard")
+    report = _url("assessment:review_report", phase.pk, "pdf")
     estimates = latest_estimates(phase)
     figures = []
     for code, label in (("dossier_on_time_rate", "dossier on-time rate"), ("citizen_satisfied_share", "citizens satisfied")):
@@ -255,17 +264,19 @@ def _assessment_note(username: str) -> str:
                 f"{label} {result['effect'] * 100:+.1f} points (95% interval {low * 100:+.1f} to {high * 100:+.1f}{'' if changed else ': no clear change'})"
             )
     arms = {arm: design.allocations.filter(arm=arm).count() for arm in (Arm.PILOT, Arm.COMPARISON)}
-    found = "; ".join(figures) or "estimates on the phase page"
+    found = "; ".join(figures) or "none computed"
+    dashboard_part = f"the pilot dashboard ({dashboard}), " if dashboard else ""
+    report_part = f"; the review report ({report}, .xlsx too)" if report else ""
     if username == "lanhdao":
-        review_url = reverse("assessment:phase_review", args=[phase.pk])
         return (
-            f". The pilot's assessment: the dashboard ({dashboard}) and phase 1 ({phase_url}): {found}, against a matched comparison; "
-            f"read the verdict and its caveats, then record the review (sơ kết) and decide to widen, adjust or stop ({review_url})"
+            f". The pilot's assessment: {dashboard_part}phase 1's estimates ({estimates_url}): {found}, against a matched comparison; "
+            f"read the verdict and its caveats, then record the review (sơ kết) — widen, adjust or stop — with reasons "
+            f"({_url('assessment:phase_review', phase.pk)}){report_part}"
         )
     return (
         f". Phase 1's design ({phase_url}): matched, {arms[Arm.PILOT]} pilot and {arms[Arm.COMPARISON]} comparison units, recorded "
-        f"{timezone.localdate(design.recorded_at):%d/%m/%Y} before launch and locked at launch; its estimates ({found}); the dashboard ({dashboard}), "
-        "each unit's outcome panel (/outcomes/units/) and the indicator dictionary (/outcomes/indicators/)"
+        f"{timezone.localdate(design.recorded_at):%d/%m/%Y} before launch and locked at launch; its estimates ({estimates_url}: {found}); "
+        f"{dashboard_part}each unit's outcome panel (/outcomes/units/) and the indicator dictionary (/outcomes/indicators/){report_part}"
     )
 
 
