@@ -166,20 +166,20 @@ class Allocated:
 
 def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allocated:
     """Allocate with design.py and compute the MDE as the platform records it (design_preview's conventions: the
-    arms' unit counts — for a stepped wedge the first half of the waves against the rest — and the mean headcount
+    arms' unit counts — for a stepped wedge ``design.stepped_wedge_counts``, the earlier waves against the last — and the mean headcount
     as cluster size), with the outcome's spread measured on the city's pre-period (``unit_period_variance``)."""
     launch = city.weeks[WEEKS_BEFORE]
     staff = {candidate.unit_id: candidate.staff for candidate in city.candidates}
     if name == "randomised":
         allocation = design.randomise(city.candidates, seed=seed, pilot_share=0.5)
         starts = {row.unit_id: launch for row in allocation if row.arm == design.PILOT}
-        pilots, after, randomised = len(starts), WEEKS_AFTER, True
+        pilots, after, before, randomised = len(starts), WEEKS_AFTER, WEEKS_BEFORE, True
     elif name == "stepped_wedge":
         allocation = design.stepped_wedge(city.candidates, seed=seed, waves=WAVES)
         starts = {row.unit_id: city.weeks[WEEKS_BEFORE + (int(row.wave or 1) - 1) * WAVE_GAP_WEEKS] for row in allocation}
-        pilots = sum(1 for row in allocation if (row.wave or 0) <= (WAVES + 1) // 2)
-        # weeks each wave but the last spends in the pilot before the last wave starts, on average: gap·W/2
-        after, randomised = WAVE_GAP_WEEKS * WAVES // 2, True
+        # the platform's effective counts: the earlier waves against the last, over the weeks before it starts
+        counts = design.stepped_wedge_counts(allocation, wave_weeks=WAVE_GAP_WEEKS, periods_after=WEEKS_AFTER, periods_before=WEEKS_BEFORE)
+        pilots, after, before, randomised = counts.pilot_clusters, counts.periods_after, counts.periods_before, True
     else:  # matched: some units volunteer, more often the larger and better-performing ones
         sizes = np.array([candidate.staff for candidate in city.candidates], dtype=float)
         outcomes = np.array([candidate.pre_outcome or 0.0 for candidate in city.candidates])
@@ -188,7 +188,7 @@ def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allo
         volunteers = [candidate.unit_id for candidate, chosen in zip(city.candidates, rng.random(len(sizes)) < propensity, strict=True) if chosen]
         allocation = design.match(city.candidates, pilot_unit_ids=volunteers)
         starts = {row.unit_id: launch for row in allocation if row.arm == design.PILOT}
-        pilots, after, randomised = len(starts), WEEKS_AFTER, False
+        pilots, after, before, randomised = len(starts), WEEKS_AFTER, WEEKS_BEFORE, False
     cluster_size = max(1.0, float(np.mean([staff[row.unit_id] for row in allocation])))
     variance = unit_period_variance(city.frame, after)
     mde = design.minimum_detectable_effect(
@@ -197,7 +197,7 @@ def allocate(name: str, city: City, rng: np.random.Generator, seed: int) -> Allo
         cluster_size=cluster_size,
         icc=0.0,
         outcome_sd=math.sqrt(variance * cluster_size),
-        periods_before=WEEKS_BEFORE,
+        periods_before=before,
         periods_after=after,
     )
     return Allocated(allocation=allocation, starts=starts, mde=float(mde), randomised=randomised)

@@ -258,6 +258,50 @@ def minimum_detectable_effect(
     return multiplier * math.sqrt(variance)
 
 
+@dataclass(frozen=True)
+class SteppedWedgeCounts:
+    """What the Sun–Abraham estimate of a stepped wedge really compares (the MDE's effective counts)."""
+
+    pilot_clusters: int  # units of the waves before the last
+    comparison_clusters: int  # units of the last wave: the only comparison once every unit starts
+    periods_after: int  # mean weeks an earlier wave spends in the pilot before the last wave starts
+    periods_before: int  # weeks before the start counted: at most the event study's window of leads
+
+
+# The event study's window of leads (estimation.MAX_LEADS four-week periods of estimation.BIN_WEEKS weeks; a test
+# holds the two modules together): weeks further back are pooled into the first lead and anchor nothing.
+EVENT_STUDY_WEEKS_BEFORE = 24
+
+
+def stepped_wedge_counts(allocations: Sequence[Allocation], *, wave_weeks: int, periods_after: int, periods_before: int) -> SteppedWedgeCounts:
+    """The effective counts of a stepped-wedge design for ``minimum_detectable_effect``.
+
+    Every unit eventually starts, so the event study (Sun and Abraham 2021, never-treated units absent) compares the
+    earlier waves with the last wave, and only over the weeks before the last wave starts: wave w of W contributes
+    ``wave_weeks·(W − w)`` pilot weeks (capped by ``periods_after``), on average ``wave_weeks·W/2``. Counting the
+    first half of the waves against the second half with every week after the start, as a parallel design would,
+    overstates both the comparison arm and the weeks and made the recorded MDE about a quarter too optimistic
+    (docs/architecture.md, "Estimating the pilot's effect").
+
+    Weeks before: the event study estimates a coefficient for each lead, so each cohort's change is anchored on the
+    periods just before its start, not on the whole pre-period; the weeks counted are capped at the window of leads
+    (``EVENT_STUDY_WEEKS_BEFORE``). Strictly only the reference period (four weeks) anchors a cohort, but weekly
+    figures are serially correlated and a four-week count would double the MDE; the cap is the count that matches
+    the simulated standard errors (``bench/evidence.py --designs stepped_wedge``: power at the MDE 0.80).
+    With a single wave there is no comparison: the counts fall back to the parallel design's halves.
+    """
+    before = min(periods_before, EVENT_STUDY_WEEKS_BEFORE)
+    waves = max((allocation.wave or 0) for allocation in allocations) if allocations else 0
+    if waves < 2:
+        half = len(allocations) // 2
+        return SteppedWedgeCounts(len(allocations) - half, half, periods_after, before)
+    last = sum(1 for allocation in allocations if allocation.wave == waves)
+    earlier = [allocation for allocation in allocations if (allocation.wave or 0) < waves]
+    exposure = [min(wave_weeks * (waves - (allocation.wave or 0)), periods_after) for allocation in earlier]
+    mean_weeks = max(1, round(sum(exposure) / len(exposure))) if exposure else periods_after
+    return SteppedWedgeCounts(len(earlier), last, mean_weeks, before)
+
+
 def balance_table(candidates: Sequence[Candidate], allocations: Sequence[Allocation]) -> list[dict[str, object]]:
     """Per stratum: units and mean headcount and pre-period outcome in each arm (the balance the screen shows).
 

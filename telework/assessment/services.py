@@ -135,8 +135,8 @@ def _allocate(inputs: DesignInputs, candidates: list[rules.Candidate]) -> list[r
 def design_preview(*, phase: PilotPhase, inputs: DesignInputs) -> DesignPreview:
     """Run the allocation (seeded, reproducible) and the MDE for ``inputs`` without storing anything.
 
-    MDE clusters: the two arms' unit counts; for a stepped-wedge design the units of the first half of the waves
-    against the rest (an approximation: the stepped-wedge comparison across waves is at least this precise).
+    MDE clusters: the two arms' unit counts; for a stepped-wedge design what the event study really compares
+    (``design.stepped_wedge_counts``: the earlier waves against the last, over the weeks before the last starts).
     Cluster size: the mean headcount of the allocated units.
     """
     _check_inputs(inputs)
@@ -154,10 +154,13 @@ def design_preview(*, phase: PilotPhase, inputs: DesignInputs) -> DesignPreview:
     try:
         allocations = _allocate(inputs, candidates)
         by_id = {c.unit_id: c for c in candidates}
+        periods_after, periods_before = inputs.periods_after, inputs.periods_before
         if inputs.method == DesignMethod.STEPPED_WEDGE:
-            early = ((inputs.waves or 1) + 1) // 2
-            pilot_clusters = sum(1 for a in allocations if (a.wave or 0) <= early)
-            comparison_clusters = len(allocations) - pilot_clusters
+            counts = rules.stepped_wedge_counts(
+                allocations, wave_weeks=inputs.wave_weeks or 1, periods_after=inputs.periods_after, periods_before=inputs.periods_before
+            )
+            pilot_clusters, comparison_clusters = counts.pilot_clusters, counts.comparison_clusters
+            periods_after, periods_before = counts.periods_after, counts.periods_before
         else:
             pilot_clusters = sum(1 for a in allocations if a.arm == rules.PILOT)
             comparison_clusters = sum(1 for a in allocations if a.arm == rules.COMPARISON)
@@ -169,10 +172,13 @@ def design_preview(*, phase: PilotPhase, inputs: DesignInputs) -> DesignPreview:
             "cluster_size": round(cluster_size, 2),
             "icc": inputs.icc,
             "outcome_sd": inputs.outcome_sd,
-            "periods_before": inputs.periods_before,
-            "periods_after": inputs.periods_after,
+            "periods_before": periods_before,
+            "periods_after": periods_after,
         }
         mde = rules.minimum_detectable_effect(**mde_inputs)
+        if inputs.method == DesignMethod.STEPPED_WEDGE:
+            # The weeks Home Affairs typed, kept beside the effective counts the formula used (the wizard shows them).
+            mde_inputs |= {"chosen_periods_before": inputs.periods_before, "chosen_periods_after": inputs.periods_after}
     except rules.DesignInputError as error:
         raise _design_error(error) from error
     agencies = agency_names({c.agency_id for c in candidates})

@@ -128,8 +128,8 @@ def _design_initial(phase: PilotPhase, design: PhaseDesign | None) -> dict[str, 
         "smallest_effect": design.smallest_effect,
         "icc": inputs.get("icc", 0.05),
         "outcome_sd": inputs.get("outcome_sd", 0.15),
-        "periods_before": inputs.get("periods_before", 26),
-        "periods_after": inputs.get("periods_after", 26),
+        "periods_before": inputs.get("chosen_periods_before", inputs.get("periods_before", 26)),
+        "periods_after": inputs.get("chosen_periods_after", inputs.get("periods_after", 26)),
     }
 
 

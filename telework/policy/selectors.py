@@ -19,7 +19,7 @@ from telework.core.models import AuditEvent
 from telework.organization import scope
 from telework.organization.models import Agency, ServicePointKind, Staff, Unit
 from telework.policy import effects, eligibility
-from telework.policy.models import Pilot, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
+from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.parameters import PRESETS, PolicyParameters, merge
 
 
@@ -101,7 +101,7 @@ def pilot_for_staff(staff: Staff, on: dt.date) -> Pilot | None:
     pilots = (
         Pilot.objects.filter(agencies=staff.unit.agency_id)
         .exclude(status=PilotStatus.CLOSED)
-        .prefetch_related("phases", "units", "positions", "agencies")
+        .prefetch_related(*PILOT_SCOPE_PREFETCH)
         .order_by("status", "-created_at")
     )
     best = None
@@ -112,16 +112,26 @@ def pilot_for_staff(staff: Staff, on: dt.date) -> Pilot | None:
     return best
 
 
-def pilot_facts(pilot: Pilot | None) -> eligibility.PilotFacts | None:
+# What ``pilot_facts`` reads: prefetch it with the pilots so that building the facts costs no query.
+PILOT_SCOPE_PREFETCH = ("phases", "units", "positions", "agencies", "phases__agencies", "phases__units", "phases__positions")
+
+
+def pilot_facts(pilot: Pilot | None, on: dt.date | None = None) -> eligibility.PilotFacts | None:
+    """The pilot as the eligibility engine reads it. With ``on``, the scope is the one of the phase covering that
+    day (issue 13 pt 1: each phase has its own agencies, units and positions, and a later phase widens only after
+    the previous one's review); a phase that names no agency, or a day outside every phase, reads the pilot's."""
     if pilot is None:
         return None
+    phases = list(pilot.phases.all())
+    covering = next((phase for phase in phases if on is not None and phase.starts_on <= on <= phase.ends_on), None)
+    owner: Pilot | PilotPhase = covering if covering is not None and list(covering.agencies.all()) else pilot
     return eligibility.PilotFacts(
         code=pilot.code,
         name=pilot.name,
-        agency_ids=frozenset(agency.pk for agency in pilot.agencies.all()),
-        unit_ids=frozenset(unit.pk for unit in pilot.units.all()),
-        position_ids=frozenset(position.pk for position in pilot.positions.all()),
-        phases=tuple(eligibility.PhaseFacts(p.name, p.starts_on, p.ends_on) for p in pilot.phases.all()),
+        agency_ids=frozenset(agency.pk for agency in owner.agencies.all()),
+        unit_ids=frozenset(unit.pk for unit in owner.units.all()),
+        position_ids=frozenset(position.pk for position in owner.positions.all()),
+        phases=tuple(eligibility.PhaseFacts(p.name, p.starts_on, p.ends_on) for p in phases),
     )
 
 
@@ -157,7 +167,7 @@ def eligibility_for(staff: Staff, on: dt.date, *, resolver: PolicyResolver | Non
     resolved = resolver.resolve(staff.unit, on)
     return eligibility.decide(
         staff=staff_facts(staff, exemptions=resolver.suspension_exemptions()),
-        pilot=pilot_facts(pilot_for_staff(staff, on)),
+        pilot=pilot_facts(pilot_for_staff(staff, on), on),
         parameters=resolved.parameters,
         on=on,
     )

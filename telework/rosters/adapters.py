@@ -34,7 +34,7 @@ from telework.organization.models import ServicePoint, Staff, Unit
 from telework.policy import eligibility
 from telework.policy.models import Pilot, PilotStatus
 from telework.policy.parameters import PolicyParameters
-from telework.policy.selectors import PolicyResolver, ResolvedPolicy, staff_facts
+from telework.policy.selectors import PILOT_SCOPE_PREFETCH, PolicyResolver, ResolvedPolicy, pilot_facts, staff_facts
 from telework.registrations.models import RegistrationDay
 from telework.rosters.engine.instance import (
     DUTY_POST,
@@ -82,37 +82,26 @@ def week_days(week_start: dt.date) -> tuple[dt.date, ...]:
 class _Pilots:
     """Every pilot that is not closed, read once, answering ``pilot_for_staff`` for any agency and day the same way
     ``telework.policy.selectors.pilot_for_staff`` does (running or planned pilots of the agency; the first whose phase
-    covers the day, else the first)."""
+    covers the day, else the first), with the scope of the phase covering the day (``selectors.pilot_facts``)."""
 
     def __init__(self) -> None:
-        pilots = Pilot.objects.exclude(status=PilotStatus.CLOSED).prefetch_related("phases", "units", "positions", "agencies").order_by("status", "-created_at")
-        self._pilots = [(pilot, _pilot_facts(pilot)) for pilot in pilots]
+        pilots = Pilot.objects.exclude(status=PilotStatus.CLOSED).prefetch_related(*PILOT_SCOPE_PREFETCH).order_by("status", "-created_at")
+        self._pilots = [(pilot, frozenset(agency.pk for agency in pilot.agencies.all())) for pilot in pilots]
         self._cache: dict[tuple[int, dt.date], eligibility.PilotFacts | None] = {}
 
     def for_agency(self, agency_id: int, on: dt.date) -> eligibility.PilotFacts | None:
         key = (agency_id, on)
         if key not in self._cache:
-            best = None
-            for _pilot, facts in self._pilots:
-                if agency_id not in facts.agency_ids:
+            best: Pilot | None = None
+            for pilot, agency_ids in self._pilots:
+                if agency_id not in agency_ids:
                     continue
-                if any(phase.starts_on <= on <= phase.ends_on for phase in facts.phases):
-                    best = facts
+                if any(phase.starts_on <= on <= phase.ends_on for phase in pilot.phases.all()):
+                    best = pilot
                     break
-                best = best or facts
-            self._cache[key] = best
+                best = best or pilot
+            self._cache[key] = pilot_facts(best, on)
         return self._cache[key]
-
-
-def _pilot_facts(pilot: Pilot) -> eligibility.PilotFacts:
-    return eligibility.PilotFacts(
-        code=pilot.code,
-        name=pilot.name,
-        agency_ids=frozenset(agency.pk for agency in pilot.agencies.all()),
-        unit_ids=frozenset(unit.pk for unit in pilot.units.all()),
-        position_ids=frozenset(position.pk for position in pilot.positions.all()),
-        phases=tuple(eligibility.PhaseFacts(phase.name, phase.starts_on, phase.ends_on) for phase in pilot.phases.all()),
-    )
 
 
 def roster_policy(parameters: PolicyParameters, *, guaranteed_home_days: int = DEFAULT_GUARANTEED_HOME_DAYS) -> RosterPolicy:

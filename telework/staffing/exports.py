@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from telework.core import clock, spreadsheets
+from telework.core import clock, documents, spreadsheets
 from telework.staffing.models import ReportRound
 from telework.staffing.selectors import Aggregate
 
@@ -39,6 +39,14 @@ class Document:
     recipients: list[str]
     signer_title: str
     signer_name: str
+
+    @property
+    def head(self) -> documents.DocumentHead:
+        return documents.DocumentHead(self.authority, self.issuing_body, self.motto, self.motto_line, self.number, self.date_line, self.title)
+
+    @property
+    def foot(self) -> documents.DocumentFoot:
+        return documents.DocumentFoot(self.recipients_label, self.recipients, self.signer_title, self.signer_name)
 
 
 def _document(aggregate: Aggregate) -> Document:
@@ -67,15 +75,16 @@ def _document(aggregate: Aggregate) -> Document:
             ]
         )
     opener = report_round.opened_by
+    head = documents.head(title=report_round.title, number=report_round.reference_number, day=today)
+    foot = documents.foot(recipients=report_round.recipients.splitlines(), signer_name=opener.get_full_name() or opener.get_username())
     return Document(
-        authority=_("HO CHI MINH CITY PEOPLE'S COMMITTEE"),
-        issuing_body=_("DEPARTMENT OF HOME AFFAIRS"),
-        motto=_("SOCIALIST REPUBLIC OF VIETNAM"),
-        motto_line=_("Independence - Freedom - Happiness"),
-        number=_("No.: %(number)s") % {"number": report_round.reference_number or "……"},
-        date_line=_("Ho Chi Minh City, day %(day)s month %(month)s year %(year)s")
-        % {"day": f"{today.day:02d}", "month": f"{today.month:02d}", "year": today.year},
-        title=report_round.title,
+        authority=head.authority,
+        issuing_body=head.issuing_body,
+        motto=head.motto,
+        motto_line=head.motto_line,
+        number=head.number,
+        date_line=head.date_line,
+        title=head.title,
         headers=[
             _("No."),
             _("Unit"),
@@ -91,10 +100,10 @@ def _document(aggregate: Aggregate) -> Document:
         ],
         rows=rows,
         totals=[_("City total"), aggregate.total_staff, aggregate.needed_on_site, aggregate.proposed_at_home],
-        recipients_label=_("Recipients:"),
-        recipients=[line.strip() for line in report_round.recipients.splitlines() if line.strip()],
-        signer_title=_("FOR THE DIRECTOR"),
-        signer_name=opener.get_full_name() or opener.get_username(),
+        recipients_label=foot.recipients_label,
+        recipients=foot.recipients,
+        signer_title=foot.signer_title,
+        signer_name=foot.signer_name,
     )
 
 
@@ -124,18 +133,7 @@ def round_xlsx(aggregate: Aggregate, *, language: str = "vi") -> bytes:
     bold = Font(bold=True)
     centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
     width = len(doc.headers)
-    for row_number, (left, right) in enumerate([(doc.authority, doc.motto), (doc.issuing_body, doc.motto_line), (doc.number, doc.date_line)], start=1):
-        spreadsheets.write(sheet, row=row_number, column=1, value=left).font = bold
-        sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=4)
-        spreadsheets.write(sheet, row=row_number, column=5, value=right).font = bold
-        sheet.merge_cells(start_row=row_number, start_column=5, end_row=row_number, end_column=width)
-        sheet.cell(row=row_number, column=1).alignment = centre
-        sheet.cell(row=row_number, column=5).alignment = centre
-    title = spreadsheets.write(sheet, row=5, column=1, value=doc.title)
-    title.font = Font(bold=True, size=13)
-    title.alignment = centre
-    sheet.merge_cells(start_row=5, start_column=1, end_row=5, end_column=width)
-    header_row = 7
+    header_row = documents.write_head(sheet, doc.head, width=width)
     for column, header in enumerate(doc.headers, start=1):
         cell = spreadsheets.write(sheet, row=header_row, column=column, value=header)
         cell.font = bold
@@ -148,11 +146,7 @@ def round_xlsx(aggregate: Aggregate, *, language: str = "vi") -> bytes:
     for column, value in zip((4, 5, 6), doc.totals[1:], strict=True):
         spreadsheets.write(sheet, row=total_row, column=column, value=value).font = bold
     footer = total_row + 2
-    spreadsheets.write(sheet, row=footer, column=1, value=doc.recipients_label).font = Font(bold=True, italic=True)
-    for offset, recipient in enumerate(doc.recipients, start=1):
-        spreadsheets.write(sheet, row=footer + offset, column=1, value=f"- {recipient}")
-    spreadsheets.write(sheet, row=footer, column=8, value=doc.signer_title).font = bold
-    spreadsheets.write(sheet, row=footer + 4, column=8, value=doc.signer_name).font = bold
+    documents.write_foot(sheet, doc.foot, row=footer, signer_column=8)
     for letter, column_width in zip("ABCDEFGHIJK", (6, 28, 28, 10, 10, 10, 36, 18, 16, 20, 30), strict=True):
         sheet.column_dimensions[letter].width = column_width
     sheet.page_setup.orientation = "landscape"

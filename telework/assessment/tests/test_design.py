@@ -269,3 +269,17 @@ def test_match_never_reuses_a_comparison_unit(candidates, data):
     assert {a.matched_to for a in comparisons} <= pilots
     assert len({a.matched_to for a in comparisons}) == len(comparisons)
     assert len(comparisons) == min(len(pilots), len(candidates) - len(pilots))
+
+
+def test_stepped_wedge_counts_compare_earlier_waves_with_the_last_over_its_wait() -> None:
+    from telework.assessment import estimation
+    from telework.assessment.design import EVENT_STUDY_WEEKS_BEFORE, stepped_wedge_counts
+
+    allocations = stepped_wedge(city(40), seed=3, waves=4)
+    counts = stepped_wedge_counts(allocations, wave_weeks=6, periods_after=26, periods_before=52)
+    assert counts.comparison_clusters == sum(1 for a in allocations if a.wave == 4)
+    assert counts.pilot_clusters == 40 - counts.comparison_clusters
+    assert counts.periods_after == 12  # waves 1–3 wait 18, 12 and 6 weeks for the last wave
+    assert counts.periods_before == EVENT_STUDY_WEEKS_BEFORE == estimation.MAX_LEADS * estimation.BIN_WEEKS
+    assert stepped_wedge_counts(allocations, wave_weeks=6, periods_after=8, periods_before=10).periods_after == 7  # 8, 8 and 6 weeks
+    assert stepped_wedge_counts(allocations, wave_weeks=6, periods_after=8, periods_before=10).periods_before == 10

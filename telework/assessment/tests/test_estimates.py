@@ -80,3 +80,15 @@ def test_staff_may_not_request_estimates(launched):
     with pytest.raises(NotPermitted):
         estimates.estimates_request(actor=launched.world.staff_user, phase=launched.phase)
     assert not Estimate.objects.exists()
+
+
+def test_a_run_that_cannot_compute_stores_its_failure_in_words(launched):
+    estimate = Estimate.objects.create(
+        phase=launched.phase, indicator="no_such_indicator", status=EstimateStatus.QUEUED, requested_at=launched.design.recorded_at, seed=1
+    )
+    failed = estimates.estimate_run(estimate.pk)
+    assert failed.status == EstimateStatus.FAILED
+    assert failed.result is None
+    assert "Traceback" not in failed.failure
+    assert failed.failure
+    assert estimates.latest_estimates(launched.phase) == {}
