@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from telework.accounts.models import User
 from telework.assessment.estimates import latest_estimates, verdict_of
@@ -81,5 +82,10 @@ def test_phase_one_is_designed_before_launch_and_its_estimates_answer_three_poin
     # Leadership's decision is left to leadership.
     assert not PhaseReview.objects.exists()
     client.force_login(User.objects.get(username="lanhdao"))
-    response = client.get(reverse("assessment:phase_detail", args=[design.phase.pk]))
-    assert response.status_code == 200
+    assert client.get(reverse("assessment:phase_detail", args=[design.phase.pk])).status_code == 200
+    # Leadership reads the verdict in Vietnamese on the estimates page: the on-time rate rose, satisfaction did not move.
+    page = client.get(reverse("assessment:phase_estimates", args=[design.phase.pk]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert verdict_of(on_time, latest=latest).headline is not None
+    with translation.override("vi"):
+        assert escape(verdict_of(on_time, latest=latest).headline) in page
+        assert escape(verdict_of(satisfaction, latest=latest).headline) in page
