@@ -178,7 +178,7 @@ def panel_frame(phase: PilotPhase, indicator: str) -> tuple[pd.DataFrame, list[r
     and each pilot unit's first pilot week.
 
     Weeks: from the panel's first week but at most ``MAX_WEEKS_BEFORE`` weeks before the phase starts, up to the last
-    complete week (before this week) and no later than the phase's end. Raises ``ValueError`` when the phase has no
+    complete week (before this week) and no later than the phase's end. Raises ``PhaseDesign.DoesNotExist`` when the phase has no
     design.
     """
     design = PhaseDesign.objects.get(phase=phase)

@@ -44,6 +44,7 @@ def build_estimate_world(*, launch: bool = True, seed: int = 7, indicators: tupl
     if launch:
         services.phase_launch(actor=world.home_affairs, phase=phase)
         design.refresh_from_db()
+        phase.refresh_from_db()
     arms = dict(DesignAllocation.objects.filter(design=design).values_list("unit_id", "arm"))
     rng = np.random.default_rng(seed)
     now = clock.now()
