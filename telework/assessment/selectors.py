@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -96,9 +97,23 @@ def phase_candidates(phase: PilotPhase) -> list[CandidateRow]:
     coverage = phase_coverage(phase)
     # One more than the bound, so that the design refuses an oversized scope instead of silently cutting it.
     unit_ids = sorted(coverage.units)[: MAX_CANDIDATE_UNITS + 1]
+    return _candidate_rows(unit_ids, coverage.position_ids)
+
+
+def comparison_candidates(phase: PilotPhase, unit_ids: Collection[int]) -> list[CandidateRow]:
+    """Units outside the phase's scope offered as the comparison pool of a matched design (e.g. the units of agencies
+    the pilot does not cover yet), with their headcount (every active member: the phase's positions belong to other
+    agencies) and function, as ``phase_candidates`` gives them. Units inside the scope are left out here; the design
+    service refuses them."""
+    in_scope = phase_coverage(phase).units
+    outside = sorted(unit_id for unit_id in set(unit_ids) if unit_id not in in_scope)[: MAX_CANDIDATE_UNITS + 1]
+    return _candidate_rows(outside, None)
+
+
+def _candidate_rows(unit_ids: list[int], position_ids: Collection[int] | None) -> list[CandidateRow]:
     staff = Staff.objects.filter(unit_id__in=unit_ids, is_active=True)
-    if coverage.position_ids is not None:
-        staff = staff.filter(position_id__in=coverage.position_ids)
+    if position_ids is not None:
+        staff = staff.filter(position_id__in=position_ids)
     counts = {
         row["unit_id"]: row
         for row in staff.values("unit_id").annotate(

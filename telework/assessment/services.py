@@ -28,6 +28,7 @@ from telework.assessment.selectors import (
     agency_names,
     can_design,
     can_review,
+    comparison_candidates,
     phase_candidates,
     previous_phase,
     strata_description,
@@ -73,6 +74,9 @@ class DesignInputs:
     waves: int | None = None
     wave_weeks: int | None = None
     pilot_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Matched design only: the pool the comparison units are drawn from, outside the phase's scope (units the pilot
+    # does not cover). Empty: the phase's own candidates that are not pilot units.
+    comparison_unit_ids: frozenset[int] = field(default_factory=frozenset)
     icc: float = 0.05
     outcome_sd: float = 0.15
     periods_before: int = 26
@@ -114,6 +118,10 @@ def _check_inputs(inputs: DesignInputs) -> None:
         raise ValidationFailed(_("The weeks before and after must lie between 0 and %(limit)s.") % {"limit": MAX_PERIODS}, rule="design.periods")
     if inputs.method == DesignMethod.STEPPED_WEDGE and (not inputs.waves or not inputs.wave_weeks):
         raise ValidationFailed(_("A stepped-wedge design needs the number of waves and the weeks between waves."), rule="design.waves")
+    if inputs.comparison_unit_ids and inputs.method != DesignMethod.MATCHED:
+        raise ValidationFailed(_("Only a matched design draws its comparison units from outside the phase's scope."), rule="design.comparison_pool")
+    if len(inputs.comparison_unit_ids) > rules.MAX_CANDIDATES:
+        raise _design_error(rules.DesignInputError("too_many_candidates", "too many comparison units"))
 
 
 def _allocate(inputs: DesignInputs, candidates: list[rules.Candidate]) -> list[rules.Allocation]:
@@ -133,6 +141,15 @@ def design_preview(*, phase: PilotPhase, inputs: DesignInputs) -> DesignPreview:
     """
     _check_inputs(inputs)
     rows = phase_candidates(phase)
+    if inputs.comparison_unit_ids:
+        pool = comparison_candidates(phase, inputs.comparison_unit_ids)
+        if len(pool) != len(inputs.comparison_unit_ids):
+            raise ValidationFailed(
+                _("A comparison unit must lie outside the phase's scope and have staff."),
+                rule="design.comparison_pool",
+            )
+        # The pilot units come from the phase's scope; their comparison units only from the pool.
+        rows = [row for row in rows if row.candidate.unit_id in inputs.pilot_unit_ids] + pool
     candidates = [row.candidate for row in rows]
     try:
         allocations = _allocate(inputs, candidates)

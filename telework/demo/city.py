@@ -31,6 +31,7 @@ from telework.accounts.models import Role, User
 from telework.core import clock
 from telework.core.models import AuditEvent
 from telework.demo.activity import seed_activity
+from telework.demo.assessment import seed_assessment
 from telework.demo.evaluation import seed_demo_quarter
 from telework.demo.logins import choose_logins, describe_logins
 from telework.demo.organisation import OrganisationPlanner, named_users, write_organisation
@@ -142,6 +143,8 @@ def build_demo_city(*, staff: int, seed: int, today: dt.date | None = None, live
         if agency is not None:
             counts.update(seed_activity(agency=agency, today=today, seed=seed, quarter=pilot_calendar.quarter, lap=lap))
         service = seed_service_data(logins, today=today, seed=seed, lap=lap)
+        # Last: the outcome panel reads every record above (dossiers, ratings, rosters, check-ins, pulse answers).
+        service["assessment"] = seed_assessment(seed=seed, lap=lap)
     logins = describe_logins(logins, today=today)
     return DemoResult(logins, timings, counts, _public_facing_share(agencies), service)
 

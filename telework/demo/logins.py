@@ -191,6 +191,8 @@ def describe_logins(logins: list[DemoLogin], *, today: dt.date) -> list[DemoLogi
                 "home page: the city's key figures (staff in the pilot, home days, on-time work); reads everything, changes nothing. "
                 f"{_quality_note(user, today)} city-wide (/dossiers/quality/?level=city); the staffing round (/staffing/) and the surveys (/surveys/)"
             )
+        if login.username in ("noivu", "lanhdao"):
+            note += _assessment_note(login.username)
         if login.role == "Unit head" and staff is not None:
             row = ReportRow.objects.filter(unit=staff.unit, filled_at__isnull=True, report_round__state="open").select_related("report_round").first()
             if row is not None:
@@ -222,6 +224,60 @@ def _quality_note(user: User, today: dt.date) -> str:
     satisfied = ratings.filter(level__in=["satisfied", "very_satisfied"]).count()
     satisfaction = f", {satisfied / rated:.0%} satisfied of {rated:,} ratings" if rated else ""
     return f"quality of {month_end:%m/%Y}: {month.count():,} dossiers, {on_time / total:.1%} on time{satisfaction}"
+
+
+def _url(name: str, *args: object) -> str:
+    """The path of a named route, or "" when this build has no such page (the estimates page, the review report and
+    the dashboard land with their own branches)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=list(args))
+    except NoReverseMatch:
+        return ""
+
+
+def _assessment_note(username: str) -> str:
+    """What the pilot's assessment shows (``telework.demo.assessment``), read from the stored design and estimates."""
+    from django.utils import timezone
+
+    from telework.assessment.estimates import latest_estimates
+    from telework.assessment.models import Arm, PhaseDesign
+
+    design = PhaseDesign.objects.select_related("phase").filter(locked_at__isnull=False).order_by("phase__starts_on").first()
+    if design is None:
+        return ""
+    phase = design.phase
+    phase_url = _url("assessment:phase_detail", phase.pk)
+    estimates_url = _url("assessment:phase_estimates", phase.pk) or phase_url
+    dashboard = _url("assessment:dashboard")
+    report = _url("assessment:review_report", phase.pk, "pdf")
+    estimates = latest_estimates(phase)
+    figures = []
+    for code, label in (("dossier_on_time_rate", "dossier on-time rate"), ("citizen_satisfied_share", "citizens satisfied")):
+        estimate = estimates.get(code)
+        result = estimate.result if estimate is not None else None
+        if result and result.get("effect") is not None and result.get("ci95"):
+            low, high = result["ci95"]
+            changed = low > 0 or high < 0
+            figures.append(
+                f"{label} {result['effect'] * 100:+.1f} points (95% interval {low * 100:+.1f} to {high * 100:+.1f}{'' if changed else ': no clear change'})"
+            )
+    arms = {arm: design.allocations.filter(arm=arm).count() for arm in (Arm.PILOT, Arm.COMPARISON)}
+    found = "; ".join(figures) or "none computed"
+    dashboard_part = f"the pilot dashboard ({dashboard}), " if dashboard else ""
+    report_part = f"; the review report ({report}, .xlsx too)" if report else ""
+    if username == "lanhdao":
+        return (
+            f". The pilot's assessment: {dashboard_part}phase 1's estimates ({estimates_url}): {found}, against a matched comparison; "
+            f"read the verdict and its caveats, then record the review (sơ kết) — widen, adjust or stop — with reasons "
+            f"({_url('assessment:phase_review', phase.pk)}){report_part}"
+        )
+    return (
+        f". Phase 1's design ({phase_url}): matched, {arms[Arm.PILOT]} pilot and {arms[Arm.COMPARISON]} comparison units, recorded "
+        f"{timezone.localdate(design.recorded_at):%d/%m/%Y} before launch and locked at launch; its estimates ({estimates_url}: {found}); "
+        f"{dashboard_part}each unit's outcome panel (/outcomes/units/) and the indicator dictionary (/outcomes/indicators/){report_part}"
+    )
 
 
 def _staffing_note() -> str:

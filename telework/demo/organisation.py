@@ -28,6 +28,7 @@ from telework.demo.reference import (
     SECOND_FEMALE_MIDDLE,
     WARD_HR,
     WARD_SIZE,
+    WARDS_OUTSIDE_PILOT_SHARE,
     PositionSpec,
     UnitTemplate,
     department_office,
@@ -125,7 +126,9 @@ class OrganisationPlanner:
         count = min(len(reference), max(2, round(budget / WARD_SIZE)))
         chosen = sorted(self.structure.sample(reference, count), key=lambda ward: ward["code"])
         budgets = self._budgets(budget, [self.structure.lognormvariate(0, 0.25) for _ in chosen], 25)
-        excluded_count = max(1, min(8, count // 10))
+        # Phase 1 covers about three wards in five; the others stay outside the pilot and are its comparison units
+        # (``telework.demo.assessment``: a matched design needs at least eight of them at 2,000 staff).
+        excluded_count = max(1, round(count * WARDS_OUTSIDE_PILOT_SHARE))
         excluded = {ward["code"] for ward in self.structure.sample(chosen, excluded_count)}
         for ward, size in zip(chosen, budgets, strict=True):
             name = ward["name"]

@@ -23,6 +23,8 @@ PILOT_NAME = "Thí điểm làm việc tại nhà TP.HCM 2026"
 DEPARTMENT_SHARE = 0.28
 PUBLIC_SERVICE_SHARE = 0.05
 WARD_SIZE = 60  # average staff of a ward at the reference scale: all 168 wards from about 15,000 staff
+# Wards left outside the pilot's first phase: the comparison units of its matched design (at least eight at 2,000 staff).
+WARDS_OUTSIDE_PILOT_SHARE = 0.4
 DEPARTMENT_MINIMUM = 25
 
 

@@ -65,7 +65,7 @@ def previous_quarter_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def create_pilot_and_policies(agencies: list[AgencyPlan], actor: User, pilot_calendar: PilotCalendar) -> Pilot:
     """The HCMC preset city-wide, one tighter agency override and one unit override, both switches (off), and the
-    running pilot over every department and centre and most wards."""
+    running pilot over every department and centre and about three wards in five (the others are its comparison)."""
     start = pilot_calendar.phase_one[0]
     policy_apply_preset(actor=actor, preset="hcmc_pilot", effective_from=start, note="Kế hoạch thí điểm làm việc tại nhà của UBND Thành phố năm 2026.")
     finance = next(agency for agency in agencies if agency.code == "STC")

@@ -68,6 +68,37 @@ def test_matched_design_pairs_each_pilot_unit_with_a_comparison_unit(world):
     assert matched == {"Phòng 1.1": "Phòng 1.2", "Phòng 1.3": "Phòng 1.4"}
 
 
+def test_matched_design_may_draw_its_comparison_units_from_outside_the_phase(world):
+    # The pilot chose its units (phase 1: the first agency); the comparison comes from units it does not cover.
+    pilots = frozenset(world.units[i].pk for i in (0, 2))
+    pool = frozenset(unit.pk for unit in world.units[6:])
+    inputs = DesignInputs(
+        method="matched", seed=0, pilot_unit_ids=pilots, comparison_unit_ids=pool, primary_outcomes=("dossier_on_time_rate",), smallest_effect=0.03
+    )
+    design = services.design_record(actor=world.home_affairs, phase=world.first, inputs=inputs)
+    matched = dict(design.allocations.filter(arm=Arm.COMPARISON).values_list("matched_to__name", "unit__name"))
+    # Same headcount, same function: Phòng 1.1 (3 staff) ↔ Phòng 2.1 (3), Phòng 1.3 (7) ↔ Phòng 2.3 (7).
+    assert matched == {"Phòng 1.1": "Phòng 2.1", "Phòng 1.3": "Phòng 2.3"}
+    assert set(design.allocations.filter(arm=Arm.PILOT).values_list("unit_id", flat=True)) == pilots
+
+
+@pytest.mark.parametrize("method", ["matched", "randomised"])
+def test_a_comparison_pool_inside_the_phase_or_for_another_method_is_refused(world, method):
+    inside = frozenset({world.units[1].pk})
+    inputs = DesignInputs(
+        method=method,
+        seed=0,
+        pilot_unit_ids=frozenset({world.units[0].pk}) if method == "matched" else frozenset(),
+        comparison_unit_ids=inside,
+        primary_outcomes=("dossier_on_time_rate",),
+        smallest_effect=0.03,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.design_record(actor=world.home_affairs, phase=world.first, inputs=inputs)
+    assert refused.value.rule == "design.comparison_pool"
+    assert not PhaseDesign.objects.exists()
+
+
 def test_unknown_primary_outcome_is_refused(world):
     inputs = DesignInputs(method="randomised", seed=1, primary_outcomes=("office_desks",), smallest_effect=0.03)
     with pytest.raises(ValidationFailed) as refused:

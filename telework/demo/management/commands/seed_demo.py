@@ -21,6 +21,7 @@ from telework.demo.city import build_demo_city, reset_database
 from telework.demo.dossiers import HCMC_DOSSIERS_PER_DAY, HCMC_WARDS, PILOT_EFFECT, SAMPLE, OnTime
 from telework.demo.plans import DemoResult, DemoSeedError
 from telework.demo.reference import DEMO_PASSWORD, DEMO_URL, MINIMUM_STAFF
+from telework.outcomes.indicators import SHARE
 
 PRODUCTION_SETTINGS = "config.settings.production"
 # What ``telework.demo.activity`` adds, in the order printed.
@@ -160,3 +161,37 @@ class Command(BaseCommand):
         surveys = result.service.get("surveys") or {}
         if surveys:
             write("Surveys: " + ", ".join(f"{key}: {value:,}" for key, value in surveys.items()) + " (before the pilot, closed; during it, open)")
+        self._report_assessment(result)
+
+    def _report_assessment(self, result: DemoResult) -> None:
+        """Phase 1's design, the panel, and each estimate with its verdict, as stored (what leadership will read)."""
+        write = self.stdout.write
+        assessment = result.service.get("assessment") or {}
+        if not assessment:
+            return
+        if "not designed" in assessment:
+            write(f"\nAssessment of “{assessment['phase']}”: no design recorded ({assessment['not designed']})")
+            return
+        write(
+            f"\nAssessment of “{assessment['phase']}”: matched design recorded {assessment['design recorded at']:%d/%m/%Y %H:%M} (UTC), "
+            f"launched and locked {assessment['design locked at']:%d/%m/%Y %H:%M} (UTC); {assessment['pilot units']} pilot units (the phase's "
+            f"one-stop desk units), {assessment['comparison units']} comparison units (nearest desk units of the wards outside the pilot); "
+            f"MDE {assessment['mde'] * 100:.1f} points against {assessment['smallest effect'] * 100:.0f} that matter"
+        )
+        write(
+            f"  outcome panel rebuilt: {assessment['panel values']:,} values in {assessment['panel seconds']} s; design and launch "
+            f"{assessment['design seconds']} s; estimates {assessment['estimate seconds']} s (review not recorded: leadership's to make)"
+        )
+        for row in assessment["estimates"]:
+            if row.get("effect") is None or row.get("ci95") is None:
+                write(f"  {row['indicator']}: {row['status']} — {row.get('headline') or row.get('failure') or 'no estimate'}")
+                continue
+            scale = 100 if row["unit"] == SHARE else 1
+            unit = " points" if scale == 100 else ""
+            low, high = row["ci95"]
+            pilots, comparison = row["units"][1], row["units"][2]
+            write(
+                f"  {row['indicator']}: {row['effect'] * scale:+.2f}{unit} (95% interval {low * scale:+.2f} to {high * scale:+.2f}), "
+                f"{pilots} pilot / {comparison} comparison units, {row['weeks'][0]} weeks before / {row['weeks'][1]} after; "
+                f"{'answers' if row['answers'] else 'cannot answer'}: {row['headline']}"
+            )
