@@ -485,11 +485,13 @@ def _people(city):
 # Issue 11's follow-ups added: one for the staff block's waiting leave requests (every role with a staff record), one
 # for the delegation notices (heads) and one for the leave requests waiting for a head's decision (heads); and one for
 # the heads a unit head acts for today (``scope.acting_for``, read once instead of a subquery in every scoped list).
+# Issue 13 added three for every role with a staff record: eligibility reads the scope of the phase covering the day
+# (each phase's agencies, units and positions, prefetched once with the pilot).
 QUERY_BUDGET = {
-    "staff": 27,
-    "unit_head": 42,
-    "agency_head": 38,
-    "agency_hr": 33,
+    "staff": 30,
+    "unit_head": 45,
+    "agency_head": 41,
+    "agency_hr": 36,
     "home_affairs": 11,
     "city_leadership": 20,  # the city figures, then the pilot dashboard: phases, design, weekly figures, breakdown, agencies
     "system_admin": 15,
