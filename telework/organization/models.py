@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,15 @@ class Unit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # Seats usable in the unit's office room(s) — under distancing, the seats two metres apart. Caps how many of the
+    # unit may be on site on a day, whatever the regime; None = not limited.
+    office_seats = models.PositiveSmallIntegerField(
+        _("usable office seats"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Seats usable in the unit's office rooms (under distancing: two metres apart). Leave empty for no limit."),
+    )
 
     class Meta:
         ordering = ["agency__code", "path"]

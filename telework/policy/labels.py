@@ -134,6 +134,29 @@ PARAMETER_LABELS: dict[str, ParameterLabel] = {
         _("The hours of work one working day stands for: planned work is compared with it to find who is under- or over-loaded."),
         "hours",
     ),
+    "max_onsite_share": ParameterLabel(
+        _("Maximum share of a unit on site on a day"),
+        _(
+            "Distancing: at most this share of a unit's staff may be at the office on the same working day (rounded "
+            "down; never fewer than the desks, duty posts and leader rule need). Empty: no cap."
+        ),
+        "share",
+    ),
+    "max_onsite_headcount": ParameterLabel(
+        _("Maximum number of a unit's staff on site on a day"),
+        _("Distancing: at most this many people of a unit at the office on the same working day. Empty: no cap."),
+        "people",
+    ),
+    "home_days_assigned": ParameterLabel(
+        _("Home days assigned by the unit"),
+        _("Set by the distancing switch: nobody requests home days; the unit's roster decides who comes in, in rotation."),
+        "bool",
+    ),
+    "paused_work_categories": ParameterLabel(
+        _("Work paused"),
+        _("Set by the distancing switch: work in these categories is postponed until the switch ends."),
+        "categories",
+    ),
 }
 
 # The order and grouping of parameters on every screen.
@@ -143,7 +166,8 @@ PARAMETER_GROUPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (_("Who may work from home"), ("exclude_citizen_facing", "exclude_dossier_handling", "training_required", "exclude_disciplined", "required_equipment")),
     (_("Staffing kept on site"), ("leader_on_site_each_day", "desk_staff_on_site", "duty_staff_on_site")),
     (_("Commitment, trial and notice"), ("written_commitment_required", "trial_period_days", "notice_days", "notice_days_during_trial")),
-    (_("Set by the city-wide switches"), ("citizen_reception_suspended", "telework_suspended")),
+    (_("Presence cap (distancing)"), ("max_onsite_share", "max_onsite_headcount")),
+    (_("Set by the city-wide switches"), ("citizen_reception_suspended", "telework_suspended", "home_days_assigned", "paused_work_categories")),
     (_("Workload"), ("office_norm_hours_per_day",)),
 )
 
@@ -173,7 +197,15 @@ EQUIPMENT_IN_SENTENCES = (gettext_noop("phone"), gettext_noop("computer"), gette
 # ``equipment_name`` shows ``organization.models.Equipment`` labels; listed here too so this catalog is complete alone.
 EQUIPMENT_LABELS = (gettext_noop("Phone"), gettext_noop("Computer"), gettext_noop("Printer"), gettext_noop("Internet"))
 
-SWITCH_PRESETS: dict[str, str] = {"emergency": "emergency_2021", "suspension": "suspension"}
+# The categories of work a distancing regime may pause (``parameters.PAUSABLE_WORK_CATEGORIES``), as people say them.
+WORK_CATEGORY_LABELS: dict[str, Promise] = {
+    "inspection": _("Non-urgent inspections"),
+    "citizen_reception": _("In-person citizen reception"),
+    "gathering": _("Conferences and in-person training"),
+    "field_visit": _("Field visits"),
+}
+
+SWITCH_PRESETS: dict[str, str] = {"emergency": "emergency_2021", "distancing": "distancing_2020", "suspension": "suspension"}
 
 SWITCH_DESCRIPTIONS: dict[str, Promise] = {
     "emergency": _(
@@ -216,6 +248,8 @@ def format_value(name: str, value: Any) -> str:
     unit = entry.unit if entry else ""
     if unit == "share" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_share(value)
+    if unit in {"share", "people"} and value is None:
+        return gettext("No limit")
     if unit in {"week_days", "month_days"}:
         if value is None:
             return gettext("No limit")
@@ -232,6 +266,10 @@ def format_value(name: str, value: Any) -> str:
         if not value:
             return gettext("None required")
         return ", ".join(equipment_name(str(item)) for item in sorted(value))
+    if unit == "categories" and isinstance(value, (list, tuple, set, frozenset)):
+        if not value:
+            return gettext("Nothing paused")
+        return ", ".join(str(WORK_CATEGORY_LABELS.get(str(item), item)) for item in sorted(value))
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if value is None:

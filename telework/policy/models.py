@@ -123,6 +123,7 @@ class Policy(models.Model):
 class SwitchKind(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency mode")
     SUSPENSION = "suspension", _("Telework suspension")
+    DISTANCING = "distancing", _("Distancing regime")
 
 
 class PolicySwitch(models.Model):

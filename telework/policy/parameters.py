@@ -26,6 +26,12 @@ class Direction(Enum):
 
 EQUIPMENT_ITEMS = ("phone", "computer", "printer", "internet")
 
+# Categories of work a distancing regime may pause (issue 14 pt 4). ``telework.assignments.WorkItem.category`` takes
+# these values plus "general" (never paused). Inspections that are not urgent, direct citizen reception (moved
+# online), gatherings (conferences, in-person training) and field visits: what Hanoi (Directive 16/CT-TTg, 2020) and
+# HCMC (2021) paused.
+PAUSABLE_WORK_CATEGORIES = ("inspection", "citizen_reception", "gathering", "field_visit")
+
 
 @dataclass(frozen=True)
 class PolicyParameters:
@@ -55,10 +61,22 @@ class PolicyParameters:
     # việc tương đương) in telework.assignments. Whole hours, so the policy forms take it as a number (8 h: Labour
     # Code 2019 art. 105, the civil service's 8-hour day).
     office_norm_hours_per_day: int = 8
+    # Distancing (issue 14): a cap on who may be *in* the office. ``max_onsite_share`` of a unit's staff present on a
+    # working day (rounded down, never below what desks, duty posts and the leader rule need: that conflict is
+    # explained, not broken) and/or ``max_onsite_headcount`` people; None = no cap. A unit's ``office_seats``
+    # (telework.organization.Unit) caps presence too, whatever the regime.
+    max_onsite_share: float | None = None
+    max_onsite_headcount: int | None = None
+    # True under distancing: the unit *assigns* home days (everyone may be sent home, the roster decides who comes in,
+    # rotating fairly); False in the pilot: staff *request* home days and only approved days may be home days.
+    home_days_assigned: bool = False
+    # Categories of work paused while this regime holds (PAUSABLE_WORK_CATEGORIES); set by a switch.
+    paused_work_categories: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["required_equipment"] = list(self.required_equipment)
+        data["paused_work_categories"] = list(self.paused_work_categories)
         return data
 
     @classmethod
@@ -71,6 +89,8 @@ class PolicyParameters:
         values = dict(data)
         if "required_equipment" in values:
             values["required_equipment"] = tuple(sorted(values["required_equipment"]))
+        if "paused_work_categories" in values:
+            values["paused_work_categories"] = tuple(sorted(values["paused_work_categories"]))
         return cls(**values)
 
     def with_changes(self, changes: dict[str, Any]) -> PolicyParameters:
@@ -112,9 +132,15 @@ PARAMETER_SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("citizen_reception_suspended", bool, Direction.FREE),
     ParameterSpec("telework_suspended", bool, Direction.REQUIRE),
     ParameterSpec("office_norm_hours_per_day", int, Direction.FREE, 1, 12),
+    # A cap on presence is tighter when lower: an override may lower it (or set one where the city has none), not
+    # raise or lift it.
+    ParameterSpec("max_onsite_share", float, Direction.AT_MOST, 0.0, 1.0, nullable=True),
+    ParameterSpec("max_onsite_headcount", int, Direction.AT_MOST, 0, 1000, nullable=True),
+    ParameterSpec("home_days_assigned", bool, Direction.FREE),
+    ParameterSpec("paused_work_categories", tuple, Direction.SUPERSET),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in PARAMETER_SPECS}
-SWITCH_ONLY_PARAMETERS = frozenset({"citizen_reception_suspended", "telework_suspended"})
+SWITCH_ONLY_PARAMETERS = frozenset({"citizen_reception_suspended", "telework_suspended", "home_days_assigned", "paused_work_categories"})
 
 
 @dataclass(frozen=True)
@@ -143,8 +169,9 @@ def validate_values(values: dict[str, Any]) -> list[ParameterProblem]:
             if not isinstance(value, bool):
                 problems.append(ParameterProblem(name, "type", value))
         elif spec.kind is tuple:
-            if not isinstance(value, (list, tuple)) or any(item not in EQUIPMENT_ITEMS for item in value):
-                problems.append(ParameterProblem(name, "type", value, EQUIPMENT_ITEMS))
+            allowed = PAUSABLE_WORK_CATEGORIES if name == "paused_work_categories" else EQUIPMENT_ITEMS
+            if not isinstance(value, (list, tuple)) or any(item not in allowed for item in value):
+                problems.append(ParameterProblem(name, "type", value, allowed))
         elif spec.kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 problems.append(ParameterProblem(name, "type", value))
@@ -314,6 +341,48 @@ PRESETS: dict[str, Preset] = {
             notice_days=30,
         ),
         gettext_lazy("United States, Telework Enhancement Act 2010 (5 U.S.C. §§ 6502–6503)"),
+    ),
+    # Hanoi, April 2020, under Directive 16/CT-TTg (seed 003; docs/sources.md): at most 20–30 % of staff on site, in
+    # rotation; leaders present as assigned; one-stop desks staffed, citizens guided to file online; everyone else
+    # at home, their days assigned by the unit; non-urgent inspections, in-person reception and gatherings paused.
+    "distancing_2020": Preset(
+        "distancing_2020",
+        PolicyParameters(
+            max_home_share=1.0,
+            min_onsite_share=0.0,
+            required_equipment=(),
+            leader_on_site_each_day=True,
+            desk_staff_on_site=1,
+            duty_staff_on_site=1,
+            exclude_citizen_facing=False,
+            exclude_dossier_handling=False,
+            written_commitment_required=False,
+            citizen_reception_suspended=True,
+            max_onsite_share=0.3,
+            home_days_assigned=True,
+            paused_work_categories=("citizen_reception", "field_visit", "gathering", "inspection"),
+        ),
+        gettext_lazy("Hanoi, April 2020, under Directive 16/CT-TTg of the Prime Minister"),
+        overlay={
+            "max_home_share": 1.0,
+            "min_onsite_share": 0.0,
+            "max_home_days_per_week": None,
+            "min_office_days_per_week": None,
+            "max_home_days_per_month": None,
+            "min_office_days_per_month": None,
+            "required_equipment": (),
+            "exclude_citizen_facing": False,
+            "exclude_dossier_handling": False,
+            "written_commitment_required": False,
+            "training_required": False,
+            "trial_period_days": 0,
+            "notice_days": 0,
+            "notice_days_during_trial": 0,
+            "citizen_reception_suspended": True,
+            "max_onsite_share": 0.3,
+            "home_days_assigned": True,
+            "paused_work_categories": ("citizen_reception", "field_visit", "gathering", "inspection"),
+        },
     ),
     # Memo of 20/01/2025 "Return to In-Person Work" (docs/sources.md C5): nobody teleworks except named exemptions.
     "suspension": Preset(

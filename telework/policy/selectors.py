@@ -75,9 +75,9 @@ class PolicyResolver:
         parameters = merge(city_parameters, *overrides)
         active: list[str] = []
         # The switches act on the merged result, city-wide, at once (emergency 2021; suspension 2025).
-        for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION):
+        for kind in (SwitchKind.EMERGENCY, SwitchKind.DISTANCING, SwitchKind.SUSPENSION):
             if kind in self._switches:
-                overlay = PRESETS["emergency_2021" if kind == SwitchKind.EMERGENCY else "suspension"].overlay
+                overlay = PRESETS[SWITCH_PRESET_KEYS[kind]].overlay
                 parameters = parameters.with_changes(overlay)
                 for name in overlay:
                     sources[name] = str(self._switches[kind])
@@ -89,6 +89,10 @@ class PolicyResolver:
         if switch is None:
             return set()
         return set(switch.exempted_staff.values_list("pk", flat=True))
+
+
+# The preset whose overlay each city-wide switch lays over every merged policy while it is on.
+SWITCH_PRESET_KEYS: dict[str, str] = {SwitchKind.EMERGENCY: "emergency_2021", SwitchKind.DISTANCING: "distancing_2020", SwitchKind.SUSPENSION: "suspension"}
 
 
 def policy_for_unit(unit: Unit, on: dt.date) -> ResolvedPolicy:
