@@ -118,15 +118,19 @@ def _parameter_field(spec: ParameterSpec, *, required: bool) -> forms.Field:
     if spec.kind is bool:
         return forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}), **common)
     if spec.kind is tuple:
+        choices = (
+            [(key, str(text)) for key, text in labels.WORK_CATEGORY_LABELS.items()] if name == "paused_work_categories" else list(Equipment.choices)
+        )
         return forms.MultipleChoiceField(
-            choices=Equipment.choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common
+            choices=choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common
         )
     if spec.kind is float:
+        # Percent in, a fraction stored (``from_field_value``); a nullable share (the presence cap) left empty is no cap.
         return forms.DecimalField(
             min_value=Decimal(0),
             max_value=Decimal(100),
             decimal_places=1,
-            required=required,
+            required=required and not spec.nullable,
             widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1", "inputmode": "decimal"}),
             **common,
         )
@@ -329,6 +333,16 @@ def _problem_message(name: str, detail: dict[str, Any]) -> str:
         return gettext("With this share at home, the share on site can be at most %(bound)s.") % {"bound": labels.format_value(name, bound)}
     if code == "switch_only":
         return gettext("Only the city-wide switches set this.")
+    if code == "onsite_cap_below_minimum":
+        return gettext("A presence cap below the on-site minimum (%(bound)s): no day could keep both. Raise the cap or lower the minimum.") % {
+            "bound": labels.format_share(float(bound or 0))
+        }
+    if code == "onsite_cap_below_staffing":
+        return gettext(
+            "A presence cap below what desks, duty posts and leaders need: they need at least %(bound)s people on site each day."
+        ) % {"bound": bound}
+    if code == "assigned_with_suspension":
+        return gettext("Home days cannot be assigned by the unit while telework is suspended: everybody works at the office.")
     return str(detail.get("message", ""))
 
 

@@ -138,13 +138,18 @@ PARAMETER_LABELS: dict[str, ParameterLabel] = {
         _("Maximum share of a unit on site on a day"),
         _(
             "Distancing: at most this share of a unit's staff may be at the office on the same working day (rounded "
-            "down; never fewer than the desks, duty posts and leader rule need). Empty: no cap."
+            "down; never fewer than the desks, duty posts and leader rule need). Empty: no cap. A lower cap is tighter: "
+            "an agency or unit may lower it, never raise or lift it."
         ),
         "share",
     ),
     "max_onsite_headcount": ParameterLabel(
         _("Maximum number of a unit's staff on site on a day"),
-        _("Distancing: at most this many people of a unit at the office on the same working day. Empty: no cap."),
+        _(
+            "Distancing: at most this many people of a unit at the office on the same working day; it may not be below "
+            "what desks, duty posts and leaders need. Empty: no cap. A lower cap is tighter: an agency or unit may lower "
+            "it, never raise or lift it."
+        ),
         "people",
     ),
     "home_days_assigned": ParameterLabel(
@@ -189,6 +194,11 @@ PRESET_DESCRIPTIONS: dict[str, Promise] = {
         "training before starting, staff under discipline barred."
     ),
     "suspension": _("Nobody works from home except named exemptions (like the US return-to-office memo of 20 January 2025)."),
+    "distancing_2020": _(
+        "Hanoi, April 2020 (Directive 16/CT-TTg): at most 30 per cent of a unit on site on a day, in rotation; the unit "
+        "assigns everyone's home days; one-stop desks, duty posts and a leader stay on site; citizen reception moves "
+        "online; inspections, field visits and gatherings are paused."
+    ),
 }
 
 # ``eligibility`` names missing equipment by its raw id inside a sentence ("Equipment missing from your record:
@@ -211,6 +221,14 @@ SWITCH_DESCRIPTIONS: dict[str, Promise] = {
     "emergency": _(
         "For an epidemic or disaster: every agency switches at once to the 2021 emergency rules, over any agency or unit "
         "policy, until the switch is turned off."
+    ),
+    "distancing": _(
+        "For an epidemic that needs distancing (Hanoi, April 2020, Directive 16/CT-TTg): in every agency at once, at "
+        "most 30 per cent of a unit on site on a day and within its usable seats, in rotation; the units assign home "
+        "days (nobody needs to request them); desks, duty posts and a leader stay on site; citizen reception moves "
+        "online and non-urgent inspections, field visits and gatherings are paused. This week's and next week's rosters "
+        "are re-planned and published at once, and everyone is told their days. It holds over emergency mode, and "
+        "cannot be on together with the telework suspension."
     ),
     "suspension": _(
         "Stops telework in every agency at once: from the next check, nobody is eligible except the staff named as "

@@ -148,7 +148,9 @@ class ParameterProblem:
     """Why a proposed value is refused: which parameter, what was asked, and the bound it breaks."""
 
     name: str
-    code: str  # "type", "range", "exceeds_city_bound", "below_city_bound", "drops_city_item", "switch_only", "unknown"
+    # "type", "range", "exceeds_city_bound", "below_city_bound", "drops_city_item", "switch_only", "unknown", and the
+    # combinations of ``consistency_problems``
+    code: str
     value: Any
     bound: Any = None
 
@@ -182,12 +184,55 @@ def validate_values(values: dict[str, Any]) -> list[ParameterProblem]:
                 problems.append(ParameterProblem(name, "type", value))
             elif not _in_range(float(value), spec):
                 problems.append(ParameterProblem(name, "range", value, (spec.minimum, spec.maximum)))
+    problems.extend(consistency_problems(values))
+    return problems
+
+
+def presence_needed(values: dict[str, Any]) -> int:
+    """The fewest people a unit must have on site on a working day by the staffing rules alone: the staff of one
+    one-stop desk and one duty post (``desk_staff_on_site``, ``duty_staff_on_site``) and a leader
+    (``leader_on_site_each_day``). A unit with several desks needs more; this is the floor every unit shares."""
+    desks = values.get("desk_staff_on_site")
+    duty = values.get("duty_staff_on_site")
+    leader = values.get("leader_on_site_each_day")
+    return (desks if isinstance(desks, int) and not isinstance(desks, bool) else 0) + (
+        duty if isinstance(duty, int) and not isinstance(duty, bool) else 0
+    ) + (1 if leader is True else 0)
+
+
+def consistency_problems(values: dict[str, Any]) -> list[ParameterProblem]:
+    """Combinations that cannot all hold on the same day, each refused with the rule it breaks (issue 14 pt 1).
+
+    - ``inconsistent_shares``: the home maximum and the on-site minimum leave no room (60 % home and 50 % on site).
+    - ``onsite_cap_below_minimum``: a presence cap (``max_onsite_share``) below the on-site minimum
+      (``min_onsite_share``): no day could keep both.
+    - ``onsite_cap_below_staffing``: a presence cap in people (``max_onsite_headcount``) below what the desks, duty
+      posts and the leader rule need on site (``presence_needed``): the cap would empty the desks.
+    - ``assigned_with_suspension``: home days assigned by the unit (``home_days_assigned``, distancing) while telework
+      is suspended (``telework_suspended``): one sends people home, the other calls everybody in.
+
+    Works on a partial dict (an override): a rule is checked only when every value it reads is given.
+    """
+    problems: list[ParameterProblem] = []
     home = values.get("max_home_share")
     onsite = values.get("min_onsite_share")
-    if isinstance(home, (int, float)) and isinstance(onsite, (int, float)) and home + onsite > 1.0 + 1e-9:
+    if _is_number(home) and _is_number(onsite) and home + onsite > 1.0 + 1e-9:
         # Both can hold at once only if they leave room: 60 % home and 50 % on site cannot.
         problems.append(ParameterProblem("min_onsite_share", "inconsistent_shares", onsite, 1.0 - float(home)))
+    cap_share = values.get("max_onsite_share")
+    if _is_number(cap_share) and _is_number(onsite) and cap_share + 1e-9 < onsite:
+        problems.append(ParameterProblem("max_onsite_share", "onsite_cap_below_minimum", cap_share, onsite))
+    cap_people = values.get("max_onsite_headcount")
+    staffing_given = any(name in values for name in ("desk_staff_on_site", "duty_staff_on_site", "leader_on_site_each_day"))
+    if _is_number(cap_people) and staffing_given and cap_people < presence_needed(values):
+        problems.append(ParameterProblem("max_onsite_headcount", "onsite_cap_below_staffing", cap_people, presence_needed(values)))
+    if values.get("home_days_assigned") is True and values.get("telework_suspended") is True:
+        problems.append(ParameterProblem("home_days_assigned", "assigned_with_suspension", True, "telework_suspended"))
     return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _in_range(value: float, spec: ParameterSpec) -> bool:

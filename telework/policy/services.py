@@ -20,7 +20,7 @@ from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
 from telework.organization.scope import is_city_policy_maker
-from telework.policy import effects
+from telework.policy import effects, labels
 from telework.policy.models import Pilot, PilotPhase, PilotStatus, Policy, PolicyLevel, PolicySwitch, SwitchChange, SwitchKind
 from telework.policy.overlap import PilotCoverage, covers, first_overlap
 from telework.policy.parameters import (
@@ -28,6 +28,8 @@ from telework.policy.parameters import (
     ParameterProblem,
     PolicyParameters,
     check_within_bounds,
+    consistency_problems,
+    merge,
     validate_values,
 )
 from telework.policy.selectors import can_override, switch_impact
@@ -42,6 +44,11 @@ PROBLEM_MESSAGES = {
     "drops_city_item": _("“%(name)s” drops %(bound)s, which the city requires."),
     "drops_city_requirement": _("“%(name)s” cannot be switched off: the city requires it."),
     "switch_only": _("“%(name)s” is set only by the city-wide switches."),
+    "onsite_cap_below_minimum": _("The presence cap %(value)s is below the on-site minimum %(bound)s: no day could keep both."),
+    "onsite_cap_below_staffing": _(
+        "A presence cap of %(value)s people is below what desks, duty posts and leaders need on site (%(bound)s people)."
+    ),
+    "assigned_with_suspension": _("Home days cannot be assigned by the unit while telework is suspended: everybody works at the office."),
 }
 
 
@@ -53,11 +60,23 @@ def _problems_error(problems: list[ParameterProblem]) -> ValidationFailed:
             # The refused value and the bound it breaks, so a form can say it next to the field in human terms.
             "value": problem.value,
             "bound": problem.bound,
-            "message": str(PROBLEM_MESSAGES[problem.code] % {"name": problem.name, "value": problem.value, "bound": problem.bound}),
+            "message": str(PROBLEM_MESSAGES[problem.code] % _problem_params(problem)),
         }
         for problem in problems
     ]
     return ValidationFailed("; ".join(detail["message"] for detail in details), rule=problems[0].name, params={"problems": len(problems)}, details=details)
+
+
+# The combination rules speak in people's terms (30 %, not 0.3); the older codes keep their message as it was.
+_WORDED_CODES = frozenset({"onsite_cap_below_minimum", "onsite_cap_below_staffing", "assigned_with_suspension"})
+
+
+def _problem_params(problem: ParameterProblem) -> dict[str, Any]:
+    if problem.code not in _WORDED_CODES:
+        return {"name": problem.name, "value": problem.value, "bound": problem.bound}
+    if problem.code == "onsite_cap_below_minimum":
+        return {"name": labels.label(problem.name), "value": labels.format_share(problem.value), "bound": labels.format_share(problem.bound)}
+    return {"name": labels.label(problem.name), "value": problem.value, "bound": problem.bound}
 
 
 @transaction.atomic
@@ -91,6 +110,10 @@ def policy_version_create(
         city = Policy.objects.filter(level=PolicyLevel.CITY, effective_from__lte=effective_from).order_by("-version").first()
         city_parameters = PolicyParameters.from_dict(city.parameters) if city else PolicyParameters()
         problems = check_within_bounds(city_parameters, parameters)
+        if not problems:
+            # An override that is consistent alone may still clash with the city's other values (a presence cap of
+            # 30 % under a city minimum of 50 % on site): judge the policy the unit would actually get.
+            problems = consistency_problems(merge(city_parameters, parameters).as_dict())
         if problems:
             raise _problems_error(problems)
     scope = Policy.objects.select_for_update().filter(
@@ -165,6 +188,7 @@ PRESET_NAMES = {
     "france": _("France-like regime (≤ 3 home, ≥ 2 office days)"),
     "us": _("US-like regime (agreement and training)"),
     "suspension": _("Telework suspended"),
+    "distancing_2020": _("Distancing 2020 (≤ 30 % on site, in rotation)"),
 }
 
 

@@ -80,7 +80,7 @@ def city_form_post(parameters, **changes):
         elif spec.kind is tuple:
             data[key] = list(value)
         elif spec.kind is float:
-            data[key] = str(round(value * 100, 1))
+            data[key] = "" if value is None else str(round(value * 100, 1))
         else:
             data[key] = "" if value is None else str(value)
     data.update(changes)
