@@ -58,7 +58,12 @@ register(
     AuditSubject(
         object_type="policy.policyswitch",
         visible=visible_switches,
-        actions={"switch.on": _("City-wide switch turned on"), "switch.off": _("City-wide switch turned off")},
+        actions={
+            "switch.on": _("City-wide switch turned on"),
+            "switch.off": _("City-wide switch turned off"),
+            # Written by the rosters' follow-up (``rosters.services.distancing``): the weeks re-planned and published.
+            "switch.replanned": _("Rosters re-planned and published after the switch"),
+        },
         fields={"exempted_staff": _("Exempted staff")},
         url_name="policy:policies",
         url_takes_id=False,

@@ -229,10 +229,10 @@ def switch_change_get(*, viewer: Viewer, change_id: int) -> SwitchChange:
 
 
 def switches() -> list[PolicySwitch]:
-    """Both city-wide switches; one never switched yet reads as off (an unsaved row: selectors never write —
+    """The city-wide switches; one never switched yet reads as off (an unsaved row: selectors never write —
     ``services.switches_ensure`` creates the rows)."""
     stored = {switch.kind: switch for switch in PolicySwitch.objects.all()}
-    return [stored.get(kind) or PolicySwitch(kind=kind, is_active=False) for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION)]
+    return [stored.get(kind) or PolicySwitch(kind=kind, is_active=False) for kind in (SwitchKind.EMERGENCY, SwitchKind.DISTANCING, SwitchKind.SUSPENSION)]
 
 
 # --- Who may read and change pilots, policies and switches (the Home Affairs screens) -------------------------

@@ -188,7 +188,7 @@ PRESET_NAMES = {
     "france": _("France-like regime (≤ 3 home, ≥ 2 office days)"),
     "us": _("US-like regime (agreement and training)"),
     "suspension": _("Telework suspended"),
-    "distancing_2020": _("Distancing 2020 (≤ 30 % on site, in rotation)"),
+    "distancing_2020": _("Distancing 2020 (at most 30 per cent on site, in rotation)"),
 }
 
 
@@ -205,6 +205,12 @@ def switch_set(*, actor: User, kind: str, is_active: bool, reason: str, exempted
         raise ValidationFailed(_("Unknown switch."), rule="kind")
     if not reason.strip():
         raise ValidationFailed(_("Give a reason for changing a city-wide switch."), rule="reason")
+    # Every switch row is locked in one order (three rows): turning distancing and the suspension on at the same
+    # moment would otherwise each pass the check against the other's old state.
+    rows = {row.kind: row for row in PolicySwitch.objects.select_for_update().filter(kind__in=SwitchKind.values).order_by("kind")}
+    refusal = switch_check(kind=kind, is_active=is_active, active_kinds={other for other, row in rows.items() if row.is_active})
+    if refusal is not None:
+        raise refusal
     switch, _created = PolicySwitch.objects.select_for_update().get_or_create(kind=kind)
     exempted_before = sorted(switch.exempted_staff.values_list("code", flat=True))
     exemptions_change = exempted_staff is not None and sorted(member.code for member in exempted_staff) != exempted_before
@@ -223,6 +229,45 @@ def switch_set(*, actor: User, kind: str, is_active: bool, reason: str, exempted
     change = SwitchChange.objects.create(kind=kind, is_active=is_active, changed_by=switch.changed_by, reason=reason)
     transaction.on_commit(partial(run_in_background, "policy.switch_follow_up", change.pk))
     return change
+
+
+# Switches that cannot be on together: distancing assigns home days and caps who comes in, the suspension calls
+# everybody in. Emergency mode and distancing may both be on: distancing's overlay is laid after the emergency's
+# (``selectors.PolicyResolver``), so the stricter distancing rules hold until it is turned off.
+EXCLUSIVE_SWITCHES = frozenset({(SwitchKind.DISTANCING, SwitchKind.SUSPENSION), (SwitchKind.SUSPENSION, SwitchKind.DISTANCING)})
+
+
+def switch_check(*, kind: str, is_active: bool, active_kinds: set[str] | None = None) -> RuleViolation | None:
+    """May ``kind`` be turned on (``is_active``) now, given the switches on (``active_kinds``; read when None)? None
+    when allowed, else the refusal naming the rule. Turning a switch off is always allowed."""
+    if not is_active:
+        return None
+    if active_kinds is None:
+        active_kinds = set(PolicySwitch.objects.filter(is_active=True).values_list("kind", flat=True))
+    for other in sorted(active_kinds):
+        if (kind, other) in EXCLUSIVE_SWITCHES:
+            return RuleViolation(
+                _(
+                    "%(switch)s cannot be turned on while %(other)s is on: distancing sends most staff home in rotation, "
+                    "the suspension calls everybody to the office. Turn %(other)s off first."
+                )
+                % {"switch": SwitchKind(kind).label, "other": SwitchKind(other).label},
+                rule="switch.distancing_with_suspension",
+                params={"kind": kind, "other": other},
+            )
+    return None
+
+
+def switch_overrides(*, kind: str, active_kinds: set[str] | None = None) -> str:
+    """The other switch whose rules give way while ``kind`` is on, or that overrides it (empty when none): emergency
+    mode yields to distancing, which is stricter."""
+    if active_kinds is None:
+        active_kinds = set(PolicySwitch.objects.filter(is_active=True).values_list("kind", flat=True))
+    if kind == SwitchKind.DISTANCING and SwitchKind.EMERGENCY in active_kinds:
+        return str(_("Emergency mode is on too: while distancing is on, distancing's stricter rules hold over it."))
+    if kind == SwitchKind.EMERGENCY and SwitchKind.DISTANCING in active_kinds:
+        return str(_("Distancing is on: its stricter rules hold over emergency mode until distancing is turned off."))
+    return ""
 
 
 def switch_follow_up(*, change: SwitchChange) -> SwitchChange:
@@ -287,6 +332,15 @@ SWITCH_NOTICES: dict[tuple[str, bool], Any] = {
     (SwitchKind.SUSPENSION, False): _("The telework suspension has ended: your approved home days count again."),
     (SwitchKind.EMERGENCY, True): _("Emergency mode is on city-wide: up to half of each unit may work from home; rosters are being re-solved."),
     (SwitchKind.EMERGENCY, False): _("Emergency mode has ended: every agency is back to its own policy; rosters are being re-solved."),
+    (SwitchKind.DISTANCING, True): _(
+        "The distancing regime is on city-wide: at most 30 per cent of each unit works on site on a day, in rotation; your unit "
+        "assigns your home days (you need not request them). Your days for this week and next follow in a separate "
+        "message."
+    ),
+    (SwitchKind.DISTANCING, False): _(
+        "The distancing regime has ended: every agency is back to its own policy and home days are requested again; "
+        "your days for this week and next follow in a separate message."
+    ),
 }
 
 
@@ -564,5 +618,9 @@ def policy_override_create(
 
 
 def switches_ensure() -> list[PolicySwitch]:
-    """Both city-wide switches as stored rows, created off the first time (the switch screens edit them)."""
-    return [PolicySwitch.objects.get_or_create(kind=kind)[0] for kind in (SwitchKind.EMERGENCY, SwitchKind.SUSPENSION)]
+    """The city-wide switches as stored rows, created off the first time (the switch screens edit them)."""
+    return [PolicySwitch.objects.get_or_create(kind=kind)[0] for kind in SWITCH_ORDER]
+
+
+# The order of the switches on every screen: the two epidemic regimes, then the suspension.
+SWITCH_ORDER = (SwitchKind.EMERGENCY, SwitchKind.DISTANCING, SwitchKind.SUSPENSION)

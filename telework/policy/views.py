@@ -254,13 +254,15 @@ def policies(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
+    cards = _switch_cards()
     context = {
         "today": today,
         "current": current,
         "current_groups": labels.parameter_rows(city_parameters),
         "version_rows": version_rows,
         "override_rows": override_rows,
-        "switches": _switch_cards(),
+        "switches": cards,
+        "any_switch_on": any(card["switch"].is_active for card in cards),
         "can_change": scope.is_city_policy_maker(request.user),
         "can_override": selectors.override_agencies(request.user).exists(),
         "is_city_reader": selectors.can_read_city_policy(request.user),
@@ -278,7 +280,9 @@ def _state(policy: Policy, today: Any) -> str:
 
 def _switch_cards() -> list[dict[str, Any]]:
     cards = []
-    for switch in services.switches_ensure():
+    rows = services.switches_ensure()
+    active_kinds = {switch.kind for switch in rows if switch.is_active}
+    for switch in rows:
         cards.append(
             {
                 "switch": switch,
@@ -286,6 +290,9 @@ def _switch_cards() -> list[dict[str, Any]]:
                 "effects": labels.describe_switch(switch.kind),
                 "history": selectors.switch_history(switch),
                 "exempted": list(switch.exempted_staff.select_related("unit").order_by("code")) if switch.kind == SwitchKind.SUSPENSION else [],
+                "preset_name": services.PRESET_NAMES[labels.SWITCH_PRESETS[switch.kind]],
+                "overrides_note": services.switch_overrides(kind=switch.kind, active_kinds=active_kinds) if switch.is_active else "",
+                "refusal": services.switch_check(kind=switch.kind, is_active=True, active_kinds=active_kinds) if not switch.is_active else None,
             }
         )
     return cards
@@ -477,7 +484,15 @@ def switch_change(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         "agency_count": Agency.objects.count(),
         "staff_count": Staff.objects.filter(is_active=True).count(),
         "error": None,
+        "overrides_note": services.switch_overrides(kind=kind) if turn_on else "",
+        "preset_name": services.PRESET_NAMES[labels.SWITCH_PRESETS[kind]],
+        "preset_description": labels.PRESET_DESCRIPTIONS[labels.SWITCH_PRESETS[kind]],
     }
+    refusal = services.switch_check(kind=kind, is_active=turn_on)
+    if refusal is not None:
+        # Check before acting: the refusal is said on the first step, and the form is not offered.
+        context["refusal"] = refusal
+        return render(request, "policy/switch_form.html", context, status=409 if request.method == "POST" else 200)
     step = request.POST.get("confirm", "")
     if request.method == "POST" and form.is_valid() and step != "back":
         exempted = form.exempted_staff if with_exemptions else None
@@ -490,7 +505,7 @@ def switch_change(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             return render(request, "policy/switch_confirm.html", context)
         try:
             change = services.switch_set(actor=request.user, kind=kind, is_active=turn_on, reason=form.cleaned_data["reason"], exempted_staff=exempted)
-        except ValidationFailed as refused:
+        except DomainError as refused:
             context["error"] = apply_domain_error(form, refused, fields={"reason": "reason"})
         else:
             label = str(switch.get_kind_display())

@@ -560,11 +560,11 @@ def test_the_presets_name_their_legal_basis_in_words_not_internal_labels(client,
 
 @pytest.mark.django_db
 def test_reading_the_switches_writes_nothing(client, city):
-    """Selectors never write: the home page reads both switches as off before anyone opened the switch screen."""
+    """Selectors never write: the home page reads every switch as off before anyone opened the switch screen."""
     from telework.policy.models import PolicySwitch
     from telework.policy.selectors import switches
 
-    assert [(switch.kind, switch.is_active) for switch in switches()] == [("emergency", False), ("suspension", False)]
+    assert [(switch.kind, switch.is_active) for switch in switches()] == [("emergency", False), ("distancing", False), ("suspension", False)]
     client.force_login(city.leadership)
     assert client.get("/").status_code == 200
     assert not PolicySwitch.objects.exists()
