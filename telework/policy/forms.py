@@ -118,12 +118,8 @@ def _parameter_field(spec: ParameterSpec, *, required: bool) -> forms.Field:
     if spec.kind is bool:
         return forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}), **common)
     if spec.kind is tuple:
-        choices = (
-            [(key, str(text)) for key, text in labels.WORK_CATEGORY_LABELS.items()] if name == "paused_work_categories" else list(Equipment.choices)
-        )
-        return forms.MultipleChoiceField(
-            choices=choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common
-        )
+        choices = [(key, str(text)) for key, text in labels.WORK_CATEGORY_LABELS.items()] if name == "paused_work_categories" else list(Equipment.choices)
+        return forms.MultipleChoiceField(choices=choices, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), **common)
     if spec.kind is float:
         # Percent in, a fraction stored (``from_field_value``); a nullable share (the presence cap) left empty is no cap.
         return forms.DecimalField(
@@ -338,9 +334,7 @@ def _problem_message(name: str, detail: dict[str, Any]) -> str:
             "bound": labels.format_share(float(bound or 0))
         }
     if code == "onsite_cap_below_staffing":
-        return gettext(
-            "A presence cap below what desks, duty posts and leaders need: they need at least %(bound)s people on site each day."
-        ) % {"bound": bound}
+        return gettext("A presence cap below what desks, duty posts and leaders need: they need at least %(bound)s people on site each day.") % {"bound": bound}
     if code == "assigned_with_suspension":
         return gettext("Home days cannot be assigned by the unit while telework is suspended: everybody works at the office.")
     return str(detail.get("message", ""))

@@ -195,9 +195,11 @@ def presence_needed(values: dict[str, Any]) -> int:
     desks = values.get("desk_staff_on_site")
     duty = values.get("duty_staff_on_site")
     leader = values.get("leader_on_site_each_day")
-    return (desks if isinstance(desks, int) and not isinstance(desks, bool) else 0) + (
-        duty if isinstance(duty, int) and not isinstance(duty, bool) else 0
-    ) + (1 if leader is True else 0)
+    return (
+        (desks if isinstance(desks, int) and not isinstance(desks, bool) else 0)
+        + (duty if isinstance(duty, int) and not isinstance(duty, bool) else 0)
+        + (1 if leader is True else 0)
+    )
 
 
 def consistency_problems(values: dict[str, Any]) -> list[ParameterProblem]:

@@ -45,9 +45,7 @@ PROBLEM_MESSAGES = {
     "drops_city_requirement": _("“%(name)s” cannot be switched off: the city requires it."),
     "switch_only": _("“%(name)s” is set only by the city-wide switches."),
     "onsite_cap_below_minimum": _("The presence cap %(value)s is below the on-site minimum %(bound)s: no day could keep both."),
-    "onsite_cap_below_staffing": _(
-        "A presence cap of %(value)s people is below what desks, duty posts and leaders need on site (%(bound)s people)."
-    ),
+    "onsite_cap_below_staffing": _("A presence cap of %(value)s people is below what desks, duty posts and leaders need on site (%(bound)s people)."),
     "assigned_with_suspension": _("Home days cannot be assigned by the unit while telework is suspended: everybody works at the office."),
 }
 

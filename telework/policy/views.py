@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
-from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
+from telework.core.exceptions import DomainError, NotFound, NotPermitted
 from telework.organization import scope
 from telework.organization.models import Agency, AgencyKind, Position, Staff, Unit
 from telework.policy import labels, selectors, services

@@ -87,7 +87,10 @@ def rosters_replan_for_distancing(*, is_active: bool, today: dt.date | None = No
             if progress is not None:
                 progress(offset + finished, total)
 
-        results = {result.roster.unit_id: result for result in solve_units([item.instance for item in loaded], workers=workers, start_method=start_method(), progress=report)}
+        results = {
+            result.roster.unit_id: result
+            for result in solve_units([item.instance for item in loaded], workers=workers, start_method=start_method(), progress=report)
+        }
         solved = [prepare(item, results[item.unit.pk]) for item in loaded]
         with transaction.atomic():
             rosters = store(solved, week_start=week_start, actor=None, reason=reason, run=None)
@@ -203,7 +206,7 @@ def announce_days(roster_ids: list[int], *, is_active: bool, today: dt.date) -> 
 
 
 def _week_line(roster: Roster, entries: list[RosterEntry]) -> str:
-    """"Week 2026-W48: on site Monday 23/11 (one-stop desk), Thursday 26/11; the other days at home." """
+    """ "Week 2026-W48: on site Monday 23/11 (one-stop desk), Thursday 26/11; the other days at home." """
     on_site = [entry for entry in entries if entry.status in {EntryStatus.OFFICE, EntryStatus.DESK}]
     leave = [entry for entry in entries if entry.status == EntryStatus.LEAVE]
     named = ", ".join(
