@@ -61,7 +61,7 @@ register(
     AuditSubject(
         object_type="organization.unit",
         visible=scope.visible_units,
-        actions={"unit.create": _("Unit created"), "unit.update": _("Unit updated")},
+        actions={"unit.create": _("Unit created"), "unit.update": _("Unit updated"), "unit.office_seats": _("Usable office seats changed")},
     ),
     AuditSubject(
         object_type="organization.position",

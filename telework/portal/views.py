@@ -30,6 +30,7 @@ from telework.attendance.models import WorkMode
 from telework.core import clock
 from telework.core.exceptions import DomainError
 from telework.organization import delegations, scope
+from telework.policy.models import SwitchKind
 from telework.policy.selectors import eligibility_for, switches
 from telework.portal import selectors
 from telework.registrations.selectors import approval_inbox
@@ -49,7 +50,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = user.role
     context: dict[str, Any] = {"me": me, "today": today, "switches": [switch for switch in switches() if switch.is_active]}
     if me is not None:
-        context["mine"] = selectors.staff_home(staff=me, today=today)
+        # Distancing assigns home days city-wide: read from the switches already loaded (no query more).
+        assigned = any(switch.kind == SwitchKind.DISTANCING for switch in context["switches"])
+        context["mine"] = selectors.staff_home(staff=me, today=today, home_days_assigned=assigned)
         context["decision"] = eligibility_for(me, today)
     if role == Role.UNIT_HEAD:
         context["head"] = selectors.head_home(viewer=user, today=today, now=now)

@@ -134,6 +134,20 @@ def _raise_if_refused(eligibility_problems: list[dict[str, Any]], violations: li
 def _validate_request(
     *, staff: Staff, days: list[dt.date], equipment_attested: list[str], commitment_accepted: bool, resolver: PolicyResolver, exclude_registration: int | None
 ) -> tuple[EligibilityDecision, dict[str, Any]]:
+    assigned = [day for day in days if resolver.resolve(staff.unit, day).parameters.home_days_assigned]
+    if assigned:
+        # Distancing (issue 14): the unit assigns home days in its roster; a request would be overridden silently,
+        # so none is taken while the regime covers any of the days asked for.
+        raise RuleViolation(
+            _(
+                "While the distancing regime is on, your unit assigns everyone's home days in its roster: home-day "
+                "requests are not taken (from %(date)s). Your assigned days are on the roster page and in your "
+                "notifications."
+            )
+            % {"date": assigned[0].strftime("%d/%m/%Y")},
+            rule="home_days_assigned",
+            params={"date": assigned[0].isoformat()},
+        )
     problems, decision = _eligibility_problems(staff, days, resolver)
     parameters = resolver.resolve(staff.unit, days[0]).parameters
     missing = sorted(set(parameters.required_equipment) - set(equipment_attested))

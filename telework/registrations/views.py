@@ -199,11 +199,13 @@ def _attach_refusal_to_fields(form: RegistrationForm, refusal: DomainError) -> N
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The staff member's registrations, newest first, and the way to register."""
-    _own_staff_or_403(request.user)
+    me = _own_staff_or_403(request.user)
     registrations = list(selectors.own_registrations(viewer=request.user))
     for registration in registrations:
         registration.pattern_label = describe_pattern(registration)  # type: ignore[attr-defined]
-    return render(request, "registrations/mine.html", {"registrations": registrations})
+    # Distancing: the unit assigns home days (``registration_submit`` takes no request); the page says where to look.
+    assigned = policy_for_unit(me.unit, clock.today()).parameters.home_days_assigned
+    return render(request, "registrations/mine.html", {"registrations": registrations, "home_days_assigned": assigned})
 
 
 # ----------------------------------------------------------------------------------------------- register / edit

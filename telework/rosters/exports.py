@@ -24,9 +24,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from telework.core import spreadsheets
+from telework.core import clock, spreadsheets
 from telework.rosters.models import EntryStatus, Roster
 from telework.rosters.selectors import RosterGrid, roster_grid, weekday_name
+from telework.rosters.selectors.regime import Regime, regimes_for
 
 # Fill colours per status (ARGB without alpha for openpyxl, CSS hex for the PDF): office neutral, home green, leave
 # grey, desk blue; printed in black and white the labels still say everything.
@@ -62,13 +63,15 @@ class Sheet:
     rows: list[SheetRow]
     totals: list[tuple[str, list[str]]]  # (label, one value per SheetDay)
     legend: list[tuple[str, str, str]]  # (label, meaning, status)
+    # The regime the week is planned under (pilot or distancing) and its presence cap, in words (issue 14 pt 3).
+    regime_line: str
     signature_place_date: str
     signature_title: str
     signature_note: str
     motto: tuple[str, str]
 
 
-def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
+def _sheet(roster: Roster, grid: RosterGrid, regime: Regime) -> Sheet:
     monday = roster.week_start
     holidays = dict(grid.holidays)
     working = set(grid.days)
@@ -96,6 +99,9 @@ def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
         (_("At home / at most"), per_day(lambda total: f"{total.home}/{total.home_limit}")),
         (_("On leave"), per_day(lambda total: total.leave)),
     ]
+    if regime.has_cap:
+        # On site against the presence cap of the day (the share of those present, the headcount, the seats).
+        totals.insert(1, (_("On site / at most (presence cap)"), per_day(lambda total: f"{total.on_site}/{regime.cap(total.present)}")))
     # Each desk and duty post: staff at it against that day's need (which may differ by weekday).
     points = grid.totals[0].points if grid.totals else []
     for index, staffing in enumerate(points):
@@ -107,7 +113,13 @@ def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
         )
     legend: list[tuple[str, str, str]] = [
         (_("Office"), _("works at the agency"), EntryStatus.OFFICE),
-        (_("At home"), _("works from home on a registered and approved day, reachable by phone"), EntryStatus.HOME),
+        (
+            _("At home"),
+            _("works from home on a day assigned by the unit (distancing), reachable by phone")
+            if regime.is_distancing
+            else _("works from home on a registered and approved day, reachable by phone"),
+            EntryStatus.HOME,
+        ),
         (_("On leave"), _("approved leave or business trip"), EntryStatus.LEAVE),
         (_("Desk name"), _("on site, staffing that one-stop desk or duty post"), EntryStatus.DESK),
     ]
@@ -126,6 +138,7 @@ def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
         rows=rows,
         totals=totals,
         legend=legend,
+        regime_line=f"{regime.name}: {regime.summary()}" if regime.summary() else regime.name,
         signature_place_date=_("……, day … month … year ……"),
         signature_title=_("HEAD OF UNIT"),
         signature_note=_("(Signature and full name)"),
@@ -136,7 +149,8 @@ def _sheet(roster: Roster, grid: RosterGrid) -> Sheet:
 def sheets(rosters: Sequence[Roster], *, language: str = "vi") -> list[Sheet]:
     """The notice-board data of each roster, in ``language``."""
     with translation.override(language):
-        return [_sheet(roster, roster_grid(roster=roster)) for roster in rosters]
+        regimes = regimes_for({roster.unit for roster in rosters}, min((roster.week_start for roster in rosters), default=clock.today()))
+        return [_sheet(roster, roster_grid(roster=roster), regimes[roster.unit_id]) for roster in rosters]
 
 
 def _sheet_title(sheet: Sheet, used: set[str]) -> str:
@@ -190,6 +204,7 @@ def _roster_xlsx(rosters: Sequence[Roster], *, language: str) -> bytes:
             (4, sheet.title, Font(bold=True, size=14)),
             (5, sheet.period, Font(italic=True, size=11)),
             (6, sheet.version_line, Font(size=10)),
+            (7, sheet.regime_line, Font(bold=True, size=10)),
         ):
             worksheet[f"A{row}"] = text
             worksheet[f"A{row}"].font = font

@@ -6,6 +6,7 @@ app_name = "rosters"
 urlpatterns = [
     path("", views.week, name="week"),
     path("generate/", views.generate, name="generate"),
+    path("seats/", views.seats, name="seats"),
     path("today/", views.today, name="today"),
     path("swaps/", views.swaps, name="swaps"),
     path("swaps/<int:pk>/<str:action>/", views.swap_act, name="swap_act"),

@@ -80,6 +80,9 @@ class StaffHome:
     work_open: int
     work_late: int
     requests: list[PendingRequest]
+    # Distancing (issue 14): the unit assigns home days, so the page says "assigned", and shows next week's days too.
+    home_days_assigned: bool = False
+    next_week: list[WeekDay] | None = None
 
     @property
     def can_check_in(self) -> bool:
@@ -97,6 +100,7 @@ def _place(
     *,
     events: dict[dt.date, str],
     home_days: dict[dt.date, Registration],
+    assigned: bool = False,
 ) -> Place:
     holiday = calendar.holiday_name(day)
     if holiday:
@@ -112,6 +116,10 @@ def _place(
         return Place(PLACE_LEAVE, _("On leave"), _("The published roster has you on leave."))
     if cell.status == EntryStatus.DESK:
         return Place(PLACE_DESK, _("On desk duty"), _("At %(point)s") % {"point": cell.service_point} if cell.service_point else "")
+    if assigned and cell.status == EntryStatus.HOME:
+        return Place(PLACE_HOME, _("At home"), _("Assigned by your unit under the distancing regime."))
+    if assigned and cell.status == EntryStatus.OFFICE and day not in events:
+        return Place(PLACE_OFFICE, _("At the office"), _("Assigned on site by your unit under the distancing regime (in rotation)."))
     if cell.status == EntryStatus.HOME:
         registration = home_days.get(day)
         if registration is not None:
@@ -127,10 +135,13 @@ def _place(
     return Place(PLACE_OFFICE, _("At the office"), _("The published roster puts you at the office."))
 
 
-def staff_home(*, staff: Staff, today: dt.date | None = None) -> StaffHome:
+def staff_home(*, staff: Staff, today: dt.date | None = None, home_days_assigned: bool = False) -> StaffHome:
     """A staff member's home: today's place from the published roster and recorded leave (with the reason in
     words), today's check-in and any earlier one left open, the week Monday–Friday, open work due within a week or
-    late, and their own pending requests (home days, swaps, leave) with their state. A fixed number of queries."""
+    late, and their own pending requests (home days, swaps, leave) with their state. A fixed number of queries.
+
+    ``home_days_assigned`` (the distancing switch is on): the days are the unit's assignment, said so, and next week's
+    assigned days are read too (two more queries)."""
     today = today or clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     week_days = [monday + dt.timedelta(days=offset) for offset in range(5)]
@@ -154,7 +165,7 @@ def staff_home(*, staff: Staff, today: dt.date | None = None) -> StaffHome:
         events.setdefault(event.day, f"{event.get_kind_display()}: {event.title}")
 
     def place_on(day: dt.date) -> Place:
-        return _place(day, cells.get((staff.pk, day)), leave.get(day, ""), events=events, home_days=home_days)
+        return _place(day, cells.get((staff.pk, day)), leave.get(day, ""), events=events, home_days=home_days, assigned=home_days_assigned)
 
     week = [WeekDay(day=day, label=ui.day_label(day), place=place_on(day), check_in=check_ins.get(day), is_today=day == today) for day in week_days]
     if today in week_days:
@@ -166,7 +177,10 @@ def staff_home(*, staff: Staff, today: dt.date | None = None) -> StaffHome:
     open_work = WorkItem.objects.filter(staff=staff, status__in=OPEN_STATES)
     counts = open_work.aggregate(open=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
     work_due = list(open_work.filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).order_by("due_on", "id")[:FIRST_FEW])
+    next_week = _next_week_assigned(staff, monday + dt.timedelta(weeks=1)) if home_days_assigned else None
     return StaffHome(
+        home_days_assigned=home_days_assigned,
+        next_week=next_week,
         staff=staff,
         today=today,
         place=place,
@@ -179,6 +193,23 @@ def staff_home(*, staff: Staff, today: dt.date | None = None) -> StaffHome:
         work_late=counts["late"],
         requests=_own_requests(staff, today),
     )
+
+
+def _next_week_assigned(staff: Staff, monday: dt.date) -> list[WeekDay]:
+    """Next week's days as the unit's newest published roster assigns them (distancing), Monday to Friday."""
+    week_days = [monday + dt.timedelta(days=offset) for offset in range(5)]
+    rosters = newest_published_rosters(monday, [staff.unit_id])
+    cells = attendance.roster_cells(list(rosters.values()), week_days)
+    return [
+        WeekDay(
+            day=day,
+            label=ui.day_label(day),
+            place=_place(day, cells.get((staff.pk, day)), "", events={}, home_days={}, assigned=True),
+            check_in=None,
+            is_today=False,
+        )
+        for day in week_days
+    ]
 
 
 def _own_requests(staff: Staff, today: dt.date) -> list[PendingRequest]:

@@ -11,7 +11,7 @@ from telework.rosters.views.facts import event_cancel, events, leave, leave_canc
 from telework.rosters.views.leave_requests import leave_mine, leave_request_act
 from telework.rosters.views.swaps import swap_act, swap_new, swaps
 from telework.rosters.views.today import today
-from telework.rosters.views.week import cell, export, generate, publish, version, week
+from telework.rosters.views.week import cell, export, generate, publish, seats, version, week
 
 __all__ = [
     "cell",
@@ -27,6 +27,7 @@ __all__ = [
     "publish",
     "run",
     "run_progress",
+    "seats",
     "swap_act",
     "swap_new",
     "swaps",

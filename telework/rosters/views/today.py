@@ -18,6 +18,7 @@ from telework.organization import scope
 from telework.organization.models import Agency, Unit
 from telework.rosters import selectors
 from telework.rosters.models import LeaveKind
+from telework.rosters.selectors.regime import regimes_for
 from telework.rosters.views.common import pick_unit
 
 
@@ -43,6 +44,7 @@ def today(request: HttpRequest) -> HttpResponse:
         lists = selectors.roster_today(viewer=request.user, unit=unit, agency=agency, day=day)
     except NotFound as missing:
         raise Http404 from missing
+    regimes = regimes_for([item.unit for item in lists], day)
     context = {
         "day": day,
         "weekday": WEEKDAY_NAMES[day.weekday()],
@@ -52,6 +54,9 @@ def today(request: HttpRequest) -> HttpResponse:
             {
                 "unit": item,
                 "on_site_count": len(item.on_site) + len(item.at_desk),
+                "regime": regimes[item.unit.pk],
+                # The presence cap of the day, on those present (not on leave), when the regime or the seats cap it.
+                "cap": regimes[item.unit.pk].cap(len(item.on_site) + len(item.at_desk) + len(item.at_home)) if regimes[item.unit.pk].has_cap else None,
                 "on_leave": [{"person": person, "label": LeaveKind(person.leave_kind).label if person.leave_kind else ""} for person in item.on_leave],
             }
             for item in lists

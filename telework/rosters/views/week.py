@@ -23,6 +23,8 @@ from telework.organization.models import ServicePoint, Staff, Unit
 from telework.rosters import exports, selectors, services
 from telework.rosters.forms import CellForm, SwapRequestForm, parse_week
 from telework.rosters.models import EntryStatus, Roster
+from telework.rosters.selectors.regime import Regime, regime_for, registration_conflicts
+from telework.rosters.services import seats as services_seats
 from telework.rosters.views.common import (
     day_label,
     default_monday,
@@ -44,8 +46,9 @@ EXPORT_TYPES = {
 }
 
 
-def _columns(grid: Any, monday: dt.date) -> list[dict[str, Any]]:
-    """Monday to Friday: a working day with its totals, or a public holiday shown closed."""
+def _columns(grid: Any, monday: dt.date, regime: Regime | None = None) -> list[dict[str, Any]]:
+    """Monday to Friday: a working day with its totals (and, under a presence cap, on site against the cap), or a
+    public holiday shown closed."""
     totals = {total.day: total for total in grid.totals}
     index = {day: position for position, day in enumerate(grid.days)}
     columns = []
@@ -59,6 +62,7 @@ def _columns(grid: Any, monday: dt.date) -> list[dict[str, Any]]:
                 "holiday": selectors.holiday_label(day) if day not in index else None,
                 "totals": totals.get(day),
                 "is_today": day == clock.today(),
+                "cap": regime.cap(totals[day].present) if regime is not None and regime.has_cap and day in totals else None,
             }
         )
     return columns
@@ -106,8 +110,10 @@ def _grid_context(request: HttpRequest, roster: Roster, **marks: Any) -> dict[st
     """Everything ``_grid.html`` needs for one roster version; ``marks`` carry the outcome of the last edit
     (``refused_cell`` or ``edited_cell``: (staff id, day)), the refusal, the warnings and a summary."""
     grid = selectors.roster_grid(roster=roster, viewer=request.user)
-    columns = _columns(grid, roster.week_start)
+    regime = regime_for(roster.unit, roster.week_start)
+    columns = _columns(grid, roster.week_start, regime)
     return {
+        "regime": regime,
         "roster": roster,
         "grid": grid,
         "columns": columns,
@@ -166,6 +172,10 @@ def render_week(
         context["swap_next"] = roster_url(roster) + "#swaps"
         context["awaiting_count"] = len(selectors.swaps_awaiting(viewer=request.user))
         context["notified_count"] = Staff.objects.filter(unit=roster.unit, is_active=True, user__isnull=False).count()
+        if context["can_manage"] or selectors.can_manage_unit(request.user, roster.unit):
+            context["conflicts"] = registration_conflicts(roster)
+    elif unit is not None:
+        context["regime"] = regime_for(unit, monday)
     return render(request, "rosters/week.html", context, status=status)
 
 
@@ -217,6 +227,29 @@ def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"version": roster.version, "week": roster.iso_week},
     )
     return htmx_redirect(request, week_url(unit, monday))
+
+
+@login_required
+@require_POST
+def seats(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A head sets the unit's usable office seats (the presence cap of the room; empty = no limit)."""
+    units = selectors.roster_units(viewer=request.user)
+    unit = pick_unit(request, units, request.POST.get("unit", "").strip() or "-")
+    assert unit is not None
+    if not selectors.can_manage_unit(request.user, unit):
+        raise PermissionDenied(_("Only the unit's heads change its settings."))
+    monday = parse_week(request.POST.get("week")) or default_monday(clock.today())
+    raw = request.POST.get("office_seats", "").strip()
+    if raw and not raw.isdigit():
+        messages.error(request, _("Write the number of seats as a whole number, or leave it empty for no limit."))
+        return redirect(week_url(unit, monday))
+    try:
+        services_seats.unit_office_seats_set(actor=request.user, unit=unit, seats=int(raw) if raw else None)
+    except DomainError as error:
+        messages.error(request, _("The seats were not saved: %(reason)s") % {"reason": error.message})
+    else:
+        messages.success(request, _("Usable office seats saved. Generate the roster again to apply them."))
+    return redirect(week_url(unit, monday) + "#unit-settings")
 
 
 @login_required
