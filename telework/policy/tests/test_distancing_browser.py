@@ -76,7 +76,8 @@ def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_resto
 
     # The head finds next week re-planned, published, within the cap, the desk staffed.
     log_out(page)
-    login(page, city.head.user.username, next_url=roster_url)
+    login(page, city.head.user.username)
+    page.goto(roster_url)
     assert page.locator("#roster-regime[data-regime=distancing]").count() == 1
     assert page.locator("[data-roster-status=published]").count() == 1
     days = day_checks(page)
@@ -102,7 +103,8 @@ def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_resto
     switch_distancing(page, turn="off", reason="Hết giãn cách")
     confirm(page)
     log_out(page)
-    login(page, city.head.user.username, next_url=roster_url)
+    login(page, city.head.user.username)
+    page.goto(roster_url)
     assert page.locator("#roster-regime[data-regime=pilot]").count() == 1
     assert page.locator("[data-roster-status=published]").count() == 1
     days = day_checks(page)
