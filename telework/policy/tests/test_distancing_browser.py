@@ -5,13 +5,17 @@ rules."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from telework.core import clock
 from telework.core.tests.browser.pages import login
-from telework.demo.testing import build_city, next_monday
+from telework.demo.testing import build_city
 from telework.policy.models import SwitchChange, SwitchKind
 from telework.rosters import services as roster_services
+from telework.rosters.selectors import week_start_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +62,8 @@ def day_checks(page):
 
 def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_restores_the_pilot(page, browser_problems):
     city = build_city()
-    monday = next_monday()
+    # Next week: the week distancing plans for every unit (this week's lived days stay as they were).
+    monday = week_start_of(clock.today()) + dt.timedelta(weeks=1)
     pilot_roster = roster_services.roster_generate(unit=city.unit, week_start=monday, actor=city.head_user)
     roster_services.roster_publish(roster=pilot_roster, actor=city.head_user)
     member = city.staff[0]
@@ -81,7 +86,7 @@ def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_resto
     assert page.locator("#roster-regime[data-regime=distancing]").count() == 1
     assert page.locator("[data-roster-status=published]").count() == 1
     days = day_checks(page)
-    assert len(days) == 5
+    assert days  # every working day of the week (a public holiday has no figures)
     for day in days:
         assert day["cap"] is not None
         assert day["onSite"] <= day["cap"], days
@@ -93,7 +98,8 @@ def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_resto
     assert page.locator("#days-assigned").count() == 1
     assert page.locator("#my-next-week li[data-day]").count() == 5
     assigned = page.eval_on_selector_all("#my-next-week li[data-day]", "items => items.map(item => item.dataset.place)")
-    assert set(assigned) <= {"office", "desk", "home", "leave"}
+    assert set(assigned) <= {"office", "desk", "home", "leave", "holiday"}
+    assert "unplanned" not in assigned
     page.goto(reverse("core:notifications"))
     assert page.locator("main .list-group-item", has_text="Các ngày làm việc của bạn theo chế độ giãn cách").count() == 1
 
@@ -108,7 +114,7 @@ def test_distancing_on_replans_within_the_cap_staff_see_their_days_and_off_resto
     assert page.locator("#roster-regime[data-regime=pilot]").count() == 1
     assert page.locator("[data-roster-status=published]").count() == 1
     days = day_checks(page)
-    assert len(days) == 5
+    assert days  # every working day of the week (a public holiday has no figures)
     for day in days:
         assert day["cap"] is None
         assert day["home"] <= day["homeLimit"], days
