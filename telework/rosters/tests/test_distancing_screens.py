@@ -126,3 +126,5 @@ def test_the_staff_home_shows_the_days_assigned_next_week(city):
     upcoming = page.split('id="my-next-week"')[1].split("</ul>")[0]
     assert upcoming.count("data-day=") == 5
     assert "Tuần sau, theo phân công" in page
+    assert 'id="no-requests-under-distancing"' in page
+    assert reverse("registrations:new") not in page
