@@ -15,6 +15,7 @@ needs assigned days); this week, and switching off, re-plan the units that have 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -81,7 +82,8 @@ def rosters_replan_for_distancing(*, is_active: bool, today: dt.date | None = No
         units = list(Unit.objects.select_related("agency").filter(pk__in=unit_ids).order_by("pk"))
         loaded = load_units(units, week_start)
         staff = sum(item.staff_count for item in loaded)
-        workers = default_workers() if staff >= POOL_MINIMUM_STAFF else 1
+        # A daemonic process (a Celery prefork child) may not start a pool: solve in this process there.
+        workers = default_workers() if staff >= POOL_MINIMUM_STAFF and not multiprocessing.current_process().daemon else 1
 
         def report(finished: int, _total: int, offset: int = done) -> None:
             if progress is not None:
