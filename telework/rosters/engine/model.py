@@ -48,6 +48,8 @@ SHORTFALL_SCALE = 60
 MIN_RELAXABLE_WEIGHT = 10**4
 MIN_POLICY_WEIGHT = 10**6
 EPSILON = 1e-9
+# Assigned home days: deviations from the fair share beyond these many whole days cost again (``_presence_terms``).
+PRESENCE_MARGINS = (1, 2, 4, 8)
 
 
 @dataclass
@@ -464,8 +466,8 @@ class _Builder:
         """Assigned home days: rotate presence. Each person's deviation, in quarters of a day, between their on-site
         days and their fair share (``presence_targets``: the unit's capacity shared among those present, less what
         they were in beyond their share in recent weeks). Minimised: the sum of the deviations' sizes (which also
-        fills the office up to the cap, not beyond), and the whole days by which anyone is more than a day away from
-        their share, so the worst treated count more. Both are convex with breakpoints at whole days only, which keeps
+        fills the office up to the cap, not beyond), and the whole days by which anyone is more than 1, 2, 4 or 8 days
+        away from their share, so the worst treated count more. Both are convex with breakpoints at whole days only, which keeps
         CP-SAT's relaxation tight (a max − min spread did not: units of 80 people took minutes to prove). Returns the
         soft range of the two terms."""
         instance, home, model = self.instance, self.built.home, self.model
@@ -494,14 +496,16 @@ class _Builder:
                 model.add(size >= rest + (PRESENCE_SCALE - 2 * rest) * (onsite - whole))
             terms["presence_deviation"].append((size, 1))
             soft_range += weights.presence_deviation * max(abs(low), abs(high))
-            # Whole days beyond the day on either side of the fair share: the worst treated pay more. Breakpoints at
-            # whole days again, so the relaxation stays tight.
-            far_bound = len(cells) + abs(whole) + 2
-            far = model.new_int_var(0, far_bound, "")
-            model.add(far >= onsite - (whole + (2 if rest else 1)))
-            model.add(far >= (whole - 1) - onsite)
-            terms["presence_far"].append((far, 1))
-            soft_range += weights.presence_far * far_bound
+            # Whole days beyond 1, 2, 4 and 8 days on either side of the fair share, each costing again: a convex,
+            # roughly quadratic penalty, so that a spare seat goes to whoever is furthest below their share and a
+            # forced day to whoever is furthest above it. Breakpoints at whole days again: the relaxation stays tight.
+            for margin in PRESENCE_MARGINS:
+                far_bound = len(cells) + abs(whole) + margin + 1
+                far = model.new_int_var(0, far_bound, "")
+                model.add(far >= onsite - (whole + margin + (1 if rest else 0)))
+                model.add(far >= (whole - margin) - onsite)
+                terms["presence_far"].append((far, 1))
+                soft_range += weights.presence_far * far_bound
         return soft_range
 
 
