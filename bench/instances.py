@@ -19,6 +19,18 @@ Four harder families (issue 9, item 14), the weeks real units have and the first
 * ``part_time``: 45 % part-time staff, capped at one or two home days a week;
 * ``month_history``: monthly rules (at most 6 or 8 home days a month, sometimes at least 10 office days) with
   what each person already did this month before the horizon, and the working days left after it.
+
+Distancing (issue 14, ``generate_distancing_city``): the unit assigns home days under a presence cap, as Hanoi did
+in April 2020 (Directive 16/CT-TTg) — no registrations, no home-day caps or office minimums, a leader on site each
+day, desks and duty posts kept, and four weeks of history (each person's on-site days against their fair share,
+−3..+3 days off it). Four families:
+
+* ``distancing_20`` and ``distancing_30``: at most 20 % / 30 % of the staff present on site; a desk in 60 % of
+  units (1–2 a day), a duty post in 30 %;
+* ``distancing_seats``: 30 %, and the office's usable seats one or two below that (never below 1);
+* ``distancing_infeasible``: a desk needing 2 of its 2–3 qualified staff every day, a leader not among them, and
+  at most 2 people on site (``max_onsite_headcount``): the cap is below what the desk and the leader rule need, so
+  its violations are unavoidable and known in advance (``explain.unavoidable_violations``).
 """
 
 from __future__ import annotations
@@ -55,6 +67,8 @@ FAMILY_ONSITE_SHARES = {
     "part_time": (0.4,),
     "month_history": (0.4, 0.5),
 }
+DISTANCING_FAMILIES = ("distancing_20", "distancing_30", "distancing_seats", "distancing_infeasible")
+DISTANCING_HISTORY_WEEKS = 4
 PREFERENCE_WEEKDAY_WEIGHTS = (3, 1, 1, 1, 3)  # Monday and Friday are asked for three times as often
 
 FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
@@ -316,3 +330,82 @@ def _month_days_after(days: tuple[dt.date, ...]) -> tuple[tuple[str, int], ...]:
             day += dt.timedelta(days=1)
         result.append((f"{year}-{number:02d}", count))
     return tuple(result)
+
+
+def generate_distancing_city(staff: int, seed: int, weeks: int, knobs: Knobs | None = None) -> list[GeneratedUnit]:
+    """Units for ``staff`` people under distancing (assigned home days, a presence cap), families in rotation."""
+    knobs = knobs or Knobs()
+    days = horizon_days(weeks)
+    units: list[GeneratedUnit] = []
+    next_person_id = 1
+    for index, size in enumerate(unit_sizes(staff, seed, knobs)):
+        family = DISTANCING_FAMILIES[index % len(DISTANCING_FAMILIES)]
+        instance = generate_distancing_unit(index + 1, size, family, days, random.Random(f"distancing:{seed}:{index}"), knobs, next_person_id)
+        next_person_id += size
+        units.append(GeneratedUnit(family, instance))
+    return units
+
+
+def generate_distancing_unit(
+    unit_id: int, size: int, family: str, days: tuple[dt.date, ...], rng: random.Random, knobs: Knobs, first_person_id: int
+) -> UnitInstance:
+    share = 0.2 if family == "distancing_20" else 0.3
+    leader_count = max(1, sum(1 for _ in range(size) if rng.random() < knobs.leader_share))
+    leaders = set(rng.sample(range(size), leader_count))
+    history_fair = round(share * 5 * DISTANCING_HISTORY_WEEKS)
+    people: list[Person] = []
+    for offset in range(size):
+        requested_home: set[dt.date] = set()
+        requested_office: set[dt.date] = set()
+        for day in days:
+            draw = rng.random()
+            if draw < 0.05:
+                requested_office.add(day)
+            elif draw < 0.10:
+                requested_home.add(day)
+        people.append(
+            Person(
+                id=first_person_id + offset,
+                name=f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}",
+                is_leader=offset in leaders,
+                requested_home_days=frozenset(requested_home),
+                requested_office_days=frozenset(requested_office),
+                leave_days=frozenset(day for day in days if rng.random() < knobs.absence_share),
+                recent_onsite_days=max(0, history_fair + rng.randint(-3, 3)),
+                recent_fair_onsite_days=history_fair,
+            )
+        )
+    service_points: list[ServicePoint] = []
+    non_leaders = [person.id for person in people if not person.is_leader]
+    headcount: int | None = None
+    if family == "distancing_infeasible":
+        qualified = frozenset(rng.sample(non_leaders, min(len(non_leaders), rng.choice((2, 3)))))
+        service_points.append(ServicePoint(unit_id * 10 + 1, rng.choice(POINT_NAMES), ONE_STOP_DESK, 2, qualified))
+        headcount = 2
+    else:
+        if rng.random() < 0.6:
+            qualified = frozenset(person.id for person in people if rng.random() < knobs.qualified_share)
+            service_points.append(ServicePoint(unit_id * 10 + 1, rng.choice(POINT_NAMES), ONE_STOP_DESK, rng.choice((1, 1, 2)), qualified))
+        if rng.random() < 0.3:
+            qualified = frozenset(person.id for person in people if rng.random() < knobs.qualified_share)
+            service_points.append(ServicePoint(unit_id * 10 + 2, "Trực văn phòng", DUTY_POST, 1, qualified))
+    seats: int | None = None
+    if family == "distancing_seats":
+        seats = max(1, math.floor(share * size) - rng.choice((1, 2)))
+    policy = RosterPolicy(
+        max_home_share=1.0,
+        min_onsite_share=0.0,
+        leader_on_site_each_day=True,
+        max_onsite_share=share,
+        max_onsite_headcount=headcount,
+        home_days_assigned=True,
+    )
+    return UnitInstance(
+        unit_id=unit_id,
+        unit_name=f"Unit {unit_id}",
+        days=days,
+        people=tuple(people),
+        service_points=tuple(service_points),
+        policy=policy,
+        office_seats=seats,
+    )

@@ -10,6 +10,16 @@ head may relax, such as the home-day guarantee, are counted apart). It prints JS
 time; for the solver also optimality, gaps, unit times, CPU per 1,000 staff, parallel efficiency T1/(N·TN),
 peak memory and whether every run gave byte-identical rosters; the same comparison per instance family; and
 whether the targets of issue 3 are met.
+
+    uv run python -m bench.roster --regime distancing --staff 5000 --weeks 4 --json
+
+``--regime distancing`` runs the distancing families instead (issue 14, ``bench.instances.generate_distancing_city``:
+assigned home days under an on-site cap of 20 or 30 %, office seats, desks and leaders, four weeks of history,
+units whose cap is below what their desk and the leader rule need). The baseline is then the round-robin rotation
+(``baseline.rotation``) and fairness is the rotation of presence: the spread (max − min) of each person's deviation
+from their fair share of on-site days with the four weeks of history included, the Gini coefficient of on-site days
+over the fair share (history included), and the spread of on-site days over the horizon alone among staff present
+every day (the solver pays back history, so it is not meant to win that one).
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from bench.instances import FAMILIES, GeneratedUnit, generate_city
+from bench.instances import DISTANCING_FAMILIES, FAMILIES, GeneratedUnit, generate_city, generate_distancing_city
 from telework.rosters.engine.baseline import round_robin
 from telework.rosters.engine.checker import check, measure
 from telework.rosters.engine.explain import unavoidable_violations
@@ -73,12 +83,20 @@ def _run_digest(results: Sequence[UnitResult]) -> str:
     return digest("\n".join(result.digest() for result in results))
 
 
-def _judge(units: Sequence[GeneratedUnit], rosters: Sequence[Roster], bounds: Sequence[int]) -> dict[str, Any]:
+def _mean(values: Sequence[float]) -> float:
+    return round(statistics.mean(values), 4) if values else 0.0
+
+
+def _judge(units: Sequence[GeneratedUnit], rosters: Sequence[Roster], bounds: Sequence[int], family_names: Sequence[str] = FAMILIES) -> dict[str, Any]:
     """Hard violations (by the checker), fairness and requests for one set of rosters, overall and per family."""
     by_rule = dict.fromkeys(HARD_RULES, 0)
     families: dict[str, dict[str, Any]] = {
-        family: {"spreads": [], "requests": 0, "honoured": 0, "violations": 0, "unavoidable": 0, "relaxed": 0} for family in FAMILIES
+        family: {"spreads": [], "requests": 0, "honoured": 0, "violations": 0, "unavoidable": 0, "relaxed": 0, "presence": [], "gini": [], "onsite": []}
+        for family in family_names
     }
+    presence: list[float] = []
+    gini: list[float] = []
+    onsite: list[float] = []
     spreads: list[float] = []
     requests = honoured = violations = shortfall = relaxed = 0
     integrity_errors = 0
@@ -106,7 +124,25 @@ def _judge(units: Sequence[GeneratedUnit], rosters: Sequence[Roster], bounds: Se
         if quality.fairness_spread is not None:
             spreads.append(quality.fairness_spread)
             family["spreads"].append(quality.fairness_spread)
+        for key, values, value in (
+            ("presence", presence, quality.presence_deviation_spread),
+            ("gini", gini, quality.onsite_gini),
+            ("onsite", onsite, quality.onsite_days_spread),
+        ):
+            if value is not None:
+                values.append(value)
+                family[key].append(value)
+    presence_figures = (
+        {
+            "presence_deviation_spread_days": _mean(presence),
+            "onsite_gini": _mean(gini),
+            "onsite_days_spread_horizon": _mean(onsite),
+        }
+        if presence
+        else {}
+    )
     return {
+        **presence_figures,
         "hard_violations": violations,
         "hard_violations_by_rule": {rule: count for rule, count in by_rule.items() if count},
         "unavoidable_violations": sum(bounds),
@@ -123,17 +159,28 @@ def _judge(units: Sequence[GeneratedUnit], rosters: Sequence[Roster], bounds: Se
                 "relaxed_rules": data["relaxed"],
                 "fairness_spread": round(statistics.mean(data["spreads"]), 4) if data["spreads"] else 0.0,
                 "requests_honoured_share": round(data["honoured"] / data["requests"], 4) if data["requests"] else 1.0,
+                **(
+                    {
+                        "presence_deviation_spread_days": _mean(data["presence"]),
+                        "onsite_gini": _mean(data["gini"]),
+                        "onsite_days_spread_horizon": _mean(data["onsite"]),
+                    }
+                    if data["presence"]
+                    else {}
+                ),
             }
             for name, data in families.items()
         },
     }
 
 
-def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, settings: SolveSettings) -> dict[str, Any]:
+def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, settings: SolveSettings, *, regime: str = "pilot") -> dict[str, Any]:
     # Wall times depend on what else the machine runs: the load average before and after is part of the figures.
     load_before = os.getloadavg()[0]
+    distancing = regime == "distancing"
+    family_names = DISTANCING_FAMILIES if distancing else FAMILIES
     started = time.perf_counter()
-    units = generate_city(staff, seed, weeks)
+    units = generate_distancing_city(staff, seed, weeks) if distancing else generate_city(staff, seed, weeks)
     generation_seconds = time.perf_counter() - started
     instances: list[UnitInstance] = [unit.instance for unit in units]
     bounds = [unavoidable_violations(instance).total for instance in instances]
@@ -157,8 +204,8 @@ def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, se
     by_id = {result.roster.unit_id: result for result in parallel}
     results = [by_id[instance.unit_id] for instance in instances]
 
-    solver = _judge(units, [result.roster for result in results], bounds)
-    baseline = _judge(units, baseline_rosters, bounds)
+    solver = _judge(units, [result.roster for result in results], bounds, family_names)
+    baseline = _judge(units, baseline_rosters, bounds, family_names)
     certificates = [result.certificate for result in results]
     gaps = [certificate.gap if certificate.gap is not None else 1.0 for certificate in certificates]
     unit_seconds = [certificate.wall_seconds for certificate in certificates]
@@ -194,10 +241,19 @@ def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, se
     beaten = {
         family: solver["families"][family]["fairness_spread"] < baseline["families"][family]["fairness_spread"]
         and solver["families"][family]["requests_honoured_share"] > baseline["families"][family]["requests_honoured_share"]
-        for family in FAMILIES
+        for family in family_names
     }
     targets_above_caps = sum(_targets_above_caps(instance) for instance in instances)
+    if distancing:
+        # Fairer rotation: a smaller spread of deviations from the fair share (history included) and a lower Gini,
+        # family by family (ties count as not beaten).
+        beaten = {
+            family: solver["families"][family]["presence_deviation_spread_days"] < baseline["families"][family]["presence_deviation_spread_days"]
+            and solver["families"][family]["onsite_gini"] < baseline["families"][family]["onsite_gini"]
+            for family in family_names
+        }
     return {
+        "regime": regime,
         "horizon_weeks": weeks,
         "working_days": len(instances[0].days),
         "staff": staff_total,
@@ -211,7 +267,7 @@ def run_horizon(staff: int, seed: int, weeks: int, workers: int, repeat: int, se
             "solver_wall_under_15_seconds": parallel_wall < WALL_TARGET_SECONDS,
             "hard_violations_equal_unavoidable": solver["hard_violations"] == solver["unavoidable_violations"] and solver["units_above_unavoidable"] == 0,
             "units_proven_optimal_at_least_99_9_percent": solver["units_proven_optimal_share"] >= PROVEN_OPTIMAL_TARGET,
-            "baseline_beaten_on_fairness_and_requests_in_every_family": all(beaten.values()),
+            ("rotation_beaten_on_fairness_in_every_family" if distancing else "baseline_beaten_on_fairness_and_requests_in_every_family"): all(beaten.values()),
             "baseline_beaten_by_family": beaten,
             "deterministic": solver["deterministic"],
             "no_unit_needs_the_multi_worker_phase": solver["stragglers_resolved"] == 0,
@@ -228,11 +284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="pool runs to compare for determinism (plus one single-process run)")
     parser.add_argument("--json", action="store_true", help="print the full JSON (otherwise a short summary)")
+    parser.add_argument(
+        "--regime", choices=("pilot", "distancing"), default="pilot", help="pilot families (requested home days) or distancing (assigned, under a cap)"
+    )
     arguments = parser.parse_args(argv)
     settings = SolveSettings()
     horizons = [1, 4] if arguments.weeks == "both" else [int(arguments.weeks)]
     runs = {
-        f"{weeks}_week{'s' if weeks > 1 else ''}": run_horizon(arguments.staff, arguments.seed, weeks, arguments.workers, arguments.repeat, settings)
+        f"{weeks}_week{'s' if weeks > 1 else ''}": run_horizon(
+            arguments.staff, arguments.seed, weeks, arguments.workers, arguments.repeat, settings, regime=arguments.regime
+        )
         for weeks in horizons
     }
     report: dict[str, Any] = {

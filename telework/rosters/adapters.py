@@ -15,7 +15,15 @@ What each fact becomes:
   rotation pays back), Mondays and Fridays at home, and last week's home weekdays (stability);
 * the home-day guarantee (``min_home_days_per_week``, relaxable by the head) = ``DEFAULT_GUARANTEED_HOME_DAYS``:
   an approved registration is the head's promise, so each person keeps at least that many approved days a week
-  unless the unit's own rules make it impossible, and the roster then says why.
+  unless the unit's own rules make it impossible, and the roster then says why;
+* the presence cap = the resolved ``max_onsite_share`` and ``max_onsite_headcount``, and the unit's
+  ``office_seats``.
+
+When the resolved policy *assigns* home days (``home_days_assigned``, the distancing switch), every active staff
+member is in the instance whether or not they registered; registered days stay soft preferences (requested home
+days), nobody is owed an entitlement or a guarantee, and the history is presence: each person's on-site days in the
+last four published rosters against their fair share of them (the unit's on-site count each day shared among those
+present), so the rotation carries on across weeks. The pilot path is unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Q
@@ -105,15 +114,18 @@ class _Pilots:
 
 
 def roster_policy(parameters: PolicyParameters, *, guaranteed_home_days: int = DEFAULT_GUARANTEED_HOME_DAYS) -> RosterPolicy:
-    """The roster's view of a resolved policy. Under a suspension nobody is promised a home day."""
-    guarantee = 0 if parameters.telework_suspended else guaranteed_home_days
+    """The roster's view of a resolved policy. Under a suspension nobody is promised a home day; when the unit
+    assigns home days nobody registered for one, so nothing is promised either."""
+    guarantee = 0 if parameters.telework_suspended or parameters.home_days_assigned else guaranteed_home_days
     return RosterPolicy.from_parameters(parameters, min_home_days_per_week=guarantee)
 
 
-def policy_snapshot(resolved: ResolvedPolicy, policy: RosterPolicy) -> dict[str, Any]:
-    """What ``Roster.policy`` keeps: the numbers the roster obeys and where each came from."""
+def policy_snapshot(resolved: ResolvedPolicy, policy: RosterPolicy, *, office_seats: int | None = None) -> dict[str, Any]:
+    """What ``Roster.policy`` keeps: the numbers the roster obeys (the unit's usable office seats among them) and
+    where each came from."""
     parameters = resolved.parameters
     data: dict[str, Any] = dataclasses.asdict(policy)
+    data["office_seats"] = office_seats
     data["desk_staff_on_site"] = parameters.desk_staff_on_site
     data["duty_staff_on_site"] = parameters.duty_staff_on_site
     data["telework_suspended"] = parameters.telework_suspended
@@ -200,6 +212,8 @@ def load_units(
         qualified[point_id].add(staff_id)
 
     history = _history(unit_ids if not all_units else None, week_start, unit_of_staff)
+    assigned_units = [unit_id for unit_id in unit_ids if days and resolver.resolve(unit_by_id[unit_id], days[0]).parameters.home_days_assigned]
+    presence = _presence_history(history, assigned_units)
 
     loaded: list[LoadedUnit] = []
     for unit_id in unit_ids:
@@ -212,7 +226,7 @@ def load_units(
         policy = roster_policy(parameters, guaranteed_home_days=guaranteed_home_days)
         member_ids = {member.pk for member in members}
         people = tuple(
-            _person(member, days, week_start, policy, resolver, pilots, is_eligible, exemptions, approved, approved_before, leave_kinds, history)
+            _person(member, days, week_start, policy, resolver, pilots, is_eligible, exemptions, approved, approved_before, leave_kinds, history, presence)
             for member in members
         )
         service_points = tuple(
@@ -233,13 +247,14 @@ def load_units(
             fixed_on_site=fixed,
             policy=policy,
             month_days_after=_month_days_after(days) if policy.min_office_days_per_month is not None else (),
+            office_seats=unit.office_seats,
         ).canonical()
         loaded.append(
             LoadedUnit(
                 unit=unit,
                 instance=instance,
                 parameters=parameters,
-                policy=policy_snapshot(resolved, policy),
+                policy=policy_snapshot(resolved, policy, office_seats=unit.office_seats),
                 leave_kinds={key: kind for key, kind in leave_kinds.items() if key[0] in member_ids},
             )
         )
@@ -277,6 +292,8 @@ class _History:
     office_days: dict[int, set[dt.date]]
     # Weeks (Mondays) with a published roster, per unit.
     weeks_by_unit: dict[int, set[dt.date]]
+    # The newest published roster of each of those weeks, per unit.
+    roster_ids_by_unit: dict[int, list[int]] = dataclasses.field(default_factory=dict)
 
 
 def _history(unit_ids: list[int] | None, week_start: dt.date, unit_of_staff: dict[int, int]) -> _History:
@@ -294,8 +311,10 @@ def _history(unit_ids: list[int] | None, week_start: dt.date, unit_of_staff: dic
     home: dict[int, set[dt.date]] = defaultdict(set)
     office: dict[int, set[dt.date]] = defaultdict(set)
     weeks_by_unit: dict[int, set[dt.date]] = defaultdict(set)
-    for unit_id, monday in newest:
+    roster_ids: dict[int, list[int]] = defaultdict(list)
+    for (unit_id, monday), (_version, roster_id) in sorted(newest.items()):
         weeks_by_unit[unit_id].add(monday)
+        roster_ids[unit_id].append(roster_id)
     if newest:
         month_start = week_start.replace(day=1)
         entries = RosterEntry.objects.filter(roster_id__in=[roster_id for _version, roster_id in newest.values()]).filter(
@@ -304,7 +323,30 @@ def _history(unit_ids: list[int] | None, week_start: dt.date, unit_of_staff: dic
         for staff_id, day, status in entries.values_list("staff_id", "day", "status"):
             if staff_id in unit_of_staff:
                 (home if status == EntryStatus.HOME else office)[staff_id].add(day)
-    return _History(home, office, weeks_by_unit)
+    return _History(home, office, weeks_by_unit, roster_ids)
+
+
+def _presence_history(history: _History, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For units that assign home days: each staff member's on-site days (office or desk) in the newest published
+    rosters of the last ``HISTORY_WEEKS`` weeks, and their fair share of on-site days over the days they were
+    present (not on leave) — the unit's on-site count that day over the staff present, summed and rounded. One
+    query for all those units."""
+    roster_ids = [roster_id for unit_id in unit_ids for roster_id in history.roster_ids_by_unit.get(unit_id, [])]
+    if not roster_ids:
+        return {}
+    cells: dict[tuple[int, dt.date], list[tuple[int, bool]]] = defaultdict(list)  # (roster, day) → (staff, on site)
+    for roster_id, staff_id, day, status in (
+        RosterEntry.objects.filter(roster_id__in=roster_ids).exclude(status=EntryStatus.LEAVE).values_list("roster_id", "staff_id", "day", "status")
+    ):
+        cells[roster_id, day].append((staff_id, status in (EntryStatus.OFFICE, EntryStatus.DESK)))
+    onsite: dict[int, int] = defaultdict(int)
+    fair: dict[int, Fraction] = defaultdict(Fraction)
+    for present in cells.values():
+        share = Fraction(sum(1 for _staff, here in present if here), len(present))
+        for staff_id, here in present:
+            onsite[staff_id] += 1 if here else 0
+            fair[staff_id] += share
+    return {staff_id: (onsite[staff_id], round(fair[staff_id])) for staff_id in fair}
 
 
 def _person(
@@ -320,6 +362,7 @@ def _person(
     approved_before: dict[int, set[dt.date]],
     leave_kinds: dict[tuple[int, dt.date], str],
     history: _History,
+    presence: dict[int, tuple[int, int]],
 ) -> Person:
     facts = staff_facts(member, exemptions=exemptions)
     eligible_days = {
@@ -347,6 +390,19 @@ def _person(
                 home_days=sum(1 for day in home_before if month_start <= day < week_start),
                 office_days=sum(1 for day in history.office_days.get(member.pk, ()) if month_start <= day < week_start),
             ),
+        )
+    if policy.home_days_assigned:
+        # Distancing: the unit assigns the days. Registered days are preferences only; presence carries the history.
+        onsite_before, fair_before = presence.get(member.pk, (0, 0))
+        return dataclasses.replace(
+            person,
+            approved_home_days=approved_days,
+            requested_home_days=approved_days,
+            leave_days=frozenset(day for day in days if (member.pk, day) in leave_kinds),
+            last_week_home_weekdays=frozenset(day.weekday() for day in home_before if _monday(day) == last_week),
+            month_history=month_history,
+            recent_onsite_days=onsite_before,
+            recent_fair_onsite_days=fair_before,
         )
     return dataclasses.replace(
         person,

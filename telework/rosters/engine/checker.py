@@ -25,11 +25,15 @@ from telework.rosters.engine.instance import (
     MAX_HOME_DAYS_PER_MONTH,
     MAX_HOME_DAYS_PER_WEEK,
     MAX_HOME_SHARE,
+    MAX_ONSITE_HEADCOUNT,
+    MAX_ONSITE_SHARE,
     MIN_HOME_DAYS_PER_WEEK,
     MIN_OFFICE_DAYS_PER_MONTH,
     MIN_OFFICE_DAYS_PER_WEEK,
     MIN_ONSITE_SHARE,
+    OFFICE_SEATS,
     POPULAR_WEEKDAYS,
+    PRESENCE_SCALE,
     RELAXABLE_RULES,
     STATUS_DESK_PREFIX,
     STATUS_HOME,
@@ -39,8 +43,10 @@ from telework.rosters.engine.instance import (
     Roster,
     ServicePoint,
     UnitInstance,
+    fair_onsite_days,
     guaranteed_home_days,
     home_day_targets,
+    presence_targets,
     service_point_rule,
 )
 
@@ -120,7 +126,16 @@ def check(instance: UnitInstance, roster: Roster) -> CheckReport:
         add(MIN_ONSITE_SHARE, label, math.ceil(_share(policy.min_onsite_share) * len(present)) - len(on_site))
         if policy.leader_on_site_each_day and not any(person.is_leader for person in on_site):
             add(LEADER_ON_SITE, label, 1)
+        # The presence cap: on site = present and not at home (leave is neither); the share rounds down.
+        if policy.max_onsite_share is not None:
+            add(MAX_ONSITE_SHARE, label, len(on_site) - math.floor(_share(policy.max_onsite_share) * len(present)))
+        if policy.max_onsite_headcount is not None:
+            add(MAX_ONSITE_HEADCOUNT, label, len(on_site) - policy.max_onsite_headcount)
+        if instance.office_seats is not None:
+            add(OFFICE_SEATS, label, len(on_site) - instance.office_seats)
         for person in at_home:
+            if policy.home_days_assigned:
+                continue  # the unit assigns home days: anyone present may be sent home
             if not person.is_eligible:
                 add(INELIGIBLE_ON_SITE, label, 1, person.id)
             elif day not in person.approved_home_days:
@@ -271,6 +286,15 @@ class Quality:
     popular_day_spread: int | None
     stability_changes: int
     shortfall_days: int = field(default=0)
+    # Assigned home days (distancing): the rotation of presence. On-site days per person over the horizon; the
+    # spread (max − min) of on-site days among the staff present every working day; the spread of each person's
+    # deviation from their fair share with recent weeks included (``presence_targets``), in days; and the Gini
+    # coefficient of on-site days over the fair share, recent weeks included (0: everyone in exactly in proportion
+    # to their share). None outside assigned mode.
+    onsite_days: dict[int, int] = field(default_factory=dict)
+    onsite_days_spread: int | None = None
+    presence_deviation_spread: float | None = None
+    onsite_gini: float | None = None
 
     @property
     def requests_honoured_share(self) -> float | None:
@@ -287,6 +311,7 @@ def measure(instance: UnitInstance, roster: Roster) -> Quality:
     requests = honoured = changes = 0
     popular_totals: list[int] = []
     all_targets = home_day_targets(instance)
+    presence = _presence(instance, cell)
     for person in sorted(instance.people, key=lambda person: person.id):
         present = [day for day in sorted(instance.days) if day not in person.leave_days]
         home = [day for day in present if cell.get((person.id, day)) == STATUS_HOME]
@@ -318,4 +343,50 @@ def measure(instance: UnitInstance, roster: Roster) -> Quality:
         popular_day_spread=max(popular_totals) - min(popular_totals) if len(popular_totals) >= 2 else None,
         stability_changes=changes,
         shortfall_days=shortfall,
+        onsite_days=presence[0],
+        onsite_days_spread=presence[1],
+        presence_deviation_spread=presence[2],
+        onsite_gini=presence[3],
     )
+
+
+def _presence(instance: UnitInstance, cell: dict[tuple[int, dt.date], str]) -> tuple[dict[int, int], int | None, float | None, float | None]:
+    """The rotation of presence of an assigned roster (see ``Quality``): on-site days, their spread, the spread of
+    the deviations from the fair share with history, and the Gini coefficient."""
+    if not instance.policy.home_days_assigned:
+        return {}, None, None, None
+    targets = presence_targets(instance)
+    fair = fair_onsite_days(instance)
+    onsite: dict[int, int] = {}
+    rates: list[Fraction] = []
+    full: list[int] = []
+    deviations: list[int] = []
+    for person in sorted(instance.people, key=lambda person: person.id):
+        present = [day for day in instance.days if day not in person.leave_days]
+        count = sum(1 for day in present if cell.get((person.id, day)) not in (STATUS_HOME, STATUS_LEAVE, None))
+        onsite[person.id] = count
+        if not present:
+            continue
+        due = fair[person.id] + person.recent_fair_onsite_days
+        if due > 0:
+            rates.append((count + person.recent_onsite_days) / due)
+        deviations.append(PRESENCE_SCALE * count - targets[person.id])
+        if len(present) == len(instance.days):
+            full.append(count)
+    return (
+        onsite,
+        max(full) - min(full) if len(full) >= 2 else None,
+        (max(deviations) - min(deviations)) / PRESENCE_SCALE if len(deviations) >= 2 else None,
+        round(float(_gini(rates)), 6) if rates else None,
+    )
+
+
+def _gini(values: list[Fraction]) -> Fraction:
+    """Gini coefficient: the mean absolute difference between all pairs over twice the mean (0 when all are 0)."""
+    total = sum(values, Fraction(0))
+    if total == 0:
+        return Fraction(0)
+    ordered = sorted(values)
+    count = len(ordered)
+    weighted = sum((Fraction(2 * (rank + 1) - count - 1) * value for rank, value in enumerate(ordered)), Fraction(0))
+    return weighted / (count * total)

@@ -6,6 +6,10 @@ Two kinds of reason:
   independently of the solver: a day when every leader is on leave, a day when a desk or duty post cannot have
   enough qualified staff present at all. This is the structural lower bound on hard violations; an optimal
   roster breaks exactly this much of city policy and no more.
+* **A presence cap below what the other rules need** (distancing): on a day when desks, duty posts, the leader
+  rule, staff who may not be at home or the on-site minimum need more people on site than a cap allows
+  (``minimum_on_site``), the cap gives way by exactly that much; the sentence names the cap with its figures and
+  what needs the people. Also part of the structural bound.
 * **Conflicts** (``explain``): when rules contradict each other (a desk that needs both of its qualified staff
   every day, while policy promises each of them a home day), the smallest set of rules that cannot hold together,
   found by CP-SAT over assumption literals and shrunk until dropping any one rule resolves it. The roster offered
@@ -27,9 +31,12 @@ from django.utils.translation import gettext, gettext_noop
 from ortools.sat.python import cp_model
 
 from telework.rosters.engine.instance import (
+    CAP_RULES,
     FIXED_ON_SITE_DAYS,
     HARD_RULES,
     LEADER_ON_SITE,
+    MAX_ONSITE_HEADCOUNT,
+    MAX_ONSITE_SHARE,
     MIN_HOME_DAYS_PER_WEEK,
     ONE_STOP_DESK,
     RELAXABLE_RULES,
@@ -39,6 +46,8 @@ from telework.rosters.engine.instance import (
     UnitInstance,
     group_days,
     guaranteed_home_days,
+    minimum_on_site,
+    onsite_limits,
     service_point_rule,
     week_key,
 )
@@ -144,6 +153,9 @@ class StructuralFinding:
     required: int = 0
     available: int = 0
     qualified: int = 0
+    # A presence cap below the need: what needs the people, as (what, how many) — "point:<id>", "leader", "forced",
+    # "count".
+    parts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,10 @@ class StructuralBound:
 
 def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
     """The structural lower bound: leader and service-point violations that leave alone makes certain, whatever
-    the roster. Everything else can always be kept by keeping everyone present on site."""
+    the roster, and the presence caps exceeded on days the other city rules need more people on site than a cap
+    allows (``minimum_on_site``). Without presence caps everything else can always be kept by keeping everyone
+    present on site; with them, the bound is exact unless weekly or monthly rules (home-day caps, office minimums)
+    force people in across days, which ``explain`` then names as a conflict."""
     instance = instance.canonical()
     by_rule = dict.fromkeys(HARD_RULES, 0)
     findings: list[StructuralFinding] = []
@@ -211,6 +226,25 @@ def unavoidable_violations(instance: UnitInstance) -> StructuralBound:
             findings.append(
                 StructuralFinding(service_point_rule(first.kind), day, seats - len(people), reason, tuple(group), seats, len(people), len(qualified))
             )
+        limits = onsite_limits(instance, day)
+        if limits:
+            need = minimum_on_site(instance, day)
+            for rule, limit in sorted(limits.items()):
+                if need.total <= limit:
+                    continue
+                parts: list[tuple[str, int]] = [(f"point:{point.id}", point.required_on(day)) for point in points if point.required_on(day) > 0]
+                if need.leader:
+                    parts.append(("leader", 1))
+                if need.forced:
+                    parts.append(("forced", need.forced))
+                if need.by_count >= need.total:
+                    parts.append(("count", need.by_count))
+                by_rule[rule] += need.total - limit
+                findings.append(
+                    StructuralFinding(
+                        rule, day, need.total - limit, "cap_below_need", required=need.total, available=limit, qualified=need.present, parts=tuple(parts)
+                    )
+                )
     return StructuralBound(by_rule, tuple(findings))
 
 
@@ -330,14 +364,20 @@ class Explanation:
 def explain(instance: UnitInstance, result: UnitResult | None = None, *, max_conflicts: int = 20) -> Explanation:
     """Explain ``result`` (or, without one, whether ``instance`` can keep every rule at all)."""
     instance = instance.canonical()
-    unavoidable = tuple(_structural_messages(instance, unavoidable_violations(instance)))
+    bound = unavoidable_violations(instance)
+    unavoidable = tuple(_structural_messages(instance, bound))
     conflicts: tuple[Message, ...] = ()
-    if result is None or result.relaxations or result.certificate.status != "OPTIMAL":
-        # A conflict among city rules alone is leave sharing staff between points: already told as unavoidable.
+    caps_beyond_bound = result is not None and sum(result.certificate.hard_slack.get(rule, 0) for rule in CAP_RULES) > sum(
+        bound.by_rule[rule] for rule in CAP_RULES
+    )
+    if result is None or result.relaxations or result.certificate.status != "OPTIMAL" or caps_beyond_bound:
+        # A conflict among city rules alone is leave sharing staff between points, or a presence cap below what the
+        # other rules need on a day: already told as unavoidable. What is left are the rules that give way (the
+        # head's, and presence caps against weekly or monthly rules).
         found = tuple(
             conflict
             for conflict in minimal_conflicts(instance, max_conflicts=max_conflicts)
-            if any(rule in RELAXABLE_RULES for rule in conflict.rules.values())
+            if any(rule in RELAXABLE_RULES or rule in CAP_RULES for rule in conflict.rules.values())
         )
         conflicts = tuple(_conflict_message(instance, conflict) for conflict in _merge_by_rule(found))
     relaxed = tuple(_relaxed_messages(instance, result)) if result is not None else ()
@@ -380,7 +420,7 @@ def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list
     index = {day: position for position, day in enumerate(instance.days)}
     causes: dict[tuple[Any, ...], tuple[StructuralFinding, list[tuple[dt.date, dt.date]]]] = {}
     for finding in bound.findings:
-        key = (finding.rule, finding.reason, finding.point_ids, finding.required, finding.available, finding.qualified, finding.amount)
+        key = (finding.rule, finding.reason, finding.point_ids, finding.required, finding.available, finding.qualified, finding.amount, finding.parts)
         if key not in causes:
             causes[key] = (finding, [(finding.day, finding.day)])
             continue
@@ -393,7 +433,9 @@ def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list
     points = {point.id: point for point in instance.service_points}
     for finding, runs in causes.values():
         when = _when_runs(runs)
-        if finding.reason == "no_leader":
+        if finding.reason == "cap_below_need":
+            messages.append(_cap_message(instance, finding, when))
+        elif finding.reason == "no_leader":
             messages.append(Message(gettext_noop("%(unit)s has no leader, and the policy requires a leader on site every day."), {"unit": instance.unit_name}))
         elif finding.reason == "one_leader_on_leave":
             messages.append(
@@ -457,6 +499,33 @@ def _structural_messages(instance: UnitInstance, bound: StructuralBound) -> list
                 )
             )
     return messages
+
+
+def _cap_message(instance: UnitInstance, finding: StructuralFinding, when: Message) -> Message:
+    """A presence cap below what the other city rules need on some days: the cap with its figures, and each need."""
+    points = {point.id: point for point in instance.service_points}
+    needs: list[Message] = []
+    for what, count in finding.parts:
+        if what.startswith("point:"):
+            needs.append(Message(gettext_noop("%(point)s needs %(count)s"), {"point": _point(points[int(what.split(":")[1])], capital=False), "count": count}))
+        elif what == "leader":
+            needs.append(Message(gettext_noop("the leader rule needs 1")))
+        elif what == "forced":
+            needs.append(Message(gettext_noop("%(count)s staff may not work from home that day"), {"count": count}))
+        else:
+            needs.append(Message(gettext_noop("the on-site minimum and the home maximum need %(count)s"), {"count": count}))
+    params: dict[str, Any] = {"when": when, "limit": finding.available, "needs": Joined(tuple(needs)), "need": finding.required}
+    if finding.rule == MAX_ONSITE_SHARE:
+        params.update(percent=round((instance.policy.max_onsite_share or 0) * 100), present=finding.qualified)
+        return Message(
+            gettext_noop(
+                "%(when)s at most %(percent)s%% of the %(present)s staff present may be on site (%(limit)s of them), but %(needs)s, so %(need)s must be on site."
+            ),
+            params,
+        )
+    if finding.rule == MAX_ONSITE_HEADCOUNT:
+        return Message(gettext_noop("%(when)s at most %(limit)s people may be on site, but %(needs)s, so %(need)s must be on site."), params)
+    return Message(gettext_noop("%(when)s the office has %(limit)s usable seats, but %(needs)s, so %(need)s must be on site."), params)
 
 
 def _conflict_message(instance: UnitInstance, conflict: Conflict) -> Message:
@@ -563,6 +632,12 @@ def _group_description(instance: UnitInstance, group: str) -> Message:
     if kind == "leader":
         leaders = [person for person in instance.people if person.is_leader]
         return Message(gettext_noop("a leader on site every day (%(names)s)"), {"names": _names(leaders)})
+    if kind == "onsite_share":
+        return Message(gettext_noop("at most %(percent)s%% of the staff present on site every day"), {"percent": round((policy.max_onsite_share or 0) * 100)})
+    if kind == "onsite_headcount":
+        return Message(gettext_noop("at most %(limit)s people on site every day"), {"limit": policy.max_onsite_headcount})
+    if kind == "office_seats":
+        return Message(gettext_noop("the office's %(limit)s usable seats"), {"limit": instance.office_seats})
     if kind == "point":
         point = next(point for point in instance.service_points if point.id == int(key))
         return Message(

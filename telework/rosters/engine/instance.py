@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from telework.policy.parameters import PolicyParameters
@@ -49,6 +50,12 @@ DUTY_STAFF_ON_SITE = "duty_staff_on_site"
 LEADER_ON_SITE = "leader_on_site_each_day"
 FIXED_ON_SITE_DAYS = "fixed_on_site_days"
 MIN_HOME_DAYS_PER_WEEK = "min_home_days_per_week"
+# The presence cap (distancing, issue 14): on-site people per working day (office and desk statuses; leave is absent,
+# neither on site nor at home) at most floor(max_onsite_share × staff present that day), at most
+# max_onsite_headcount, and at most the unit's usable office seats.
+MAX_ONSITE_SHARE = "max_onsite_share"
+MAX_ONSITE_HEADCOUNT = "max_onsite_headcount"
+OFFICE_SEATS = "office_seats"
 
 HARD_RULES: tuple[str, ...] = (
     MAX_HOME_SHARE,
@@ -64,7 +71,14 @@ HARD_RULES: tuple[str, ...] = (
     LEADER_ON_SITE,
     FIXED_ON_SITE_DAYS,
     MIN_HOME_DAYS_PER_WEEK,
+    MAX_ONSITE_SHARE,
+    MAX_ONSITE_HEADCOUNT,
+    OFFICE_SEATS,
 )
+# The presence caps yield to the other city rules: a desk, a duty post, the leader rule or an on-site minimum that
+# needs more people than a cap allows keeps them, and the cap is exceeded by the least possible (the parameter's
+# definition: "never below what desks, duty posts and the leader rule need"; ``explain`` says so in words).
+CAP_RULES = frozenset({MAX_ONSITE_SHARE, MAX_ONSITE_HEADCOUNT, OFFICE_SEATS})
 # What the unit head may relax: the head's own meetings and team days, and the home-day guarantee (the head may
 # call someone in). Everything else is city policy or law and is never traded away: the solver gives these rules
 # a weight so large that it breaks one only when no roster at all can keep it.
@@ -114,11 +128,20 @@ class Person:
     # Last published week's home weekdays (0 = Monday): each week of the new roster stays close to it.
     last_week_home_weekdays: frozenset[int] = frozenset()
     month_history: tuple[MonthHistory, ...] = ()
+    # Assigned home days (distancing): on-site days in recent published rosters, and the person's fair share of them
+    # (each day they were present: the unit's on-site count that day / the staff present, summed, rounded).
+    recent_onsite_days: int = 0
+    recent_fair_onsite_days: int = 0
 
     @property
     def history_debt(self) -> int:
         """Home days owed to the person (positive) or taken in advance (negative) over recent weeks."""
         return self.recent_entitled_days - self.recent_home_days
+
+    @property
+    def presence_excess(self) -> int:
+        """On-site days beyond the person's fair share over recent weeks (negative: fewer than their share)."""
+        return self.recent_onsite_days - self.recent_fair_onsite_days
 
 
 @dataclass(frozen=True)
@@ -177,11 +200,20 @@ class RosterPolicy:
     # Home days a week guaranteed to each eligible person who registered for them (0: no guarantee). The head may
     # relax it, so it is the rule the solver gives up first when the unit cannot keep every promise.
     min_home_days_per_week: int = 0
+    # The presence cap (distancing): None = no cap. See ``onsite_limits``.
+    max_onsite_share: float | None = None
+    max_onsite_headcount: int | None = None
+    # Distancing: the unit assigns home days. Everyone present may be at home on any working day (approved days and
+    # eligibility no longer bound it, see ``may_be_home``) and the roster rotates presence fairly.
+    home_days_assigned: bool = False
 
     @classmethod
     def from_parameters(cls, parameters: PolicyParameters, *, min_home_days_per_week: int = 0) -> RosterPolicy:
         """The roster's view of a resolved policy."""
         return cls(
+            max_onsite_share=parameters.max_onsite_share,
+            max_onsite_headcount=parameters.max_onsite_headcount,
+            home_days_assigned=parameters.home_days_assigned,
             max_home_share=parameters.max_home_share,
             min_onsite_share=parameters.min_onsite_share,
             max_home_days_per_week=parameters.max_home_days_per_week,
@@ -210,6 +242,11 @@ class Weights:
     unmet_request: int = 5
     # A day whose status differs from last week's pattern.
     stability: int = 1
+    # Assigned home days (distancing): each person's on-site days against their fair share, history included
+    # (``presence_targets``): the sum of the deviations (in quarters of a day), and each whole day by which a person
+    # is more than a day away from their share.
+    presence_deviation: int = 10
+    presence_far: int = 20
 
 
 @dataclass(frozen=True)
@@ -227,6 +264,20 @@ class UnitInstance:
     weights: Weights = field(default_factory=Weights)
     # Working days of each month that fall after the horizon (for the monthly office minimum): (month, count).
     month_days_after: tuple[tuple[str, int], ...] = ()
+    # Seats usable in the unit's office (``Unit.office_seats``): at most this many on site a day; None = no limit.
+    office_seats: int | None = None
+
+    @property
+    def max_onsite_share(self) -> float | None:
+        return self.policy.max_onsite_share
+
+    @property
+    def max_onsite_headcount(self) -> int | None:
+        return self.policy.max_onsite_headcount
+
+    @property
+    def home_days_assigned(self) -> bool:
+        return self.policy.home_days_assigned
 
     def canonical(self) -> UnitInstance:
         """The same instance in canonical order (people, service points by id; days, fixed days by date)."""
@@ -267,6 +318,10 @@ class UnitInstance:
         shares = (self.policy.max_home_share, self.policy.min_onsite_share)
         if any(not 0.0 <= share <= 1.0 for share in shares):
             raise ValueError(f"unit {self.unit_id}: shares must lie between 0 and 1")
+        if self.policy.max_onsite_share is not None and not 0.0 <= self.policy.max_onsite_share <= 1.0:
+            raise ValueError(f"unit {self.unit_id}: shares must lie between 0 and 1")
+        if any(value is not None and value < 0 for value in (self.policy.max_onsite_headcount, self.office_seats)):
+            raise ValueError(f"unit {self.unit_id}: a cap on presence cannot be negative")
 
     @property
     def staff_count(self) -> int:
@@ -382,6 +437,8 @@ def home_day_targets(instance: UnitInstance) -> dict[int, int]:
     nobody is counted as "treated unfairly" for a home day no lawful roster could give them.
     """
     policy = instance.policy
+    if policy.home_days_assigned:
+        return {person.id: 0 for person in instance.people}  # nobody asks for home days: see ``presence_targets``
     headcount = len(instance.people)
     home_places = math.floor(policy.max_home_share * headcount + 1e-9)
     points = [point for point in instance.service_points if point.most_required > 0]
@@ -437,11 +494,12 @@ def guaranteed_home_days(instance: UnitInstance) -> dict[tuple[int, str], int]:
     allows: approved days they are present and not called to a fixed on-site day, their weekly cap and office
     minimum, and what is left of their monthly cap and monthly office minimum (shared out week by week, in date
     order). So a guarantee can only conflict with the unit's rules (shares, desks, leaders), which is what the
-    head is told about. Keys are (person id, ISO week); weeks without a guarantee are absent.
+    head is told about. Keys are (person id, ISO week); weeks without a guarantee are absent. When the unit assigns
+    home days (distancing) nobody registered for any, so nothing is guaranteed.
     """
     policy = instance.policy
     guaranteed: dict[tuple[int, str], int] = {}
-    if policy.min_home_days_per_week <= 0:
+    if policy.min_home_days_per_week <= 0 or policy.home_days_assigned:
         return guaranteed
     weeks = group_days(instance.days, week_key)
     for person in instance.people:
@@ -462,6 +520,131 @@ def guaranteed_home_days(instance: UnitInstance) -> dict[tuple[int, str], int]:
             if granted:
                 guaranteed[person.id, week] = granted
     return guaranteed
+
+
+# -- the presence cap (distancing, issue 14) ----------------------------------------------------------------------
+# Deviations from a person's fair share of on-site days are measured in quarters of a day (an integer objective).
+PRESENCE_SCALE = 4
+
+
+def may_be_home(policy: RosterPolicy, person: Person, day: dt.date) -> bool:
+    """Whether ``person`` may be at home on ``day`` at all (a roster then decides whether they are).
+
+    Pilot (home days requested): eligible, present and approved for that day (``APPROVED_DAYS_ONLY``,
+    ``INELIGIBLE_ON_SITE``). Assigned home days (distancing, ``home_days_assigned``): everyone present, eligible or
+    not — distancing is a health measure, not a telework entitlement, so eligibility no longer keeps anyone on site.
+    Nor does a desk qualification pin a person on site: the desk and duty-post rules ask for enough of the qualified
+    staff each day, and the rotation shares those days among them.
+    """
+    if day in person.leave_days:
+        return False
+    if policy.home_days_assigned:
+        return True
+    return person.is_eligible and day in person.approved_home_days
+
+
+def onsite_limits(instance: UnitInstance, day: dt.date) -> dict[str, int]:
+    """The presence caps in force on ``day``, by rule: at most floor(``max_onsite_share`` × staff present that day)
+    on site (present = not on leave; rounded down, against presence: 30 % of 8 present is 2), at most
+    ``max_onsite_headcount``, at most the unit's ``office_seats``. Rules without a value are absent."""
+    policy = instance.policy
+    present = sum(1 for person in instance.people if day not in person.leave_days)
+    limits: dict[str, int] = {}
+    if policy.max_onsite_share is not None:
+        limits[MAX_ONSITE_SHARE] = math.floor(policy.max_onsite_share * present + 1e-9)
+    if policy.max_onsite_headcount is not None:
+        limits[MAX_ONSITE_HEADCOUNT] = policy.max_onsite_headcount
+    if instance.office_seats is not None:
+        limits[OFFICE_SEATS] = instance.office_seats
+    return limits
+
+
+def onsite_capacity(instance: UnitInstance, day: dt.date) -> int:
+    """How many may be on site on ``day``: the tightest presence cap, or everyone present when none is set."""
+    present = sum(1 for person in instance.people if day not in person.leave_days)
+    return min([present, *onsite_limits(instance, day).values()])
+
+
+def fair_onsite_days(instance: UnitInstance) -> dict[int, Fraction]:
+    """Each person's fair share of on-site days over the horizon: on each day they are present, the unit's capacity
+    that day (``onsite_capacity``) shared equally among the staff present, summed (exact fractions)."""
+    capacity_share: dict[dt.date, Fraction] = {}
+    for day in instance.days:
+        present = sum(1 for person in instance.people if day not in person.leave_days)
+        capacity_share[day] = Fraction(onsite_capacity(instance, day), present) if present else Fraction(0)
+    return {person.id: sum((capacity_share[day] for day in instance.days if day not in person.leave_days), Fraction(0)) for person in instance.people}
+
+
+def presence_targets(instance: UnitInstance) -> dict[int, int]:
+    """Each person's target of on-site days over the horizon, in quarters of a day (``PRESENCE_SCALE``), when the
+    unit assigns home days: their fair share (``fair_onsite_days``) less what they were on site beyond their fair
+    share in recent weeks (``Person.presence_excess``), so that whoever came in more lately comes in less now. This
+    is the yardstick of rotation for the solver's objective and for every report on an assigned roster."""
+    fair = fair_onsite_days(instance)
+    return {person.id: round(PRESENCE_SCALE * (fair[person.id] - person.presence_excess)) for person in instance.people}
+
+
+@dataclass(frozen=True)
+class OnSiteNeed:
+    """The fewest people who must be on site on a day for the other city rules to hold as far as leave allows:
+    staff who may not be at home, the seats of desks and duty posts that present qualified staff can fill, a leader,
+    and the unit's on-site minimum and home maximum. ``total`` is the largest of what the people-rules and the
+    count-rules need."""
+
+    total: int
+    present: int
+    forced: int  # present staff who may not be at home that day (``may_be_home``)
+    desk_seats: int  # seats of desks and duty posts fillable by the present qualified staff
+    desk_people: int  # people beyond ``forced`` needed to fill them
+    leader: int  # 1 when a leader must come in only for the leader rule
+    by_count: int  # on site required by the on-site minimum and the home maximum
+
+
+def minimum_on_site(instance: UnitInstance, day: dt.date) -> OnSiteNeed:
+    """What the presence caps yield to on ``day`` (see ``CAP_RULES``). Exact for the day, as a transversal matroid
+    gives it: a largest assignment of present qualified staff to seats (Kuhn's augmenting paths), using as many of
+    the staff who are on site anyway as can be used; a leader costs one more person unless one is on site anyway or
+    can take a seat. Weekly and monthly rules (office minimums, home caps) are not counted: they bind across days."""
+    policy = instance.policy
+    people = [person for person in instance.people if day not in person.leave_days]
+    present_ids = {person.id for person in people}
+    forced = {person.id for person in people if not may_be_home(policy, person, day)}
+    seats = [point for point in instance.service_points for _ in range(point.required_on(day))]
+
+    def matched(allowed: set[int]) -> int:
+        holder: dict[int, int] = {}
+
+        def place(seat: int, visited: set[int]) -> bool:
+            for person_id in sorted(seats[seat].qualified_ids & allowed):
+                if person_id in visited:
+                    continue
+                visited.add(person_id)
+                if person_id not in holder or place(holder[person_id], visited):
+                    holder[person_id] = seat
+                    return True
+            return False
+
+        return sum(1 for seat in range(len(seats)) if place(seat, set()))
+
+    fillable = matched(present_ids)
+    by_forced = matched(forced)
+    leader = 0
+    leaders = [person.id for person in people if person.is_leader]
+    if policy.leader_on_site_each_day and leaders and not any(person_id in forced for person_id in leaders):
+        # A leader fills one of the free places only if some largest assignment can seat them with the forced staff.
+        leader = 0 if fillable > by_forced and any(matched(forced | {person_id}) > by_forced for person_id in leaders) else 1
+    home_limit = math.floor(policy.max_home_share * len(instance.people) + 1e-9)
+    by_count = max(len(people) - home_limit, math.ceil(policy.min_onsite_share * len(people) - 1e-9), 0)
+    by_people = len(forced) + fillable - by_forced + leader
+    return OnSiteNeed(
+        total=min(len(people), max(by_people, by_count)),
+        present=len(people),
+        forced=len(forced),
+        desk_seats=fillable,
+        desk_people=fillable - by_forced,
+        leader=leader,
+        by_count=min(len(people), by_count),
+    )
 
 
 def canonical_json(data: Mapping[str, Any]) -> str:

@@ -13,22 +13,30 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from telework.rosters.engine.instance import (
+    CAP_RULES,
     FIXED_ON_SITE_DAYS,
     LEADER_ON_SITE,
     MAX_HOME_DAYS_PER_MONTH,
     MAX_HOME_DAYS_PER_WEEK,
     MAX_HOME_SHARE,
+    MAX_ONSITE_HEADCOUNT,
+    MAX_ONSITE_SHARE,
     MIN_HOME_DAYS_PER_WEEK,
     MIN_OFFICE_DAYS_PER_MONTH,
     MIN_OFFICE_DAYS_PER_WEEK,
     MIN_ONSITE_SHARE,
     POPULAR_WEEKDAYS,
+    PRESENCE_SCALE,
     RELAXABLE_RULES,
     UnitInstance,
     group_days,
     guaranteed_home_days,
     home_day_targets,
+    may_be_home,
+    minimum_on_site,
     month_key,
+    onsite_limits,
+    presence_targets,
     service_point_rule,
     week_key,
     weekly_home_cap,
@@ -40,6 +48,8 @@ SHORTFALL_SCALE = 60
 MIN_RELAXABLE_WEIGHT = 10**4
 MIN_POLICY_WEIGHT = 10**6
 EPSILON = 1e-9
+# Assigned home days: deviations from the fair share beyond these many whole days cost again (``_presence_terms``).
+PRESENCE_MARGINS = (1, 2, 4, 8)
 
 
 @dataclass
@@ -130,12 +140,11 @@ class _Builder:
     def build(self) -> BuiltModel:
         instance = self.instance
         for person_index, person in enumerate(instance.people):
-            if not person.is_eligible:
-                continue
             for day_index, day in enumerate(instance.days):
-                if day in person.approved_home_days and day not in person.leave_days:
+                if may_be_home(instance.policy, person, day):
                     self.built.home[person_index, day_index] = self.model.new_bool_var("")
         self._unit_shares()
+        self._onsite_caps()
         self._leaders()
         self._service_points()
         self._person_rules()
@@ -160,6 +169,29 @@ class _Builder:
                 self.at_most(
                     MIN_ONSITE_SHARE, "unit_onsite_share", terms, onsite_limit, _Slack(MIN_ONSITE_SHARE, 0, len(terms) - onsite_limit, day.isoformat())
                 )
+
+    def _onsite_caps(self) -> None:
+        """The presence cap (``onsite_limits``): on each working day, the staff present who are not at home (office
+        or desk) number at most each cap in force. Staff who may not be at home count as on site. To explain a
+        conflict, each cap is first raised to what the other city rules need that day (``minimum_on_site``): that
+        part is unavoidable and told as such, so only conflicts with rules that can give way are searched."""
+        instance, home = self.instance, self.built.home
+        for day_index, day in enumerate(instance.days):
+            limits = onsite_limits(instance, day)
+            if not limits:
+                continue
+            present = [index for index, person in enumerate(instance.people) if day not in person.leave_days]
+            terms = [home[index, day_index] for index in present if (index, day_index) in home]
+            fixed_on_site = len(present) - len(terms)
+            need = minimum_on_site(instance, day).total if self.with_assumptions else 0
+            for rule, limit in sorted(limits.items()):
+                bound = max(limit, need)
+                # on site = fixed_on_site + len(terms) − Σ home ≤ bound  ⇔  Σ home ≥ fixed_on_site + len(terms) − bound
+                required = fixed_on_site + len(terms) - bound
+                if required <= 0:
+                    continue
+                group = {MAX_ONSITE_SHARE: "onsite_share", MAX_ONSITE_HEADCOUNT: "onsite_headcount"}.get(rule, "office_seats")
+                self.at_least(rule, group, cp_model.LinearExpr.sum(terms), required, _Slack(rule, 0, required, day.isoformat()))
 
     def _leaders(self) -> None:
         """A leader on site every working day, when the policy says so (``leader_on_site_each_day``)."""
@@ -233,7 +265,7 @@ class _Builder:
         after = dict(instance.month_days_after)
         guarantees = guaranteed_home_days(instance)
         for person_index, person in enumerate(instance.people):
-            if not person.is_eligible:
+            if not person.is_eligible and not policy.home_days_assigned:
                 continue
             cap = weekly_home_cap(policy, person)
             group = f"person:{person.id}"
@@ -313,6 +345,7 @@ class _Builder:
     def _objective(self) -> None:
         instance, home, model, built = self.instance, self.built.home, self.model, self.built
         weights = instance.weights
+        assigned = instance.policy.home_days_assigned
         terms: dict[str, list[tuple[Any, int]]] = {
             "worst_shortfall": [],
             "total_shortfall": [],
@@ -321,6 +354,8 @@ class _Builder:
             "unmet_requests": [],
             "stability_changes": [],
         }
+        if assigned:
+            terms.update(presence_deviation=[], presence_far=[])
         constants = dict.fromkeys(terms, 0)
         soft_range = 0
         worst: Any = None
@@ -347,8 +382,8 @@ class _Builder:
                     terms["stability_changes"].append((variable, -1))
                 else:
                     terms["stability_changes"].append((variable, 1))
-            if not free:
-                continue
+            if not free or assigned:
+                continue  # assigned home days: nobody has a home-day target; presence is rotated below instead
             target = targets[person.id]
             # over_target = home − target + shortfall; shortfall ≥ target − home, shortfall ≥ 0.
             for variable in free:
@@ -368,6 +403,8 @@ class _Builder:
             popular = [home[person_index, index] for index, day in cells if (person_index, index) in home and day.weekday() in POPULAR_WEEKDAYS]
             if popular:
                 popular_rows.append((person.recent_popular_home_days, popular))
+        if assigned:
+            soft_range += self._presence_terms(terms)
         if worst is not None:
             terms["worst_shortfall"].append((worst, 1))
             soft_range += weights.worst_shortfall * SHORTFALL_SCALE
@@ -391,9 +428,17 @@ class _Builder:
             "unmet_requests": weights.unmet_request,
             "stability_changes": weights.stability,
         }
+        if assigned:
+            weight_of.update(presence_deviation=weights.presence_deviation, presence_far=weights.presence_far)
+        # Three tiers of hard rules above the soft goals: what the head may relax, the presence caps (which yield to
+        # desks, duty posts, the leader rule and the on-site minimum), and the rest of city policy. Each tier's weight
+        # exceeds everything below it put together, so the optimum keeps the tiers in order.
         relaxable_weight = max(MIN_RELAXABLE_WEIGHT, soft_range + 1)
         relaxable_range = sum(slack.upper for slack in built.slacks if slack.rule in RELAXABLE_RULES)
-        policy_weight = max(MIN_POLICY_WEIGHT, relaxable_weight * relaxable_range + soft_range + 1)
+        below_caps = relaxable_weight * relaxable_range + soft_range + 1
+        cap_weight = max(MIN_POLICY_WEIGHT, below_caps)
+        cap_range = sum(slack.upper for slack in built.slacks if slack.rule in CAP_RULES)
+        policy_weight = cap_weight if cap_range == 0 else max(MIN_POLICY_WEIGHT, cap_weight * cap_range + below_caps)
         variables: list[Any] = []
         coefficients: list[int] = []
         offset = 0
@@ -403,7 +448,7 @@ class _Builder:
                 coefficients.append(coefficient * weight_of[name])
             offset += constants[name] * weight_of[name]
         for slack in built.slacks:
-            weight = relaxable_weight if slack.rule in RELAXABLE_RULES else policy_weight
+            weight = relaxable_weight if slack.rule in RELAXABLE_RULES else cap_weight if slack.rule in CAP_RULES else policy_weight
             if isinstance(slack.variable, int):
                 offset += weight * slack.variable
             else:
@@ -414,6 +459,54 @@ class _Builder:
         built.soft_constants = constants
         built.soft_range = soft_range
         built.weights = {**weight_of, "relaxable_rule": relaxable_weight, "policy_rule": policy_weight}
+        if cap_range:
+            built.weights["presence_cap_rule"] = cap_weight
+
+    def _presence_terms(self, terms: dict[str, list[tuple[Any, int]]]) -> int:
+        """Assigned home days: rotate presence. Each person's deviation, in quarters of a day, between their on-site
+        days and their fair share (``presence_targets``: the unit's capacity shared among those present, less what
+        they were in beyond their share in recent weeks). Minimised: the sum of the deviations' sizes (which also
+        fills the office up to the cap, not beyond), and the whole days by which anyone is more than 1, 2, 4 or 8 days
+        away from their share, so the worst treated count more. Both are convex with breakpoints at whole days only, which keeps
+        CP-SAT's relaxation tight (a max − min spread did not: units of 80 people took minutes to prove). Returns the
+        soft range of the two terms."""
+        instance, home, model = self.instance, self.built.home, self.model
+        weights = instance.weights
+        targets = presence_targets(instance)
+        soft_range = 0
+        for person_index, person in enumerate(instance.people):
+            cells = [index for index, day in enumerate(instance.days) if day not in person.leave_days]
+            if not cells:
+                continue
+            free = [home[person_index, index] for index in cells if (person_index, index) in home]
+            target = targets[person.id]
+            # deviation = SCALE × (present − Σ home) − target
+            deviation = PRESENCE_SCALE * len(cells) - target - PRESENCE_SCALE * cp_model.LinearExpr.sum(free)
+            low = PRESENCE_SCALE * (len(cells) - len(free)) - target
+            high = PRESENCE_SCALE * len(cells) - target
+            onsite = len(cells) - cp_model.LinearExpr.sum(free)
+            size = model.new_int_var(0, max(abs(low), abs(high)), "")
+            model.add(size >= deviation)
+            model.add(size >= -deviation)
+            # The size is only ever evaluated at whole on-site days, so between the two whole days around the target
+            # it is the chord: a cut that keeps every integer value and makes the relaxation see them (without it
+            # the relaxation puts everyone exactly on a fractional target, and proving optimality takes seconds).
+            whole, rest = divmod(target, PRESENCE_SCALE)
+            if rest:
+                model.add(size >= rest + (PRESENCE_SCALE - 2 * rest) * (onsite - whole))
+            terms["presence_deviation"].append((size, 1))
+            soft_range += weights.presence_deviation * max(abs(low), abs(high))
+            # Whole days beyond 1, 2, 4 and 8 days on either side of the fair share, each costing again: a convex,
+            # roughly quadratic penalty, so that a spare seat goes to whoever is furthest below their share and a
+            # forced day to whoever is furthest above it. Breakpoints at whole days again: the relaxation stays tight.
+            for margin in PRESENCE_MARGINS:
+                far_bound = len(cells) + abs(whole) + margin + 1
+                far = model.new_int_var(0, far_bound, "")
+                model.add(far >= onsite - (whole + margin + (1 if rest else 0)))
+                model.add(far >= (whole - margin) - onsite)
+                terms["presence_far"].append((far, 1))
+                soft_range += weights.presence_far * far_bound
+        return soft_range
 
 
 def build_model(instance: UnitInstance, *, with_assumptions: bool = False) -> BuiltModel:

@@ -33,6 +33,9 @@ RULE_LABELS: dict[str, Any] = {
     engine.LEADER_ON_SITE: gettext_lazy("A leader on site every day"),
     engine.FIXED_ON_SITE_DAYS: gettext_lazy("Meetings, trainings and team days on site"),
     engine.MIN_HOME_DAYS_PER_WEEK: gettext_lazy("Guaranteed home days per week"),
+    engine.MAX_ONSITE_SHARE: gettext_lazy("Share of staff present on site each day, at most"),
+    engine.MAX_ONSITE_HEADCOUNT: gettext_lazy("People on site each day, at most"),
+    engine.OFFICE_SEATS: gettext_lazy("Office seats usable each day"),
 }
 
 
@@ -97,6 +100,29 @@ def describe_finding(instance: engine.UnitInstance, statuses: dict[tuple[int, dt
             "present": len(present),
             "minimum": math.ceil(policy.min_onsite_share * len(present) - 1e-9),
             "percent": round(policy.min_onsite_share * 100),
+        }
+    if rule in engine.CAP_RULES and day:
+        present = [other for other in instance.people if day not in other.leave_days]
+        onsite = sum(1 for other in present if engine.is_on_site(statuses.get((other.id, day), engine.STATUS_OFFICE)))
+        limit = engine.onsite_limits(instance, day).get(rule, 0)
+        if rule == engine.MAX_ONSITE_SHARE:
+            return _("On %(date)s, %(onsite)s of the %(present)s staff present would be on site; the cap allows at most %(limit)s (%(percent)s%%).") % {
+                "date": _date(day),
+                "onsite": onsite,
+                "present": len(present),
+                "limit": limit,
+                "percent": round((policy.max_onsite_share or 0) * 100),
+            }
+        if rule == engine.MAX_ONSITE_HEADCOUNT:
+            return _("On %(date)s, %(onsite)s people would be on site; the cap allows at most %(limit)s.") % {
+                "date": _date(day),
+                "onsite": onsite,
+                "limit": limit,
+            }
+        return _("On %(date)s, %(onsite)s people would be on site, but the office has only %(limit)s usable seats.") % {
+            "date": _date(day),
+            "onsite": onsite,
+            "limit": limit,
         }
     if rule == engine.LEADER_ON_SITE and day:
         return _("On %(date)s, no leader would be on site; the policy requires a leader on site every working day.") % {"date": _date(day)}

@@ -118,3 +118,60 @@ def units(draw: st.DrawFn, *, guarantee: st.SearchStrategy[int] | None = None) -
         policy=policy,
         month_days_after=draw(st.sampled_from([(), (("2026-12", draw(st.integers(0, 15))),)])),
     )
+
+
+@st.composite
+def distancing_units(draw: st.DrawFn, *, assigned: bool = True) -> UnitInstance:
+    """A unit of 2–9 people under a presence cap (share, headcount, office seats — any of them), with leave,
+    leaders, desks and duty posts, requests and presence history. ``assigned``: the unit assigns home days
+    (distancing); otherwise the pilot's approved days and eligibility still bound who may be at home. No weekly or
+    monthly rule: those bind across days, and the structural bound is exact without them."""
+    days = list(draw(st.sampled_from([WEEK, WEEK, TWO_WEEKS])))
+    size = draw(st.integers(2, 9))
+    day_sets = st.frozensets(st.sampled_from(days))
+    people = tuple(
+        Person(
+            id=person_id,
+            name=f"Cán bộ {person_id}",
+            is_leader=draw(st.integers(0, 3)) == 0,
+            is_eligible=draw(st.integers(0, 4)) > 0,
+            approved_home_days=draw(day_sets),
+            requested_home_days=draw(st.frozensets(st.sampled_from(days), max_size=2)),
+            requested_office_days=draw(st.frozensets(st.sampled_from(days), max_size=2)),
+            leave_days=draw(st.frozensets(st.sampled_from(days), max_size=3)),
+            last_week_home_weekdays=draw(st.frozensets(st.integers(0, 4), max_size=4)),
+            recent_onsite_days=draw(st.integers(0, 12)),
+            recent_fair_onsite_days=draw(st.integers(0, 12)),
+        )
+        for person_id in range(1, size + 1)
+    )
+    ids = st.frozensets(st.integers(1, size))
+    points = tuple(
+        ServicePoint(
+            id=10 + index,
+            name=f"Quầy {index}",
+            kind=draw(st.sampled_from([ONE_STOP_DESK, DUTY_POST])),
+            required_on_site=draw(st.integers(0, 2)),
+            qualified_ids=draw(ids),
+        )
+        for index in range(draw(st.integers(0, 2)))
+    )
+    fixed = tuple(FixedOnSiteDay(day=draw(st.sampled_from(days)), label="Họp giao ban") for _ in range(draw(st.integers(0, 1))))
+    policy = RosterPolicy(
+        max_home_share=1.0 if assigned else draw(st.sampled_from([0.5, 0.7, 1.0])),
+        min_onsite_share=0.0 if assigned else draw(st.sampled_from([0.0, 0.3])),
+        leader_on_site_each_day=draw(st.booleans()),
+        max_onsite_share=draw(st.sampled_from([None, 0.2, 0.3, 0.5])),
+        max_onsite_headcount=draw(st.sampled_from([None, None, 1, 2, 3])),
+        home_days_assigned=assigned,
+    )
+    return UnitInstance(
+        unit_id=draw(st.integers(1, 1000)),
+        unit_name="Phòng thử nghiệm",
+        days=tuple(days),
+        people=people,
+        service_points=points,
+        fixed_on_site=fixed,
+        policy=policy,
+        office_seats=draw(st.sampled_from([None, None, 1, 2, 4])),
+    )

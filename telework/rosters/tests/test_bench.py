@@ -6,7 +6,8 @@ import json
 from collections import Counter
 
 from bench import roster as bench_roster
-from bench.instances import FAMILIES, generate_city, horizon_days
+from bench.instances import DISTANCING_FAMILIES, FAMILIES, generate_city, generate_distancing_city, horizon_days
+from telework.rosters.engine.explain import unavoidable_violations
 
 
 def test_the_generator_is_deterministic_and_sizes_add_up():
@@ -84,3 +85,30 @@ def test_the_benchmark_holds_its_targets_on_the_harder_four_week_families(capsys
     assert solver["units_proven_optimal_share"] == 1.0
     assert solver["stragglers_resolved"] == 0
     assert {name: family["hard_violations"] <= family["unavoidable_violations"] for name, family in solver["families"].items()} == dict.fromkeys(FAMILIES, True)
+
+
+def test_the_distancing_benchmark_holds_its_targets_and_rotates_more_fairly_than_round_robin(capsys):
+    assert bench_roster.main(["--regime", "distancing", "--staff", "300", "--seed", "7", "--weeks", "4", "--workers", "1", "--repeat", "1", "--json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    solver, baseline = report["solver"], report["baseline"]
+    assert report["regime"] == "distancing"
+    assert solver["units_proven_optimal_share"] == 1.0
+    assert solver["hard_violations"] == solver["unavoidable_violations"] > 0  # the infeasible family's cap gives way to its desk
+    assert solver["units_above_unavoidable"] == 0
+    assert solver["deterministic"] is True
+    assert set(solver["families"]) == set(DISTANCING_FAMILIES)
+    assert solver["families"]["distancing_infeasible"]["hard_violations"] == solver["families"]["distancing_infeasible"]["unavoidable_violations"] > 0
+    assert solver["presence_deviation_spread_days"] < baseline["presence_deviation_spread_days"]
+    assert solver["onsite_gini"] < baseline["onsite_gini"]
+
+
+def test_the_distancing_generator_is_deterministic_and_its_infeasible_family_is_known_in_advance():
+    first = generate_distancing_city(300, seed=7, weeks=4)
+    assert first == generate_distancing_city(300, seed=7, weeks=4)
+    assert Counter(unit.family for unit in first[:8]) == dict.fromkeys(DISTANCING_FAMILIES, 2)
+    assert all(unit.instance.policy.home_days_assigned and unit.instance.policy.max_onsite_share in (0.2, 0.3) for unit in first)
+    seats = [unit.instance for unit in first if unit.family == "distancing_seats"]
+    assert all(instance.office_seats is not None and instance.office_seats < max(2, int(0.3 * len(instance.people))) for instance in seats)
+    infeasible = [unit.instance for unit in first if unit.family == "distancing_infeasible"]
+    assert all(unavoidable_violations(instance).by_rule["max_onsite_headcount"] > 0 for instance in infeasible)
