@@ -49,7 +49,7 @@ MIN_RELAXABLE_WEIGHT = 10**4
 MIN_POLICY_WEIGHT = 10**6
 EPSILON = 1e-9
 # Assigned home days: deviations from the fair share beyond these many whole days cost again (``_presence_terms``).
-PRESENCE_MARGINS = (1, 2, 4, 8)
+PRESENCE_MARGINS = (1, 2, 4, 8, 12, 16)
 
 
 @dataclass

@@ -15,6 +15,13 @@ slack variable. Their weights are derived from the instance so that no soft gain
 and no relaxation the head may grant (``RELAXABLE_RULES``) can pay for breaking city policy: the optimum therefore
 *proves* that every violation it keeps is unavoidable, and names it.
 
+Presence caps (distancing, issue 14: on-site share, headcount, office seats) form a tier of their own between the
+head's rules and the rest of city policy: they give way to desks, duty posts, the leader rule and the on-site
+minimum, by exactly what those need (``instance.minimum_on_site``; the structural bound counts it). When the unit
+assigns home days, every present cell has a variable (``instance.may_be_home``), and the soft goals are the
+rotation of presence against each person's fair share with history (``instance.presence_targets``), requests and
+stability, in place of the home-day targets.
+
 Soft goals, weighted (``Weights``): fairness against each person's target (worst shortfall relative to the target,
 then total shortfall), no home days beyond the target unless asked, the rotation of Mondays and Fridays with
 history, requests honoured, and stability against last week's pattern.

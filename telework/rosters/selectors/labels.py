@@ -104,25 +104,25 @@ def describe_finding(instance: engine.UnitInstance, statuses: dict[tuple[int, dt
     if rule in engine.CAP_RULES and day:
         present = [other for other in instance.people if day not in other.leave_days]
         onsite = sum(1 for other in present if engine.is_on_site(statuses.get((other.id, day), engine.STATUS_OFFICE)))
-        limit = engine.onsite_limits(instance, day).get(rule, 0)
+        cap = engine.onsite_limits(instance, day).get(rule, 0)
         if rule == engine.MAX_ONSITE_SHARE:
             return _("On %(date)s, %(onsite)s of the %(present)s staff present would be on site; the cap allows at most %(limit)s (%(percent)s%%).") % {
                 "date": _date(day),
                 "onsite": onsite,
                 "present": len(present),
-                "limit": limit,
+                "limit": cap,
                 "percent": round((policy.max_onsite_share or 0) * 100),
             }
         if rule == engine.MAX_ONSITE_HEADCOUNT:
             return _("On %(date)s, %(onsite)s people would be on site; the cap allows at most %(limit)s.") % {
                 "date": _date(day),
                 "onsite": onsite,
-                "limit": limit,
+                "limit": cap,
             }
         return _("On %(date)s, %(onsite)s people would be on site, but the office has only %(limit)s usable seats.") % {
             "date": _date(day),
             "onsite": onsite,
-            "limit": limit,
+            "limit": cap,
         }
     if rule == engine.LEADER_ON_SITE and day:
         return _("On %(date)s, no leader would be on site; the policy requires a leader on site every working day.") % {"date": _date(day)}

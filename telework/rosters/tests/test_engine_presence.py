@@ -196,9 +196,12 @@ def test_the_solver_rotates_more_fairly_than_the_round_robin_when_history_is_une
     rotation = measure(instance, round_robin(instance))
 
     assert check(instance, round_robin(instance)).policy_total == 0
-    assert solver.presence_deviation_spread is not None and rotation.presence_deviation_spread is not None
+    assert solver.presence_deviation_spread is not None
+    assert rotation.presence_deviation_spread is not None
     assert solver.presence_deviation_spread < rotation.presence_deviation_spread
-    assert solver.onsite_gini < rotation.onsite_gini  # type: ignore[operator]
+    assert solver.onsite_gini is not None
+    assert rotation.onsite_gini is not None
+    assert solver.onsite_gini < rotation.onsite_gini
 
 
 def test_the_round_robin_fills_the_leader_and_the_desk_first_then_takes_turns_under_the_cap():
@@ -212,3 +215,24 @@ def test_the_round_robin_fills_the_leader_and_the_desk_first_then_takes_turns_un
     assert all(is_on_site(cells[1, day]) and (is_on_site(cells[5, day]) or is_on_site(cells[6, day])) for day in instance.days)
     assert check(instance, roster).total == 0
     assert round_robin(instance) == roster
+
+
+def test_a_cap_finding_reads_as_a_sentence_with_its_figures():
+    from django.utils import translation
+
+    from telework.rosters.selectors.labels import describe_finding, rule_label
+
+    people = tuple(person(index) for index in range(1, 9))
+    instance = unit(people, policy=DISTANCING, office_seats=2)
+    roster = round_robin(instance)
+    everyone_in = dataclasses.replace(roster, rows=tuple(dataclasses.replace(row, statuses=("office",) * 5) for row in roster.rows))
+    findings = {finding.rule: finding for finding in check(instance, everyone_in).findings if finding.period == MONDAY.isoformat()}
+
+    with translation.override("vi"):
+        share = describe_finding(instance, everyone_in.status_by_cell(), findings[MAX_ONSITE_SHARE])
+        seats = describe_finding(instance, everyone_in.status_by_cell(), findings[OFFICE_SEATS])
+        label = rule_label(MAX_ONSITE_HEADCOUNT)
+
+    assert "8 trong số 8 cán bộ có mặt sẽ làm việc tại cơ quan; mức trần chỉ cho phép tối đa 2 người (30%)" in share
+    assert "phòng làm việc chỉ có 2 chỗ ngồi sử dụng được" in seats
+    assert label == "Số người tối đa làm việc tại cơ quan mỗi ngày"
