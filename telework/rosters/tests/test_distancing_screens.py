@@ -128,3 +128,15 @@ def test_the_staff_home_shows_the_days_assigned_next_week(city):
     assert "Tuần sau, theo phân công" in page
     assert 'id="no-requests-under-distancing"' in page
     assert reverse("registrations:new") not in page
+
+
+def test_an_administrator_sets_a_units_seats_in_the_django_admin_and_zero_is_refused(city, admin_client):
+    url = reverse("admin:organization_unit_change", args=[city.unit.pk])
+    assert admin_client.get(url).status_code == 200
+    refused = admin_client.post(url, {"office_seats": "0"})
+    assert refused.status_code == 200
+    city.unit.refresh_from_db()
+    assert city.unit.office_seats is None
+    assert admin_client.post(url, {"office_seats": "8"}).status_code == 302
+    city.unit.refresh_from_db()
+    assert city.unit.office_seats == 8
