@@ -214,7 +214,7 @@ def test_pilot_policies_and_switches_are_in_place() -> None:
     assert Policy.objects.get(level=PolicyLevel.CITY).preset == "hcmc_pilot"
     assert Policy.objects.get(level=PolicyLevel.AGENCY).parameters == {"max_home_share": 0.2}
     assert Policy.objects.get(level=PolicyLevel.UNIT).parameters == {"max_home_days_per_week": 1}
-    assert sorted(PolicySwitch.objects.values_list("kind", "is_active")) == [("emergency", False), ("suspension", False)]
+    assert sorted(PolicySwitch.objects.values_list("kind", "is_active")) == [("distancing", False), ("emergency", False), ("suspension", False)]
 
 
 @pytest.mark.django_db
