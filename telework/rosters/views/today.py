@@ -56,7 +56,9 @@ def today(request: HttpRequest) -> HttpResponse:
                 "on_site_count": len(item.on_site) + len(item.at_desk),
                 "regime": regimes[item.unit.pk],
                 # The presence cap of the day, on those present (not on leave), when the regime or the seats cap it.
-                "cap": regimes[item.unit.pk].cap(len(item.on_site) + len(item.at_desk) + len(item.at_home)) if regimes[item.unit.pk].has_cap else None,
+                "cap": regimes[item.unit.pk].cap(len(item.on_site) + len(item.at_desk) + len(item.at_home))
+                if regimes[item.unit.pk].has_cap and item.is_published
+                else None,
                 "on_leave": [{"person": person, "label": LeaveKind(person.leave_kind).label if person.leave_kind else ""} for person in item.on_leave],
             }
             for item in lists
