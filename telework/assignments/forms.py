@@ -53,6 +53,8 @@ class WorkItemForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, widget=forms.Select(attrs={"class": "form-select"}))
     category = forms.ChoiceField(
         label=pgettext_lazy("work item", "Kind of work"),
+        # Optional: a client that does not send it (an older page, a script) assigns general work.
+        required=False,
         choices=WorkCategory.choices,
         initial=WorkCategory.GENERAL,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -96,7 +98,7 @@ class WorkItemForm(forms.Form):
             "starts_on": data["starts_on"],
             "due_on": data["due_on"],
             "priority": data["priority"],
-            "category": data["category"],
+            "category": data["category"] or WorkCategory.GENERAL,
             "is_legal_deadline": data["is_legal_deadline"],
             "dossier_code": data["dossier_code"],
             "dossier_received_on": data["dossier_received_on"],
