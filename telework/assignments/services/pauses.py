@@ -94,7 +94,7 @@ def _pause(item: WorkItem, *, today: dt.date, switch_kind: str, change: SwitchCh
     open_alerts = Alert.objects.filter(item=item, resolved_at__isnull=True)
     if item.is_legal_deadline:
         open_alerts = open_alerts.exclude(kind__in=[AlertKind.LEGAL_AT_RISK, AlertKind.LEGAL_OVERDUE])
-        Alert.objects.get_or_create(
+        flag, created = Alert.objects.get_or_create(
             item=item,
             kind=AlertKind.LEGAL_PAUSED,
             day=today,
@@ -105,6 +105,8 @@ def _pause(item: WorkItem, *, today: dt.date, switch_kind: str, change: SwitchCh
                 "is_escalated": True,
             },
         )
+        if created:  # to the person, their heads and the agency head, like a legal deadline at risk
+            transaction.on_commit(partial(enqueue, "assignments.notify_alert", flag.pk))
     open_alerts.exclude(kind=AlertKind.LEGAL_PAUSED).update(resolved_at=clock.now())
     reason = str(_("Paused by the city-wide switch “%(switch)s”.") % {"switch": _switch_label(switch_kind)}) if switch_kind else ""
     _audit(item, actor=actor, action="pause", before=before, reason=reason, extra={"paused_since": today, "pause": pause.pk, "category": item.category})

@@ -128,6 +128,8 @@ def test_switching_distancing_on_pauses_open_work_in_the_paused_categories(city,
     flag = Alert.objects.get(item=dossier, kind=AlertKind.LEGAL_PAUSED)
     assert (flag.resolved_at, flag.is_escalated, flag.params["due_on"]) == (None, True, "2026-11-23")
     assert WorkPause.objects.get(item=dossier).legal_deadline_kept is True
+    for user in (city.staff[1].user, city.head_user):
+        assert Notification.objects.filter(user=user, key=f"work-alert:{flag.pk}").count() == 1
 
     events = AuditEvent.objects.filter(action="work_item.pause").order_by("object_id")
     assert [event.object_id for event in events] == sorted([str(inspection.pk), str(dossier.pk)], key=int)
@@ -136,10 +138,12 @@ def test_switching_distancing_on_pauses_open_work_in_the_paused_categories(city,
 
     member_note = Notification.objects.get(user=city.staff[0].user, key=f"work-pause:{pause.pk}:paused")
     assert "Kiểm tra định kỳ cơ sở" in member_note.title
-    assert "18/11/2026" in member_note.body and "27/11/2026" in member_note.body
+    assert "18/11/2026" in member_note.body
+    assert "27/11/2026" in member_note.body
     head_notes = Notification.objects.filter(user=city.head_user, key__startswith="work-pauses:paused:")
     assert head_notes.count() == 1
-    assert "Kiểm tra định kỳ cơ sở" in head_notes.get().body and "Tiếp nhận hồ sơ trực tiếp" in head_notes.get().body
+    assert "Kiểm tra định kỳ cơ sở" in head_notes.get().body
+    assert "Tiếp nhận hồ sơ trực tiếp" in head_notes.get().body
     assert switch_impact(kind=SwitchKind.DISTANCING, is_active=False).work_items == 2
 
 
@@ -166,7 +170,8 @@ def test_switching_distancing_off_moves_deadlines_by_the_working_days_paused(cit
     resumed = AuditEvent.objects.get(action="work_item.resume", object_id=str(inspection.pk))
     assert (resumed.before["due_on"], resumed.after["due_on"], resumed.after["working_days_paused"]) == ("2026-11-27", "2026-12-08", 7)
     note = Notification.objects.get(user=city.staff[0].user, key=f"work-pause:{pause.pk}:resumed")
-    assert "27/11/2026" in note.body and "08/12/2026" in note.body
+    assert "27/11/2026" in note.body
+    assert "08/12/2026" in note.body
     assert Notification.objects.filter(user=city.head_user, key__startswith="work-pauses:resumed:").count() == 1
     assert fresh(work["general"]).due_on == D(2026, 11, 27)
 
@@ -257,13 +262,15 @@ def test_the_item_page_and_the_board_say_since_when_and_by_what_the_work_is_paus
     client.force_login(city.staff[0].user)
     page = client.get(f"/work/{inspection.pk}/").content.decode()
     assert 'id="item-paused"' in page
-    assert "18/11/2026" in page and "27/11/2026" in page
+    assert "18/11/2026" in page
+    assert "27/11/2026" in page
     assert 'data-category="inspection"' in page
 
     client.force_login(city.head_user)
     board = client.get("/work/board/", {"unit": city.unit.pk}).content.decode()
     assert 'id="board-paused-note"' in board
-    assert f'data-item="{inspection.pk}"' in board and "data-paused=" in board
+    assert f'data-item="{inspection.pk}"' in board
+    assert "data-paused=" in board
     only_paused = client.get("/work/board/", {"unit": city.unit.pk, "paused": "1"}).content.decode()
     assert f'data-item="{inspection.pk}"' in only_paused
     assert f'data-item="{work["general"].pk}"' not in only_paused
