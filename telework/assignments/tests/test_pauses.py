@@ -312,3 +312,19 @@ def test_the_api_shows_the_category_and_the_pause(city, work, client, django_cap
     )
     assert created.status_code == 201
     assert (created.json()["category"], created.json()["is_paused"]) == ("field_visit", True)
+
+
+def test_the_switch_confirmation_counts_the_work_it_will_pause(city, work, rf):
+    # The confirmation page as the policy view renders it (its distancing screen comes with the policy screens).
+    from django.template.loader import render_to_string
+
+    from telework.policy.models import PolicySwitch
+    from telework.policy.selectors import switch_impact
+
+    request = rf.post("/policy/switches/distancing/")
+    request.user = city.home_affairs
+    context = {"switch": PolicySwitch(kind=SwitchKind.DISTANCING), "turn_on": True, "agency_count": 2, "staff_count": 20, "effects": [], "form": None}
+    page = render_to_string("policy/switch_confirm.html", {**context, "impact": switch_impact(kind=SwitchKind.DISTANCING, is_active=True)}, request=request)
+    assert 'id="impact-work"' in page
+    assert "2 công việc" in page
+    assert not WorkPause.objects.exists()  # nothing changes before the confirmation
