@@ -232,9 +232,11 @@ def _pause_chunk(
 @transaction.atomic
 def _resume_chunk(ids: list[int], *, today: dt.date, change: SwitchChange | None, actor: User | None, summary: PauseSummary) -> None:
     done: list[int] = []
-    items = WorkItem.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids, paused_since__isnull=False).order_by("pk")
+    items = list(WorkItem.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids, paused_since__isnull=False).order_by("pk"))
+    # Read under the items' locks: nobody else closes these pauses meanwhile.
+    open_pauses = {pause.item_id: pause for pause in WorkPause.objects.filter(item__in=items, resumed_on__isnull=True)}
     for item in items:
-        pause = WorkPause.objects.filter(item=item, resumed_on__isnull=True).first()
+        pause = open_pauses.get(item.pk)
         if pause is None:  # paused_since without its row: clear it, nothing to move
             item.paused_since = None
             item.save(update_fields=["paused_since", "updated_at"])

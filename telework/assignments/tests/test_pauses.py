@@ -185,6 +185,9 @@ def test_a_retried_follow_up_pauses_and_resumes_nothing_twice(city, work, clock,
     from telework.policy.services import switch_follow_up
 
     switch_follow_up(change=change)
+    from telework.assignments.tasks import notify_work_pauses
+
+    notify_work_pauses(sorted(WorkPause.objects.values_list("pk", flat=True)), "paused")  # a retried notification task
 
     assert (again.paused, again.resumed) == (0, 0)
     assert WorkPause.objects.count() == 2
