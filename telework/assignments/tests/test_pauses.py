@@ -331,3 +331,15 @@ def test_the_switch_confirmation_counts_the_work_it_will_pause(city, work, rf):
     assert 'id="impact-work"' in page
     assert "2 công việc" in page
     assert not WorkPause.objects.exists()  # nothing changes before the confirmation
+
+
+def test_work_cancelled_during_a_pause_keeps_its_dates_when_the_pause_ends(city, work, clock, django_capture_on_commit_callbacks):
+    switch(city, django_capture_on_commit_callbacks, on=True)
+    services.work_item_cancel(item=work["inspection"], actor=city.head_user, reason="Không còn cần thiết")
+    clock.move_to(MONDAY_MORNING)
+
+    switch(city, django_capture_on_commit_callbacks, on=False)
+
+    inspection = fresh(work["inspection"])
+    assert (inspection.status, inspection.paused_since, inspection.due_on) == (WorkStatus.CANCELLED, None, D(2026, 11, 27))
+    assert WorkPause.objects.get(item=inspection).resumed_on == MONDAY_AFTER

@@ -114,8 +114,9 @@ def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
 
 
 def _with_pause_text(item: WorkItem) -> WorkItem:
-    """``item.pause_text``: "Paused since … by … — the deadline moves by …", or "" when the item is not paused."""
-    pause = selectors.current_pause(item)
+    """``item.pause_text``: "Paused since … by … — the deadline moves by …", or "" when the item is not paused (or no
+    longer open: work accepted or cancelled during a pause has nothing left to postpone)."""
+    pause = selectors.current_pause(item) if item.is_open else None
     item.pause_text = explain.describe_pause(pause, today=clock.today()) if pause is not None else ""  # type: ignore[attr-defined]
     return item
 
