@@ -22,7 +22,7 @@ from telework.accounts.api_auth import NO_STAFF_RECORD, ErrorOut, api_user
 from telework.accounts.api_inputs import MAX_PAGE, IsoDate, ObjectId
 from telework.accounts.models import User
 from telework.assignments import selectors, services
-from telework.assignments.models import WorkStatus
+from telework.assignments.models import WorkCategory, WorkStatus
 from telework.assignments.schemas import (
     AcceptIn,
     ApologySlipIn,
@@ -85,16 +85,20 @@ def item_list(
     status: WorkStatus | None = None,
     mine: bool = False,
     open: bool = False,  # noqa: A002 - the query parameter's public name
+    paused: bool = False,
+    category: WorkCategory | None = None,
     staff: ObjectId | None = None,
     page: QueryEx[int, P(ge=1, le=MAX_PAGE)] = 1,
     page_size: QueryEx[int, P(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ) -> dict[str, Any]:
     """Staff see their own work; a unit head their unit's subtree; agency heads and HR their agency; Home Affairs,
     city leadership and administrators the city. ``mine`` keeps only your own, ``open`` only unfinished work,
-    ``status`` one state, ``staff`` one person (id). Each item carries its current alerts."""
-    queryset = selectors.work_item_list(viewer=_viewer(request), filters={"status": status, "mine": mine, "open": open, "staff": staff})
+    ``status`` one state, ``staff`` one person (id), ``paused`` only work paused by a city-wide switch, ``category``
+    one kind of work. Each item carries its current alerts and, when paused, its pause."""
+    filters = {"status": status, "mine": mine, "open": open, "staff": staff, "paused": paused, "category": category}
+    queryset = selectors.work_item_list(viewer=_viewer(request), filters=filters)
     offset = (page - 1) * page_size
-    items = list(queryset[offset : offset + page_size])
+    items = list(queryset[offset : offset + page_size].prefetch_related(selectors.open_pauses()))
     alerts = selectors.open_alerts_for(items)
     for item in items:
         item.open_alerts = alerts.get(item.pk, [])  # type: ignore[attr-defined]
@@ -116,6 +120,7 @@ def item_create(request: HttpRequest, payload: WorkItemIn) -> Status[dict[str, A
     viewer = _viewer(request)
     terms = payload.dict(exclude={"staff_id"})
     terms["priority"] = payload.priority.value
+    terms["category"] = payload.category.value
     me = scope.own_staff(viewer)
     if payload.staff_id is not None and (me is None or payload.staff_id != me.pk):
         staff = scope.visible_staff(viewer).select_related("unit").filter(pk=payload.staff_id).first()

@@ -10,8 +10,11 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Work assignment")
 
     def ready(self) -> None:
-        from telework.assignments import tasks  # noqa: F401 - registers the tasks the services queue by name
+        from telework.assignments import signals, tasks  # noqa: F401 - registers the tasks the services queue by name
         from telework.core import rule_labels
+
+        # A distancing switch pauses work by category and resumes it when it ends (``signals``, issue 14 pt 4).
+        signals.register()
 
         # The rules an alert or a refusal names (``assignments.rules``): a person reads these, never the keys.
         rule_labels.register(

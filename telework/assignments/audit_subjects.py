@@ -25,15 +25,20 @@ register(
             "work_item.comment": _("Comment on work"),
             "work_item.attach": _("Files attached to work"),
             "work_item.apology_slip": _("Apology slip issued"),
+            "work_item.pause": _("Work paused by a city-wide switch"),
+            "work_item.resume": _("Paused work resumed"),
         },
         fields={
             "attachments": _("Files"),
             "new_due_date": _("New due date"),
             "work_date": _("Work date"),
             "hours_reported": _("Hours reported"),
+            "working_days_paused": _("Working days paused"),
+            "legal_deadline_kept": _("Legal deadline not moved"),
         },
-        # The assignee never changes (the item's page names them); the others are rows of comments, updates, slips.
-        hidden=frozenset({"staff", "comment", "update", "apology_slip"}),
+        # The assignee never changes (the item's page names them); the others are rows of comments, updates, slips,
+        # pauses.
+        hidden=frozenset({"staff", "comment", "update", "apology_slip", "pause"}),
         url_name="assignments:detail",
     ),
     AuditSubject(

@@ -82,7 +82,61 @@ def describe_alert(kind: str, params: dict[str, Any]) -> str:
             "due": _date(params.get("due_on")),
             "late": _working_days(int(params.get("days_late", 0))),
         }
+    if kind == "legal_paused":
+        return _(
+            "The work is paused since %(paused)s by %(switch)s, but its legal deadline of %(due)s does not move: handle the dossier online or "
+            "issue an apology slip before it."
+        ) % {"paused": _date(params.get("paused_on")), "switch": switch_label(str(params.get("switch", ""))), "due": _date(params.get("due_on"))}
     return kind
+
+
+def switch_label(kind: str) -> str:
+    """The city-wide switch that paused work, as people call it ("Chế độ giãn cách"); a policy when none did."""
+    from telework.policy.models import SwitchKind
+
+    if kind in SwitchKind.values:
+        return str(SwitchKind(kind).label)
+    return _("the policy in force")
+
+
+def describe_pause(pause: Any, *, today: dt.date) -> str:
+    """What a paused item's page, card and notification say: since when, by what, and what happens to its deadline —
+    it moves by the working days paused (so far, counting ``today``), or, fixed by law, it does not move."""
+    item = pause.item
+    since = _("Paused since %(date)s by %(switch)s.") % {"date": _date(pause.paused_on), "switch": switch_label(pause.switch_kind)}
+    if pause.legal_deadline_kept:
+        return (
+            since
+            + " "
+            + _(
+                "The legal deadline of %(due)s does not move: handle the dossier online or issue an apology slip (Phiếu xin lỗi và hẹn lại ngày trả kết quả) before it."
+            )
+            % {"due": _date(item.due_on)}
+        )
+    so_far = rules.paused_working_days(starts_on=item.starts_on, paused_on=pause.paused_on, resumed_on=today + dt.timedelta(days=1))
+    return (
+        since
+        + " "
+        + _("When the pause ends, the deadline of %(due)s moves later by the working days paused: %(days)s so far.")
+        % {"due": _date(item.due_on), "days": _working_days(so_far)}
+    )
+
+
+def describe_resume(pause: Any) -> str:
+    """What the person reads when paused work resumes: the working days paused and the new deadline, or that the
+    legal deadline stayed."""
+    resumed = _date(pause.resumed_on)
+    if pause.legal_deadline_kept:
+        return _("Resumed on %(date)s. The legal deadline of %(due)s was not moved.") % {"date": resumed, "due": _date(pause.due_on_after)}
+    days = int(pause.working_days_paused or 0)
+    if not days or pause.due_on_after == pause.due_on_before:
+        return _("Resumed on %(date)s; no working day of the work was lost, the deadline stays %(due)s.") % {"date": resumed, "due": _date(pause.due_on_after)}
+    return _("Resumed on %(date)s after %(days)s paused: the deadline moved from %(before)s to %(after)s.") % {
+        "date": resumed,
+        "days": _working_days(days),
+        "before": _date(pause.due_on_before),
+        "after": _date(pause.due_on_after),
+    }
 
 
 def describe_load(load: rules.Workload) -> str:

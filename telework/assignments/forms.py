@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from telework.assignments.models import Priority, ReportPeriod
+from telework.assignments.models import Priority, ReportPeriod, WorkCategory
 from telework.assignments.uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_UPLOAD
 from telework.core import clock
 from telework.core.ui import DATE_INPUT_FORMATS, date_input
@@ -51,6 +51,15 @@ class WorkItemForm(forms.Form):
     starts_on = _date_field(_("Start date"), required=False, help_text=_("Empty: today."))
     due_on = _date_field(_("Deadline"), required=False, help_text=_("For a dossier, empty means its legal due date."))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, widget=forms.Select(attrs={"class": "form-select"}))
+    category = forms.ChoiceField(
+        label=pgettext_lazy("work item", "Kind of work"),
+        # Optional: a client that does not send it (an older page, a script) assigns general work.
+        required=False,
+        choices=WorkCategory.choices,
+        initial=WorkCategory.GENERAL,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_("A distancing regime may pause inspections, in-person reception, gatherings and field visits; their deadlines move when it ends."),
+    )
     is_legal_deadline = forms.BooleanField(
         label=_("An administrative dossier with a legal deadline"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
@@ -89,6 +98,7 @@ class WorkItemForm(forms.Form):
             "starts_on": data["starts_on"],
             "due_on": data["due_on"],
             "priority": data["priority"],
+            "category": data["category"] or WorkCategory.GENERAL,
             "is_legal_deadline": data["is_legal_deadline"],
             "dossier_code": data["dossier_code"],
             "dossier_received_on": data["dossier_received_on"],
@@ -198,6 +208,7 @@ WORK_ITEM_FIELDS = {
     "starts_on",
     "due_on",
     "priority",
+    "category",
     "dossier_code",
     "dossier_received_on",
     "legal_deadline_working_days",

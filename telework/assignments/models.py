@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from telework.core.models import Decided
 from telework.core.workflow import Workflow
 from telework.organization.models import Staff, Unit
+from telework.policy.models import SwitchChange
 
 
 class WorkStatus(models.TextChoices):
@@ -63,6 +64,17 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+class WorkCategory(models.TextChoices):
+    """What kind of work an item is. "general" is never paused; the others are the categories a distancing switch may
+    pause (``policy.parameters.PAUSABLE_WORK_CATEGORIES``: Directive 16/CT-TTg, Hanoi 2020; HCMC 2021)."""
+
+    GENERAL = "general", pgettext_lazy("work category", "General work")
+    INSPECTION = "inspection", pgettext_lazy("work category", "Inspection (not urgent)")
+    CITIZEN_RECEPTION = "citizen_reception", pgettext_lazy("work category", "In-person citizen reception")
+    GATHERING = "gathering", pgettext_lazy("work category", "Conference or in-person training")
+    FIELD_VISIT = "field_visit", pgettext_lazy("work category", "Field visit")
+
+
 class WorkItem(Decided):
     """One piece of work for one staff member, with its effort, dates and, for an administrative dossier, the
     legal deadline (thời hạn giải quyết) counted in working days from the day the dossier was received. The decision
@@ -78,6 +90,10 @@ class WorkItem(Decided):
     starts_on = models.DateField(_("start date"))
     due_on = models.DateField(_("deadline"))
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    category = models.CharField(pgettext_lazy("work item", "category"), max_length=24, choices=WorkCategory.choices, default=WorkCategory.GENERAL)
+    # The day the work was paused by a city-wide switch (its open ``WorkPause``), None when it is not paused: boards,
+    # the stall detection and other apps filter on it without joining the pauses.
+    paused_since = models.DateField(_("paused since"), null=True, blank=True, db_index=True)
     is_legal_deadline = models.BooleanField(_("deadline fixed by law"), default=False)
     dossier_code = models.CharField(_("dossier code"), max_length=64, blank=True)
     dossier_received_on = models.DateField(_("dossier received on"), null=True, blank=True)
@@ -116,6 +132,48 @@ class WorkItem(Decided):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+
+class WorkPause(models.Model):
+    """One pause of one work item by a city-wide switch (issue 14: a distancing regime pauses categories of work),
+    from the day it was paused to the day it resumed. On resume the deadline (and a start date not yet reached) moves
+    by ``working_days_paused``; a legal deadline never moves (``legal_deadline_kept``): the dossier is handled online
+    or an apology slip is issued. At most one open pause per item, so a retried follow-up pauses nothing twice."""
+
+    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="pauses")
+    category = models.CharField(pgettext_lazy("work item", "category"), max_length=24, choices=WorkCategory.choices)
+    switch_change = models.ForeignKey(SwitchChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    switch_kind = models.CharField(_("switch"), max_length=16, blank=True)
+    paused_on = models.DateField(_("paused on"))
+    resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
+    resume_change = models.ForeignKey(SwitchChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    working_days_paused = models.PositiveSmallIntegerField(_("working days paused"), null=True, blank=True)
+    starts_on_before = models.DateField(_("start date before"))
+    due_on_before = models.DateField(_("deadline before"))
+    starts_on_after = models.DateField(_("start date after"), null=True, blank=True)
+    due_on_after = models.DateField(_("deadline after"), null=True, blank=True)
+    legal_deadline_kept = models.BooleanField(_("legal deadline not moved"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paused_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item"], condition=Q(resumed_on__isnull=True), name="work_pause_one_open_per_item"),
+            models.CheckConstraint(condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=models.F("paused_on")), name="work_pause_dates_ordered"),
+        ]
+        verbose_name = _("work pause")
+        verbose_name_plural = _("work pauses")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.paused_on}–{self.resumed_on or ''}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resumed_on is None
 
 
 class ProgressUpdate(models.Model):
@@ -225,6 +283,8 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", _("Past its deadline")
     LEGAL_AT_RISK = "legal_at_risk", _("Legal deadline at risk")
     LEGAL_OVERDUE = "legal_overdue", _("Legal deadline passed")
+    # Raised by a pause (not by the daily detection): the work is paused but its legal deadline does not move.
+    LEGAL_PAUSED = "legal_paused", _("Legal deadline falls in a paused period")
 
 
 class AlertSeverity(models.TextChoices):

@@ -259,6 +259,48 @@ def detect(facts: ItemFacts, *, today: dt.date, parameters: DetectionParameters 
     return findings
 
 
+# --------------------------------------------------------------------------------------------- paused work
+
+
+def paused_working_days(*, starts_on: dt.date, paused_on: dt.date, resumed_on: dt.date) -> int:
+    """The working days a pause took from an item: from the day it was paused (or its start, if later) to the day
+    before it resumed, weekends and Vietnamese public holidays not counted (issue 14: deadlines move by the paused
+    *working* days). Work that was to start after the pause ended lost nothing."""
+    first = max(paused_on, starts_on)
+    last = resumed_on - dt.timedelta(days=1)
+    if last < first:
+        return 0
+    return len(calendar.working_days(first, last))
+
+
+@dataclass(frozen=True)
+class ResumedDates:
+    """An item's dates once its pause ends, and the working days it was paused."""
+
+    working_days_paused: int
+    starts_on: dt.date
+    due_on: dt.date
+    legal_deadline_kept: bool
+
+
+def resumed_dates(*, starts_on: dt.date, due_on: dt.date, paused_on: dt.date, resumed_on: dt.date, is_legal_deadline: bool, has_started: bool) -> ResumedDates:
+    """Where a paused item's dates go when its pause ends (issue 14, point 4).
+
+    The deadline moves later by the paused working days (``paused_working_days``), counted on from it with
+    ``calendar.add_working_days``; the start date moves likewise when the work had not started and its start fell in
+    the pause. A deadline fixed by law does not move (Decree 118/2025/NĐ-CP: the processing time of a dossier is set
+    by the procedure, not by the agency): it is kept and flagged, and the dossier is handled online or rescheduled
+    with an apology slip."""
+    days = paused_working_days(starts_on=starts_on, paused_on=paused_on, resumed_on=resumed_on)
+    if is_legal_deadline:
+        return ResumedDates(days, starts_on, due_on, legal_deadline_kept=True)
+    new_due = calendar.add_working_days(due_on, days) if days else due_on
+    new_start = starts_on
+    if days and not has_started and starts_on >= paused_on:
+        new_start = min(calendar.add_working_days(starts_on, days), new_due)
+    return ResumedDates(days, new_start, new_due, legal_deadline_kept=False)
+
+
 # --------------------------------------------------------------------------------------------- workload
 
 

@@ -10,7 +10,9 @@ from ninja import Field, Schema
 
 from telework.accounts.api_inputs import BodyIn, IsoDate, ObjectId
 from telework.assignments import explain, rules
-from telework.assignments.models import Alert, Priority, WorkItem, WorkStatus
+from telework.assignments.models import Alert, Priority, WorkCategory, WorkItem, WorkPause, WorkStatus
+from telework.assignments.selectors import current_pause
+from telework.core import clock
 
 
 class WorkItemIn(BodyIn):
@@ -26,6 +28,9 @@ class WorkItemIn(BodyIn):
     starts_on: IsoDate | None = Field(None, description="Default: today")
     due_on: IsoDate | None = None
     priority: Priority = Priority.NORMAL
+    category: WorkCategory = Field(
+        WorkCategory.GENERAL, description="general, or a category a distancing switch may pause: inspection, citizen_reception, gathering, field_visit"
+    )
     is_legal_deadline: bool = False
     dossier_code: str = Field("", max_length=64)
     dossier_received_on: IsoDate | None = None
@@ -91,6 +96,21 @@ class LoadWarningOut(Schema):
     message: str
 
 
+class PauseOut(Schema):
+    """A pause of the item by a city-wide switch (open while ``resumed_on`` is empty)."""
+
+    paused_on: dt.date
+    switch: str = Field(description="The switch that paused the work (distancing), empty when a policy did")
+    switch_label: str
+    resumed_on: dt.date | None
+    working_days_paused: int | None = Field(description="Set on resume: the working days the deadline moved by")
+    working_days_so_far: int = Field(description="Working days paused up to today (the deadline moves by these if it resumed tomorrow)")
+    due_on_before: dt.date
+    due_on_after: dt.date | None
+    legal_deadline_kept: bool = Field(description="A deadline fixed by law: not moved; handle the dossier online or issue an apology slip")
+    message: str
+
+
 class WorkItemOut(Schema):
     id: int
     staff: WorkItemStaffOut
@@ -101,6 +121,10 @@ class WorkItemOut(Schema):
     starts_on: dt.date
     due_on: dt.date
     priority: Priority
+    category: WorkCategory
+    category_label: str
+    is_paused: bool
+    pause: PauseOut | None = Field(description="The open pause, when a city-wide switch paused the work")
     is_legal_deadline: bool
     dossier_code: str
     dossier_received_on: dt.date | None
@@ -145,10 +169,27 @@ def alert_out(alert: Alert) -> dict[str, Any]:
     }
 
 
+def pause_out(pause: WorkPause, *, today: dt.date) -> dict[str, Any]:
+    resumed_or_tomorrow = pause.resumed_on or today + dt.timedelta(days=1)
+    return {
+        "paused_on": pause.paused_on,
+        "switch": pause.switch_kind,
+        "switch_label": explain.switch_label(pause.switch_kind),
+        "resumed_on": pause.resumed_on,
+        "working_days_paused": pause.working_days_paused,
+        "working_days_so_far": rules.paused_working_days(starts_on=pause.item.starts_on, paused_on=pause.paused_on, resumed_on=resumed_or_tomorrow),
+        "due_on_before": pause.due_on_before,
+        "due_on_after": pause.due_on_after,
+        "legal_deadline_kept": pause.legal_deadline_kept,
+        "message": explain.describe_pause(pause, today=today) if pause.resumed_on is None else explain.describe_resume(pause),
+    }
+
+
 def work_item_out(item: WorkItem) -> dict[str, Any]:
     alerts = getattr(item, "open_alerts", None)
     if alerts is None:
         alerts = list(item.alerts.filter(resolved_at__isnull=True))
+    pause = current_pause(item)
     return {
         "id": item.pk,
         "staff": {"id": item.staff.pk, "code": item.staff.code, "full_name": item.staff.full_name},
@@ -159,6 +200,10 @@ def work_item_out(item: WorkItem) -> dict[str, Any]:
         "starts_on": item.starts_on,
         "due_on": item.due_on,
         "priority": item.priority,
+        "category": item.category,
+        "category_label": str(item.get_category_display()),
+        "is_paused": item.is_paused,
+        "pause": pause_out(pause, today=clock.today()) if pause is not None else None,
         "is_legal_deadline": item.is_legal_deadline,
         "dossier_code": item.dossier_code,
         "dossier_received_on": item.dossier_received_on,

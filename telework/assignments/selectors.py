@@ -23,6 +23,7 @@ from telework.assignments.models import (
     ProgressReport,
     ProgressUpdate,
     WorkItem,
+    WorkPause,
     WorkStatus,
 )
 from telework.core import calendar
@@ -37,7 +38,8 @@ from telework.policy.selectors import PolicyResolver
 
 def work_item_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[WorkItem]:
     """Work items of the staff the viewer may see, by deadline. Filters: ``status`` (one value or a list), ``staff``
-    (id), ``unit`` (id), ``mine`` (only the viewer's own), ``open`` (only unfinished work)."""
+    (id), ``unit`` (id), ``mine`` (only the viewer's own), ``open`` (only unfinished work), ``paused`` (only work paused
+    by a switch), ``category`` (one kind of work)."""
     filters = filters or {}
     queryset = permissions.visible_items(viewer).select_related("staff", "staff__position", "unit", "unit__agency", "assigned_by")
     status = filters.get("status")
@@ -49,6 +51,10 @@ def work_item_list(*, viewer: Viewer, filters: dict[str, Any] | None = None) -> 
         queryset = queryset.filter(unit_id=filters["unit"])
     if filters.get("open"):
         queryset = queryset.filter(status__in=OPEN_STATES)
+    if filters.get("paused"):
+        queryset = queryset.filter(paused_since__isnull=False)
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
     if filters.get("mine"):
         me = scope.own_staff(viewer)
         queryset = queryset.filter(staff=me) if me else queryset.none()
@@ -82,6 +88,7 @@ def my_work(*, viewer: Viewer) -> list[tuple[str, list[WorkItem]]]:
         work_item_list(viewer=viewer, filters={"mine": True}).prefetch_related(
             Prefetch("alerts", queryset=Alert.objects.filter(resolved_at__isnull=True), to_attr="open_alerts"),
             Prefetch("apology_slips"),
+            open_pauses(),
         )
     )
     groups = []
@@ -92,6 +99,26 @@ def my_work(*, viewer: Viewer) -> list[tuple[str, list[WorkItem]]]:
         if members:
             groups.append((statuses[0], members))
     return groups
+
+
+# Each item's open pause (at most one), as ``item.open_pauses``: one query for a page of items.
+def open_pauses() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch("pauses", queryset=WorkPause.objects.filter(resumed_on__isnull=True), to_attr="open_pauses")
+
+
+def current_pause(item: WorkItem) -> WorkPause | None:
+    """The item's open pause, or None when it is not paused (read from ``open_pauses()`` when prefetched)."""
+    if item.paused_since is None:
+        return None
+    prefetched = getattr(item, "open_pauses", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return WorkPause.objects.filter(item=item, resumed_on__isnull=True).first()
+
+
+def item_pauses(item: WorkItem) -> list[WorkPause]:
+    """Every pause of the item, newest first."""
+    return list(item.pauses.order_by("-paused_on", "-id"))
 
 
 @dataclass(frozen=True)
@@ -283,17 +310,24 @@ class BoardRow:
         return [alert for alert in self.alerts if alert.kind in {AlertKind.LEGAL_AT_RISK, AlertKind.LEGAL_OVERDUE}]
 
 
-def board(*, viewer: Viewer, unit: Unit, monday: dt.date) -> list[BoardRow]:
+def board(*, viewer: Viewer, unit: Unit, monday: dt.date, paused_only: bool = False) -> list[BoardRow]:
     """The board of ``unit`` for the ISO week starting ``monday``: every active member the viewer may see (except
     the viewer), their open items, average progress, hours reported in the week, planned load against the norm,
-    and the current alerts. A fixed number of queries, whatever the size of the unit."""
+    and the current alerts. With ``paused_only``, only the people with work paused by a switch, and only that work.
+    A fixed number of queries, whatever the size of the unit."""
     members = list(scope.visible_staff(viewer).filter(unit=unit, is_active=True).select_related("unit", "position").order_by("-is_leader", "full_name"))
     me = scope.own_staff(viewer)
     members = [member for member in members if me is None or member.pk != me.pk]
     ids = [member.pk for member in members]
     open_items: dict[int, list[WorkItem]] = defaultdict(list)
-    for item in WorkItem.objects.filter(staff_id__in=ids, status__in=OPEN_STATES).order_by("due_on", "id"):
+    items_query = WorkItem.objects.filter(staff_id__in=ids, status__in=OPEN_STATES)
+    if paused_only:
+        items_query = items_query.filter(paused_since__isnull=False)
+    for item in items_query.prefetch_related(open_pauses()).order_by("due_on", "id"):
         open_items[item.staff_id].append(item)
+    if paused_only:
+        members = [member for member in members if open_items.get(member.pk)]
+        ids = [member.pk for member in members]
     alerts: dict[int, list[Alert]] = defaultdict(list)
     for alert in (
         Alert.objects.filter(item__staff_id__in=ids, item__status__in=OPEN_STATES, resolved_at__isnull=True)

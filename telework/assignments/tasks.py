@@ -14,10 +14,11 @@ from celery import shared_task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from telework.accounts.types import Viewer
 from telework.assignments import explain
-from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem
+from telework.assignments.models import Alert, Comment, ProgressReport, WorkItem, WorkPause
 from telework.assignments.services import detect_stalls
 from telework.core import clock
 from telework.core.notifications import NotificationCategory, notify_user
@@ -123,6 +124,62 @@ def notify_alert(alert_id: int) -> None:
         for user in recipients:
             if user is not None:
                 _deliver(user, key=f"work-alert:{alert.pk}", title=title, body=body, url=url, category=NotificationCategory.WORK_ALERTS)
+
+
+@shared_task(name="assignments.notify_work_pauses")
+def notify_work_pauses(pause_ids: list[int], event: str) -> None:
+    """Work paused or resumed by a city-wide switch: each assignee is told about each of their items (since when, by
+    which switch, and on resume the new deadline, or that a legal deadline stays); each head gets one message for the
+    batch, counting the items of the people they answer for. Keyed by pause and event: a retry sends nothing twice."""
+    pauses = list(
+        WorkPause.objects.filter(pk__in=pause_ids)
+        .select_related("item__staff__user", "item__staff__direct_superior__user", "item__assigned_by", "item__unit")
+        .order_by("pk")
+    )
+    if not pauses or event not in {"paused", "resumed"}:
+        return
+    board = reverse("assignments:board")
+    by_head: dict[int, tuple[Any, list[WorkPause]]] = {}
+    with translation.override("vi"):
+        for pause in pauses:
+            item = pause.item
+            if event == "paused":
+                title = _("Work paused: %(title)s") % {"title": item.title}
+                body = explain.describe_pause(pause, today=pause.paused_on)
+            else:
+                title = _("Work resumed: %(title)s") % {"title": item.title}
+                body = explain.describe_resume(pause)
+            if item.staff.user is not None:
+                url = reverse("assignments:detail", args=[item.pk])
+                _deliver(item.staff.user, key=f"work-pause:{pause.pk}:{event}", title=title, body=body, url=url, category=NotificationCategory.WORK_ALERTS)
+            for head in _heads(item):
+                if head is not None and head != item.staff.user:
+                    by_head.setdefault(head.pk, (head, []))[1].append(pause)
+        for head, batch in by_head.values():
+            count = len(batch)
+            switch = explain.switch_label(batch[0].switch_kind)
+            if event == "paused":
+                title = ngettext("%(count)s work item paused by %(switch)s", "%(count)s work items paused by %(switch)s", count) % {
+                    "count": count,
+                    "switch": switch,
+                }
+            else:
+                title = ngettext("%(count)s paused work item resumed", "%(count)s paused work items resumed", count) % {"count": count}
+            lines = [f"- {pause.item.title} ({pause.item.staff.full_name})" for pause in batch[:20]]
+            if count > 20:
+                lines.append(_("…and %(count)s more.") % {"count": count - 20})
+            legal = sum(1 for pause in batch if pause.legal_deadline_kept)
+            if legal:
+                lines.append(
+                    ngettext(
+                        "%(count)s of them has a legal deadline, which does not move: handle it online or issue an apology slip.",
+                        "%(count)s of them have a legal deadline, which does not move: handle them online or issue an apology slip.",
+                        legal,
+                    )
+                    % {"count": legal}
+                )
+            key = f"work-pauses:{event}:{batch[0].pk}-{batch[-1].pk}-{count}"
+            _deliver(head, key=key, title=title, body="\n".join(lines), url=f"{board}?paused=1", category=NotificationCategory.WORK_ALERTS)
 
 
 @shared_task(name="assignments.notify_report_event")

@@ -16,14 +16,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class SwitchImpact:
-    """Approved home days from today on, current rosters of this week and next, and the staff behind them."""
+    """Approved home days from today on, current rosters of this week and next, and the staff behind them; work items
+    the change pauses (switching on) or resumes (switching off) — told by the assignments app, which notifies their
+    people itself."""
 
     home_days: int = 0
     rosters: int = 0
     staff_ids: frozenset[int] = field(default_factory=frozenset)
+    work_items: int = 0
 
     def __add__(self, other: SwitchImpact) -> SwitchImpact:
-        return SwitchImpact(self.home_days + other.home_days, self.rosters + other.rosters, self.staff_ids | other.staff_ids)
+        return SwitchImpact(
+            self.home_days + other.home_days, self.rosters + other.rosters, self.staff_ids | other.staff_ids, self.work_items + other.work_items
+        )
 
     @property
     def people(self) -> int:

@@ -2,7 +2,8 @@
 
 ``items``: work items (assign, propose, progress, submit, accept, return, cancel); ``item_checks``: uploads within their
 limits, shared helpers and the check-only answers; ``item_extras``: comments, files, apology slips;
-``detection``: the daily stall detection; ``reports``: progress reports and their review.
+``detection``: the daily stall detection; ``reports``: progress reports and their review; ``pauses``: work paused by
+a city-wide switch and resumed when it ends.
 """
 
 from telework.assignments.services.detection import DetectionSummary, detect_stalls
@@ -21,10 +22,12 @@ from telework.assignments.services.items import (
     work_item_start,
     work_item_submit,
 )
+from telework.assignments.services.pauses import PauseSummary, work_pauses_reconcile
 from telework.assignments.services.reports import progress_report_review, progress_report_review_check, progress_report_submit
 
 __all__ = [
     "DetectionSummary",
+    "PauseSummary",
     "UploadedFile",
     "apology_slip_issue",
     "attachment_add",
@@ -48,4 +51,5 @@ __all__ = [
     "work_item_return",
     "work_item_start",
     "work_item_submit",
+    "work_pauses_reconcile",
 ]

@@ -14,16 +14,21 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from telework.assignments import rules
-from telework.assignments.models import OPEN_STATES, PROGRESS_STATES, Alert, WorkItem
+from telework.assignments.models import OPEN_STATES, PROGRESS_STATES, Alert, AlertKind, WorkItem
 from telework.core import calendar, clock
 from telework.core.background import enqueue
 from telework.core.exceptions import _jsonable
 
 # Items handled per transaction: bounded memory and short write locks, whatever the size of the city.
 CHUNK = 500
+# A paused item (``WorkItem.paused_since``) raises no stall, schedule or overdue alert: its deadline moves when the
+# pause ends. A legal deadline does not move, so its risks are still raised while the work is paused.
+LEGAL_KINDS = frozenset({rules.KIND_LEGAL_AT_RISK, rules.KIND_LEGAL_OVERDUE})
+# Raised by a pause, closed by its resume: never a daily finding, so never closed as stale by the daily run.
+NOT_DETECTED_KINDS = (AlertKind.LEGAL_PAUSED,)
 
 
 @dataclass
@@ -66,7 +71,8 @@ def item_facts(item: WorkItem, *, slips_issued: int) -> rules.ItemFacts:
 def detect_stalls(*, today: dt.date | None = None, parameters: rules.DetectionParameters | None = None) -> DetectionSummary:
     """Check every open work item on ``today`` (default: the local date). Nothing runs on weekends and public
     holidays: nobody is at work to act on an alert. Each new finding notifies the person and their head (and, for a
-    legal deadline, the agency head) after its chunk commits."""
+    legal deadline, the agency head) after its chunk commits. Paused work is skipped, except for the risks of its legal
+    deadline."""
     today = today or clock.today()
     parameters = parameters or rules.DetectionParameters()
     summary = DetectionSummary(today=today, is_working_day=calendar.is_working_day(today))
@@ -74,8 +80,9 @@ def detect_stalls(*, today: dt.date | None = None, parameters: rules.DetectionPa
         return summary
     items = (
         WorkItem.objects.filter(status__in=OPEN_STATES, starts_on__lte=today)
+        .filter(Q(paused_since__isnull=True) | Q(is_legal_deadline=True))
         .annotate(slips_issued=Count("apology_slips"))
-        .only("id", "status", "starts_on", "due_on", "progress_percent", "last_activity_on", "is_legal_deadline")
+        .only("id", "status", "starts_on", "due_on", "progress_percent", "last_activity_on", "is_legal_deadline", "paused_since")
         .order_by("id")
     )
     chunk: list[WorkItem] = []
@@ -94,7 +101,8 @@ def _process(items: list[WorkItem], today: dt.date, parameters: rules.DetectionP
     findings: dict[tuple[int, str], rules.Finding] = {}
     for item in items:
         for finding in rules.detect(item_facts(item, slips_issued=item.slips_issued), today=today, parameters=parameters):  # type: ignore[attr-defined]
-            findings[(item.pk, finding.kind)] = finding
+            if item.paused_since is None or finding.kind in LEGAL_KINDS:
+                findings[(item.pk, finding.kind)] = finding
     ids = [item.pk for item in items]
     existing = set(Alert.objects.filter(item_id__in=ids, day=today).values_list("pk", flat=True))
     Alert.objects.bulk_create(
@@ -120,7 +128,9 @@ def _process(items: list[WorkItem], today: dt.date, parameters: rules.DetectionP
     current = set(findings)
     stale = [
         alert_id
-        for alert_id, item_id, kind, day in Alert.objects.filter(item_id__in=ids, resolved_at__isnull=True).values_list("pk", "item_id", "kind", "day")
+        for alert_id, item_id, kind, day in Alert.objects.filter(item_id__in=ids, resolved_at__isnull=True)
+        .exclude(kind__in=NOT_DETECTED_KINDS)
+        .values_list("pk", "item_id", "kind", "day")
         if day != today or (item_id, kind) not in current
     ]
     if stale:

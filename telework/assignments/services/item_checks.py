@@ -81,6 +81,8 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
         "starts_on": item.starts_on,
         "due_on": item.due_on,
         "priority": item.priority,
+        "category": item.category,
+        "paused_since": item.paused_since,
         "is_legal_deadline": item.is_legal_deadline,
         "dossier_code": item.dossier_code,
         "legal_due_on": item.legal_due_on,
@@ -90,7 +92,7 @@ def _snapshot(item: WorkItem) -> dict[str, Any]:
     }
 
 
-def _audit(item: WorkItem, *, actor: User, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
+def _audit(item: WorkItem, *, actor: User | None, action: str, before: dict[str, Any] | None, reason: str = "", extra: dict[str, Any] | None = None) -> None:
     audit_record(
         actor=actor,
         action=f"work_item.{action}",

@@ -29,6 +29,7 @@ from telework.assignments.models import (
     Attachment,
     Priority,
     ProgressUpdate,
+    WorkCategory,
     WorkItem,
     WorkStatus,
 )
@@ -54,6 +55,7 @@ from telework.assignments.services.item_checks import (
     _today,
     upload_problem_message,
 )
+from telework.assignments.services.pauses import pause_new_item
 from telework.core import calendar, clock
 from telework.core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from telework.core.workflow import Stamp, perform
@@ -73,6 +75,7 @@ class Terms:
     starts_on: dt.date
     due_on: dt.date
     priority: str
+    category: str
     is_legal_deadline: bool
     dossier_code: str
     dossier_received_on: dt.date | None
@@ -88,6 +91,7 @@ def validate_terms(
     starts_on: dt.date | None = None,
     due_on: dt.date | None = None,
     priority: str = Priority.NORMAL,
+    category: str = WorkCategory.GENERAL,
     is_legal_deadline: bool = False,
     dossier_code: str = "",
     dossier_received_on: dt.date | None = None,
@@ -127,6 +131,8 @@ def validate_terms(
             problem("estimated_hours", _("At most %(hours)s hours for one work item; split larger work.") % {"hours": MAX_ESTIMATED_HOURS})
     if priority not in Priority.values:
         problem("priority", _("Choose a priority."))
+    if category not in WorkCategory.values:
+        problem("category", _("Choose the kind of work."))
     legal_due_on = None
     working_days = None
     code = (dossier_code or "").strip()
@@ -178,6 +184,7 @@ def validate_terms(
         starts_on=starts_on,
         due_on=due_on,
         priority=priority,
+        category=category,
         is_legal_deadline=is_legal_deadline,
         dossier_code=code if is_legal_deadline else "",
         dossier_received_on=dossier_received_on if is_legal_deadline else None,
@@ -197,6 +204,7 @@ def _create(*, staff: Staff, actor: User, terms: Terms, status: str, today: dt.d
         starts_on=terms.starts_on,
         due_on=terms.due_on,
         priority=terms.priority,
+        category=terms.category,
         is_legal_deadline=terms.is_legal_deadline,
         dossier_code=terms.dossier_code,
         dossier_received_on=terms.dossier_received_on,
@@ -215,7 +223,8 @@ def _create(*, staff: Staff, actor: User, terms: Terms, status: str, today: dt.d
 @transaction.atomic
 def work_item_assign(*, actor: User, staff: Staff, today: dt.date | None = None, **terms: Any) -> WorkItem:
     """A head assigns work to a person they may decide for (their direct superior, or a unit or agency head whose
-    scope holds them). Terms as in ``validate_terms``."""
+    scope holds them). Terms as in ``validate_terms``. Work in a category paused for the unit today (a distancing
+    switch) is created paused (``pauses.pause_new_item``)."""
     if not scope.can_decide_for(actor, staff):
         raise NotPermitted(_("Only the direct superior or a head in charge of this person assigns them work."))
     if not staff.is_active:
@@ -225,6 +234,7 @@ def work_item_assign(*, actor: User, staff: Staff, today: dt.date | None = None,
     item = _create(staff=staff, actor=actor, terms=checked, status=WorkStatus.ASSIGNED, today=today)
     _audit(item, actor=actor, action="assign", before=None)
     _notify(item, "assigned")
+    pause_new_item(item=item, actor=actor, today=today)
     return item
 
 
@@ -245,17 +255,19 @@ def work_item_propose(*, actor: User, today: dt.date | None = None, **terms: Any
 
 @transaction.atomic
 def work_item_accept_proposal(*, item: WorkItem, actor: User, comment: str = "", today: dt.date | None = None) -> WorkItem:
-    """The head accepts a proposal: the work is assigned as proposed."""
+    """The head accepts a proposal: the work is assigned as proposed (and paused, in a category paused today)."""
     item = _locked(item)
     _check_move(item, actor, "accept_proposal")
+    today = _today(today)
     change = _change(
         item,
         audit_action="work_item.accept_proposal",
-        fields={"assigned_by": actor, "last_activity_on": _today(today)},
+        fields={"assigned_by": actor, "last_activity_on": today},
         reason=(comment or "").strip(),
         notify=_notifier(item, "proposal_accepted"),
     )
     perform(item, workflow=WORK_ITEM_FLOW, action="accept_proposal", actor=actor, change=change)
+    pause_new_item(item=item, actor=actor, today=today)
     return item
 
 

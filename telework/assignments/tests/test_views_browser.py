@@ -91,3 +91,40 @@ def test_a_stall_alert_reaches_the_head(page, browser_problems):
     assert alert.is_escalated is False
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert browser_problems == []
+
+
+def test_work_paused_by_the_distancing_switch_shows_on_its_page_and_the_board(page, browser_problems, settings):
+    from pathlib import Path
+
+    from telework.policy.models import SwitchKind
+    from telework.policy.services import switch_set
+
+    settings.BACKGROUND_THREADS = False  # the switch's follow-up runs as the request commits
+    city = build_city()
+    today = timezone.localdate()
+    item = services.work_item_assign(
+        actor=city.head_user,
+        staff=city.staff[0],
+        title="Kiểm tra định kỳ cơ sở",
+        category="inspection",
+        estimated_hours=16,
+        due_on=calendar.add_working_days(today, 7),
+    )
+    switch_set(actor=city.home_affairs, kind=SwitchKind.DISTANCING, is_active=True, reason="Chỉ thị 16/CT-TTg")
+    item.refresh_from_db()
+    assert item.paused_since == today
+
+    width = page.viewport_size["width"]
+    shots = Path("/work/shots/pause")
+    shots.mkdir(parents=True, exist_ok=True)
+    login(page, city.head.code, next_url=reverse("assignments:detail", args=[item.pk]))
+    notice = page.locator("#item-paused")
+    assert notice.is_visible()
+    assert today.strftime("%d/%m/%Y") in notice.inner_text()
+    page.screenshot(path=str(shots / f"detail-{width}.png"), full_page=True)
+
+    page.goto(f"{page.url.split('/work/')[0]}{reverse('assignments:board')}?unit={city.unit.pk}&paused=1")
+    assert page.locator("#board-paused").is_checked()
+    assert page.locator(f"[data-item='{item.pk}'] [data-paused]").first.count() == 1
+    page.screenshot(path=str(shots / f"board-paused-{width}.png"), full_page=True)
+    assert browser_problems == []

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.assignments import explain, forms, permissions, rules, selectors, services
 from telework.assignments.models import REPORT_FLOW, ProgressReport, WorkStatus
-from telework.assignments.views.common import _own_staff_or_403, _shown_once, _with_alert_texts
+from telework.assignments.views.common import _own_staff_or_403, _shown_once, _with_alert_texts, _with_pause_text
 from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.ui import week_label
@@ -46,9 +46,12 @@ def board(request: HttpRequest) -> HttpResponse:
         unit = (units.filter(pk=me.unit_id).first() if me else None) or units.first()
     today = clock.today()
     monday = week_monday(request.GET.get("week"), today)
-    rows = selectors.board(viewer=request.user, unit=unit, monday=monday) if unit else []
+    paused_only = request.GET.get("paused") == "1"
+    rows = selectors.board(viewer=request.user, unit=unit, monday=monday, paused_only=paused_only) if unit else []
     for row in rows:
         _with_alert_texts(row.alerts)
+        for item in row.open_items:
+            _with_pause_text(item)
         row.load_text = explain.describe_load(row.load)  # type: ignore[attr-defined]
     norm_hours = None
     if unit is not None:
@@ -81,6 +84,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "awaiting": selectors.awaiting_my_acceptance(viewer=request.user),
         "can_assign": permissions.is_head(request.user),
         "alert_count": sum(len(row.alerts) for row in rows),
+        "paused_only": paused_only,
+        "paused_count": sum(1 for row in rows for item in row.open_items if item.paused_since is not None),
     }
     return render(request, "assignments/board.html", context)
 

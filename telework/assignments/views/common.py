@@ -15,6 +15,7 @@ from telework.accounts.models import User
 from telework.accounts.types import Viewer
 from telework.assignments import explain, selectors, services
 from telework.assignments.models import Alert, WorkItem
+from telework.core import clock
 from telework.core.exceptions import DomainError, NotFound
 from telework.organization.models import Staff
 from telework.organization.web import own_staff_or_403
@@ -42,6 +43,8 @@ HISTORY_LABELS = {
     "work_item.comment": gettext_lazy("Comment"),
     "work_item.attach": gettext_lazy("Files attached"),
     "work_item.apology_slip": gettext_lazy("Apology slip issued"),
+    "work_item.pause": gettext_lazy("Paused by a city-wide switch"),
+    "work_item.resume": gettext_lazy("Resumed after a pause"),
 }
 
 
@@ -108,6 +111,21 @@ def _with_alert_texts(alerts: list[Alert]) -> list[Alert]:
     for alert in alerts:
         alert.text = explain.describe_alert(alert.kind, alert.params)  # type: ignore[attr-defined]
     return alerts
+
+
+def _with_pause_text(item: WorkItem) -> WorkItem:
+    """``item.pause_text``: "Paused since … by … — the deadline moves by …", or "" when the item is not paused (or no
+    longer open: work accepted or cancelled during a pause has nothing left to postpone)."""
+    pause = selectors.current_pause(item) if item.is_open else None
+    item.pause_text = explain.describe_pause(pause, today=clock.today()) if pause is not None else ""  # type: ignore[attr-defined]
+    return item
+
+
+def _warn_paused(request: HttpRequest, item: WorkItem) -> None:
+    """After work is created (or a proposal accepted) in a category paused today: it was created paused, and why."""
+    if item.is_paused:
+        text = _with_pause_text(item).pause_text  # type: ignore[attr-defined]
+        messages.warning(request, _("This kind of work is paused at the moment: the work is created paused.") + " " + text)
 
 
 def _item_actions(user: User, item: WorkItem) -> dict[str, bool]:

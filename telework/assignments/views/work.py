@@ -29,7 +29,9 @@ from telework.assignments.views.common import (
     _shown_once,
     _uploaded,
     _warn_overload,
+    _warn_paused,
     _with_alert_texts,
+    _with_pause_text,
 )
 from telework.core import calendar, clock
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
@@ -41,7 +43,7 @@ from telework.core.web import is_htmx
 def _card_context(request: AuthenticatedHttpRequest, item: WorkItem, **extra: Any) -> dict[str, Any]:
     alerts = list(item.open_alerts if hasattr(item, "open_alerts") else Alert.objects.filter(item=item, resolved_at__isnull=True))
     return {
-        "item": item,
+        "item": _with_pause_text(item),
         "alerts": _with_alert_texts(alerts),
         "actions": _item_actions(request.user, item),
         "today": clock.today(),
@@ -134,6 +136,7 @@ def _work_item_form_page(request: AuthenticatedHttpRequest, *, assign: bool) -> 
             refusal = None if placed and isinstance(error, ValidationFailed) else error
         else:
             messages.success(request, _("Work assigned; the staff member is notified.") if assign else _("Proposal sent to your head."))
+            _warn_paused(request, item)
             if assign:
                 _warn_overload(request, item)
             return redirect("assignments:detail", pk=item.pk)
@@ -198,7 +201,8 @@ def _render_detail(
     history = selectors.item_history(item)
     submissions = [entry for entry in history if entry.action == "work_item.submit"]
     context = {
-        "item": item,
+        "item": _with_pause_text(item),
+        "pauses": selectors.item_pauses(item),
         "actions": actions,
         "error": error,
         "alerts": _with_alert_texts(list(Alert.objects.filter(item=item, resolved_at__isnull=True))),
@@ -277,6 +281,7 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
     if error is None:
         messages.success(request, SUCCESS_MESSAGES[action])
         if action == "accept_proposal":
+            _warn_paused(request, _item_or_404(request.user, pk))
             _warn_overload(request, item)
         if request.POST.get("next") == "board":
             return redirect("assignments:board")
