@@ -75,6 +75,51 @@ def production_secret_key(key: str) -> str:
 
 
 ALLOWED_HOSTS = env_list("TELEWORK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+ALLOWED_HOSTS_GIVEN = "TELEWORK_ALLOWED_HOSTS" in os.environ
+
+
+def production_allowed_hosts(hosts: list[str], given: bool) -> list[str]:
+    """The host names production answers to: they must be given (no default), and never ``*``."""
+    if not given or not hosts:
+        raise ImproperlyConfigured("TELEWORK_ALLOWED_HOSTS must be set in production (the site's host names, comma-separated)")
+    if "*" in hosts:
+        raise ImproperlyConfigured("TELEWORK_ALLOWED_HOSTS must name the site's hosts, not '*'")
+    return hosts
+
+
+# Behind a load balancer or reverse proxy that ends TLS: the header it sets to say the request came over HTTPS
+# ("X-Forwarded-Proto"); empty when the application serves TLS itself or the proxy is not trusted to say so.
+PROXY_SSL_HEADER_NAME = env_str("TELEWORK_PROXY_SSL_HEADER", "").strip()
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER for the header ``name`` (its value must be ``https``); None without one."""
+    if not name:
+        return None
+    if not all(part.isalnum() for part in name.split("-")):
+        raise ImproperlyConfigured(f"TELEWORK_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, got {name!r}")
+    return ("HTTP_" + name.upper().replace("-", "_"), "https")
+
+
+# Origins (https://host[:port]) a form may be posted from besides the site itself, e.g. the public address when the
+# proxy rewrites the host.
+CSRF_TRUSTED_ORIGINS = env_list("TELEWORK_CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"TELEWORK_CSRF_TRUSTED_ORIGINS entries must start with https:// (or http://), got {_origin!r}")
+# HTTPS in production: redirect plain HTTP, and tell browsers to use HTTPS only (HSTS) for this many seconds.
+SSL_REDIRECT = env_bool("TELEWORK_SSL_REDIRECT", True)
+HSTS_SECONDS = env_int("TELEWORK_HSTS_SECONDS", 31_536_000)
+if HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"TELEWORK_HSTS_SECONDS must be 0 or more, got {HSTS_SECONDS}")
+HSTS_INCLUDE_SUBDOMAINS = env_bool("TELEWORK_HSTS_INCLUDE_SUBDOMAINS", True)
+HSTS_PRELOAD = env_bool("TELEWORK_HSTS_PRELOAD", False)
+# Where browsers send reports of what the content-security policy (report-only for now) would have blocked.
+CSP_REPORT_URI = env_str("TELEWORK_CSP_REPORT_URI", "").strip()
+# A session ends after this many hours without a request (a working day by default).
+SESSION_IDLE_HOURS = env_int("TELEWORK_SESSION_IDLE_HOURS", 9)
+if not 1 <= SESSION_IDLE_HOURS <= 24:
+    raise ImproperlyConfigured(f"TELEWORK_SESSION_IDLE_HOURS must be between 1 and 24, got {SESSION_IDLE_HOURS}")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")
 # PostgreSQL: the morning check-in's two statements run as server-side prepared statements (planned once per
 # connection, telework.core.db.hot_cursor). Set 0 behind a pooler that cannot keep them (PgBouncer in transaction

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "telework.core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +111,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A session ends after a working day without a request (telework.core.middleware.IdleSessionMiddleware re-saves a
+# working session at most every SESSION_IDLE_REFRESH_SECONDS, so its expiry follows the last request).
+SESSION_COOKIE_AGE = env.SESSION_IDLE_HOURS * 3600
+SESSION_IDLE_REFRESH_SECONDS = 300
 
 # Checked wherever a person chooses a password: activation, change and reset (telework.accounts).
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,48 @@
+"""A session ends after a working day without a request, however long ago the person logged in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def test_a_session_lasts_a_working_day_of_idleness():
+    assert settings.SESSION_COOKIE_AGE == 9 * 3600
+
+
+@pytest.mark.django_db
+def test_a_working_session_stays_open_and_an_idle_one_ends_after_nine_hours(city, client, clock):
+    client.force_login(city.staff[0].user)
+    home = reverse("portal:home")
+    assert client.get(home).status_code == 200
+
+    # Working on through the day and past the ninth hour since the login: each request pushes the end back.
+    for _hour in range(12):
+        clock.shift(dt.timedelta(hours=1))
+        assert client.get(home).status_code == 200
+
+    # Away from the desk for 8 h 50 min: still signed in.
+    clock.shift(dt.timedelta(hours=8, minutes=50))
+    assert client.get(home).status_code == 200
+
+    # Away for 9 h 1 min: the session is over and the next page asks for the login again.
+    clock.shift(dt.timedelta(hours=9, minutes=1))
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_pages_right_after_the_login_write_no_session(city, client):
+    """The idle clock is stamped at the login, so a page read within minutes does not re-save the session."""
+    client.force_login(city.staff[0].user)
+    client.get(reverse("accounts:tokens"))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("accounts:tokens"))
+    written = [query["sql"] for query in captured.captured_queries if "django_session" in query["sql"] and not query["sql"].startswith("SELECT")]
+    assert written == []
