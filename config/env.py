@@ -116,8 +116,22 @@ HSTS_INCLUDE_SUBDOMAINS = env_bool("TELEWORK_HSTS_INCLUDE_SUBDOMAINS", True)
 HSTS_PRELOAD = env_bool("TELEWORK_HSTS_PRELOAD", False)
 # Where browsers send reports of what the content-security policy (report-only for now) would have blocked.
 CSP_REPORT_URI = env_str("TELEWORK_CSP_REPORT_URI", "").strip()
-# A session ends after this many hours without a request (a working day by default).
-SESSION_IDLE_HOURS = env_int("TELEWORK_SESSION_IDLE_HOURS", 9)
+# The API's rate limits, "count/period" (period: s, min or hour); empty turns one off.
+API_RATE_PER_TOKEN = env_str("TELEWORK_API_RATE_PER_TOKEN", "120/min").strip()
+API_RATE_PER_ADDRESS = env_str("TELEWORK_API_RATE_PER_ADDRESS", "1200/min").strip()
+for _name, _rate in (("TELEWORK_API_RATE_PER_TOKEN", API_RATE_PER_TOKEN), ("TELEWORK_API_RATE_PER_ADDRESS", API_RATE_PER_ADDRESS)):
+    _count, _slash, _period = _rate.partition("/")
+    if _rate and not (_count.isdigit() and int(_count) > 0 and _period in {"s", "sec", "min", "m", "hour", "h"}):
+        raise ImproperlyConfigured(f"{_name} must read like 120/min (a count, then s, min or hour), got {_rate!r}")
+TRUSTED_PROXIES = env_int("TELEWORK_TRUSTED_PROXIES", 0)
+if not 0 <= TRUSTED_PROXIES <= 5:
+    raise ImproperlyConfigured(f"TELEWORK_TRUSTED_PROXIES must be between 0 and 5, got {TRUSTED_PROXIES}")
+CACHE_URL = env_str("TELEWORK_CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"TELEWORK_CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
+# A session ends after this many hours without a request: a working day (07:30 to 17:30), so a person who checks in
+# on the page in the morning and out in the evening without a page between stays signed in; it never lasts the night.
+SESSION_IDLE_HOURS = env_int("TELEWORK_SESSION_IDLE_HOURS", 10)
 if not 1 <= SESSION_IDLE_HOURS <= 24:
     raise ImproperlyConfigured(f"TELEWORK_SESSION_IDLE_HOURS must be between 1 and 24, got {SESSION_IDLE_HOURS}")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")

@@ -93,6 +93,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.D
     # 0: they prepare at their first execution.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 
+# The API's rate limits (telework.accounts.api_auth.RateLimit): per token, and per client address (a ward office's
+# staff may share one address behind its router, hence the higher figure). None turns one off.
+API_THROTTLE_RATES: dict[str, str | None] = {"token": env.API_RATE_PER_TOKEN or None, "address": env.API_RATE_PER_ADDRESS or None}
+# How many proxies in front of the application append to X-Forwarded-For: the client address is the one the
+# outermost trusted proxy saw. 0: REMOTE_ADDR (a forged X-Forwarded-For cannot dodge the per-address limit).
+NINJA_NUM_PROXIES = env.TRUSTED_PROXIES
+# A shared cache (redis://…) makes the rate limits hold across processes and hosts; without one, each process counts.
+if env.CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.CACHE_URL}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: a file above 2.5 MB streams to a temporary file, never to memory; past the largest size any form accepts

@@ -18,3 +18,6 @@ BACKGROUND_THREADS = False
 # Tests never start the scheduler's thread; they call telework.core.scheduler.run_due_jobs themselves.
 SCHEDULER_IN_PROCESS = False
 CSRF_COOKIE_AGE = None
+# No rate limits across the suite (its requests all come from 127.0.0.1 within one frozen minute); the tests of the
+# limits switch them on (telework/accounts/tests/test_api_tokens.py).
+API_THROTTLE_RATES = {"token": None, "address": None}

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts import push_tokens, services
 from telework.accounts.forms import ActivationCodeForm
-from telework.accounts.models import ApiToken, TokenScope
+from telework.accounts.models import TOKEN_MAX_DAYS, ApiToken, TokenScope
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.audit import audit_record
@@ -38,35 +38,54 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# The scopes a person chooses from on the tokens page, the narrowest first (``full`` is kept for older tokens).
+PAGE_SCOPES = (TokenScope.CHECK_IN, TokenScope.READ, TokenScope.WRITE)
+
+
 @login_required
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The user's tokens; a new one is full access, or (for those ``push_tokens`` allows) push-only for an agency."""
+    """The user's tokens. A new one is check-in only, read only or read and write — or (for those ``push_tokens``
+    allows) push-only for an agency — and lives 1 to 90 days (90 unless chosen)."""
     new_key = None
     push_agencies = push_tokens.issuable_agencies(request.user)
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
-        scope = request.POST.get("scope", TokenScope.FULL)
+        scope = request.POST.get("scope", TokenScope.WRITE)
+        raw_days = request.POST.get("days", "").strip() or str(TOKEN_MAX_DAYS)
+        days = int(raw_days) if raw_days.isdigit() and len(raw_days) <= 3 else 0
         agency_id = None
         if scope == TokenScope.DOSSIER_PUSH:
             raw_agency = request.POST.get("agency", "")
             agency_id = next((pk for pk, _name in push_agencies if str(pk) == raw_agency), None)
         if not name:
             messages.error(request, _("Give the token a name, such as the phone or program that will use it."))
-        elif scope not in TokenScope.values or (scope == TokenScope.DOSSIER_PUSH and not push_agencies):
+        elif scope not in {*PAGE_SCOPES, TokenScope.DOSSIER_PUSH} or (scope == TokenScope.DOSSIER_PUSH and not push_agencies):
             messages.error(request, _("You may not issue a token with this scope."))
         elif scope == TokenScope.DOSSIER_PUSH and agency_id is None:
             messages.error(request, _("Choose the agency whose dossiers the one-stop system will push with this token."))
+        elif not 1 <= days <= TOKEN_MAX_DAYS:
+            messages.error(request, _("A token lives from 1 to %(days)s days.") % {"days": TOKEN_MAX_DAYS})
         else:
-            token, new_key = ApiToken.issue(user=request.user, name=name, scope=scope, agency_id=agency_id)
+            token, new_key = ApiToken.issue(user=request.user, name=name, scope=scope, agency_id=agency_id, days=days)
             audit_record(
                 actor=request.user,
                 action="api_token.issue",
                 target=token,
-                after={"name": token.name, "prefix": token.prefix, "scope": token.scope, "agency": dict(push_agencies).get(agency_id or 0, "")},
+                after={
+                    "name": token.name,
+                    "prefix": token.prefix,
+                    "scope": token.scope,
+                    "agency": dict(push_agencies).get(agency_id or 0, ""),
+                    "expires_at": token.expires_at.isoformat(),
+                },
                 agency_id=agency_id,
             )
     items = ApiToken.objects.filter(user_id=request.user.pk).select_related("agency").order_by("-created_at")
-    context = {"items": items, "new_key": new_key, "push_agencies": push_agencies, "scopes": TokenScope.choices}
+    scopes = [(value, label) for value, label in TokenScope.choices if value in PAGE_SCOPES]
+    scopes.sort(key=lambda choice: PAGE_SCOPES.index(TokenScope(choice[0])))
+    if push_agencies:
+        scopes.append((TokenScope.DOSSIER_PUSH.value, TokenScope.DOSSIER_PUSH.label))
+    context = {"items": items, "new_key": new_key, "push_agencies": push_agencies, "scopes": scopes, "max_days": TOKEN_MAX_DAYS, "now": clock.now()}
     return render(request, "accounts/tokens.html", context)
 
 
