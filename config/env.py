@@ -129,6 +129,13 @@ if not 0 <= TRUSTED_PROXIES <= 5:
 CACHE_URL = env_str("TELEWORK_CACHE_URL", "").strip()
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"TELEWORK_CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
+# Logins: after this many failed attempts the account, or the address, is locked for this many minutes.
+LOGIN_FAILURE_LIMIT = env_int("TELEWORK_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("TELEWORK_LOGIN_LOCKOUT_MINUTES", 15)
+if not 3 <= LOGIN_FAILURE_LIMIT <= 20 or not 1 <= LOGIN_LOCKOUT_MINUTES <= 1440:
+    raise ImproperlyConfigured("TELEWORK_LOGIN_FAILURE_LIMIT must be 3-20 and TELEWORK_LOGIN_LOCKOUT_MINUTES 1-1440")
+# The second factor for the privileged roles: on unless turned off (the demo's local settings turn it off).
+SECOND_FACTOR_REQUIRED = env_bool("TELEWORK_SECOND_FACTOR", True)
 # A session ends after this many hours without a request: a working day (07:30 to 17:30), so a person who checks in
 # on the page in the morning and out in the evening without a page between stays signed in; it never lasts the night.
 SESSION_IDLE_HOURS = env_int("TELEWORK_SESSION_IDLE_HOURS", 10)

@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Lockout after repeated failed logins (site and admin), and the second factor (TOTP, recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Installed for its static files: /api/docs serves Swagger UI locally instead of from a CDN.
     "ninja",
 ]
@@ -52,8 +57,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "telework.core.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "telework.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,10 +138,27 @@ SESSION_IDLE_REFRESH_SECONDS = 300
 # Checked wherever a person chooses a password: activation, change and reset (telework.accounts).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Logins: django-axes counts failed attempts per account and per address (separately) on the site's and the admin's
+# login; at AXES_FAILURE_LIMIT the account (or the address) is locked for AXES_COOLOFF_TIME, even with the right
+# password, and the login page says so in Vietnamese (telework.accounts.second_factor.locked_out).
+AUTHENTICATION_BACKENDS = ["telework.accounts.second_factor.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = env.LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "telework.accounts.second_factor.locked_out"
+AXES_CLIENT_IP_CALLABLE = "telework.accounts.second_factor.client_address"
+AXES_VERBOSE = False
+# The second factor (TOTP with recovery codes) is required of the roles in SECOND_FACTOR_ROLES when
+# SECOND_FACTOR_REQUIRED (on in production; off in the demo and the tests, which switch it on in their own tests), and
+# of anyone who enrolled a device, whatever the setting (telework.accounts.second_factor).
+SECOND_FACTOR_REQUIRED = env.SECOND_FACTOR_REQUIRED
+SECOND_FACTOR_ROLES = ["system_admin", "home_affairs", "city_leadership", "agency_head", "agency_hr"]
+OTP_TOTP_ISSUER = "Telework"
 # An activation e-mail link and a printed activation code stay valid this many days (telework.accounts.activation).
 ACCOUNT_ACTIVATION_DAYS = env.ACCOUNT_ACTIVATION_DAYS
 

@@ -21,3 +21,6 @@ CSRF_COOKIE_AGE = None
 # No rate limits across the suite (its requests all come from 127.0.0.1 within one frozen minute); the tests of the
 # limits switch them on (telework/accounts/tests/test_api_tokens.py).
 API_THROTTLE_RATES = {"token": None, "address": None}
+# The second factor is off across the suite (its logins use force_login and the login form); the tests of the second
+# factor switch it on (telework/accounts/tests/test_second_factor.py). Lockout stays on, as in production.
+SECOND_FACTOR_REQUIRED = False
