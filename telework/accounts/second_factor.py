@@ -86,13 +86,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is None
-            or not user.is_authenticated
-            or request.path.startswith(self.OPEN_PATHS)
-            or user.is_verified()
-            or not must_use_second_factor(user)
-        ):
+        if user is None or not user.is_authenticated or request.path.startswith(self.OPEN_PATHS) or user.is_verified() or not must_use_second_factor(user):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             if "Authorization" in request.headers:
