@@ -24,3 +24,6 @@ API_THROTTLE_RATES = {"token": None, "address": None}
 # The second factor is off across the suite (its logins use force_login and the login form); the tests of the second
 # factor switch it on (telework/accounts/tests/test_second_factor.py). Lockout stays on, as in production.
 SECOND_FACTOR_REQUIRED = False
+# Many tests move the clock days ahead with one signed-in client: sessions keep Django's two weeks here. The idle
+# expiry of a working day (base settings) is tested with its own value (telework/accounts/tests/test_sessions.py).
+SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -60,11 +60,29 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     return render(request, "accounts/locked_out.html", {"message": message}, status=429)
 
 
-def must_use_second_factor(user: User) -> bool:
-    """Whether ``user`` must pass a second factor: enrolled, or of a role that must enrol."""
+# Whether the signed-in person has a confirmed authenticator, noted in the session at login (and at enrolment), so
+# that a page costs no device query.
+ENROLLED_KEY = "_telework_second_factor"
+
+
+def note_enrolment(sender: object, request: HttpRequest | None = None, user: User | None = None, **kwargs: object) -> None:
+    """``user_logged_in``: note in the session whether the person has an authenticator."""
+    if request is not None and user is not None and hasattr(request, "session"):
+        request.session[ENROLLED_KEY] = bool(user_has_device(user, confirmed=True))
+
+
+def is_enrolled(request: HttpRequest, user: User) -> bool:
+    noted = request.session.get(ENROLLED_KEY)
+    if noted is None:  # a session from before the note existed
+        noted = request.session[ENROLLED_KEY] = bool(user_has_device(user, confirmed=True))
+    return bool(noted)
+
+
+def must_use_second_factor(request: HttpRequest, user: User) -> bool:
+    """Whether ``user`` must pass a second factor: of a role that must enrol, or enrolled."""
     if settings.SECOND_FACTOR_REQUIRED and user.role in settings.SECOND_FACTOR_ROLES:
         return True
-    return bool(user_has_device(user, confirmed=True))
+    return is_enrolled(request, user)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -86,7 +104,13 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith(self.OPEN_PATHS) or user.is_verified() or not must_use_second_factor(user):
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(self.OPEN_PATHS)
+            or user.is_verified()
+            or not must_use_second_factor(request, user)
+        ):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             if "Authorization" in request.headers:
@@ -99,6 +123,6 @@ class SecondFactorMiddleware:
                 "details": [],
             }
             return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
-        enrolled = user_has_device(user, confirmed=True)
+        enrolled = is_enrolled(request, user)
         target = reverse("accounts:verify" if enrolled else "accounts:two_factor")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -235,6 +235,7 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 otp_login(request, device)
+                request.session[second_factor.ENROLLED_KEY] = True
                 recovery_codes = _new_recovery_codes(user)
                 confirmed = device
             else:
