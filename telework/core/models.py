@@ -19,7 +19,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         events = list(objs)
         if not events:
             return events
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             audit_chain.lock_for_append()
             now = clock.now()
             for event in events:
@@ -74,7 +74,7 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("The audit trail is append-only")
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             audit_chain.lock_for_append()
             self.occurred_at = clock.now()
             audit_chain.chain([self], AuditEvent.last_hash())
