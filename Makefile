@@ -3,6 +3,9 @@ SHELL := /bin/bash
 # `python3 -m uv` works right after `pip install uv`, whatever PATH says (pyenv shims need a rehash).
 UV := python3 -m uv
 PY := $(UV) run python
+# manage.py loads the production settings when DJANGO_SETTINGS_MODULE is unset (and refuses to start without a secret
+# key): the demo and the translations name the local settings; the test suites take theirs from pyproject.toml.
+LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
 DEMO_STAFF ?= 2000
 DEMO_SEED ?= 7
 APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 gettext wrk
@@ -10,8 +13,8 @@ APT_PACKAGES := postgresql redis-server chromium fonts-dejavu-core libpango-1.0-
 .PHONY: demo test setup system-packages python-env assets lint typecheck test-unit test-postgres test-redis test-browser messages clean
 
 demo: setup
-	$(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
-	$(PY) manage.py runserver --insecure 127.0.0.1:8000
+	$(LOCAL) $(PY) manage.py seed_demo --staff $(DEMO_STAFF) --seed $(DEMO_SEED) --reset
+	$(LOCAL) $(PY) manage.py runserver --insecure 127.0.0.1:8000
 
 # The suites are single processes: two at a time use both cores (SQLite and PostgreSQL share nothing; the browser
 # and Redis tests each start their own server on a free port). Output is kept per suite.
@@ -43,7 +46,7 @@ assets:
 	@[ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent
 
 messages:
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(LOCAL) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 lint:
 	$(UV) run ruff check .

@@ -181,8 +181,8 @@ def seed(staff_count: int) -> list[str]:
     from django.db.models.functions import Cast, Concat
     from django.utils import timezone
 
-    from telework.accounts.models import ApiToken, User
-    from telework.core import calendar
+    from telework.accounts.models import TOKEN_MAX_DAYS, ApiToken, TokenScope, User
+    from telework.core import calendar, clock
     from telework.organization.models import Agency, AgencyKind, Position, Staff, StaffType, Unit
     from telework.rosters.models import EntryStatus, Leave, LeaveKind, Roster, RosterEntry, RosterStatus
 
@@ -219,9 +219,17 @@ def seed(staff_count: int) -> list[str]:
             batch_size=2000,
         )
         keys = [f"tw_{secrets.token_urlsafe(32)}" for _user in users]
+        expires_at = clock.now() + dt.timedelta(days=TOKEN_MAX_DAYS)
         ApiToken.objects.bulk_create(
             (
-                ApiToken(user=user, name="bench phone", key_digest=hashlib.sha256(key.encode()).hexdigest(), prefix=key[3:11])
+                ApiToken(
+                    user=user,
+                    name="bench phone",
+                    key_digest=hashlib.sha256(key.encode()).hexdigest(),
+                    prefix=key[3:11],
+                    scope=TokenScope.CHECK_IN,
+                    expires_at=expires_at,
+                )
                 for user, key in zip(users, keys, strict=True)
             ),
             batch_size=2000,

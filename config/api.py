@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from telework.accounts.api_auth import (
     CSRF_FAILED,
@@ -20,9 +21,11 @@ from telework.accounts.api_auth import (
     REQUEST_REFUSED,
     REQUEST_TOO_LARGE,
     SERVER_ERROR,
+    TOO_MANY_REQUESTS,
     VALIDATION_FAILED,
     BearerToken,
     BrowserSession,
+    RateLimit,
     ReadableJSONRenderer,
 )
 from telework.core.exceptions import DomainError, NotFound, NotPermitted
@@ -42,6 +45,8 @@ api = NinjaAPI(
         "An object outside your scope answers 404."
     ),
     auth=[BearerToken(), BrowserSession()],
+    # Per token and per client address (settings.API_THROTTLE_RATES): beyond the rate, 429 with Retry-After.
+    throttle=[RateLimit("token"), RateLimit("address")],
     urls_namespace="api",
     renderer=ReadableJSONRenderer(),
 )
@@ -70,13 +75,19 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, code="not_authenticated", rule="authentication", message=NOT_AUTHENTICATED)
+    # An expired token says when it expired (telework.accounts.api_auth.TokenExpired).
+    message = getattr(error, "explanation", NOT_AUTHENTICATED)
+    response = _error(request, 401, code="not_authenticated", rule="authentication", message=message)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if isinstance(error, Throttled):
+        # Ninja adds Retry-After (whole seconds) to this answer.
+        seconds = max(1, math.ceil(error.wait or 1))
+        return _error(request, 429, code="too_many_requests", rule="rate_limit", message=TOO_MANY_REQUESTS % {"seconds": seconds})
     if error.status_code == 403:
         return _error(request, 403, code="csrf_failed", rule="csrf", message=CSRF_FAILED)
     if error.status_code == 400:

@@ -75,6 +75,72 @@ def production_secret_key(key: str) -> str:
 
 
 ALLOWED_HOSTS = env_list("TELEWORK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+ALLOWED_HOSTS_GIVEN = "TELEWORK_ALLOWED_HOSTS" in os.environ
+
+
+def production_allowed_hosts(hosts: list[str], given: bool) -> list[str]:
+    """The host names production answers to: they must be given (no default), and never ``*``."""
+    if not given or not hosts:
+        raise ImproperlyConfigured("TELEWORK_ALLOWED_HOSTS must be set in production (the site's host names, comma-separated)")
+    if "*" in hosts:
+        raise ImproperlyConfigured("TELEWORK_ALLOWED_HOSTS must name the site's hosts, not '*'")
+    return hosts
+
+
+# Behind a load balancer or reverse proxy that ends TLS: the header it sets to say the request came over HTTPS
+# ("X-Forwarded-Proto"); empty when the application serves TLS itself or the proxy is not trusted to say so.
+PROXY_SSL_HEADER_NAME = env_str("TELEWORK_PROXY_SSL_HEADER", "").strip()
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER for the header ``name`` (its value must be ``https``); None without one."""
+    if not name:
+        return None
+    if not all(part.isalnum() for part in name.split("-")):
+        raise ImproperlyConfigured(f"TELEWORK_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, got {name!r}")
+    return ("HTTP_" + name.upper().replace("-", "_"), "https")
+
+
+# Origins (https://host[:port]) a form may be posted from besides the site itself, e.g. the public address when the
+# proxy rewrites the host.
+CSRF_TRUSTED_ORIGINS = env_list("TELEWORK_CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"TELEWORK_CSRF_TRUSTED_ORIGINS entries must start with https:// (or http://), got {_origin!r}")
+# HTTPS in production: redirect plain HTTP, and tell browsers to use HTTPS only (HSTS) for this many seconds.
+SSL_REDIRECT = env_bool("TELEWORK_SSL_REDIRECT", True)
+HSTS_SECONDS = env_int("TELEWORK_HSTS_SECONDS", 31_536_000)
+if HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"TELEWORK_HSTS_SECONDS must be 0 or more, got {HSTS_SECONDS}")
+HSTS_INCLUDE_SUBDOMAINS = env_bool("TELEWORK_HSTS_INCLUDE_SUBDOMAINS", True)
+HSTS_PRELOAD = env_bool("TELEWORK_HSTS_PRELOAD", False)
+# Where browsers send reports of what the content-security policy (report-only for now) would have blocked.
+CSP_REPORT_URI = env_str("TELEWORK_CSP_REPORT_URI", "").strip()
+# The API's rate limits, "count/period" (period: s, min or hour); empty turns one off.
+API_RATE_PER_TOKEN = env_str("TELEWORK_API_RATE_PER_TOKEN", "120/min").strip()
+API_RATE_PER_ADDRESS = env_str("TELEWORK_API_RATE_PER_ADDRESS", "1200/min").strip()
+for _name, _rate in (("TELEWORK_API_RATE_PER_TOKEN", API_RATE_PER_TOKEN), ("TELEWORK_API_RATE_PER_ADDRESS", API_RATE_PER_ADDRESS)):
+    _count, _slash, _period = _rate.partition("/")
+    if _rate and not (_count.isdigit() and int(_count) > 0 and _period in {"s", "sec", "min", "m", "hour", "h"}):
+        raise ImproperlyConfigured(f"{_name} must read like 120/min (a count, then s, min or hour), got {_rate!r}")
+TRUSTED_PROXIES = env_int("TELEWORK_TRUSTED_PROXIES", 0)
+if not 0 <= TRUSTED_PROXIES <= 5:
+    raise ImproperlyConfigured(f"TELEWORK_TRUSTED_PROXIES must be between 0 and 5, got {TRUSTED_PROXIES}")
+CACHE_URL = env_str("TELEWORK_CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"TELEWORK_CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
+# Logins: after this many failed attempts the account, or the address, is locked for this many minutes.
+LOGIN_FAILURE_LIMIT = env_int("TELEWORK_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("TELEWORK_LOGIN_LOCKOUT_MINUTES", 15)
+if not 3 <= LOGIN_FAILURE_LIMIT <= 20 or not 1 <= LOGIN_LOCKOUT_MINUTES <= 1440:
+    raise ImproperlyConfigured("TELEWORK_LOGIN_FAILURE_LIMIT must be 3-20 and TELEWORK_LOGIN_LOCKOUT_MINUTES 1-1440")
+# The second factor for the privileged roles: on unless turned off (the demo's local settings turn it off).
+SECOND_FACTOR_REQUIRED = env_bool("TELEWORK_SECOND_FACTOR", True)
+# A session ends after this many hours without a request: a working day (07:30 to 17:30), so a person who checks in
+# on the page in the morning and out in the evening without a page between stays signed in; it never lasts the night.
+SESSION_IDLE_HOURS = env_int("TELEWORK_SESSION_IDLE_HOURS", 10)
+if not 1 <= SESSION_IDLE_HOURS <= 24:
+    raise ImproperlyConfigured(f"TELEWORK_SESSION_IDLE_HOURS must be between 1 and 24, got {SESSION_IDLE_HOURS}")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework.sqlite3'}")
 # PostgreSQL: the morning check-in's two statements run as server-side prepared statements (planned once per
 # connection, telework.core.db.hot_cursor). Set 0 behind a pooler that cannot keep them (PgBouncer in transaction

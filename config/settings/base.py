@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Lockout after repeated failed logins (site and admin), and the second factor (TOTP, recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Installed for its static files: /api/docs serves Swagger UI locally instead of from a CDN.
     "ninja",
 ]
@@ -51,8 +56,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "telework.core.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "telework.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +102,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.D
     # 0: they prepare at their first execution.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 
+# The API's rate limits (telework.accounts.api_auth.RateLimit): per token, and per client address (a ward office's
+# staff may share one address behind its router, hence the higher figure). None turns one off.
+API_THROTTLE_RATES: dict[str, str | None] = {"token": env.API_RATE_PER_TOKEN or None, "address": env.API_RATE_PER_ADDRESS or None}
+# How many proxies in front of the application append to X-Forwarded-For: the client address is the one the
+# outermost trusted proxy saw. 0: REMOTE_ADDR (a forged X-Forwarded-For cannot dodge the per-address limit).
+NINJA_NUM_PROXIES = env.TRUSTED_PROXIES
+# A shared cache (redis://…) makes the rate limits hold across processes and hosts; without one, each process counts.
+if env.CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.CACHE_URL}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: a file above 2.5 MB streams to a temporary file, never to memory; past the largest size any form accepts
@@ -110,14 +130,35 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A session ends after a working day without a request (telework.core.middleware.IdleSessionMiddleware re-saves a
+# working session at most every SESSION_IDLE_REFRESH_SECONDS, so its expiry follows the last request).
+SESSION_COOKIE_AGE = env.SESSION_IDLE_HOURS * 3600
+SESSION_IDLE_REFRESH_SECONDS = 300
 
 # Checked wherever a person chooses a password: activation, change and reset (telework.accounts).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Logins: django-axes counts failed attempts per account and per address (separately) on the site's and the admin's
+# login; at AXES_FAILURE_LIMIT the account (or the address) is locked for AXES_COOLOFF_TIME, even with the right
+# password, and the login page says so in Vietnamese (telework.accounts.second_factor.locked_out).
+AUTHENTICATION_BACKENDS = ["telework.accounts.second_factor.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = env.LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "telework.accounts.second_factor.locked_out"
+AXES_CLIENT_IP_CALLABLE = "telework.accounts.second_factor.client_address"
+AXES_VERBOSE = False
+# The second factor (TOTP with recovery codes) is required of the roles in SECOND_FACTOR_ROLES when
+# SECOND_FACTOR_REQUIRED (on in production; off in the demo and the tests, which switch it on in their own tests), and
+# of anyone who enrolled a device, whatever the setting (telework.accounts.second_factor).
+SECOND_FACTOR_REQUIRED = env.SECOND_FACTOR_REQUIRED
+SECOND_FACTOR_ROLES = ["system_admin", "home_affairs", "city_leadership", "agency_head", "agency_hr"]
+OTP_TOTP_ISSUER = "Telework"
 # An activation e-mail link and a printed activation code stay valid this many days (telework.accounts.activation).
 ACCOUNT_ACTIVATION_DAYS = env.ACCOUNT_ACTIVATION_DAYS
 

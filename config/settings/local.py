@@ -11,3 +11,6 @@ from config.settings.base import SECRET_KEY
 
 DEBUG = env.DEBUG
 SECRET_KEY = SECRET_KEY or env.LOCAL_DEVELOPMENT_SECRET_KEY
+# The demo prints one password per role and no authenticator is set up for them: the second factor is off unless
+# TELEWORK_SECOND_FACTOR=1 (then each privileged login enrols on its first visit). Production keeps it on.
+SECOND_FACTOR_REQUIRED = env.env_bool("TELEWORK_SECOND_FACTOR", False)

@@ -18,3 +18,12 @@ BACKGROUND_THREADS = False
 # Tests never start the scheduler's thread; they call telework.core.scheduler.run_due_jobs themselves.
 SCHEDULER_IN_PROCESS = False
 CSRF_COOKIE_AGE = None
+# No rate limits across the suite (its requests all come from 127.0.0.1 within one frozen minute); the tests of the
+# limits switch them on (telework/accounts/tests/test_api_tokens.py).
+API_THROTTLE_RATES = {"token": None, "address": None}
+# The second factor is off across the suite (its logins use force_login and the login form); the tests of the second
+# factor switch it on (telework/accounts/tests/test_second_factor.py). Lockout stays on, as in production.
+SECOND_FACTOR_REQUIRED = False
+# Many tests move the clock days ahead with one signed-in client: sessions keep Django's two weeks here. The idle
+# expiry of a working day (base settings) is tested with its own value (telework/accounts/tests/test_sessions.py).
+SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -11,19 +11,24 @@ under someone else's session.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 
 from telework.accounts import push_tokens
-from telework.accounts.models import ApiToken, User
+from telework.accounts.models import ApiToken, TokenScope, User
+from telework.core import clock
 from telework.core.exceptions import NotPermitted
 
 # Messages the API shows for failures that happen before any service runs.
@@ -38,6 +43,10 @@ OUT_OF_RANGE = _("A value is too large or too small to be stored.")
 SERVER_ERROR = _("Something went wrong on our side. The error has been recorded; try again later.")
 PUSH_ONLY_TOKEN = _("This token may only push dossiers and ratings from the one-stop system (/api/dossiers/push); it cannot be used here.")
 PUSH_ISSUER_GONE = _("The person who issued this push token may no longer issue one for its agency: ask Home Affairs or the agency's HR for a new token.")
+TOKEN_EXPIRED = _("This API token expired on %(date)s. Create a new one under Account → API tokens.")
+READ_ONLY_TOKEN = _("This token may only read: it cannot change anything. Create a token with the scope “Read and write” for this.")
+CHECK_IN_ONLY_TOKEN = _("This token may only check in, check out and say whether you can be reached: it cannot read or change anything else.")
+TOO_MANY_REQUESTS = _("Too many requests. Wait %(seconds)s seconds, then try again.")
 PUSH_TOKEN_NEEDED = _(
     "Only a dossier push token issued for an agency may push dossiers: create one under Account → API tokens with the scope “Dossier push only”."
 )
@@ -72,25 +81,109 @@ def api_user(request: HttpRequest) -> User:
     return user
 
 
+class TokenExpired(AuthenticationError):
+    """401 for a token past its expiry, with the date it expired on (``config.api`` answers it)."""
+
+    def __init__(self, expired_at: dt.datetime) -> None:
+        super().__init__()
+        self.explanation = TOKEN_EXPIRED % {"date": formats.date_format(timezone.localtime(expired_at), "d/m/Y H:i")}
+
+
+# The routes of a phone's own day: what a check-in token may do (method, path under /api/).
+CHECK_IN_ROUTES = frozenset({("POST", "attendance/check-in"), ("POST", "attendance/check-out"), ("PUT", "attendance/reachability")})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def required_scope(request: HttpRequest) -> str:
+    """What a request needs of a token, decided here for every route: a read (GET), the phone's check-in routes
+    (check-in), or a write (any other method: approving, deciding, editing…)."""
+    method = request.method or "GET"
+    path = request.path.split("/api/", 1)[-1].strip("/")
+    if (method, path) in CHECK_IN_ROUTES:
+        return TokenScope.CHECK_IN
+    if method in SAFE_METHODS:
+        return TokenScope.READ
+    return TokenScope.WRITE
+
+
+def check_token(found: ApiToken, needed: str) -> None:
+    """Refuse ``found`` for a request needing ``needed``: 401 when expired, 403 when its scope does not grant it."""
+    if found.is_expired():
+        raise TokenExpired(found.expires_at)
+    if found.is_push_only:
+        raise NotPermitted(PUSH_ONLY_TOKEN, rule="token_scope")
+    if not found.grants(needed):
+        message = CHECK_IN_ONLY_TOKEN if found.scope == TokenScope.CHECK_IN else READ_ONLY_TOKEN
+        raise NotPermitted(message, rule="token_scope")
+
+
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer tw_…``: an unrevoked token of an active user."""
+    """``Authorization: Bearer tw_…``: an unrevoked, unexpired token of an active user whose scope grants what the
+    request needs (``required_scope``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.find(token)
+        found = ApiToken.lookup(token)
         if found is None:
             return None
-        if found.is_push_only:
-            raise NotPermitted(PUSH_ONLY_TOKEN, rule="token_scope")
+        check_token(found, required_scope(request))
+        ApiToken.mark_used(found.pk, clock.now())
         request.user = found.user
         return found.user
 
 
 def refuse_push_only(key: str) -> None:
-    """403 for a push-only token, for a route that reads its token on its own (the morning check-in) and found none
-    of full access; otherwise nothing (the route answers 401)."""
-    found = ApiToken.find(key)
-    if found is not None and found.is_push_only:
-        raise NotPermitted(PUSH_ONLY_TOKEN, rule="token_scope")
+    """For a route that reads its token on its own (the morning check-in) and found none that may check in: 401 with
+    the date for an expired token, 403 for a push-only or read-only one; otherwise nothing (the route answers 401)."""
+    found = ApiToken.lookup(key)
+    if found is not None:
+        check_token(found, TokenScope.CHECK_IN)
+
+
+class RateLimit(BaseThrottle):
+    """At most ``settings.API_THROTTLE_RATES[kind]`` ("120/min") requests per window of the API, counted per token
+    (``kind="token"``: the bearer key's digest) or per client address (``kind="address"``: ``REMOTE_ADDR``, or the
+    address the trusted proxy saw, ``NINJA_NUM_PROXIES``). Beyond it: 429 with ``Retry-After`` (``config.api``).
+
+    A fixed window in Django's cache: one add and one increment per request. The cache is per process unless a shared
+    cache is configured (``TELEWORK_CACHE_URL``), then the limit holds across processes and hosts."""
+
+    PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "hour": 3600, "h": 3600}
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.retry_after = 1.0
+
+    @classmethod
+    def parse(cls, rate: str) -> tuple[int, int]:
+        count, _slash, period = rate.partition("/")
+        return int(count), cls.PERIODS[period]
+
+    def ident(self, request: HttpRequest) -> str | None:
+        if self.kind == "token":
+            key = bearer_key(request)
+            return ApiToken.digest(key)[:32] if key else None
+        return self.get_ident(request)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = settings.API_THROTTLE_RATES.get(self.kind)
+        ident = self.ident(request) if rate else None
+        if not rate or not ident:
+            return True
+        limit, seconds = self.parse(rate)
+        now = clock.now().timestamp()
+        window = int(now // seconds)
+        key = f"telework:throttle:{self.kind}:{ident}:{window}"
+        cache.add(key, 0, seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between the two calls
+            cache.set(key, 1, seconds + 1)
+            count = 1
+        self.retry_after = max(1.0, (window + 1) * seconds - now)
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return self.retry_after
 
 
 class PushToken(HttpBearer):
@@ -99,9 +192,12 @@ class PushToken(HttpBearer):
     full-access token is refused with 403 (a leaked phone token cannot write the dossier register)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.find(token)
+        found = ApiToken.lookup(token)
         if found is None:
             return None
+        if found.is_expired():
+            raise TokenExpired(found.expires_at)
+        ApiToken.mark_used(found.pk, clock.now())
         if not found.is_push_only or found.agency_id is None:
             raise NotPermitted(PUSH_TOKEN_NEEDED, rule="token_scope")
         # The issuer's right is read again on every push: a token outlives neither their role nor their agency.

@@ -6,4 +6,11 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from telework.accounts import tasks  # noqa: F401 - registers the tasks the services queue by name
+        from django.contrib.auth.signals import user_logged_in
+
+        from telework.accounts import (
+            second_factor,
+            tasks,  # noqa: F401 - registers the tasks the services queue by name
+        )
+
+        user_logged_in.connect(second_factor.note_enrolment, dispatch_uid="accounts.note_enrolment")

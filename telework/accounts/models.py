@@ -38,12 +38,33 @@ class User(AbstractUser):
 
 
 class TokenScope(models.TextChoices):
-    """What a token may do. ``full`` is everything its user may do through the API (the only scope before the push
-    API); ``dossier_push`` only pushes one agency's dossiers and ratings (``/api/dossiers/push…``) and is refused
-    everywhere else. Issue 15 adds the read, check-in and write scopes here."""
+    """What a token may do (``telework.accounts.api_auth.required_scope`` names what each request needs):
+
+    - ``read``: reading only (GET);
+    - ``check_in``: the phone's own day — check in, check out, reachability — and nothing else: it cannot read others'
+      data, approve or decide anything;
+    - ``write``: reading and every change its user may make through the API;
+    - ``full``: the same as ``write`` (tokens issued before the scopes existed);
+    - ``dossier_push``: only pushes one agency's dossiers and ratings (``/api/dossiers/push…``), refused elsewhere.
+    """
 
     FULL = "full", _("Full access (everything you may do)")
     DOSSIER_PUSH = "dossier_push", _("Dossier push only (one-stop system)")
+    READ = "read", _("Read only")
+    CHECK_IN = "check_in", _("Check-in only (phone)")
+    WRITE = "write", _("Read and write")
+
+
+# Which request kinds (``api_auth.required_scope``) each token scope grants.
+SCOPE_GRANTS: dict[str, frozenset[str]] = {
+    TokenScope.FULL: frozenset({TokenScope.READ, TokenScope.CHECK_IN, TokenScope.WRITE}),
+    TokenScope.WRITE: frozenset({TokenScope.READ, TokenScope.CHECK_IN, TokenScope.WRITE}),
+    TokenScope.READ: frozenset({TokenScope.READ}),
+    TokenScope.CHECK_IN: frozenset({TokenScope.CHECK_IN}),
+    TokenScope.DOSSIER_PUSH: frozenset(),
+}
+# A token lives at most this many days (chosen at creation; the default is the longest).
+TOKEN_MAX_DAYS = 90
 
 
 class ApiToken(models.Model):
@@ -60,6 +81,8 @@ class ApiToken(models.Model):
     key_digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Refused from this moment on (at most TOKEN_MAX_DAYS after creation); a new token must be issued.
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -75,14 +98,32 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user: User, name: str, scope: str = TokenScope.FULL, agency_id: int | None = None) -> tuple[ApiToken, str]:
-        """Create a token and return it with its clear-text key (never stored). A push token needs its agency; the
-        caller has checked that ``user`` may issue one for it (``telework.accounts.push_tokens``)."""
+    def issue(cls, *, user: User, name: str, scope: str = TokenScope.FULL, agency_id: int | None = None, days: int = TOKEN_MAX_DAYS) -> tuple[ApiToken, str]:
+        """Create a token valid ``days`` days (1 to TOKEN_MAX_DAYS) and return it with its clear-text key (never
+        stored). A push token needs its agency; the caller has checked that ``user`` may issue one for it
+        (``telework.accounts.push_tokens``)."""
         if (scope == TokenScope.DOSSIER_PUSH) != (agency_id is not None):
             raise ValueError("a dossier push token, and only one, is bound to an agency")
+        if not 1 <= days <= TOKEN_MAX_DAYS:
+            raise ValueError(f"a token lives 1 to {TOKEN_MAX_DAYS} days")
         key = "tw_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_digest=cls.digest(key), prefix=key[3:11], scope=scope, agency_id=agency_id)
+        expires_at = clock.now() + dt.timedelta(days=days)
+        token = cls.objects.create(user=user, name=name, key_digest=cls.digest(key), prefix=key[3:11], scope=scope, agency_id=agency_id, expires_at=expires_at)
         return token, key
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return (now or clock.now()) >= self.expires_at
+
+    def grants(self, needed: str) -> bool:
+        """Whether this token may make a request of kind ``needed`` (read, check_in or write)."""
+        return needed in SCOPE_GRANTS.get(self.scope, frozenset())
+
+    @staticmethod
+    def check_in_sql(alias: str = "t") -> str:
+        """The SQL condition (parameter ``%(token_now)s``: now) under which the token row ``alias`` may check in:
+        unrevoked, unexpired, of a scope granting check-in. For the morning peak's one-statement check-in."""
+        scopes = ", ".join(f"'{scope}'" for scope, grants in SCOPE_GRANTS.items() if TokenScope.CHECK_IN in grants)
+        return f"{alias}.revoked_at IS NULL AND {alias}.expires_at > %(token_now)s AND {alias}.scope IN ({scopes})"
 
     @property
     def is_push_only(self) -> bool:
@@ -90,19 +131,28 @@ class ApiToken(models.Model):
 
     @classmethod
     def find(cls, key: str) -> ApiToken | None:
-        """The unrevoked token ``key`` of an active user (any scope), its use stamped; None otherwise."""
-        token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
-        if token is None or not token.user.is_active:
+        """The unrevoked, unexpired token ``key`` of an active user (any scope), its use stamped; None otherwise
+        (``lookup`` tells an expired token apart)."""
+        token = cls.lookup(key)
+        if token is None or token.is_expired():
             return None
         cls.mark_used(token.pk, clock.now())
         return token
 
     @classmethod
+    def lookup(cls, key: str) -> ApiToken | None:
+        """The unrevoked token ``key`` of an active user, expired or not, nothing stamped."""
+        token = cls.objects.select_related("user").filter(key_digest=cls.digest(key), revoked_at__isnull=True).first()
+        if token is None or not token.user.is_active:
+            return None
+        return token
+
+    @classmethod
     def authenticate(cls, key: str) -> User | None:
-        """The user of the full-access token ``key``; None for an unknown, revoked or push-only token (the API's
-        ``BearerToken`` tells the push-only case apart, with a 403)."""
+        """The user of the token ``key`` if it may check in (full, write or check-in scope); None for an unknown,
+        revoked, expired or other-scope token (``api_auth.refuse_push_only`` explains which)."""
         token = cls.find(key)
-        if token is None or token.is_push_only:
+        if token is None or not token.grants(TokenScope.CHECK_IN):
             return None
         return token.user
 

@@ -3,8 +3,10 @@ tokens for the user's own clients."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -14,17 +16,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from telework.accounts import push_tokens, services
+from telework.accounts import push_tokens, second_factor, services
 from telework.accounts.forms import ActivationCodeForm
-from telework.accounts.models import ApiToken, TokenScope
+from telework.accounts.models import TOKEN_MAX_DAYS, ApiToken, TokenScope, User
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
 from telework.core.audit import audit_record
@@ -38,35 +46,54 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# The scopes a person chooses from on the tokens page, the narrowest first (``full`` is kept for older tokens).
+PAGE_SCOPES = (TokenScope.CHECK_IN, TokenScope.READ, TokenScope.WRITE)
+
+
 @login_required
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The user's tokens; a new one is full access, or (for those ``push_tokens`` allows) push-only for an agency."""
+    """The user's tokens. A new one is check-in only, read only or read and write — or (for those ``push_tokens``
+    allows) push-only for an agency — and lives 1 to 90 days (90 unless chosen)."""
     new_key = None
     push_agencies = push_tokens.issuable_agencies(request.user)
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100]
-        scope = request.POST.get("scope", TokenScope.FULL)
+        scope = request.POST.get("scope", TokenScope.WRITE)
+        raw_days = request.POST.get("days", "").strip() or str(TOKEN_MAX_DAYS)
+        days = int(raw_days) if raw_days.isdigit() and len(raw_days) <= 3 else 0
         agency_id = None
         if scope == TokenScope.DOSSIER_PUSH:
             raw_agency = request.POST.get("agency", "")
             agency_id = next((pk for pk, _name in push_agencies if str(pk) == raw_agency), None)
         if not name:
             messages.error(request, _("Give the token a name, such as the phone or program that will use it."))
-        elif scope not in TokenScope.values or (scope == TokenScope.DOSSIER_PUSH and not push_agencies):
+        elif scope not in {*PAGE_SCOPES, TokenScope.DOSSIER_PUSH} or (scope == TokenScope.DOSSIER_PUSH and not push_agencies):
             messages.error(request, _("You may not issue a token with this scope."))
         elif scope == TokenScope.DOSSIER_PUSH and agency_id is None:
             messages.error(request, _("Choose the agency whose dossiers the one-stop system will push with this token."))
+        elif not 1 <= days <= TOKEN_MAX_DAYS:
+            messages.error(request, _("A token lives from 1 to %(days)s days.") % {"days": TOKEN_MAX_DAYS})
         else:
-            token, new_key = ApiToken.issue(user=request.user, name=name, scope=scope, agency_id=agency_id)
+            token, new_key = ApiToken.issue(user=request.user, name=name, scope=scope, agency_id=agency_id, days=days)
             audit_record(
                 actor=request.user,
                 action="api_token.issue",
                 target=token,
-                after={"name": token.name, "prefix": token.prefix, "scope": token.scope, "agency": dict(push_agencies).get(agency_id or 0, "")},
+                after={
+                    "name": token.name,
+                    "prefix": token.prefix,
+                    "scope": token.scope,
+                    "agency": dict(push_agencies).get(agency_id or 0, ""),
+                    "expires_at": token.expires_at.isoformat(),
+                },
                 agency_id=agency_id,
             )
     items = ApiToken.objects.filter(user_id=request.user.pk).select_related("agency").order_by("-created_at")
-    context = {"items": items, "new_key": new_key, "push_agencies": push_agencies, "scopes": TokenScope.choices}
+    scopes = [(value, label) for value, label in TokenScope.choices if value in PAGE_SCOPES]
+    scopes.sort(key=lambda choice: PAGE_SCOPES.index(TokenScope(choice[0])))
+    if push_agencies:
+        scopes.append((TokenScope.DOSSIER_PUSH.value, TokenScope.DOSSIER_PUSH.label))
+    context = {"items": items, "new_key": new_key, "push_agencies": push_agencies, "scopes": scopes, "max_days": TOKEN_MAX_DAYS, "now": clock.now()}
     return render(request, "accounts/tokens.html", context)
 
 
@@ -181,3 +208,72 @@ class PasswordResetConfirmView(ReadersLanguageRules, auth_views.PasswordResetCon
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
     title = gettext_lazy("Password changed")
+
+
+# --- Second factor -----------------------------------------------------------------------------------------
+
+RECOVERY_CODES = 10
+
+
+@login_required
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code, receive ten recovery
+    codes shown once. A person already enrolled (and verified this session) may issue new recovery codes."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed is not None and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
+    recovery_codes: list[str] = []
+    error = ""
+    if confirmed is None:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name=_("Authenticator app"), confirmed=False
+        )
+        if request.method == "POST":
+            code = request.POST.get("code", "").strip().replace(" ", "")[:8]
+            if code.isdigit() and device.verify_token(code):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                request.session[second_factor.ENROLLED_KEY] = True
+                recovery_codes = _new_recovery_codes(user)
+                confirmed = device
+            else:
+                error = _("The code is not right. Check the phone's clock and enter the six digits shown now.")
+    elif request.method == "POST" and request.POST.get("action") == "recovery":
+        recovery_codes = _new_recovery_codes(user)
+    context: dict[str, object] = {"enrolled": confirmed is not None, "recovery_codes": recovery_codes, "error": error}
+    if confirmed is None:
+        context["qr_svg"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code for the authenticator app")))  # noqa: S308 - segno's own SVG of our URL
+        context["secret"] = b32encode(device.bin_key).decode()
+    context["next"] = second_factor.safe_next(request, "")
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Ten new single-use codes, replacing any earlier ones."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@login_required
+@sensitive_post_parameters("code")
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The step after the password: the authenticator's six digits, or one recovery code."""
+    next_url = second_factor.safe_next(request, reverse("portal:home"))
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(next_url)
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip().replace(" ", "")[:16]
+        device = match_token(request.user, code) if code else None
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                messages.warning(request, _("You used a recovery code; each works once. Issue new ones on the two-step login page if few remain."))
+            return redirect(next_url)
+        error = _("The code is not right. Enter the six digits your authenticator app shows now, or a recovery code.")
+    return render(request, "accounts/verify.html", {"error": error, "next": next_url})

@@ -31,7 +31,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from telework.accounts.models import ApiToken, TokenScope, User
+from telework.accounts.models import ApiToken, User
 from telework.attendance import rules, selectors
 from telework.attendance.models import CheckIn
 from telework.core.db import hot_cursor
@@ -85,6 +85,7 @@ def check_in_by_token(
         **selectors.facts_parameters(day),
         "digest": ApiToken.digest(key),
         "now": now,
+        "token_now": now,
         "mode": mode,
         "note": note,
         "reachability": reachability,
@@ -176,7 +177,7 @@ def _statement() -> str:
     return (
         f"WITH caller AS (SELECT t.id AS token_id, s.id AS staff_id, s.unit_id AS unit_id, {selectors.check_in_facts_sql()} "  # noqa: S608 - names from the models
         f"FROM {tokens} t JOIN {users} u ON u.id = t.user_id LEFT JOIN {staff} s ON s.user_id = u.id AND s.is_active "
-        f"WHERE t.key_digest = %(digest)s AND t.revoked_at IS NULL AND t.scope = '{TokenScope.FULL.value}' AND u.is_active), "
+        f"WHERE t.key_digest = %(digest)s AND {ApiToken.check_in_sql()} AND u.is_active), "
         f"used AS (UPDATE {tokens} SET last_used_at = %(now)s WHERE id IN (SELECT token_id FROM caller)), "
         f"added AS (INSERT INTO {check_ins} ({columns}) SELECT {selected} "
         f"FROM caller c CROSS JOIN LATERAL (SELECT {finding} AS finding) f WHERE c.staff_id IS NOT NULL "

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from telework.accounts.models import ApiToken, TokenScope, User
+from telework.accounts.models import ApiToken, User
 from telework.accounts.types import Viewer
 from telework.attendance import permissions, rules
 from telework.attendance.models import CheckIn, CheckInCorrection, Finding, MissedCheckIn
@@ -108,7 +108,7 @@ def _check_in_context_sql() -> tuple[str, str]:
     by_token = (
         f"SELECT {user_columns}, t.id, s.id, s.unit_id, {facts} "  # noqa: S608 - names from the models
         f"FROM {users} u JOIN {tokens} t ON t.user_id = u.id LEFT JOIN {staff} s ON s.user_id = u.id AND s.is_active "
-        f"WHERE t.key_digest = %(digest)s AND t.revoked_at IS NULL AND t.scope = '{TokenScope.FULL.value}' AND u.is_active"
+        f"WHERE t.key_digest = %(digest)s AND {ApiToken.check_in_sql()} AND u.is_active"
     )
     return by_user, by_token
 
@@ -148,7 +148,7 @@ def caller_by_token(*, key: str, day: dt.date) -> TokenCaller | None:
     in ``check_in_context``). None for an unknown or revoked token or an inactive user. Nothing is written: the
     caller stamps the token's use."""
     with hot_cursor() as cursor:
-        cursor.execute(_CONTEXT_BY_TOKEN_SQL, {**facts_parameters(day), "digest": ApiToken.digest(key)})
+        cursor.execute(_CONTEXT_BY_TOKEN_SQL, {**facts_parameters(day), "digest": ApiToken.digest(key), "token_now": clock.now()})
         row = cursor.fetchone()
     if row is None:
         return None

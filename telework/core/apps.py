@@ -14,6 +14,12 @@ class CoreConfig(AppConfig):
 
         audit_subjects.autodiscover()
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from telework.core.middleware import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="core.stamp_login")
+
         from celery.signals import task_postrun
 
         from telework.core import scheduler

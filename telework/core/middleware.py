@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from telework.core import clock
+
 
 class ChosenLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,3 +31,37 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class IdleSessionMiddleware:
+    """A session lasts ``SESSION_COOKIE_AGE`` (a working day) after the last request, not after the login.
+
+    Django re-saves a session (and so pushes its expiry back) only when it changes, unless
+    ``SESSION_SAVE_EVERY_REQUEST`` — one database write per page. Here a signed-in session is re-saved at most every
+    ``SESSION_IDLE_REFRESH_SECONDS``: a person who keeps working stays signed in, one who leaves the desk for longer
+    than the working day must sign in again. The stamp is set at login (``stamp_login``), so the first pages after it
+    write nothing. Goes after ``AuthenticationMiddleware``.
+    """
+
+    KEY = "_telework_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not session.accessed or not user.is_authenticated:
+            return response
+        now = int(clock.now().timestamp())
+        seen = session.get(self.KEY)
+        if not isinstance(seen, int) or now - seen >= settings.SESSION_IDLE_REFRESH_SECONDS:
+            session[self.KEY] = now  # modified: SessionMiddleware (outer) saves it with a fresh expiry
+        return response
+
+
+def stamp_login(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """``user_logged_in``: the session's idle clock starts at the login (connected in ``CoreConfig.ready``)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.KEY] = int(clock.now().timestamp())

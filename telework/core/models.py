@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from telework.core import audit_chain, clock
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        """Append several rows, linked into the hash chain in their order (``telework.core.audit_chain``)."""
+        events = list(objs)
+        if not events:
+            return events
+        with transaction.atomic(using=self.db, savepoint=False):
+            audit_chain.lock_for_append()
+            now = clock.now()
+            for event in events:
+                event.occurred_at = now  # as auto_now_add did: the moment it is recorded, never a given one
+            audit_chain.chain(events, AuditEvent.last_hash())
+            return super().bulk_create(events, *args, **kwargs)
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The audit trail is append-only")
 
@@ -26,7 +42,8 @@ class AuditEvent(models.Model):
     any client, including raw SQL.
     """
 
-    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set when the row is appended (save, bulk_create), as auto_now_add did, before the row is hashed.
+    occurred_at = models.DateTimeField(_("time"), default=clock.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Kept as text so the row stays readable if the account is renamed.
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
@@ -39,6 +56,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # The hash chain (telework.core.audit_chain): the previous row's hash, and this row's over its content and that link.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -54,7 +74,17 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("The audit trail is append-only")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            audit_chain.lock_for_append()
+            self.occurred_at = clock.now()
+            audit_chain.chain([self], AuditEvent.last_hash())
+            super().save(*args, **kwargs)
+
+    @staticmethod
+    def last_hash() -> str:
+        """The hash of the newest row (the chain's head), or the genesis value for an empty trail."""
+        last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+        return last or audit_chain.GENESIS
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail is append-only")

@@ -1,7 +1,7 @@
 """First password, password policy, forgotten password and deactivation.
 
 A printed code and an e-mailed link each work once, until ``ACCOUNT_ACTIVATION_DAYS`` (14 days in tests) have
-passed, and never once a password is set; a password must pass the policy (at least 10 characters, not like the
+passed, and never once a password is set; a password must pass the policy (at least 12 characters, not like the
 username or name, not common, not only digits); "forgot password" answers the same for any address; closing an
 account ends its sessions, tokens and codes."""
 
@@ -218,7 +218,7 @@ def test_links_are_emailed_in_vietnamese_after_the_commit(city, newcomer, django
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("ngan-qua", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
+        ("ngan-qua", "Mật khẩu quá ngắn: cần ít nhất 12 ký tự."),
         ("12345678901234", "Mật khẩu này hoàn toàn là số."),
         ("cb90001-2026", "Mật khẩu quá giống với Tên đăng nhập."),
         ("nguyễn văn mới!", "Mật khẩu quá giống với Tên."),
@@ -397,10 +397,10 @@ def test_a_closed_account_reopens_with_its_old_password(city, client):
 
 @pytest.mark.django_db
 def test_the_password_rules_are_shown_in_the_readers_language(client):
-    assert "Mật khẩu của bạn phải chứa ít nhất 10 ký tự." in client.get(reverse("accounts:activate")).content.decode()
+    assert "Mật khẩu của bạn phải chứa ít nhất 12 ký tự." in client.get(reverse("accounts:activate")).content.decode()
 
     client.cookies["django_language"] = "en"
-    assert "Your password must contain at least 10 characters." in client.get(reverse("accounts:activate")).content.decode()
+    assert "Your password must contain at least 12 characters." in client.get(reverse("accounts:activate")).content.decode()
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
@@ -56,7 +57,9 @@ def test_production_settings_do_not_load_with_the_local_development_key():
     assert refused.returncode != 0
     assert "ImproperlyConfigured: TELEWORK_SECRET_KEY is a development key" in refused.stderr
 
-    accepted = settings_value("config.settings.production", "settings.DEBUG", TELEWORK_SECRET_KEY=STRONG_KEY, TELEWORK_DEBUG="1")
+    accepted = settings_value(
+        "config.settings.production", "settings.DEBUG", TELEWORK_SECRET_KEY=STRONG_KEY, TELEWORK_ALLOWED_HOSTS="telework.example.gov.vn", TELEWORK_DEBUG="1"
+    )
     assert (accepted.returncode, accepted.stdout) == (0, "False\n")
 
 
@@ -107,6 +110,7 @@ def test_smtp_settings_come_from_the_environment():
         "config.settings.production",
         expression,
         TELEWORK_SECRET_KEY=STRONG_KEY,
+        TELEWORK_ALLOWED_HOSTS="telework.example.gov.vn",
         TELEWORK_EMAIL_HOST="mail.hochiminhcity.gov.vn",
         TELEWORK_EMAIL_PORT="587",
         TELEWORK_EMAIL_USER="telework",
@@ -114,6 +118,110 @@ def test_smtp_settings_come_from_the_environment():
         TELEWORK_EMAIL_USE_TLS="1",
     )
     assert configured.stdout == "('django.core.mail.backends.smtp.EmailBackend', 'mail.hochiminhcity.gov.vn', 587, 'telework', True)\n"
-    console = settings_value("config.settings.production", "settings.EMAIL_BACKEND", TELEWORK_SECRET_KEY=STRONG_KEY, TELEWORK_EMAIL_BACKEND="console")
+    console = settings_value(
+        "config.settings.production",
+        "settings.EMAIL_BACKEND",
+        TELEWORK_SECRET_KEY=STRONG_KEY,
+        TELEWORK_ALLOWED_HOSTS="telework.example.gov.vn",
+        TELEWORK_EMAIL_BACKEND="console",
+    )
     assert console.returncode != 0
     assert "would print or drop people's e-mail in production" in console.stderr
+
+
+# --------------------------------------------------------------------------------------------- fail closed
+
+PRODUCTION_ENVIRONMENT = {"TELEWORK_SECRET_KEY": STRONG_KEY, "TELEWORK_ALLOWED_HOSTS": "telework.example.gov.vn"}
+
+
+def run_clean(arguments: list[str], **environment: str) -> subprocess.CompletedProcess[str]:
+    """``arguments`` run by our interpreter from the repository, with no DJANGO_SETTINGS_MODULE and only
+    ``environment`` among the TELEWORK_* variables."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("TELEWORK_") and key != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(  # noqa: S603 - our own interpreter on our own code
+        [sys.executable, *arguments],
+        cwd=settings.BASE_DIR,
+        env={**clean, "PYTHONPATH": str(settings.BASE_DIR), **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["manage.py", "check"], ["-c", "import config.wsgi"], ["-c", "from config.celery import app; app.loader.import_default_modules()"]],
+    ids=["manage.py", "wsgi", "celery"],
+)
+def test_entry_points_default_to_production_and_refuse_to_start_without_a_secret_key(arguments):
+    refused = run_clean(arguments)
+    assert refused.returncode != 0
+    assert "TELEWORK_SECRET_KEY must be set in production" in refused.stderr
+
+
+def test_production_refuses_to_start_without_its_host_names():
+    refused = run_clean(["manage.py", "check"], TELEWORK_SECRET_KEY=STRONG_KEY)
+    assert refused.returncode != 0
+    assert "TELEWORK_ALLOWED_HOSTS must be set in production" in refused.stderr
+    wildcard = run_clean(["manage.py", "check"], TELEWORK_SECRET_KEY=STRONG_KEY, TELEWORK_ALLOWED_HOSTS="*")
+    assert "not '*'" in wildcard.stderr
+
+
+def test_the_deployment_check_is_clean_with_production_settings():
+    checked = run_clean(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENVIRONMENT)
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues" in checked.stdout
+
+
+def test_https_proxy_and_trusted_origins_come_from_the_environment():
+    expression = "(settings.SECURE_PROXY_SSL_HEADER, settings.CSRF_TRUSTED_ORIGINS, settings.SECURE_HSTS_SECONDS, settings.SECURE_SSL_REDIRECT)"
+    configured = settings_value(
+        "config.settings.production",
+        expression,
+        **PRODUCTION_ENVIRONMENT,
+        TELEWORK_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        TELEWORK_CSRF_TRUSTED_ORIGINS="https://telework.example.gov.vn,https://dichvucong.example.gov.vn",
+        TELEWORK_HSTS_SECONDS="3600",
+        TELEWORK_SSL_REDIRECT="0",
+    )
+    assert configured.stdout == (
+        "(('HTTP_X_FORWARDED_PROTO', 'https'), ['https://telework.example.gov.vn', 'https://dichvucong.example.gov.vn'], 3600, False)\n"
+    ), configured.stderr
+    defaults = settings_value("config.settings.production", expression, **PRODUCTION_ENVIRONMENT)
+    assert defaults.stdout == "(None, [], 31536000, True)\n"
+    bad = settings_value("config.settings.production", "1", **PRODUCTION_ENVIRONMENT, TELEWORK_PROXY_SSL_HEADER="X-Forwarded-Proto: https")
+    assert "TELEWORK_PROXY_SSL_HEADER must be a header name" in bad.stderr
+
+
+CSP_PROBE = """
+import django
+django.setup()
+from django.test import Client, override_settings
+plain = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=plain):
+    page = Client().get("/accounts/login/", secure=True, HTTP_HOST="telework.example.gov.vn")
+    plain_http = Client().get("/accounts/login/", HTTP_HOST="telework.example.gov.vn")
+print(page.status_code)
+print(page.headers.get("Content-Security-Policy-Report-Only"))
+print("Content-Security-Policy" in page.headers)
+print(page.headers.get("Strict-Transport-Security"))
+print(plain_http.status_code, plain_http.headers.get("Location"))
+"""
+
+
+def test_production_pages_carry_a_report_only_content_security_policy_hsts_and_redirect_to_https(tmp_path):
+    served = run_clean(
+        ["-c", CSP_PROBE], **PRODUCTION_ENVIRONMENT, DJANGO_SETTINGS_MODULE="config.settings.production", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    )
+    assert served.returncode == 0, served.stderr
+    status, policy, enforced, hsts, redirect = served.stdout.splitlines()
+    assert status == "200"
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert enforced == "False"  # report-only until the inline scripts move to static files
+    assert hsts == "max-age=31536000; includeSubDomains"
+    assert redirect == "301 https://telework.example.gov.vn/accounts/login/"

@@ -385,7 +385,7 @@ def test_reset_recreates_the_sqlite_database_file(tmp_path: Path) -> None:
     a seeded file deletes and recreates it (the audit trail's triggers forbid DELETE, so that is the only way);
     without --reset a seeded database is refused."""
     database = tmp_path / "demo.sqlite3"
-    environment = {"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"}
+    environment = {"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.local"}
     command = [sys.executable, "manage.py", "seed_demo", "--staff", "200", "--seed", "3", "--today", TODAY.isoformat()]
 
     def run(*extra: str) -> subprocess.CompletedProcess[str]:

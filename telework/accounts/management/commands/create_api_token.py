@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from telework.accounts.models import ApiToken, User
+from telework.accounts.models import TOKEN_MAX_DAYS, ApiToken, User
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username", help="the account the token acts as")
         parser.add_argument("name", help="what will use the token, e.g. 'reporting script'")
+        parser.add_argument("--scope", choices=["read", "check_in", "write", "full"], default="full", help="what the token may do (default: full)")
+        parser.add_argument("--days", type=int, default=TOKEN_MAX_DAYS, help=f"how long it works, 1 to {TOKEN_MAX_DAYS} days (default {TOKEN_MAX_DAYS})")
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"].strip()
@@ -30,7 +32,9 @@ class Command(BaseCommand):
             raise CommandError(_("No user is named “%(username)s”.") % {"username": options["username"]})
         if not user.is_active:
             raise CommandError(_("The account “%(username)s” is deactivated; a token for it would not work.") % {"username": user.username})
-        token, key = ApiToken.issue(user=user, name=name)
+        if not 1 <= options["days"] <= TOKEN_MAX_DAYS:
+            raise CommandError(_("A token lives from 1 to %(days)s days.") % {"days": TOKEN_MAX_DAYS})
+        token, key = ApiToken.issue(user=user, name=name, scope=options["scope"], days=options["days"])
         self.stdout.write(key)
         self.stderr.write(
             _("Token “%(name)s” (%(prefix)s…) created for %(username)s. Copy it now: it will not be shown again.")
