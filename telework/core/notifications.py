@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
@@ -288,8 +289,19 @@ _pending = _Local()
 _muted = _Local()
 
 
+class _Deferred(threading.local):
+    ids: list[int] | None = None
+
+
+_deferred = _Deferred()
+
+
 def _queue_delivery(notification_id: int) -> None:
     if _muted.active:
+        return
+    deferred = _deferred.ids
+    if deferred is not None:
+        deferred.append(notification_id)
         return
     connection = transaction.get_connection()
     batch = _pending.batch
@@ -312,6 +324,23 @@ def deliveries_muted() -> Iterator[None]:
         yield
     finally:
         _muted.active = previous
+
+
+@contextmanager
+def deliveries_deferred() -> Iterator[None]:
+    """Write notifications in the app at once but send them by the other channels in one background task when the
+    block ends: for long background work (a city-wide switch's follow-up) that notifies as it goes, so that delivery
+    neither runs beside the work's own writes nor starts one task per person. Nested blocks join the outer one."""
+    if _deferred.ids is not None:
+        yield
+        return
+    _deferred.ids = []
+    try:
+        yield
+    finally:
+        ids, _deferred.ids = _deferred.ids, None
+        if ids and not _muted.active:
+            transaction.on_commit(partial(run_in_background, DELIVER_TASK, ids))
 
 
 def deliver_all(notification_ids: Iterable[int]) -> int:

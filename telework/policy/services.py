@@ -16,7 +16,7 @@ from telework.core import clock
 from telework.core.audit import audit_record
 from telework.core.background import run_in_background
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
-from telework.core.notifications import NotificationCategory, notify_user
+from telework.core.notifications import NotificationCategory, deliveries_deferred, notify_user
 from telework.organization.heads import unit_heads
 from telework.organization.models import Agency, Position, Staff, Unit
 from telework.organization.scope import is_city_policy_maker
@@ -275,20 +275,23 @@ def switch_follow_up(*, change: SwitchChange) -> SwitchChange:
     claimed = SwitchChange.objects.filter(pk=change.pk, status=SwitchChange.Status.QUEUED).update(status=SwitchChange.Status.RUNNING)
     if not claimed:
         return change
-    try:
-        notified = notify_switch_change(change=change)
-        SwitchChange.objects.filter(pk=change.pk).update(people_notified=notified)
+    # Every notice the follow-up writes (the switch's, each person's days, paused work) leaves by e-mail in one task
+    # once the follow-up is done, not beside its writes.
+    with deliveries_deferred():
+        try:
+            notified = notify_switch_change(change=change)
+            SwitchChange.objects.filter(pk=change.pk).update(people_notified=notified)
 
-        def progress(done: int, total: int) -> None:
-            SwitchChange.objects.filter(pk=change.pk).update(units_done=done, units_total=total)
+            def progress(done: int, total: int) -> None:
+                SwitchChange.objects.filter(pk=change.pk).update(units_done=done, units_total=total)
 
-        for follow_up in effects.follow_ups():
-            follow_up(change.kind, change.is_active, progress)
-    except Exception as error:
-        SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
-        raise
-    SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.DONE, finished_at=clock.now())
-    change.refresh_from_db()
+            for follow_up in effects.follow_ups():
+                follow_up(change.kind, change.is_active, progress)
+        except Exception as error:
+            SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.FAILED, error=str(error)[:2000], finished_at=clock.now())
+            raise
+        SwitchChange.objects.filter(pk=change.pk).update(status=SwitchChange.Status.DONE, finished_at=clock.now())
+        change.refresh_from_db()
     return change
 
 

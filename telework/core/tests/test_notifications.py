@@ -284,3 +284,18 @@ def test_the_notifications_page_marks_what_was_also_emailed(client, member, djan
     page = client.get("/notifications/").content.decode()
     assert page.count("bi-envelope-check") == 1
     assert 'title="Đã gửi thêm qua thư điện tử lúc 18/11/2026 09:3' in page  # the clock ticks from 09:30
+
+
+def test_long_background_work_emails_its_notices_only_when_it_is_done(member, city, django_capture_on_commit_callbacks):
+    """A city-wide switch's follow-up notifies as it goes; the e-mails leave together once it ends, not beside it."""
+    other = city.staff[1].user
+    other.email = "tran.thi.1@example.gov.vn"
+    other.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        with notifications.deliveries_deferred():
+            tell(member, NotificationCategory.EMERGENCY, key="switch-1")
+            tell(other, NotificationCategory.EMERGENCY, key="switch-1")
+            assert Notification.objects.count() == 2
+            assert transaction.get_connection().run_on_commit == []  # no delivery queued yet
+        assert len(transaction.get_connection().run_on_commit) == 1  # one delivery for both, queued as the work ends
+    assert sorted(message.to[0] for message in mail.outbox) == ["le.van.0@example.gov.vn", "tran.thi.1@example.gov.vn"]
