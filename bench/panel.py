@@ -135,20 +135,21 @@ def generate(seed: int, first_monday: dt.date, weeks: int, today: dt.date) -> No
         # Work items: about five per person and week, accepted on a weekday of that week (most), some late.
         f"""INSERT INTO assignments_workitem (decision_comment, staff_id, unit_id, title, description, estimated_hours, starts_on, due_on,
             priority, is_legal_deadline, dossier_code, status, progress_percent, hours_spent, last_activity_on, created_by_id,
-            quality_rating, rating_comment, accepted_at, created_at, updated_at)
+            quality_rating, rating_comment, accepted_at, created_at, updated_at, category)
             SELECT '', p.staff_id, p.unit_id, 'Nhiệm vụ', '', 8, w.monday - 3, w.monday + CAST(floor(pg_temp.u(k.i, 9) * 6) AS int), 'normal', FALSE, '',
               CASE WHEN pg_temp.u(k.i, 10) < 0.92 THEN 'accepted' ELSE 'in_progress' END, 100, 8, w.monday, (SELECT id FROM accounts_user LIMIT 1),
               CASE WHEN pg_temp.u(k.i, 10) < 0.92 AND pg_temp.u(k.i, 11) < 0.6 THEN 1 + CAST(floor(pg_temp.u(k.i, 12) * 5) AS int) END, '',
               CASE WHEN pg_temp.u(k.i, 10) < 0.92 THEN (w.monday + CAST(floor(pg_temp.u(k.i, 13) * 5) AS int) + time '09:00'
                 + make_interval(hours => CAST(pg_temp.u(k.i, 14) * 8 AS int))) AT TIME ZONE '{zone}' END,
-              now(), now()
+              now(), now(), 'general'
             FROM (SELECT p.idx * 2000 + w.idx * 10 + n AS i, p.idx AS person, w.idx AS week FROM people p CROSS JOIN bench_weeks w
                   CROSS JOIN generate_series(1, {WORK_ITEMS_PER_PERSON_WEEK}) n) k
             JOIN people p ON p.idx = k.person JOIN bench_weeks w ON w.idx = k.week
             WHERE w.monday <= %(today)s ORDER BY w.idx, k.i""",
         # About 5 % of the accepted items were returned once (the audit trail says so).
-        """INSERT INTO core_auditevent (occurred_at, actor_label, action, object_type, object_id, object_label, reason)
-            SELECT i.accepted_at - interval '1 day', 'bench', 'work_item.return', 'assignments.workitem', CAST(i.id AS varchar), 'Nhiệm vụ', ''
+        # Written outside the hash chain (prev_hash and row_hash left empty): benchmark data, never verified.
+        """INSERT INTO core_auditevent (occurred_at, actor_label, action, object_type, object_id, object_label, reason, prev_hash, row_hash)
+            SELECT i.accepted_at - interval '1 day', 'bench', 'work_item.return', 'assignments.workitem', CAST(i.id AS varchar), 'Nhiệm vụ', '', '', ''
             FROM assignments_workitem i WHERE i.status = 'accepted' AND pg_temp.u(i.id, 15) < 0.05 ORDER BY i.accepted_at""",
         # Dossiers, received by every third unit.
         f"""INSERT INTO dossiers_dossier (code, procedure_id, agency_id, unit_id, received_at, legal_due_at, due_at, returned_at, online_level,
