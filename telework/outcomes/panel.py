@@ -558,6 +558,19 @@ def first_data_week() -> dt.date | None:
     return monday(min(candidates)) if candidates else None
 
 
+# What the panel's queries read. A rebuild follows bulk loads (an import, the demo's seed) that autovacuum may not
+# have analysed yet: without statistics PostgreSQL takes a year of check-ins for a handful of rows and joins them
+# to the rosters by nested loops, and a rebuild of minutes ran for hours.
+_SOURCES = (CheckIn, RosterEntry, Roster, WorkItem, Dossier, Rating, ApologyLetter, Evaluation, EvaluationPeriod, PulseResponse, Staff, Unit)
+
+
+def _analyze_sources() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(_table(model) for model in _SOURCES))
+
+
 def rebuild(*, actor: User | None = None) -> RefreshResult:
     """Recompute the whole panel: every week from the first record (at most ``MAX_WEEKS`` back) to this week.
     Audited (who, when, how many values)."""
@@ -566,6 +579,7 @@ def rebuild(*, actor: User | None = None) -> RefreshResult:
     window = None
     if first is not None and first <= this_week:
         window = Window(max(first, this_week - WEEK * (MAX_WEEKS - 1)), this_week)
+    _analyze_sources()
     result = _run(RefreshKind.REBUILD, window, actor=actor, delete_all=True)
     with transaction.atomic():
         audit_record(
