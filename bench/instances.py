@@ -39,6 +39,7 @@ import dataclasses
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telework.core.calendar import is_working_day
@@ -160,13 +161,20 @@ def unit_sizes(staff: int, seed: int, knobs: Knobs) -> list[int]:
 
 def generate_city(staff: int, seed: int, weeks: int, knobs: Knobs | None = None) -> list[GeneratedUnit]:
     """Units for ``staff`` people over a horizon of ``weeks`` weeks, families in rotation."""
+    return _generate_units(staff, seed, weeks, knobs, FAMILIES, generate_unit, salt="unit")
+
+
+def _generate_units(
+    staff: int, seed: int, weeks: int, knobs: Knobs | None, families: tuple[str, ...], make_unit: Callable[..., UnitInstance], *, salt: str
+) -> list[GeneratedUnit]:
+    """A city's units: sizes drawn from ``seed``, families in rotation, each unit from its own seeded generator."""
     knobs = knobs or Knobs()
     days = horizon_days(weeks)
     units: list[GeneratedUnit] = []
     next_person_id = 1
     for index, size in enumerate(unit_sizes(staff, seed, knobs)):
-        family = FAMILIES[index % len(FAMILIES)]
-        instance = generate_unit(index + 1, size, family, days, random.Random(f"unit:{seed}:{index}"), knobs, next_person_id)
+        family = families[index % len(families)]
+        instance = make_unit(index + 1, size, family, days, random.Random(f"{salt}:{seed}:{index}"), knobs, next_person_id)
         next_person_id += size
         units.append(GeneratedUnit(family, instance))
     return units
@@ -334,16 +342,7 @@ def _month_days_after(days: tuple[dt.date, ...]) -> tuple[tuple[str, int], ...]:
 
 def generate_distancing_city(staff: int, seed: int, weeks: int, knobs: Knobs | None = None) -> list[GeneratedUnit]:
     """Units for ``staff`` people under distancing (assigned home days, a presence cap), families in rotation."""
-    knobs = knobs or Knobs()
-    days = horizon_days(weeks)
-    units: list[GeneratedUnit] = []
-    next_person_id = 1
-    for index, size in enumerate(unit_sizes(staff, seed, knobs)):
-        family = DISTANCING_FAMILIES[index % len(DISTANCING_FAMILIES)]
-        instance = generate_distancing_unit(index + 1, size, family, days, random.Random(f"distancing:{seed}:{index}"), knobs, next_person_id)
-        next_person_id += size
-        units.append(GeneratedUnit(family, instance))
-    return units
+    return _generate_units(staff, seed, weeks, knobs, DISTANCING_FAMILIES, generate_distancing_unit, salt="distancing")
 
 
 def generate_distancing_unit(

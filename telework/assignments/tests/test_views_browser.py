@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from telework.assignments import services
 from telework.assignments.models import Alert, WorkItem, WorkStatus
-from telework.core import calendar
+from telework.core import calendar, clock
 from telework.core.tests.browser.pages import login
 from telework.demo.testing import build_city
 
@@ -26,7 +25,7 @@ def switch_user(page, username, next_url):
 def test_assign_progress_submit_accept(page, browser_problems):
     city = build_city()
     member = city.staff[0]
-    due = calendar.add_working_days(timezone.localdate(), 5)
+    due = calendar.add_working_days(clock.today(), 5)
     login(page, city.head.code, next_url=reverse("assignments:assign"))
     page.select_option("#id_staff", str(member.pk))
     page.fill("#id_title", "Tổng hợp báo cáo sơ kết")
@@ -101,7 +100,7 @@ def test_work_paused_by_the_distancing_switch_shows_on_its_page_and_the_board(pa
 
     settings.BACKGROUND_THREADS = False  # the switch's follow-up runs as the request commits
     city = build_city()
-    today = timezone.localdate()
+    today = clock.today()
     item = services.work_item_assign(
         actor=city.head_user,
         staff=city.staff[0],

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from telework.core import clock
 from telework.core.exceptions import ValidationFailed
 from telework.policy import services
 from telework.policy.models import Policy, PolicyLevel, SwitchKind
@@ -43,7 +43,7 @@ def test_every_shipped_preset_is_consistent():
 def test_the_service_names_the_rule_in_vietnamese(city):
     parameters = {**city.policy.parameters, "min_onsite_share": 0.5, "max_onsite_share": 0.3}
     with pytest.raises(ValidationFailed) as refused:
-        services.policy_version_create(actor=city.home_affairs, level=PolicyLevel.CITY, parameters=parameters, effective_from=timezone.localdate(), name="Sai")
+        services.policy_version_create(actor=city.home_affairs, level=PolicyLevel.CITY, parameters=parameters, effective_from=clock.today(), name="Sai")
     assert refused.value.rule == "max_onsite_share"
     assert "Mức trần có mặt 30 %" in refused.value.details[0]["message"] or "Mức trần có mặt 30%" in refused.value.details[0]["message"]
 
@@ -62,7 +62,7 @@ def test_an_empty_presence_cap_is_saved_as_no_cap_and_a_percent_as_a_fraction(cl
     assert saved.parameters["max_onsite_headcount"] is None
 
     data = city_form_post(saved.parameters, p_max_onsite_share="40", p_min_onsite_share="40", p_max_home_share="30")
-    data["effective_from"] = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    data["effective_from"] = (clock.today() + dt.timedelta(days=2)).isoformat()
     response = client.post(reverse("policy:policy_city_new"), data)
     assert response.status_code == 302
     assert Policy.objects.filter(level=PolicyLevel.CITY).order_by("-version").first().parameters["max_onsite_share"] == 0.4
@@ -105,7 +105,7 @@ def test_an_override_cap_that_clashes_with_the_citys_on_site_minimum_is_refused(
         "agency": city.agency.pk,
         "unit": city.unit.pk,
         "name": "Giãn cách riêng",
-        "effective_from": timezone.localdate().isoformat(),
+        "effective_from": clock.today().isoformat(),
         "o_max_onsite_share": "on",
         "p_max_onsite_share": "30",
     }
@@ -118,14 +118,14 @@ def test_an_override_cap_that_clashes_with_the_citys_on_site_minimum_is_refused(
 @pytest.mark.django_db
 def test_an_override_may_lower_a_city_cap_but_not_raise_it(client, city):
     parameters = {**city.policy.parameters, "min_onsite_share": 0.2, "max_onsite_share": 0.5}
-    services.policy_version_create(actor=city.home_affairs, level=PolicyLevel.CITY, parameters=parameters, effective_from=timezone.localdate(), name="Trần")
+    services.policy_version_create(actor=city.home_affairs, level=PolicyLevel.CITY, parameters=parameters, effective_from=clock.today(), name="Trần")
     with pytest.raises(ValidationFailed) as refused:
         services.policy_override_create(
-            actor=city.home_affairs, agency=city.agency, unit=None, parameters={"max_onsite_share": 0.6}, effective_from=timezone.localdate(), name="Lỏng"
+            actor=city.home_affairs, agency=city.agency, unit=None, parameters={"max_onsite_share": 0.6}, effective_from=clock.today(), name="Lỏng"
         )
     assert refused.value.details[0]["code"] == "exceeds_city_bound"
     lowered = services.policy_override_create(
-        actor=city.home_affairs, agency=city.agency, unit=None, parameters={"max_onsite_share": 0.3}, effective_from=timezone.localdate(), name="Chặt"
+        actor=city.home_affairs, agency=city.agency, unit=None, parameters={"max_onsite_share": 0.3}, effective_from=clock.today(), name="Chặt"
     )
     assert lowered.parameters == {"max_onsite_share": 0.3}
 
