@@ -63,8 +63,10 @@ test-unit: setup
 # pg_virtualenv makes a throwaway cluster (owned by postgres, since initdb refuses root), exports
 # PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE, runs pytest, and removes the cluster. The locale is explicit: in a bare
 # CI environment (no LANG) initdb would pick SQL_ASCII, and Vietnamese text would neither sort nor case-fold.
-# Durability is off: the cluster lives for one run.
-PG_VIRTUALENV := pg_virtualenv -c "--locale=C.UTF-8 --encoding=UTF8" -o shared_buffers=64MB -o fsync=off -o synchronous_commit=off -o full_page_writes=off
+# Durability is off: the cluster lives for one run. `-t` keeps the cluster in a fresh temporary directory even as root,
+# so a run killed half-way (which leaves /etc/postgresql/15/regress behind) or a second run at the same time cannot make
+# the next one refuse to start.
+PG_VIRTUALENV := pg_virtualenv -t -c "--locale=C.UTF-8 --encoding=UTF8" -o shared_buffers=64MB -o fsync=off -o synchronous_commit=off -o full_page_writes=off
 test-postgres: setup
 	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser" -q -p no:cacheprovider
 
