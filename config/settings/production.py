@@ -5,9 +5,8 @@ The entry points (``manage.py``, ``config/wsgi.py``, ``config/celery.py``) load 
 tracebacks under a public key. ``make demo`` and the tests name their settings explicitly.
 """
 
-from csp.constants import NONE, SELF
-
 from config import env
+from config.settings import csp
 from config.settings.base import *  # noqa: F403
 from config.settings.base import ALLOWED_HOSTS, MIDDLEWARE, SECRET_KEY
 
@@ -33,22 +32,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Content-security policy, report-only: browsers report what an enforced policy would block without blocking it.
-# Enforcing it needs the inline <script> blocks and on…= handlers moved into static files first (docs/security.md).
-MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware"]
-_CSP_DIRECTIVES: dict[str, list[str] | str] = {
-    "default-src": [SELF],
-    "script-src": [SELF],
-    "style-src": [SELF],
-    "img-src": [SELF, "data:"],
-    "connect-src": [SELF],
-    "font-src": [SELF],
-    "object-src": [NONE],
-    "base-uri": [SELF],
-    "form-action": [SELF],
-    "frame-ancestors": [NONE],
-}
-if env.CSP_REPORT_URI:
-    _CSP_DIRECTIVES["report-uri"] = env.CSP_REPORT_URI
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
-CONTENT_SECURITY_POLICY = None
+# Content-security policy, enforced: browsers refuse any script or style that does not come from this origin's static
+# files (config/settings/csp.py, docs/security.md).
+MIDDLEWARE = [*MIDDLEWARE, csp.MIDDLEWARE]
+CONTENT_SECURITY_POLICY = csp.POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None

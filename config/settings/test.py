@@ -1,6 +1,8 @@
 """Test settings: fast hashing, in-memory mail, eager tasks unless a test starts a broker."""
 
+from config.settings import csp
 from config.settings.base import *  # noqa: F403
+from config.settings.base import MIDDLEWARE
 
 SECRET_KEY = "telework-tests-only"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +29,7 @@ SECOND_FACTOR_REQUIRED = False
 # Many tests move the clock days ahead with one signed-in client: sessions keep Django's two weeks here. The idle
 # expiry of a working day (base settings) is tested with its own value (telework/accounts/tests/test_sessions.py).
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# The enforcing content-security policy of production, so every browser test proves its pages run under it (a refused
+# script or style is a console error, which fails the test).
+MIDDLEWARE = [*MIDDLEWARE, csp.MIDDLEWARE]
+CONTENT_SECURITY_POLICY = csp.POLICY

@@ -1,5 +1,6 @@
-// The unit picker (core/unit_picker.html): choosing a unit opens its page; the search box narrows the list to the
-// units whose name or agency contains what was typed (diacritics ignored, so "phuong" finds "Phường").
+// The unit picker (core/unit_picker.html): choosing a unit opens its page (its select carries data-submit-on-change,
+// behaviours.js); the search box narrows the list to the units whose name or agency contains what was typed
+// (diacritics ignored, so "phuong" finds "Phường").
 (function () {
   function fold(text) {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
@@ -7,7 +8,6 @@
   document.querySelectorAll("[data-unit-picker]").forEach(function (form) {
     var select = form.querySelector("select[data-submit-on-change]");
     if (!select) { return; }
-    select.addEventListener("change", function () { form.submit(); });
     var filter = form.querySelector("[data-unit-filter]");
     if (!filter) { return; }
     filter.addEventListener("input", function () {

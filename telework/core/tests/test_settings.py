@@ -204,24 +204,47 @@ with override_settings(STORAGES=plain):
     page = Client().get("/accounts/login/", secure=True, HTTP_HOST="telework.example.gov.vn")
     plain_http = Client().get("/accounts/login/", HTTP_HOST="telework.example.gov.vn")
 print(page.status_code)
-print(page.headers.get("Content-Security-Policy-Report-Only"))
-print("Content-Security-Policy" in page.headers)
+print(page.headers.get("Content-Security-Policy"))
+print("Content-Security-Policy-Report-Only" in page.headers)
 print(page.headers.get("Strict-Transport-Security"))
 print(plain_http.status_code, plain_http.headers.get("Location"))
 """
 
 
-def test_production_pages_carry_a_report_only_content_security_policy_hsts_and_redirect_to_https(tmp_path):
+def test_production_pages_carry_an_enforcing_content_security_policy_hsts_and_redirect_to_https(tmp_path):
     served = run_clean(
-        ["-c", CSP_PROBE], **PRODUCTION_ENVIRONMENT, DJANGO_SETTINGS_MODULE="config.settings.production", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        ["-c", CSP_PROBE],
+        **PRODUCTION_ENVIRONMENT,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        TELEWORK_CSP_REPORT_URI="https://csp.example.gov.vn/report",
     )
     assert served.returncode == 0, served.stderr
-    status, policy, enforced, hsts, redirect = served.stdout.splitlines()
+    status, policy, report_only, hsts, redirect = served.stdout.splitlines()
     assert status == "200"
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    assert directives["default-src"] == "'self'"
-    assert directives["script-src"] == "'self'"
-    assert directives["frame-ancestors"] == "'none'"
-    assert enforced == "False"  # report-only until the inline scripts move to static files
+    assert directives == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+        "report-uri": "https://csp.example.gov.vn/report",
+    }
+    assert report_only == "False"  # enforced: the browser refuses what the policy does not allow, not only reports it
     assert hsts == "max-age=31536000; includeSubDomains"
     assert redirect == "301 https://telework.example.gov.vn/accounts/login/"
+
+
+def test_the_test_suite_sends_the_enforcing_policy_so_the_browser_tests_prove_it(client):
+    response = client.get("/accounts/login/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "Content-Security-Policy-Report-Only" not in response.headers
