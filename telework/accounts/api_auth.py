@@ -11,6 +11,7 @@ under someone else's session.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -178,19 +179,26 @@ class RateLimit(BaseThrottle):
         now = clock.now().timestamp()
         window = int(now // seconds)
         key = f"telework:throttle:{self.kind}:{ident}:{window}"
-        # The window's first request creates its count at 1 (one cache call: a phone's morning check-in is the
-        # first use of its token in its window, so the peak pays one call per request, one round trip with Redis);
-        # the next ones increment it.
-        if cache.add(key, 1, seconds + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired or evicted between the two calls
-                cache.set(key, 1, seconds + 1)
-                count = 1
+        count = self.count(key, seconds + 1)
         self.retry_after = max(1.0, (window + 1) * seconds - now)
         return count <= limit
+
+    def count(self, key: str, timeout: int) -> int:
+        """This request's number in its window. A token's window usually opens with this request (a phone's
+        morning check-in is its token's first use in the window): creating the count at 1 is one cache call, one
+        round trip with Redis. An address's window is usually open already (an office's phones share it):
+        incrementing first is one call too (two round trips with Django's Redis cache, which checks the key
+        exists first). Either way the count is the same fixed window."""
+        if self.kind != "token":
+            with contextlib.suppress(ValueError):  # no count yet in this window
+                return int(cache.incr(key))
+        if cache.add(key, 1, timeout):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired or evicted between the two calls
+            cache.set(key, 1, timeout)
+            return 1
 
     def wait(self) -> float | None:
         return self.retry_after
