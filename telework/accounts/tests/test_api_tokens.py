@@ -136,3 +136,21 @@ def test_requests_beyond_the_rate_of_an_address_get_429_whatever_the_token(city,
     assert forged.status_code == 429
     clock.shift(dt.timedelta(minutes=1))
     assert phone.get("/api/me", REMOTE_ADDR="10.0.0.7", **bearer(city.staff[7].user, scope=TokenScope.READ)).status_code == 200
+
+
+@pytest.mark.redis
+def test_the_rate_limits_hold_in_a_shared_redis_cache(city, phone, clock, redis_url):
+    # Production shares the counts in Redis (TELEWORK_CACHE_URL); a window opens with its first request and the next
+    # ones count on (RateLimit.count), for a token and for an address alike.
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    with override_settings(CACHES=redis_cache, API_THROTTLE_RATES=LIMITS):
+        cache.clear()
+        headers = bearer(city.staff[0].user, scope=TokenScope.READ)
+        assert [phone.get("/api/me", REMOTE_ADDR="10.0.0.1", **headers).status_code for _ in range(4)] == [200, 200, 200, 429]
+        statuses = [phone.get("/api/me", REMOTE_ADDR="10.0.0.7", **bearer(member.user, scope=TokenScope.READ)).status_code for member in city.staff[1:7]]
+        assert statuses == [200, 200, 200, 200, 200, 429]
+        check_in = phone.post("/api/attendance/check-in", {"mode": "office"}, content_type="application/json", REMOTE_ADDR="10.0.0.8", **bearer(city.head.user))
+        assert check_in.status_code == 201
+        clock.shift(dt.timedelta(minutes=1))
+        assert phone.get("/api/me", REMOTE_ADDR="10.0.0.1", **headers).status_code == 200
+        cache.clear()
