@@ -32,7 +32,7 @@ from django.utils.http import urlencode
 # The session keys single sign-on leaves: that the provider asserted a second factor (the site then asks for none),
 # and the ID token, kept for the provider's logout (``id_token_hint``; mozilla-django-oidc's own key).
 PROVIDER_MFA_KEY = "_telework_sso_mfa"
-ID_TOKEN_KEY = "oidc_id_token"
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
 SSO_LOGIN_KEY = "_telework_sso"
 
 DISCOVERY_SECONDS = 3600

@@ -52,8 +52,8 @@ class Refusal:
     NO_ACCOUNT = "no_account"
     LEFT = "left"
     CLOSED = "closed"
-    INVALID_TOKEN = "invalid_token"
-    EXPIRED_TOKEN = "expired_token"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 - a reason code
+    EXPIRED_TOKEN = "expired_token"  # noqa: S105 - a reason code
     PROVIDER_UNREACHABLE = "provider_unreachable"
     PROVIDER_ERROR = "provider_error"
     SESSION_LOST = "session_lost"
@@ -69,7 +69,9 @@ class Refusal:
         NO_ACCOUNT: _("%(name)s has no account here yet: ask your HR office to create one."),
         LEFT: _("%(name)s has left the staff: the account no longer opens."),
         CLOSED: _("%(name)s's account is closed: ask your HR office to reopen it."),
-        INVALID_TOKEN: _("The sign-in answer from the province's identity provider could not be verified (its signature, issuer or audience is wrong). Try again."),
+        INVALID_TOKEN: _(
+            "The sign-in answer from the province's identity provider could not be verified (its signature, issuer or audience is wrong). Try again."
+        ),
         EXPIRED_TOKEN: _("The sign-in answer from the province's identity provider has expired. Try again."),
         PROVIDER_UNREACHABLE: _("The province's identity provider cannot be reached now. Try again later, or log in with your password."),
         PROVIDER_ERROR: _("The province's identity provider did not sign you in (cancelled or refused)."),
@@ -219,7 +221,10 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         self.outcome.matched_by = matched_by
         self.outcome.staff_code = staff.code
         self.outcome.provider_mfa = oidc.asserts_second_factor(payload, acr_values=settings.OIDC_MFA_ACR, amr_values=settings.OIDC_MFA_AMR)
-        self.outcome.extra = {"acr": _claim_text(payload.get("acr")), "amr": [_claim_text(method) for method in payload.get("amr") or [] if isinstance(method, str)][:10]}
+        self.outcome.extra = {
+            "acr": _claim_text(payload.get("acr")),
+            "amr": [_claim_text(method) for method in payload.get("amr") or [] if isinstance(method, str)][:10],
+        }
         assert staff.user is not None
         return staff.user
 
@@ -304,4 +309,3 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         outcome: Outcome | None = getattr(self.request, OUTCOME_ATTRIBUTE, None)
         refusal = outcome.refusal if outcome is not None and outcome.refusal is not None else SsoRefused(Refusal.INVALID_TOKEN)
         return _refuse(self.request, refusal)
-

@@ -1,6 +1,6 @@
 """The provider's clock: frozen at the tests' moment and ticking, moved by ``/_clock/``."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import datetime as dt
 

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +104,7 @@ def running_provider(*, people: dict[str, dict[str, Any]], redirect_uris: list[s
 
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NEXT_FIELD = re.compile(r'name="next" value="([^"]*)"')
 
 
 def log_in_at_provider(authorize_url: str, *, username: str, password: str, back_to: str) -> str:
@@ -116,10 +116,12 @@ def log_in_at_provider(authorize_url: str, *, username: str, password: str, back
         response = session.get(url, allow_redirects=False, timeout=10)
         if response.status_code == 200 and "provider-login" in response.text:
             token = CSRF_FIELD.search(response.text)
+            following = NEXT_FIELD.search(response.text)
             assert token is not None
+            assert following is not None
             response = session.post(
                 response.url,
-                data={"csrfmiddlewaretoken": token.group(1), "username": username, "password": password, "next": re.search(r'name="next" value="([^"]*)"', response.text).group(1).replace("&amp;", "&")},  # type: ignore[union-attr]
+                data={"csrfmiddlewaretoken": token.group(1), "username": username, "password": password, "next": following.group(1).replace("&amp;", "&")},
                 headers={"Referer": response.url},
                 allow_redirects=False,
                 timeout=10,
