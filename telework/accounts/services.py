@@ -126,14 +126,14 @@ def audit_accounts(
 
 
 def audit_unknown_account(*, action: str, label: str, after: Mapping[str, Any]) -> None:
-    """An audit row about an account nobody could name (a single sign-on refused before the person was known): no
-    object id, so only the roles that read the whole trail read it."""
+    """An audit row about an account nobody could name (a single sign-on refused before the person was known): object
+    id 0, which is no account, so only the roles that read the whole trail read it."""
     AuditEvent.objects.create(
         actor=None,
         actor_label="system",
         action=action,
         object_type=User._meta.label_lower,
-        object_id="",
+        object_id="0",
         object_label=label[:300],
         after=_jsonable(dict(after)),
     )
@@ -328,7 +328,7 @@ def reset_second_factor(*, user: User, actor: User | None, reason: str, agency_i
         raise InvalidTransition(_("You cannot reset your own two-step login: ask another administrator."), rule="second_factor_reset_self")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        authenticators = TOTPDevice.objects.filter(user=locked).count()
+        authenticators = int(TOTPDevice.objects.filter(user=locked).count())
         recovery = StaticDevice.objects.filter(user=locked)
         codes = StaticToken.objects.filter(device__in=recovery).count()
         TOTPDevice.objects.filter(user=locked).delete()

@@ -93,9 +93,9 @@ class Refusal:
 
 
 class SsoRefused(Exception):
-    def __init__(self, code: str, *, user: User | None = None, **params: str) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(self, reason: str, /, *, user: User | None = None, **params: str) -> None:
+        super().__init__(reason)
+        self.code = reason
         self.user = user
         self.params = params
 
@@ -183,7 +183,7 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             outcome.refusal = refusal
         except (oidc.ProviderUnavailable, requests.RequestException, ValueError):
             outcome.refusal = SsoRefused(Refusal.PROVIDER_UNREACHABLE)
-        except (SuspiciousOperation, jwt.InvalidTokenError, KeyError, TypeError):
+        except (SuspiciousOperation, jwt.InvalidTokenError, KeyError):
             # A nonce that does not match, no key of the JWKS for the token, a token that is no JWT at all.
             outcome.refusal = SsoRefused(Refusal.INVALID_TOKEN)
         record_refusal(outcome.refusal)
@@ -195,7 +195,7 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             header = jwt.get_unverified_header(payload)
             if header.get("alg") != "RS256":
                 raise SsoRefused(Refusal.INVALID_TOKEN)
-            return jwt.decode(  # type: ignore[no-any-return]
+            return jwt.decode(
                 payload,
                 key,
                 algorithms=["RS256"],
@@ -230,7 +230,7 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def get_user(self, user_id: Any) -> User | None:
         # Django's check (an account closed since stays out), not the library's plain lookup.
-        return ModelBackend.get_user(self, user_id)  # type: ignore[return-value]
+        return ModelBackend.get_user(self, user_id)
 
 
 def record_refusal(refusal: SsoRefused | None) -> None:
@@ -242,7 +242,7 @@ def record_refusal(refusal: SsoRefused | None) -> None:
     if refusal.user is not None:
         audit_accounts(actor=None, action="account.sso_refused", users=[refusal.user], after=after)
         return
-    audit_unknown_account(action="account.sso_refused", label=refusal.params.get("code", ""), after=after)
+    audit_unknown_account(action="account.sso_refused", label=refusal.params.get("code") or str(Refusal.LABELS[refusal.code]), after=after)
 
 
 # --- Views ---------------------------------------------------------------------------------------------------

@@ -96,7 +96,14 @@ def test_an_unknown_staff_code_is_refused_in_words_and_audited(client, sso):
     assert "_auth_user_id" not in client.session
     row = AuditEvent.objects.get(action="account.sso_refused")
     assert row.after == {"refusal": "unknown_code", "code": "SSO-NOBODY"}
-    assert row.object_id == ""  # nobody to attach it to: read only by the roles that read the whole trail
+    assert row.object_id == "0"  # no account: read only by the roles that read the whole trail
+    # The city-wide trail lists it, in words.
+    admin = UserFactory(username="quantri", role=Role.SYSTEM_ADMIN)
+    reader = Client()
+    reader.force_login(admin)
+    page = page_text(reader.get(reverse("portal:audit"), {"action": "account.sso_refused"}))
+    assert "Từ chối đăng nhập qua cổng định danh của tỉnh" in page
+    assert "mã cán bộ không có trong hệ thống" in page
 
 
 def test_a_closed_account_is_refused_and_the_refusal_is_on_its_trail(client, sso):
