@@ -221,10 +221,9 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         self.outcome.matched_by = matched_by
         self.outcome.staff_code = staff.code
         self.outcome.provider_mfa = oidc.asserts_second_factor(payload, acr_values=settings.OIDC_MFA_ACR, amr_values=settings.OIDC_MFA_AMR)
-        self.outcome.extra = {
-            "acr": _claim_text(payload.get("acr")),
-            "amr": [_claim_text(method) for method in payload.get("amr") or [] if isinstance(method, str)][:10],
-        }
+        methods = payload.get("amr") or []
+        methods = [methods] if isinstance(methods, str) else methods if isinstance(methods, list) else []
+        self.outcome.extra = {"acr": _claim_text(payload.get("acr")), "amr": [_claim_text(method) for method in methods if isinstance(method, str)][:10]}
         assert staff.user is not None
         return staff.user
 
