@@ -25,6 +25,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
@@ -285,7 +286,13 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         if request.GET.get("error"):
             refusal = SsoRefused(Refusal.PROVIDER_ERROR)
             record_refusal(refusal)
-            super().get(request)  # forgets the state, logs out
+            # The state is forgotten (no replay) and nobody stays signed in, as the library does on an error.
+            states = request.session.get("oidc_states", {})
+            if state in states:
+                del states[state]
+                request.session.modified = True
+            if request.user.is_authenticated:
+                auth_logout(request)
             return _refuse(request, refusal)
         if not request.GET.get("code") or state not in request.session.get("oidc_states", {}):
             return _refuse(request, SsoRefused(Refusal.SESSION_LOST))

@@ -230,3 +230,14 @@ def test_e_mail_matches_only_when_configured(sso):
         sign_in(client, "079100000005")
     assert int(client.session["_auth_user_id"]) == member.user.pk
     assert AuditEvent.objects.get(action="account.sso_login").after["matched_by"] == "email"
+
+
+def test_a_sign_in_the_provider_refused_is_said_once_and_audited(client, sso):
+    start = client.get(reverse("sso:login"))
+    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+    response = client.get(reverse("sso:callback"), {"error": "access_denied", "state": state}, follow=True)
+    assert page_text(response).count("Cổng định danh của tỉnh không cho bạn đăng nhập") == 1
+    assert "không xác minh được" not in page_text(response)
+    assert AuditEvent.objects.get(action="account.sso_refused").after == {"refusal": "provider_error"}
+    # The state is spent: the same answer cannot be replayed.
+    assert state not in client.session.get("oidc_states", {})
