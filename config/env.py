@@ -222,3 +222,44 @@ if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
 SURVEY_MIN_GROUP = env_int("TELEWORK_SURVEY_MIN_GROUP", 5)
 if not 3 <= SURVEY_MIN_GROUP <= 100:
     raise ImproperlyConfigured(f"TELEWORK_SURVEY_MIN_GROUP must be between 3 and 100, got {SURVEY_MIN_GROUP}")
+
+# Single sign-on with the province's OpenID Connect identity provider (telework.organization.sso): off unless
+# TELEWORK_OIDC_ISSUER is set. The endpoints come from the provider's discovery document
+# (<issuer>/.well-known/openid-configuration) unless given one by one; ID tokens must be signed RS256 with a key of the
+# provider's JWKS. People are matched to staff by a claim carrying their staff code, never created.
+OIDC_ISSUER = env_str("TELEWORK_OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = env_str("TELEWORK_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = env_str("TELEWORK_OIDC_CLIENT_SECRET", "")
+OIDC_ENDPOINTS = {
+    name: env_str(f"TELEWORK_OIDC_{name.upper()}", "").strip()
+    for name in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "end_session_endpoint")
+}
+OIDC_SCOPES = env_str("TELEWORK_OIDC_SCOPES", "openid").strip()
+OIDC_STAFF_CODE_CLAIM = env_str("TELEWORK_OIDC_STAFF_CODE_CLAIM", "staff_code").strip()
+OIDC_EMAIL_FALLBACK = env_bool("TELEWORK_OIDC_EMAIL_FALLBACK", False)
+OIDC_MFA_ACR = env_list("TELEWORK_OIDC_MFA_ACR", [])
+OIDC_MFA_AMR = env_list("TELEWORK_OIDC_MFA_AMR", [])
+OIDC_TIMEOUT_SECONDS = env_int("TELEWORK_OIDC_TIMEOUT_SECONDS", 10)
+
+
+def oidc_check(issuer: str, client_id: str, client_secret: str, endpoints: dict[str, str], scopes: str, claim: str, timeout: int) -> None:
+    """Refuse a half-configured single sign-on at start-up: an issuer needs a client id and secret, every address must
+    be http(s), ``openid`` must be among the scopes and the staff-code claim must be named."""
+    if not issuer:
+        if client_id or any(endpoints.values()):
+            raise ImproperlyConfigured("TELEWORK_OIDC_* is set without TELEWORK_OIDC_ISSUER: set the provider's issuer to turn single sign-on on")
+        return
+    if not client_id or not client_secret:
+        raise ImproperlyConfigured("TELEWORK_OIDC_ISSUER needs TELEWORK_OIDC_CLIENT_ID and TELEWORK_OIDC_CLIENT_SECRET (registered at the provider)")
+    for name, url in {"TELEWORK_OIDC_ISSUER": issuer, **{f"TELEWORK_OIDC_{key.upper()}": value for key, value in endpoints.items()}}.items():
+        if url and not url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(f"{name} must start with https:// (or http://), got {url!r}")
+    if "openid" not in scopes.split():
+        raise ImproperlyConfigured(f"TELEWORK_OIDC_SCOPES must include openid, got {scopes!r}")
+    if not claim or len(claim) > 100:
+        raise ImproperlyConfigured("TELEWORK_OIDC_STAFF_CODE_CLAIM must name the claim carrying the staff code")
+    if not 1 <= timeout <= 60:
+        raise ImproperlyConfigured(f"TELEWORK_OIDC_TIMEOUT_SECONDS must be between 1 and 60, got {timeout}")
+
+
+oidc_check(OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ENDPOINTS, OIDC_SCOPES, OIDC_STAFF_CODE_CLAIM, OIDC_TIMEOUT_SECONDS)

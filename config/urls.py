@@ -9,6 +9,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("telework.core.urls")),
     path("", include("telework.portal.urls")),
+    path("accounts/sso/", include("telework.organization.sso_urls")),
     path("accounts/", include("telework.accounts.urls")),
     path("organization/", include("telework.organization.urls")),
     path("policy/", include("telework.policy.urls")),

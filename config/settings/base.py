@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Installed for its static files: /api/docs serves Swagger UI locally instead of from a CDN.
     "ninja",
+    # Single sign-on with the province's identity provider (telework.organization.sso).
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +147,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Logins: django-axes counts failed attempts per account and per address (separately) on the site's and the admin's
 # login; at AXES_FAILURE_LIMIT the account (or the address) is locked for AXES_COOLOFF_TIME, even with the right
 # password, and the login page says so in Vietnamese (telework.accounts.second_factor.locked_out).
-AUTHENTICATION_BACKENDS = ["telework.accounts.second_factor.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# The last backend signs in through the province's identity provider (single sign-on, below); it answers only the
+# provider's callback and only when single sign-on is on.
+AUTHENTICATION_BACKENDS = [
+    "telework.accounts.second_factor.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "telework.organization.sso.StaffCodeBackend",
+]
 AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = env.LOGIN_LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -159,6 +167,35 @@ AXES_VERBOSE = False
 SECOND_FACTOR_REQUIRED = env.SECOND_FACTOR_REQUIRED
 SECOND_FACTOR_ROLES = ["system_admin", "home_affairs", "city_leadership", "agency_head", "agency_hr"]
 OTP_TOTP_ISSUER = "Telework"
+# Single sign-on with the province's OpenID Connect provider (mozilla-django-oidc; telework.organization.sso and
+# telework.accounts.oidc; docs/security.md). Off unless TELEWORK_OIDC_ISSUER is set. An endpoint left empty is read
+# from the provider's discovery document when first needed. Accounts are never created: a person is matched to a staff
+# member by the claim OIDC_STAFF_CODE_CLAIM (and by e-mail only with OIDC_EMAIL_FALLBACK).
+OIDC_ENABLED = bool(env.OIDC_ISSUER)
+OIDC_OP_ISSUER = env.OIDC_ISSUER
+OIDC_RP_CLIENT_ID = env.OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env.OIDC_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.OIDC_ENDPOINTS["authorization_endpoint"]
+OIDC_OP_TOKEN_ENDPOINT = env.OIDC_ENDPOINTS["token_endpoint"]
+OIDC_OP_USER_ENDPOINT = env.OIDC_ENDPOINTS["userinfo_endpoint"]
+OIDC_OP_JWKS_ENDPOINT = env.OIDC_ENDPOINTS["jwks_uri"]
+OIDC_OP_LOGOUT_ENDPOINT = env.OIDC_ENDPOINTS["end_session_endpoint"]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.OIDC_SCOPES
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_VERIFY_SSL = True
+OIDC_TIMEOUT = env.OIDC_TIMEOUT_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# How far the provider's clock may be ahead of or behind ours when its tokens' times are checked (iat, exp, nbf).
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_STAFF_CODE_CLAIM = env.OIDC_STAFF_CODE_CLAIM
+OIDC_EMAIL_FALLBACK = env.OIDC_EMAIL_FALLBACK
+# The provider's word that it checked a second factor (then a privileged role is not asked for this site's): an acr
+# value, or an amr method (RFC 8176: mfa, otp, hwk, sc…). Empty: never trusted.
+OIDC_MFA_ACR = env.OIDC_MFA_ACR
+OIDC_MFA_AMR = env.OIDC_MFA_AMR
 # An activation e-mail link and a printed activation code stay valid this many days (telework.accounts.activation).
 ACCOUNT_ACTIVATION_DAYS = env.ACCOUNT_ACTIVATION_DAYS
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 
+from telework.accounts import oidc
 from telework.accounts.models import User
 
 LOCKED_OUT = gettext_lazy("Too many failed logins for this account or from this address. Wait %(minutes)s minutes, then try again.")
@@ -79,7 +80,10 @@ def is_enrolled(request: HttpRequest, user: User) -> bool:
 
 
 def must_use_second_factor(request: HttpRequest, user: User) -> bool:
-    """Whether ``user`` must pass a second factor: of a role that must enrol, or enrolled."""
+    """Whether ``user`` must pass a second factor: of a role that must enrol, or enrolled — unless they signed in
+    through the province's identity provider and it asserted a second factor (``telework.accounts.oidc``)."""
+    if request.session.get(oidc.PROVIDER_MFA_KEY):
+        return False
     if settings.SECOND_FACTOR_REQUIRED and user.role in settings.SECOND_FACTOR_ROLES:
         return True
     return is_enrolled(request, user)

@@ -27,6 +27,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from telework.accounts.models import ActivationCode, ApiToken, User
 from telework.core import clock
@@ -120,6 +122,20 @@ def audit_accounts(
             for user in users
         ],
         batch_size=500,
+    )
+
+
+def audit_unknown_account(*, action: str, label: str, after: Mapping[str, Any]) -> None:
+    """An audit row about an account nobody could name (a single sign-on refused before the person was known): object
+    id 0, which is no account, so only the roles that read the whole trail read it."""
+    AuditEvent.objects.create(
+        actor=None,
+        actor_label="system",
+        action=action,
+        object_type=User._meta.label_lower,
+        object_id="0",
+        object_label=label[:300],
+        after=_jsonable(dict(after)),
     )
 
 
@@ -296,6 +312,37 @@ def reactivate_account(*, user: User, actor: User | None, reason: str = "", agen
         )
     user.is_active = True
     return locked
+
+
+# --- Second factor --------------------------------------------------------------------------------------------
+
+
+def reset_second_factor(*, user: User, actor: User | None, reason: str, agency_id: int | None = None) -> int:
+    """Remove ``user``'s authenticator and recovery codes (a lost or stolen phone) and end their sessions: at the next
+    login they set up the two-step login again (a role that must have it cannot go further until they do). Nobody
+    resets their own: a second factor reset by its holder would protect nothing. Audited
+    (``account.second_factor_reset``). Returns how many authenticators were removed."""
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the two-step login is reset."), rule="second_factor_reset_reason")
+    if getattr(actor, "pk", None) == user.pk:
+        raise InvalidTransition(_("You cannot reset your own two-step login: ask another administrator."), rule="second_factor_reset_self")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        authenticators = int(TOTPDevice.objects.filter(user=locked).count())
+        recovery = StaticDevice.objects.filter(user=locked)
+        codes = StaticToken.objects.filter(device__in=recovery).count()
+        TOTPDevice.objects.filter(user=locked).delete()
+        recovery.delete()
+        sessions = end_sessions(locked)
+        audit_accounts(
+            actor=actor,
+            action="account.second_factor_reset",
+            users=[locked],
+            after={"authenticators_removed": authenticators, "recovery_codes_removed": codes, "sessions_ended": sessions},
+            reason=reason.strip(),
+            agency_ids={locked.pk: agency_id} if agency_id else None,
+        )
+    return authenticators
 
 
 def end_sessions(user: User) -> int:

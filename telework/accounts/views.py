@@ -30,7 +30,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from telework.accounts import push_tokens, second_factor, services
+from telework.accounts import oidc, push_tokens, second_factor, services
 from telework.accounts.forms import ActivationCodeForm
 from telework.accounts.models import TOKEN_MAX_DAYS, ApiToken, TokenScope, User
 from telework.accounts.types import AuthenticatedHttpRequest
@@ -44,6 +44,22 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = oidc.is_enabled()
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends the local session; after a single sign-on, the browser then goes to the provider's end-session endpoint
+    (when it advertises one) to end the provider's session too, and comes back to the login page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        id_token = str(request.session.get(oidc.ID_TOKEN_KEY, "")) if request.session.get(oidc.SSO_LOGIN_KEY) else ""
+        response = super().post(request, *args, **kwargs)
+        provider_logout = oidc.provider_logout_url(request, id_token)
+        return redirect(provider_logout) if provider_logout else response
 
 
 # The scopes a person chooses from on the tokens page, the narrowest first (``full`` is kept for older tokens).
@@ -237,11 +253,13 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 request.session[second_factor.ENROLLED_KEY] = True
                 recovery_codes = _new_recovery_codes(user)
+                services.audit_accounts(actor=user, action="account.second_factor_enrolled", users=[user], after={"recovery_codes": len(recovery_codes)})
                 confirmed = device
             else:
                 error = _("The code is not right. Check the phone's clock and enter the six digits shown now.")
     elif request.method == "POST" and request.POST.get("action") == "recovery":
         recovery_codes = _new_recovery_codes(user)
+        services.audit_accounts(actor=user, action="account.recovery_codes_issued", users=[user], after={"recovery_codes": len(recovery_codes)})
     context: dict[str, object] = {"enrolled": confirmed is not None, "recovery_codes": recovery_codes, "error": error}
     if confirmed is None:
         context["qr_svg"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code for the authenticator app")))  # noqa: S308 - segno's own SVG of our URL
@@ -273,6 +291,8 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                services.audit_accounts(actor=request.user, action="account.recovery_code_used", users=[request.user], after={"recovery_codes_left": left})
                 messages.warning(request, _("You used a recovery code; each works once. Issue new ones on the two-step login page if few remain."))
             return redirect(next_url)
         error = _("The code is not right. Enter the six digits your authenticator app shows now, or a recovery code.")

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from telework.accounts import services as account_services
 from telework.accounts.models import ActivationCode, Role, User
@@ -260,9 +261,11 @@ def account_status_counts(*, viewer: Viewer, agency: Agency) -> dict[str, int]:
 
 
 def with_open_codes(rows: QuerySet[Staff]) -> QuerySet[Staff]:
-    """``rows`` annotated with whether an unused, unexpired activation code is out for the person (``has_code``)."""
+    """``rows`` annotated with whether an unused, unexpired activation code is out for the person (``has_code``) and
+    whether they set up a two-step login (``has_second_factor``)."""
     open_codes = ActivationCode.objects.filter(user_id=OuterRef("user_id"), used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=clock.now())
-    return rows.annotate(has_code=Exists(open_codes))
+    authenticators = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+    return rows.annotate(has_code=Exists(open_codes), has_second_factor=Exists(authenticators))
 
 
 # --- HR's bulk actions --------------------------------------------------------------------------------------
@@ -366,6 +369,14 @@ def staff_account_reactivate(*, actor: User, staff: Staff, reason: str = "") -> 
     if staff.user is None or not staff.is_active:
         return None
     return account_services.reactivate_account(user=staff.user, actor=actor, reason=reason, agency_id=staff.unit.agency_id)
+
+
+def staff_account_reset_second_factor(*, actor: User, staff: Staff, reason: str) -> int:
+    """HR resets a person's two-step login (a lost phone): ``telework.accounts.services.reset_second_factor``."""
+    _check(actor, staff.unit.agency)
+    if staff.user is None:
+        return 0
+    return account_services.reset_second_factor(user=staff.user, actor=actor, reason=reason, agency_id=staff.unit.agency_id)
 
 
 def selected_staff(rows: QuerySet[Staff], ids: Sequence[str]) -> list[Staff]:

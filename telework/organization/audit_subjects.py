@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from telework.accounts.models import Role, User
 from telework.accounts.types import Viewer
 from telework.core.audit_subjects import AuditSubject, register
-from telework.organization import delegations, scope
+from telework.organization import delegations, scope, sso
 from telework.organization.models import Agency, Position, ServicePoint
 
 
@@ -124,6 +124,12 @@ register(
             "account.activated": _("Account activated"),
             "account.deactivate": _("Account closed"),
             "account.reactivate": _("Account reopened"),
+            "account.sso_login": _("Signed in through the province's identity provider"),
+            "account.sso_refused": _("Sign-in through the province's identity provider refused"),
+            "account.second_factor_enrolled": _("Two-step login set up"),
+            "account.recovery_codes_issued": _("New recovery codes issued"),
+            "account.recovery_code_used": _("Signed in with a recovery code"),
+            "account.second_factor_reset": _("Two-step login reset"),
         },
         fields={
             "activated": _("Activated"),
@@ -132,7 +138,23 @@ register(
             "by": _("Activated with"),
             "sessions_ended": _("Sessions ended"),
             "tokens_revoked": _("API tokens revoked"),
+            "matched_by": _("Matched by"),
+            "staff_code": _("Staff code"),
+            "provider_mfa": _("Second factor checked by the provider"),
+            "acr": _("Authentication level (acr)"),
+            "amr": _("Authentication methods (amr)"),
+            "refusal": _("Why refused"),
+            "code": _("Staff code sent"),
+            "claim": _("Claim"),
+            "recovery_codes": _("Recovery codes issued"),
+            "recovery_codes_left": _("Recovery codes left"),
+            "authenticators_removed": _("Authenticators removed"),
+            "recovery_codes_removed": _("Recovery codes removed"),
         },
-        choices={"by": {"code": _("a printed code"), "link": _("an e-mailed link")}},
+        choices={
+            "by": {"code": _("a printed code"), "link": _("an e-mailed link")},
+            "matched_by": {"staff_code": _("staff code"), "email": _("e-mail address")},
+            "refusal": sso.Refusal.LABELS,
+        },
     ),
 )

@@ -31,4 +31,5 @@ urlpatterns = [
     path("accounts/", accounts.accounts_page, name="accounts"),
     path("accounts/<int:pk>/close/", accounts.account_close, name="account_close"),
     path("accounts/<int:pk>/reopen/", accounts.account_reopen, name="account_reopen"),
+    path("accounts/<int:pk>/two-factor/reset/", accounts.account_reset_second_factor, name="account_reset_second_factor"),
 ]

@@ -167,3 +167,17 @@ def account_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s's account is open again.") % {"name": person.full_name})
     return _back_to_list(request, person.unit.agency)
+
+
+@login_required
+@require_POST
+def account_reset_second_factor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HR resets one person's two-step login (a lost or stolen phone): they set it up again at their next login."""
+    person = _person(request, pk)
+    try:
+        accounts.staff_account_reset_second_factor(actor=request.user, staff=person, reason=request.POST.get("reason", "")[:300])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(name)s's two-step login is reset: they set it up again at their next login.") % {"name": person.full_name})
+    return _back_to_list(request, person.unit.agency)
