@@ -176,6 +176,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of the dashboard requests (default 3)")
     parser.add_argument("--checkin-staff", type=int, default=40_000, help="staff of the bench.checkin run (0: skip; default 40000)")
     parser.add_argument("--checkin-result", help="read this bench.checkin JSON (an earlier run) instead of running it")
+    parser.add_argument(
+        "--stages",
+        default="history,evaluation,dashboards",
+        help="what runs besides the seed and the rosters: history, evaluation, dashboards (comma-separated; evaluation and dashboards need history)",
+    )
+    parser.add_argument("--reference-result", help="a bench.province JSON (a smaller province) whose figures stand in for the stages skipped here")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     parser.add_argument("--in-cluster", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
@@ -184,6 +190,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--staff must be 1000–500000, --weeks 1–13 and --rounds 1–20")
     if not 0 <= arguments.roster_staff <= arguments.staff:
         parser.error("--roster-staff must be 0–--staff")
+    arguments.stage_set = {stage.strip() for stage in arguments.stages.split(",") if stage.strip()}
+    if not arguments.stage_set <= {"history", "evaluation", "dashboards"} or ("history" not in arguments.stage_set and arguments.stage_set):
+        parser.error("--stages: history, evaluation, dashboards; evaluation and dashboards need history")
     return arguments
 
 
@@ -326,7 +335,6 @@ def seed_province(arguments: argparse.Namespace) -> Province:
     from django.db import connection
     from django.utils import timezone
 
-    from bench import dashboard
     from bench import panel as bench_panel
     from bench.instances import generate_city
     from telework.accounts.models import Role, User
@@ -347,6 +355,17 @@ def seed_province(arguments: argparse.Namespace) -> Province:
     log(arguments, f"generated {len(generated)} units in {time.perf_counter() - step:.1f} s")
     plan = agency_plan([unit.instance.staff_count for unit in generated], arguments.staff, rng)
     agency_count = max(plan) + 1
+    # The roster facts (registrations, leave, desks, team days) of the agencies the roster runs cover, taken in order.
+    staff_per_agency = [0] * agency_count
+    for agency_index, item in zip(plan, generated, strict=True):
+        staff_per_agency[agency_index] += item.instance.staff_count
+    covered_agencies: set[int] = set()
+    covered = 0
+    for agency_index in range(agency_count):
+        if arguments.roster_staff and covered >= arguments.roster_staff:
+            break
+        covered_agencies.add(agency_index)
+        covered += staff_per_agency[agency_index]
     departments = max(1, round(agency_count * DEPARTMENT_SHARE))
     agencies = Agency.objects.bulk_create(
         Agency(
@@ -396,7 +415,9 @@ def seed_province(arguments: argparse.Namespace) -> Province:
     leaves: list[Leave] = []
     events: list[UnitEvent] = []
     points: list[tuple[ServicePoint, frozenset[int]]] = []
-    for unit, item in zip(units, generated, strict=True):
+    for index, (unit, item) in enumerate(zip(units, generated, strict=True)):
+        if plan[index] not in covered_agencies:
+            continue
         instance = item.instance
         for person in instance.people:
             member = staff_of[person.id]
@@ -459,11 +480,12 @@ def seed_province(arguments: argparse.Namespace) -> Province:
         batch_size=5000,
     )
     log(arguments, f"roster facts written ({time.perf_counter() - step:.1f} s)")
-    dashboard.launch_pilot(first_monday, arguments.weeks, today, arguments.seed, home_affairs)
+    launch_pilot(first_monday, arguments.weeks, today, arguments.seed, home_affairs, agencies)
     log(arguments, f"pilot designed and launched ({time.perf_counter() - step:.1f} s)")
-    bench_panel.generate(arguments.seed, first_monday, arguments.weeks, today)
+    if "history" in arguments.stage_set:
+        bench_panel.generate(arguments.seed, first_monday, arguments.weeks, today)
+        log(arguments, f"history of {arguments.weeks} weeks generated ({time.perf_counter() - step:.1f} s)")
     connection.cursor().execute("ANALYZE")
-    log(arguments, f"history of {arguments.weeks} weeks generated ({time.perf_counter() - step:.1f} s)")
     staff_by_agency: dict[int, int] = defaultdict(int)
     for row in staff_rows:
         staff_by_agency[row.unit.agency_id] += 1
@@ -477,6 +499,43 @@ def seed_province(arguments: argparse.Namespace) -> Province:
         staff=len(staff_rows),
         staff_by_agency=dict(staff_by_agency),
     )
+
+
+def launch_pilot(first_monday: dt.date, weeks: int, today: dt.date, seed: int, actor: Any, agencies: Sequence[Any]) -> Any:
+    """``bench.dashboard.launch_pilot`` for a province: the pilot covers every agency (so everyone's home days are
+    eligible), its first phase the first agencies up to the design's limit of candidate units
+    (``assessment.design.MAX_CANDIDATES``, 5,000: a province of 10,000 units is designed phase by phase)."""
+    from django.db.models import Count
+
+    from bench.dashboard import PHASE_STARTS_AFTER_WEEKS
+    from telework.assessment import services
+    from telework.assessment.design import MAX_CANDIDATES
+    from telework.assessment.models import DesignMethod
+    from telework.organization.models import Agency
+    from telework.policy.models import Pilot, PilotPhase, PilotStatus
+
+    units_of = {row["pk"]: row["n"] for row in Agency.objects.annotate(n=Count("units")).values("pk", "n")}
+    phase_agencies = []
+    total = 0
+    for agency in agencies:
+        if total + units_of[agency.pk] > MAX_CANDIDATES:
+            break
+        phase_agencies.append(agency)
+        total += units_of[agency.pk]
+    pilot = Pilot.objects.create(code="BENCH", name="Thí điểm làm việc tại nhà", status=PilotStatus.PLANNED)
+    pilot.agencies.set(agencies)
+    phase = PilotPhase.objects.create(
+        pilot=pilot,
+        name="Giai đoạn 1",
+        starts_on=first_monday + dt.timedelta(weeks=min(PHASE_STARTS_AFTER_WEEKS, weeks // 2)),
+        ends_on=today + dt.timedelta(days=180),
+    )
+    phase.agencies.set(phase_agencies)
+    inputs = services.DesignInputs(
+        method=DesignMethod.RANDOMISED, seed=seed, primary_outcomes=("dossier_on_time_rate", "citizen_satisfied_share"), smallest_effect=0.03
+    )
+    services.design_record(actor=actor, phase=phase, inputs=inputs)
+    return services.phase_launch(actor=actor, phase=phase)
 
 
 # --- measurements ---------------------------------------------------------------------------------------------------
@@ -663,16 +722,18 @@ def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
     seed_seconds = time.perf_counter() - seed_started
     log(arguments, f"seeded {province.staff} staff, {province.units} units, {province.agencies} agencies in {seed_seconds:.1f} s")
     sizes_after_seed = table_sizes()
-    growth = weekly_growth(province.staff, arguments.weeks)
+    growth = weekly_growth(province.staff, arguments.weeks) if "history" in arguments.stage_set else None
     units, covered = roster_units(province, arguments.roster_staff)
     log(arguments, f"rosters for {len(units)} units ({covered} staff)")
     one = roster_run(province, units, 1, arguments)
     two = roster_run(province, units, 2, arguments)
     efficiency = round(one["wall_seconds"] / (2 * two["wall_seconds"]), 3) if two["wall_seconds"] else None
-    evaluation = evaluation_quarter(province, arguments)
-    boards = dashboards(province, arguments)
+    evaluation = evaluation_quarter(province, arguments) if "evaluation" in arguments.stage_set else None
+    boards = dashboards(province, arguments) if "dashboards" in arguments.stage_set else None
     sizes_at_end = table_sizes()
-    evaluation_bytes = sizes_at_end["tables"].get("evaluations_evaluation", {}).get("bytes", 0)
+    if growth is not None:
+        evaluation_bytes = sizes_at_end["tables"].get("evaluations_evaluation", {}).get("bytes", 0)
+        growth["evaluation_bytes_per_staff_quarter"] = round(evaluation_bytes / province.staff, 1)
     figures: dict[str, Any] = {
         "benchmark": "province (issue 15 point 7)",
         "database": "PostgreSQL (pg_virtualenv -t, shared_buffers=256MB, fsync=off)",
@@ -680,10 +741,11 @@ def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "seed": arguments.seed,
         "province": {"staff": province.staff, "units": province.units, "agencies": province.agencies, "history_weeks": arguments.weeks},
+        "stages": sorted(arguments.stage_set),
         "migrate_seconds": round(migrate_seconds, 1),
         "seed_seconds": round(seed_seconds, 1),
         "database_after_seed": sizes_after_seed,
-        "growth": {**growth, "evaluation_bytes_per_staff_quarter": round(evaluation_bytes / province.staff, 1)},
+        "growth": growth,
         "rosters": {
             "week": province.next_monday.isoformat(),
             "fraction": {"staff": covered, "units": len(units), "share_of_province": round(covered / province.staff, 3)},
@@ -699,7 +761,10 @@ def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
         "wall_seconds": round(time.perf_counter() - started, 1),
     }
     figures["target_met"] = (
-        one["status"] == "done" and two["status"] == "done" and not boards["failed_requests"] and not boards["missing_pages"] and evaluation["evaluations"] > 0
+        one["status"] == "done"
+        and two["status"] == "done"
+        and (boards is None or (not boards["failed_requests"] and not boards["missing_pages"]))
+        and (evaluation is None or evaluation["evaluations"] > 0)
     )
     return figures
 
@@ -737,13 +802,15 @@ def checkin_figures(arguments: argparse.Namespace) -> dict[str, Any] | None:
 
 def costs_from(figures: dict[str, Any], checkin: dict[str, Any] | None) -> PerUnitCosts:
     rosters = figures["rosters"]
+    growth = figures.get("growth") or {}
+    evaluation = figures.get("evaluation") or {}
     return PerUnitCosts(
         roster_worker_cpu_seconds_per_1000_staff=rosters["one_worker"]["worker_cpu_seconds_per_1000_staff"] or 0.0,
         roster_database_cpu_seconds_per_1000_staff=rosters["one_worker"]["database_cpu_seconds_per_1000_staff"] or 0.0,
         roster_parallel_efficiency=rosters["parallel_efficiency"] or 1.0,
-        evaluation_seconds_per_1000_staff=figures["evaluation"]["seconds_per_1000_staff"] or 0.0,
-        bytes_per_staff_week=figures["growth"]["bytes_per_staff_week"],
-        bytes_per_staff_quarter=figures["growth"]["evaluation_bytes_per_staff_quarter"],
+        evaluation_seconds_per_1000_staff=evaluation.get("seconds_per_1000_staff") or 0.0,
+        bytes_per_staff_week=growth.get("bytes_per_staff_week") or 0.0,
+        bytes_per_staff_quarter=growth.get("evaluation_bytes_per_staff_quarter") or 0.0,
         checkin_requests_per_second_per_core=(checkin["checkin_peak_rps"] / checkin["cpus"]) if checkin and "checkin_peak_rps" in checkin else 100.0,
     )
 
@@ -767,6 +834,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not text:
         return status or 1
     figures = json.loads(text.splitlines()[-1])
+    if arguments.reference_result:
+        reference = json.loads(Path(arguments.reference_result).read_text().strip().splitlines()[-1])
+        figures["reference"] = {"source": arguments.reference_result, "province": reference["province"], "started_at": reference["started_at"]}
+        for stage in ("growth", "evaluation", "dashboards"):
+            if figures.get(stage) is None:
+                figures[stage] = reference.get(stage)
+                figures["reference"].setdefault("stages_taken", []).append(stage)
     checkin = checkin_figures(arguments)
     figures["checkin"] = checkin
     costs = costs_from(figures, checkin)
