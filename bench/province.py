@@ -2,6 +2,7 @@
 evaluation, the dashboards and (outside the cluster) the morning check-in peak; extrapolate to the nation.
 
     uv run python -m bench.province --staff 200000 --seed 7 --json [--roster-staff 40000] [--checkin-staff 40000]
+    uv run python -m bench.province --staff 200000 --roster-staff 20000 --stages "" --json   # seed and rosters only
 
 One command. It
 1. creates a throwaway PostgreSQL cluster (``bench.cluster.run_in_throwaway_cluster``) and a loopback
@@ -10,10 +11,11 @@ One command. It
    3–200; leaders, approved home-day patterns, leave, one-stop desks and duty posts with their qualified staff,
    team days, in the roster benchmark's eight families) grouped into about one agency per 2,000 staff (a long tail:
    a fifth departments, the rest ward and commune People's Committees), written through the ORM in bulk: staff (the
-   eligible ones with the equipment the policy asks), approved weekly registrations and their counted home days,
-   leave, desks, team days; the HCMC preset city-wide and a launched pilot phase over every agency
-   (``bench.dashboard.launch_pilot``); then ``--weeks`` weeks of history ending this week (``bench.panel.generate``:
-   published rosters, check-ins, work items, dossiers, ratings, pulse answers);
+   eligible ones with the equipment the policy asks) and, for the agencies the roster runs cover, approved weekly
+   registrations and their counted home days, leave, desks, team days; the HCMC preset city-wide and a pilot over
+   every agency whose first phase is designed and launched over at most 5,000 units (``launch_pilot``); then, with
+   the ``history`` stage, ``--weeks`` weeks of history ending this week (``bench.panel.generate``: published
+   rosters, check-ins, work items, dossiers, ratings, pulse answers);
 3. measures the database: ``pg_database_size``, the biggest tables (bytes, rows, bytes per row) and the bytes each
    staff member adds per week of use;
 4. generates next week's rosters through the real fan-out (``rosters_generate_many`` with a broker: a ``RosterRun``
@@ -696,7 +698,8 @@ def dashboards(province: Province, arguments: argparse.Namespace) -> dict[str, A
             "median_of_medians_ms": round(sorted(medians)[len(medians) // 2], 1) if medians else None,
             "max_ms": round(max(maxima), 1) if maxima else None,
         }
-    # Percentiles per level over every timed sample (time_requests keeps per-request medians and maxima only).
+    # time_requests keeps each request's median and maximum, not every sample: per level, the median of the
+    # requests' medians and the largest maximum.
     return {
         "panel_rebuild_seconds": round(rebuild.seconds, 2),
         "panel_values": rebuild.refresh.rows,
