@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from telework.core import logs
 
 BASE_DIR = env.BASE_DIR
 DEBUG = env.DEBUG
@@ -53,6 +54,12 @@ MIDDLEWARE = [
     # First: /health/live/ and /health/ready/ answer before the SSL redirect, host check, session and login
     # (telework.core.health), so a load balancer's probe is never redirected and writes no session.
     "telework.core.health.HealthCheckMiddleware",
+    # /metrics for the addresses of TELEWORK_METRICS_ALLOWED_NETS (telework.core.metrics); others go on to a 404.
+    "telework.core.metrics.MetricsMiddleware",
+    # The request id (X-Request-ID) and the request's fields on every log record (telework.core.logs).
+    "telework.core.logs.RequestIdMiddleware",
+    # Request counts and latency by view (django-prometheus: Before first, After last but django-axes).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +72,7 @@ MIDDLEWARE = [
     "telework.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,6 +124,8 @@ if env.REPLICA_DATABASE_URL:
         # A replica that hangs must not hold a dashboard for long: reporting_alias then falls back to the primary.
         DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Reads inside telework.core.db.reporting_reads go to the replica (or the primary when it is down or behind).
+    DATABASE_ROUTERS = ["telework.core.db.ReportingRouter"]
 REPLICA_MAX_LAG_SECONDS = env.REPLICA_MAX_LAG_SECONDS
 # /health/ready/ fails when the replica does not answer (set 0 to keep the application hosts in the pool then: the
 # reports fall back to the primary by themselves).
@@ -243,14 +253,23 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # The outcome panel: yesterday's week recomputed each night (idempotent; a missed night is caught up by the next, as
     # it recomputes whole weeks; `manage.py refresh_outcomes --rebuild` recomputes everything).
     "outcomes-refresh-panel": {"task": "outcomes.refresh_panel", "schedule": crontab(hour=1, minute=30)},
+    # The audit chain's head (row count and hash) to syslog and/or an append-only file, every day of the year
+    # (telework.core.audit_head; once per day however often it runs; `verify_audit --against FILE` reads it back).
+    "core-export-audit-head": {"task": "core.export_audit_head", "schedule": crontab(hour=0, minute=5)},
 }
+# The in-process scheduler runs its jobs on working days only, except these (every day, weekends and holidays too).
+SCHEDULER_EVERY_DAY_JOBS = frozenset({"core-export-audit-head"})
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# TELEWORK_LOG_FORMAT=json: one JSON object per line with the request id, path, status, duration and user id
+# (telework.core.logs); text (the default): Django's plain lines.
+LOGGING = logs.logging_config(env.LOG_FORMAT, env.LOG_LEVEL)
+
+# Prometheus (/metrics, telework.core.metrics): who may read it, and the directory the processes of one host share.
+METRICS_ALLOWED_NETS = env.METRICS_ALLOWED_NETS
+METRICS_MULTIPROC_DIR = env.METRICS_MULTIPROC_DIR
+# The audit chain's head, written once a day (telework.core.audit_head): syslog address and/or append-only file.
+AUDIT_HEAD_SYSLOG = env.AUDIT_HEAD_SYSLOG
+AUDIT_HEAD_FILE = env.AUDIT_HEAD_FILE
 
 TELEWORK_PUBLIC_URL = env.PUBLIC_URL
 

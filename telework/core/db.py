@@ -17,12 +17,14 @@ SQLite and a PostgreSQL connection without prepared statements get Django's ordi
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import psycopg
 from django.conf import settings
@@ -132,3 +134,63 @@ def forget_replica_state() -> None:
     """Ask the replica again at the next ``reporting_alias`` (tests; a configuration change)."""
     with _replica_lock:
         _replica_state.update(checked=None, usable=False)
+
+
+# --- Routing a report's reads ------------------------------------------------------------------------------------
+
+_report_reads: contextvars.ContextVar[str | None] = contextvars.ContextVar("telework_report_reads", default=None)
+
+
+@contextmanager
+def reporting_reads() -> Iterator[str]:
+    """Within the block, the ORM's reads go to ``reporting_alias()`` (``ReportingRouter``); writes, and any read inside
+    a transaction on the primary (a read that decides a write: a lock, the audit chain's last hash), stay on the
+    primary. Yields the alias chosen."""
+    alias = reporting_alias()
+    token = _report_reads.set(alias if alias != DEFAULT_DB_ALIAS else None)
+    try:
+        yield alias
+    finally:
+        _report_reads.reset(token)
+
+
+def reading_alias() -> str:
+    """The alias the ORM reads from here: the replica inside ``reporting_reads`` (outside a transaction on the
+    primary), else the primary. For raw SQL in a report: ``connections[db.reading_alias()].cursor()``."""
+    alias = _report_reads.get()
+    if alias is None or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    return alias
+
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
+
+
+def reporting_view(view: ViewFunction) -> ViewFunction:
+    """A view whose reads may come from the replica (a dashboard, an export): runs it inside ``reporting_reads``."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with reporting_reads():
+            return view(*args, **kwargs)
+
+    return cast(ViewFunction, wrapped)
+
+
+class ReportingRouter:
+    """``DATABASE_ROUTERS`` when a replica is configured: reads inside ``reporting_reads`` go to the replica, all else
+    to the primary, as without a router."""
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+        alias = reading_alias()
+        return None if alias == DEFAULT_DB_ALIAS else alias
+
+    def db_for_write(self, model: type[Any], **hints: Any) -> str:
+        return DEFAULT_DB_ALIAS  # an object read from the replica is saved on the primary
+
+    def allow_relation(self, first: Any, second: Any, **hints: Any) -> bool | None:
+        databases = {first._state.db or DEFAULT_DB_ALIAS, second._state.db or DEFAULT_DB_ALIAS}
+        return True if databases <= {DEFAULT_DB_ALIAS, REPLICA_ALIAS} else None
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        return False if db == REPLICA_ALIAS else None

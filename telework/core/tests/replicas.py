@@ -36,7 +36,7 @@ def replica_alias(*, broken: bool = False) -> Iterator[str]:
     connections["replica"] = wrapper
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Overriding setting DATABASES can lead to unexpected behavior"
-        override = override_settings(DATABASES={**settings.DATABASES, "replica": config})
+        override = override_settings(DATABASES={**settings.DATABASES, "replica": config}, DATABASE_ROUTERS=["telework.core.db.ReportingRouter"])
         override.enable()
     db.forget_replica_state()
     try:
