@@ -117,7 +117,12 @@ class RequestContextFilter(logging.Filter):
     """Puts the running request's fields on every record (as attributes), for the formatters."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for name, value in (_context.get() or {}).items():
+        fields = _context.get()
+        request = getattr(record, "request", None)
+        if fields is None and isinstance(request, HttpRequest) and hasattr(request, "request_id"):
+            # Django logs a 4xx/5xx response ("Not Found: …") after the middleware returned: the request says which.
+            fields = {"request_id": request.request_id, "method": request.method, "path": loggable_path(request)}
+        for name, value in (fields or {}).items():
             if not hasattr(record, name):
                 setattr(record, name, value)
         return True

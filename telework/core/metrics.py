@@ -30,7 +30,7 @@ from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, generate_latest
 from prometheus_client import multiprocess as prometheus_multiprocess
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -148,6 +148,6 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.rstrip("/") != METRICS_PATH or request.method not in {"GET", "HEAD"} or not may_scrape(request):
             return self.get_response(request)
-        response = HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+        response = HttpResponse(exposition(), content_type=CONTENT_TYPE_PLAIN_0_0_4)  # what every Prometheus reads
         response["Cache-Control"] = "no-store"
         return response
