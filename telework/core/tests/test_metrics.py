@@ -115,3 +115,15 @@ def test_the_counts_of_several_worker_processes_add_up(client, tmp_path):
         text = scrape(client)
     assert sample(text, "telework_check_ins_total", mode="office") == 6
     assert sample(text, "telework_tasks_total", task="x", outcome="success") == 2
+
+
+def test_gunicorns_master_empties_the_shared_directory_before_the_workers_start(tmp_path, monkeypatch):
+    from config import gunicorn_metrics
+
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    (directory / "counter_123.db").write_bytes(b"stale counts of the last run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    gunicorn_metrics.on_starting(server=None)
+    assert directory.is_dir()
+    assert list(directory.iterdir()) == []
