@@ -118,6 +118,7 @@ def test_verify_against_the_exported_heads_passes_on_an_untouched_chain(settings
     assert "3 exported heads match (2026-11-18 to 2026-11-20)" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: the guards are dropped outside the inserts' transaction
 def test_rows_cut_from_the_end_are_named_by_the_first_day_whose_head_is_gone(settings, tmp_path, clock):
     path = three_days_of_heads(settings, tmp_path, clock)
     # Someone able to drop the guards cuts the last six rows: the chain itself stays consistent.
@@ -131,6 +132,7 @@ def test_rows_cut_from_the_end_are_named_by_the_first_day_whose_head_is_gone(set
     assert "rows cut" in verdict["head_problem"]
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: the guards are dropped outside the inserts' transaction
 def test_a_chain_rewritten_whole_is_named_by_the_first_day_it_no_longer_matches(settings, tmp_path, clock):
     path = three_days_of_heads(settings, tmp_path, clock)
     # The owner rewrites row 6's reason and re-hashes everything after it: the chain is consistent again.
