@@ -52,7 +52,7 @@ def main() -> None:
             started = time.perf_counter()
             for _ in range(arguments.requests):
                 client.get("/accounts/login/")
-            return (time.perf_counter() - started) / arguments.requests * 1e6
+            return float((time.perf_counter() - started) / arguments.requests * 1e6)
 
     def time_statements(counted: bool) -> float:
         connection.ensure_connection()
@@ -64,7 +64,7 @@ def main() -> None:
                 started = time.perf_counter()
                 for _ in range(arguments.statements):
                     cursor.execute("SELECT 1")
-                return (time.perf_counter() - started) / arguments.statements * 1e6
+                return float((time.perf_counter() - started) / arguments.statements * 1e6)
         finally:
             connection.execute_wrappers[:] = wrappers
 
