@@ -5,6 +5,7 @@ A bad value fails loudly at start-up (``ImproperlyConfigured``) instead of surfa
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -146,6 +147,34 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework
 # connection, telework.core.db.hot_cursor). Set 0 behind a pooler that cannot keep them (PgBouncer in transaction
 # mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = env_bool("TELEWORK_DB_PREPARED_STATEMENTS", True)
+# A streaming replica that the dashboards, the outcome panel's screens and the exports may read (same engine as
+# DATABASE_URL); empty: everything reads the primary. Past this many seconds of replay lag, they read the primary.
+REPLICA_DATABASE_URL = env_str("TELEWORK_REPLICA_DATABASE_URL", "").strip()
+REPLICA_MAX_LAG_SECONDS = env_int("TELEWORK_REPLICA_MAX_LAG_SECONDS", 30)
+if not 1 <= REPLICA_MAX_LAG_SECONDS <= 86_400:
+    raise ImproperlyConfigured(f"TELEWORK_REPLICA_MAX_LAG_SECONDS must be between 1 and 86400, got {REPLICA_MAX_LAG_SECONDS}")
+READY_NEEDS_REPLICA = env_bool("TELEWORK_READY_NEEDS_REPLICA", True)
+# Prometheus: the networks (CIDR, comma-separated) whose addresses may read /metrics; others get a 404.
+METRICS_ALLOWED_NETS = env_list("TELEWORK_METRICS_ALLOWED_NETS", ["127.0.0.1/32", "::1/128"])
+for _net in METRICS_ALLOWED_NETS:
+    try:
+        ipaddress.ip_network(_net, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TELEWORK_METRICS_ALLOWED_NETS must list networks such as 10.0.0.0/24, got {_net!r}") from _error
+# Several gunicorn workers (or Celery worker processes) on one host: an empty directory they all write their counts to
+# (prometheus_client's multiprocess mode; set for the whole process tree, emptied before each start).
+METRICS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "").strip()
+# Logs: "text" (Django's plain lines, the default) or "json" (one object per line, with the request id; telework.core.logs).
+LOG_FORMAT = env_str("TELEWORK_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"TELEWORK_LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOG_LEVEL = env_str("TELEWORK_LOG_LEVEL", "WARNING").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"TELEWORK_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}")
+# The audit chain's daily head (row count and head hash, telework.core.audit_head): to syslog (/dev/log, or host:port
+# over UDP) and/or appended to a file the operator keeps on write-once storage.
+AUDIT_HEAD_SYSLOG = env_str("TELEWORK_AUDIT_HEAD_SYSLOG", "").strip()
+AUDIT_HEAD_FILE = env_str("TELEWORK_AUDIT_HEAD_FILE", "").strip()
 # Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # The periodic jobs (stall and missed-check-in detection) run inside the web processes when there is no broker (the

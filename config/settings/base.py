@@ -6,9 +6,11 @@ from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+from telework.core import logs
 
 BASE_DIR = env.BASE_DIR
 DEBUG = env.DEBUG
@@ -51,6 +53,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/live/ and /health/ready/ answer before the SSL redirect, host check, session and login
+    # (telework.core.health), so a load balancer's probe is never redirected and writes no session.
+    "telework.core.health.HealthCheckMiddleware",
+    # /metrics for the addresses of TELEWORK_METRICS_ALLOWED_NETS (telework.core.metrics); others go on to a 404.
+    "telework.core.metrics.MetricsMiddleware",
+    # The request id (X-Request-ID) and the request's fields on every log record (telework.core.logs).
+    "telework.core.logs.RequestIdMiddleware",
+    # Request counts and latency by view (django-prometheus: Before first, After last but django-axes).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +74,7 @@ MIDDLEWARE = [
     "telework.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,6 +115,23 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.D
     # Only the cursors of telework.core.db.hot_cursor prepare (Django's own cursors bind on the client and never do);
     # 0: they prepare at their first execution.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+# A read replica (PostgreSQL streaming standby) for dashboards, the outcome panel's screens and the exports
+# (telework.core.db.reporting_alias, which falls back to "default" when it is down or lags). Tests mirror it onto
+# the default database.
+if env.REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(env.REPLICA_DATABASE_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("TELEWORK_REPLICA_DATABASE_URL must use the same database engine as DATABASE_URL")
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that hangs must not hold a dashboard for long: reporting_alias then falls back to the primary.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Reads inside telework.core.db.reporting_reads go to the replica (or the primary when it is down or behind).
+    DATABASE_ROUTERS = ["telework.core.db.ReportingRouter"]
+REPLICA_MAX_LAG_SECONDS = env.REPLICA_MAX_LAG_SECONDS
+# /health/ready/ fails when the replica does not answer (set 0 to keep the application hosts in the pool then: the
+# reports fall back to the primary by themselves).
+READY_NEEDS_REPLICA = env.READY_NEEDS_REPLICA
 
 # The API's rate limits (telework.accounts.api_auth.RateLimit): per token, and per client address (a ward office's
 # staff may share one address behind its router, hence the higher figure). None turns one off.
@@ -261,14 +290,23 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # The outcome panel: yesterday's week recomputed each night (idempotent; a missed night is caught up by the next, as
     # it recomputes whole weeks; `manage.py refresh_outcomes --rebuild` recomputes everything).
     "outcomes-refresh-panel": {"task": "outcomes.refresh_panel", "schedule": crontab(hour=1, minute=30)},
+    # The audit chain's head (row count and hash) to syslog and/or an append-only file, every day of the year
+    # (telework.core.audit_head; once per day however often it runs; `verify_audit --against FILE` reads it back).
+    "core-export-audit-head": {"task": "core.export_audit_head", "schedule": crontab(hour=0, minute=5)},
 }
+# The in-process scheduler runs its jobs on working days only, except these (every day, weekends and holidays too).
+SCHEDULER_EVERY_DAY_JOBS = frozenset({"core-export-audit-head"})
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# TELEWORK_LOG_FORMAT=json: one JSON object per line with the request id, path, status, duration and user id
+# (telework.core.logs); text (the default): Django's plain lines.
+LOGGING = logs.logging_config(env.LOG_FORMAT, env.LOG_LEVEL)
+
+# Prometheus (/metrics, telework.core.metrics): who may read it, and the directory the processes of one host share.
+METRICS_ALLOWED_NETS = env.METRICS_ALLOWED_NETS
+METRICS_MULTIPROC_DIR = env.METRICS_MULTIPROC_DIR
+# The audit chain's head, written once a day (telework.core.audit_head): syslog address and/or append-only file.
+AUDIT_HEAD_SYSLOG = env.AUDIT_HEAD_SYSLOG
+AUDIT_HEAD_FILE = env.AUDIT_HEAD_FILE
 
 TELEWORK_PUBLIC_URL = env.PUBLIC_URL
 

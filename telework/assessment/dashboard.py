@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,7 +26,7 @@ from telework.assessment import estimates
 from telework.assessment.estimation import EventTimeEstimate
 from telework.assessment.models import Arm, DesignAllocation, Estimate, PhaseDesign, PhaseReview
 from telework.assessment.verdict import Verdict
-from telework.core import clock
+from telework.core import clock, db
 from telework.core.exceptions import NotFound
 from telework.organization import scope
 from telework.organization.models import Agency, Unit
@@ -290,7 +290,7 @@ def _weekly(unit_ids: list[int] | None, codes: list[str], weeks: list[dt.date], 
     )
     params += [*codes, weeks[0], weeks[-1], *scope_params]
     found: dict[str, dict[dt.date, dict[str, Any]]] = {code: {} for code in codes}
-    with connection.cursor() as cursor:
+    with connections[db.reading_alias()].cursor() as cursor:  # the replica when the view reads reports from it
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     for code, week, arm_code, numerator, denominator, total, cells in rows:

@@ -19,6 +19,7 @@ from telework.accounts.types import AuthenticatedHttpRequest
 from telework.assessment import dashboard as reads
 from telework.assessment import dashboard_exports, selectors
 from telework.assessment.models import Arm
+from telework.core.db import reporting_view
 from telework.core.exceptions import NotFound
 from telework.outcomes import indicators
 from telework.outcomes.indicators import INDICATORS, Indicator
@@ -37,6 +38,7 @@ def _build(request: AuthenticatedHttpRequest) -> reads.Dashboard:
 
 @login_required
 @require_GET
+@reporting_view
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = _build(request)
     return render(request, "assessment/dashboard.html", dashboard_context(board, request.user))
@@ -121,6 +123,7 @@ def _count(value: float | None) -> str:
 
 @login_required
 @require_GET
+@reporting_view
 def dashboard_excel(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = _build(request)
     response = HttpResponse(dashboard_exports.dashboard_xlsx(board), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -24,6 +24,7 @@ from telework.assessment.estimation import EstimationResult
 from telework.assessment.models import Estimate, EstimateStatus
 from telework.assessment.verdict import p_value, signed
 from telework.core import clock
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound
 from telework.organization.models import Agency
 from telework.outcomes.indicators import INDICATORS
@@ -191,6 +192,7 @@ def _download(report: reports.Report, file_format: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reporting_view
 def review_report(request: AuthenticatedHttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The review report (sơ kết) of the phase, PDF or Excel, from the stored figures."""
     phase = _phase(request, pk)
@@ -199,6 +201,7 @@ def review_report(request: AuthenticatedHttpRequest, pk: int, file_format: str) 
 
 @login_required
 @require_GET
+@reporting_view
 def yearly_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The yearly telework report: a small form (year, city or agency) and its PDF and Excel."""
     if not selectors.can_read_designs(request.user):

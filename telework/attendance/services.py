@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from telework.accounts.models import ApiToken, User
 from telework.attendance import peak, permissions, rules, selectors
 from telework.attendance.models import CheckIn, CheckInCorrection, MissedCheckIn, Reachability, WorkMode
-from telework.core import calendar, clock
+from telework.core import calendar, clock, metrics
 from telework.core.audit import audit_record
 from telework.core.background import enqueue
 from telework.core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
@@ -124,7 +124,13 @@ def attendance_check_in(*, actor: User, mode: str, note: str = "", now: dt.datet
         if refusal is None:
             raise
         raise refusal from error
+    _count_check_in(mode)
     return check_in
+
+
+def _count_check_in(mode: str) -> None:
+    """Prometheus' ``telework_check_ins_total``, once the check-in is committed (at once outside a transaction)."""
+    transaction.on_commit(lambda: metrics.CHECK_INS.labels(mode).inc())
 
 
 def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: dt.datetime | None = None) -> CheckIn | None:
@@ -158,6 +164,7 @@ def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: 
             raise _already_checked_in(done.staff_id, day) or RuleViolation(
                 _("Your check-in could not be recorded; try again."), rule="one_check_in_per_person_per_day"
             )
+        _count_check_in(mode)
         return done.check_in
     caller = selectors.caller_by_token(key=key, day=day)
     if caller is None:

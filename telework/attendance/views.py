@@ -32,6 +32,7 @@ from telework.attendance import exports, permissions, rules, selectors, services
 from telework.attendance.forms import CheckInForm, CheckOutForm, CorrectionForm, ReachabilityForm, parse_month
 from telework.attendance.models import Reachability, WorkMode
 from telework.core import calendar, clock, numbers, ui, web
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound, ValidationFailed
 from telework.core.web import is_htmx
 from telework.organization.models import Staff, Unit
@@ -350,6 +351,7 @@ def timesheet(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reporting_view
 def timesheet_export(request: HttpRequest) -> HttpResponse:
     """The timesheet as an .xlsx file in the HR office's layout."""
     units, unit, sheet, error = _timesheet_or_error(request)

@@ -1,4 +1,9 @@
-"""Cursors for the few statements on the hot path (the morning check-in): prepared once per connection.
+"""The databases' helpers: cursors for the hot path, and the read replica's alias for reports.
+
+``reporting_alias()`` (end of the module) names the database that dashboards, the outcome panel's screens and the
+exports read: the streaming replica when one is configured, answers and keeps up, else the primary.
+
+Cursors for the few statements on the hot path (the morning check-in): prepared once per connection.
 
 Django's PostgreSQL cursors bind parameters on the client and send each statement as text, so PostgreSQL plans it
 at every execution. For the check-in's read that planning took longer than running it (0.29 ms of 0.55 ms,
@@ -12,11 +17,17 @@ SQLite and a PostgreSQL connection without prepared statements get Django's ordi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextvars
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import psycopg
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -51,3 +62,135 @@ def hot_cursor(using: str = DEFAULT_DB_ALIAS) -> Iterator[Any]:
             return
     with connection.cursor() as cursor:
         yield cursor
+
+
+# --- The read replica --------------------------------------------------------------------------------------------
+
+REPLICA_ALIAS = "replica"
+# How long a verdict on the replica (answers, lag under the limit) is kept before it is asked again, per process.
+REPLICA_CHECK_SECONDS = 5.0
+# What PostgreSQL's standby says about its lag: 0 when it has replayed everything it received (an idle primary sends
+# nothing, so the last replayed transaction's age would grow without any lag); otherwise the age of the last
+# transaction replayed. Not in recovery (promoted, or the tests' mirror of the primary): no lag.
+_LAG_SQL = """
+SELECT CASE
+    WHEN NOT pg_is_in_recovery() THEN 0
+    WHEN pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    ELSE COALESCE(EXTRACT(EPOCH FROM (now() - pg_last_xact_replay_timestamp())), 0)
+END
+"""
+
+logger = logging.getLogger(__name__)
+_replica_lock = threading.Lock()
+_replica_state: dict[str, Any] = {"checked": None, "usable": False}
+
+
+def replica_configured() -> bool:
+    return REPLICA_ALIAS in settings.DATABASES
+
+
+def replica_lag_seconds(alias: str = REPLICA_ALIAS) -> float:
+    """How far behind the primary the replica's data is, in seconds (0 on SQLite: the tests' mirror)."""
+    with connections[alias].cursor() as cursor:
+        if connections[alias].vendor != "postgresql":
+            cursor.execute("SELECT 0")
+        else:
+            cursor.execute(_LAG_SQL)
+        row = cursor.fetchone()
+    return float(row[0] or 0) if row else 0.0
+
+
+def _replica_usable() -> bool:
+    try:
+        lag = replica_lag_seconds()
+    except Exception as error:  # noqa: BLE001 — a replica that cannot answer is not used, whatever the reason
+        logger.warning("The read replica does not answer (%s: %s); reports read the primary", type(error).__name__, error)
+        connections[REPLICA_ALIAS].close()
+        return False
+    if lag > settings.REPLICA_MAX_LAG_SECONDS:
+        logger.warning("The read replica is %.0f s behind (limit %s s); reports read the primary", lag, settings.REPLICA_MAX_LAG_SECONDS)
+        return False
+    return True
+
+
+def reporting_alias() -> str:
+    """The database alias for reads that may be a few seconds old: the dashboards, the outcome panel's screens, the
+    Excel and PDF exports. ``"replica"`` when ``TELEWORK_REPLICA_DATABASE_URL`` is set and the replica answers within
+    ``TELEWORK_REPLICA_MAX_LAG_SECONDS`` of lag; otherwise ``"default"``. The verdict is kept a few seconds per
+    process. Never for a write, nor for what decides (check-ins, approvals): those read the primary."""
+    if not replica_configured():
+        return DEFAULT_DB_ALIAS
+    moment = time.monotonic()
+    with _replica_lock:
+        checked = _replica_state["checked"]
+        if checked is not None and moment - checked < REPLICA_CHECK_SECONDS:
+            return REPLICA_ALIAS if _replica_state["usable"] else DEFAULT_DB_ALIAS
+        usable = _replica_usable()
+        _replica_state.update(checked=time.monotonic(), usable=usable)
+    return REPLICA_ALIAS if usable else DEFAULT_DB_ALIAS
+
+
+def forget_replica_state() -> None:
+    """Ask the replica again at the next ``reporting_alias`` (tests; a configuration change)."""
+    with _replica_lock:
+        _replica_state.update(checked=None, usable=False)
+
+
+# --- Routing a report's reads ------------------------------------------------------------------------------------
+
+_report_reads: contextvars.ContextVar[str | None] = contextvars.ContextVar("telework_report_reads", default=None)
+
+
+@contextmanager
+def reporting_reads() -> Iterator[str]:
+    """Within the block, the ORM's reads go to ``reporting_alias()`` (``ReportingRouter``); writes, and any read inside
+    a transaction on the primary (a read that decides a write: a lock, the audit chain's last hash), stay on the
+    primary. Yields the alias chosen."""
+    alias = reporting_alias()
+    token = _report_reads.set(alias if alias != DEFAULT_DB_ALIAS else None)
+    try:
+        yield alias
+    finally:
+        _report_reads.reset(token)
+
+
+def reading_alias() -> str:
+    """The alias the ORM reads from here: the replica inside ``reporting_reads`` (outside a transaction on the
+    primary), else the primary. For raw SQL in a report: ``connections[db.reading_alias()].cursor()``."""
+    alias = _report_reads.get()
+    if alias is None or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    return alias
+
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
+
+
+def reporting_view(view: ViewFunction) -> ViewFunction:
+    """A view whose reads may come from the replica (a dashboard, an export): runs it inside ``reporting_reads``."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with reporting_reads():
+            return view(*args, **kwargs)
+
+    return cast(ViewFunction, wrapped)
+
+
+class ReportingRouter:
+    """``DATABASE_ROUTERS`` when a replica is configured: reads inside ``reporting_reads`` go to the replica, all else
+    to the primary, as without a router."""
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+        alias = reading_alias()
+        return None if alias == DEFAULT_DB_ALIAS else alias
+
+    def db_for_write(self, model: type[Any], **hints: Any) -> str:
+        return DEFAULT_DB_ALIAS  # an object read from the replica is saved on the primary
+
+    def allow_relation(self, first: Any, second: Any, **hints: Any) -> bool | None:
+        databases = {first._state.db or DEFAULT_DB_ALIAS, second._state.db or DEFAULT_DB_ALIAS}
+        return True if databases <= {DEFAULT_DB_ALIAS, REPLICA_ALIAS} else None
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        return False if db == REPLICA_ALIAS else None

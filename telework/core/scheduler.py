@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connections, transaction
 from django.utils import timezone
 
-from telework.core import calendar, clock
+from telework.core import calendar, clock, metrics
 from telework.core.models import ScheduledRun
 from telework.core.scheduling import Job, cron_weekday_to_python, due_slots
 
@@ -55,6 +55,7 @@ def jobs_from_beat_schedule(schedule: dict[str, Any] | None = None) -> list[Job]
                 hours=frozenset(fields.hour),
                 weekdays=frozenset(cron_weekday_to_python(day) for day in fields.day_of_week),
                 kwargs=dict(entry.get("kwargs") or {}),
+                working_days_only=name not in getattr(settings, "SCHEDULER_EVERY_DAY_JOBS", ()),
             )
         )
     return jobs
@@ -101,8 +102,10 @@ def run_job(job: Job, slot: dt.datetime) -> ScheduledRun | None:
         result = app.tasks[job.task](**dict(job.kwargs))
     except Exception as error:
         logger.exception("Scheduled job %s failed", job.name)
+        metrics.task_finished(job.task, "failure")
         ScheduledRun.objects.filter(pk=run.pk).update(outcome=ScheduledRun.Outcome.FAILED, error=str(error)[:2000], finished_at=clock.now())
     else:
+        metrics.task_finished(job.task, "success")
         ScheduledRun.objects.filter(pk=run.pk).update(outcome=ScheduledRun.Outcome.SUCCEEDED, counts=_jsonable_counts(result), finished_at=clock.now())
     run.refresh_from_db()
     return run

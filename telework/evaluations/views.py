@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from telework.accounts.models import User
 from telework.accounts.types import AuthenticatedHttpRequest, Viewer
 from telework.core import clock
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
 from telework.evaluations import exports, permissions, selectors, services
@@ -369,6 +370,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reporting_view
 def period_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The classification list of the period, for the people the reader may see."""
     user = request.user
@@ -382,6 +384,7 @@ def period_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reporting_view
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One person's result as a PDF; the person gets it once the period is published."""
     user = request.user

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from telework.accounts.types import AuthenticatedHttpRequest
+from telework.core.db import reporting_view
 from telework.organization import scope
 from telework.outcomes import exports, indicators, selectors
 
@@ -48,6 +49,7 @@ def unit_choice(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reporting_view
 def unit_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """``/outcomes/units/<id>/``: the last twelve weeks of every indicator of one unit."""
     requested = _requested_unit(request)
@@ -60,6 +62,7 @@ def unit_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@reporting_view
 def unit_panel_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     panel = selectors.unit_panel(request.user, pk)
     response = HttpResponse(exports.unit_panel_xlsx(panel), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -27,7 +27,7 @@ from telework.assessment.dashboard_views import dashboard_context
 from telework.attendance import selectors as attendance_selectors
 from telework.attendance import services as attendance_services
 from telework.attendance.models import WorkMode
-from telework.core import clock
+from telework.core import clock, db
 from telework.core.exceptions import DomainError
 from telework.organization import delegations, scope
 from telework.policy.models import SwitchKind
@@ -76,7 +76,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["city"] = selectors.city_figures(viewer=user, today=today)
         # City leadership's home is the pilot dashboard (issue 13): rendered here, under the switches in force and the
         # city's figures, with its default filters; filtering and drilling down continue on /assessment/.
-        context.update(dashboard_context(assessment_dashboard.build(user, {}), user))
+        with db.reporting_reads():  # the dashboard's figures may come from the read replica
+            context.update(dashboard_context(assessment_dashboard.build(user, {}), user))
         context["dashboard_embedded"] = True
     context["can_manage_organisation"] = scope.can_manage_organisation(user)
     return render(request, "portal/home.html", context)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound
 from telework.organization.models import Unit
 from telework.staffing import exports, permissions, selectors, services
@@ -126,6 +127,7 @@ def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @_found
+@reporting_view
 def round_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report_round = selectors.round_for(request.user, pk)
     aggregate = selectors.round_aggregate(request.user, report_round)
@@ -137,6 +139,7 @@ def round_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @_found
+@reporting_view
 def round_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report_round = selectors.round_for(request.user, pk)
     aggregate = selectors.round_aggregate(request.user, report_round)

@@ -139,13 +139,14 @@ def test_a_pass_runs_each_due_job_once_and_records_outcome_and_counts(city):
         ("organization-apply-scheduled-ends", at("2026-11-18 00:15"), ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", at("2026-11-18 09:00"), ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", at("2026-11-18 01:30"), ScheduledRun.Outcome.SUCCEEDED),
+        ("core-export-audit-head", at("2026-11-18 00:05"), ScheduledRun.Outcome.SUCCEEDED),
     ]
     missed = runs[1]
     assert missed.finished_at is not None
     assert set(missed.counts) >= {"expected", "missed"}
     # A second pass, or another process, finds every slot taken.
     assert scheduler.run_due_jobs() == []
-    assert ScheduledRun.objects.count() == 5
+    assert ScheduledRun.objects.count() == 6
 
 
 @pytest.mark.django_db
@@ -159,9 +160,11 @@ def test_a_failing_job_is_recorded_as_failed_with_its_error():
 
 @pytest.mark.django_db
 @pytest.mark.frozen_at("2026-11-21 10:00")
-def test_nothing_runs_on_a_saturday():
+def test_only_the_every_day_jobs_run_on_a_saturday():
+    # The audit chain's head is exported every day of the year (settings.SCHEDULER_EVERY_DAY_JOBS); the rest wait.
+    assert [run.job for run in scheduler.run_due_jobs()] == ["core-export-audit-head"]
     assert scheduler.run_due_jobs() == []
-    assert ScheduledRun.objects.count() == 0
+    assert ScheduledRun.objects.count() == 1
 
 
 # --- When the loop starts --------------------------------------------------------------------------------------
@@ -251,7 +254,7 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
     assert scheduler.start() is None  # once per process
     try:
         for _attempt in range(200):
-            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 5:
+            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 6:
                 break
             time.sleep(0.05)
     finally:
@@ -261,6 +264,7 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
     assert sorted(ScheduledRun.objects.values_list("job", "outcome")) == [
         ("assignments-detect-stalls", ScheduledRun.Outcome.SUCCEEDED),
         ("attendance-detect-missed-check-ins", ScheduledRun.Outcome.SUCCEEDED),
+        ("core-export-audit-head", ScheduledRun.Outcome.SUCCEEDED),
         ("organization-apply-scheduled-ends", ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", ScheduledRun.Outcome.SUCCEEDED),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock, ui
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound
 from telework.core.web import is_htmx
 from telework.organization import scope, selectors, staff_records
@@ -59,6 +60,7 @@ def _is_reader(request: AuthenticatedHttpRequest) -> bool:
 
 @login_required
 @require_GET
+@reporting_view
 def staff_list_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list as filtered on screen, as an .xlsx workbook. Unit heads and above (a staff member's list is
     themselves)."""

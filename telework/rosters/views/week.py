@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from telework.accounts.types import AuthenticatedHttpRequest
 from telework.core import clock
+from telework.core.db import reporting_view
 from telework.core.exceptions import DomainError, NotFound, NotPermitted, ValidationFailed
 from telework.core.ui import WEEKDAY_SHORT_NAMES, week_label
 from telework.organization import scope
@@ -317,6 +318,7 @@ def cell(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reporting_view
 def export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The roster as the notice-board Excel sheet or PDF page."""
     if kind not in EXPORT_TYPES:
