@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,10 @@ from telework.organization.heads import heads_of, unit_heads
 from telework.rosters.models import LeaveRequest, Roster, RosterEntry, RosterRun, SwapRequest
 from telework.rosters.selectors import cell_label, weekday_name
 from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, roster_runs_requeue_stalled, rosters_regenerate_after_switch
+
+# A chunk that met the database going away (PostgreSQL restarting, failing over) is tried again a little later rather
+# than left for the stall sweep: the connection is replaced before the next try (config.celery).
+DATABASE_GONE = (OperationalError, InterfaceError)
 
 
 def _roster_url(roster_id: int) -> str:
@@ -47,7 +52,7 @@ def generate_run_task(run_id: int) -> None:
     roster_run_execute(run=run)
 
 
-@shared_task(name="rosters.generate_units")
+@shared_task(name="rosters.generate_units", autoretry_for=DATABASE_GONE, retry_backoff=2, retry_backoff_max=60, max_retries=20)
 def generate_units_task(run_id: int, unit_ids: list[int], week_start: str, actor_id: int | None, reason: str) -> int:
     """One chunk of a run fanned out to Celery workers (units of a few agencies); idempotent, so it may be delivered
     again (acks_late: a worker killed mid-chunk leaves the message to another)."""
