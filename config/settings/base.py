@@ -257,8 +257,9 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # it recomputes whole weeks; `manage.py refresh_outcomes --rebuild` recomputes everything).
     "outcomes-refresh-panel": {"task": "outcomes.refresh_panel", "schedule": crontab(hour=1, minute=30)},
     # Roster runs fanned out to workers that stalled (a message lost with Redis, a worker host gone): their missing
-    # units are queued again (idempotent: a unit stored for the run is never solved twice).
-    "rosters-requeue-stalled-runs": {"task": "rosters.requeue_stalled_runs", "schedule": crontab(minute="*/5")},
+    # units are queued again (idempotent: a unit stored for the run is never stored twice). Through the working day and
+    # evening, when runs are started; a run stalled in the night resumes at 06:00.
+    "rosters-requeue-stalled-runs": {"task": "rosters.requeue_stalled_runs", "schedule": crontab(minute="*/5", hour="6-20")},
 }
 
 LOGGING = {

@@ -252,7 +252,7 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
     assert scheduler.start() is None  # once per process
     try:
         for _attempt in range(200):
-            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 5:
+            if ScheduledRun.objects.filter(outcome=ScheduledRun.Outcome.SUCCEEDED).count() == 6:
                 break
             time.sleep(0.05)
     finally:
@@ -264,5 +264,6 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
         ("attendance-detect-missed-check-ins", ScheduledRun.Outcome.SUCCEEDED),
         ("organization-apply-scheduled-ends", ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", ScheduledRun.Outcome.SUCCEEDED),
+        ("rosters-requeue-stalled-runs", ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", ScheduledRun.Outcome.SUCCEEDED),
     ]

@@ -190,3 +190,4 @@ def test_the_sweep_is_a_scheduled_job():
     entry = settings.CELERY_BEAT_SCHEDULE["rosters-requeue-stalled-runs"]
     assert entry["task"] == "rosters.requeue_stalled_runs"
     assert entry["schedule"].minute == set(range(0, 60, 5))
+    assert entry["schedule"].hour == set(range(6, 21))

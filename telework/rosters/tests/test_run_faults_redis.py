@@ -42,7 +42,7 @@ from telework.rosters.tasks import generate_units_task  # noqa: F401
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
-RUN_SECONDS = 90  # the whole run, workers' start-up included, on a loaded 2-core machine
+RUN_SECONDS = 150  # the whole run, workers' start-up included (a generous bound: the machine running the suite may be loaded)
 
 # A worker process: the project's Celery app, its clock frozen at the test's moment (ticking), and two test hooks —
 # it touches ``<marks>/<name>.ready`` when ready, and for each chunk it takes writes ``<marks>/<name>.<n>.json`` (the
@@ -166,13 +166,22 @@ def broker(redis_server: RedisServer) -> Iterator[RedisServer]:
     """This process publishes to the test's Redis (not eagerly), as the web servers do with ``CELERY_BROKER_URL``."""
     keys = ("broker_url", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
-    app.close()
+    _forget_connections()
     app.conf.update(broker_url=redis_server.url, task_always_eager=False)
     try:
         yield redis_server
     finally:
-        app.close()
+        _forget_connections()
         app.conf.update(saved)
+
+
+def _forget_connections() -> None:
+    """Drop the app's broker connections, the producers' pool included (``app.close`` keeps it, and it would go on
+    publishing to the previous test's server)."""
+    app.close()
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
 
 
 class Workers:
@@ -203,7 +212,7 @@ class Workers:
                 [sys.executable, "-c", WORKER], cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
 
-    def wait_for(self, pattern: str, *, timeout: float = 60) -> list[Path]:
+    def wait_for(self, pattern: str, *, timeout: float = 150) -> list[Path]:
         deadline = time.monotonic() + timeout
         while True:
             found = sorted(self.marks.glob(pattern))
