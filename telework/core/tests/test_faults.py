@@ -4,6 +4,11 @@ at the next request or task without a manual step."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
@@ -31,8 +36,23 @@ def test_the_broker_is_retried_forever_at_start_up_and_after():
     assert options["health_check_interval"] > 0
 
 
-def test_database_connections_are_checked_before_reuse():
-    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+def test_production_keeps_postgresql_connections_a_minute_and_checks_them_before_reuse():
+    """Read from the production settings themselves, in a fresh process (the suite's own database settings are the
+    test runner's)."""
+    program = (
+        "import json, django; django.setup(); from django.conf import settings; database = settings.DATABASES['default']; "
+        "print(json.dumps([database['ENGINE'], database['CONN_MAX_AGE'], database['CONN_HEALTH_CHECKS']]))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": "postgres://telework_app:secret@db.internal:5432/telework",
+        "TELEWORK_SECRET_KEY": "k" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz",
+        "TELEWORK_ALLOWED_HOSTS": "telework.example.gov.vn",
+    }
+    environment.pop("TELEWORK_DB_CONN_MAX_AGE", None)
+    output = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR)  # noqa: S603
+    assert json.loads(output.stdout.strip().splitlines()[-1]) == ["django.db.backends.postgresql", 60, True]
 
 
 def test_the_stall_sweep_is_on_beats_schedule():
