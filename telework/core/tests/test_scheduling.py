@@ -140,6 +140,7 @@ def test_a_pass_runs_each_due_job_once_and_records_outcome_and_counts(city):
         ("staffing-send-reminders", at("2026-11-18 09:00"), ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", at("2026-11-18 01:30"), ScheduledRun.Outcome.SUCCEEDED),
         ("core-export-audit-head", at("2026-11-18 00:05"), ScheduledRun.Outcome.SUCCEEDED),
+        ("rosters-requeue-stalled-runs", at("2026-11-18 09:05"), ScheduledRun.Outcome.SUCCEEDED),
     ]
     missed = runs[1]
     assert missed.finished_at is not None
@@ -267,5 +268,6 @@ def test_the_started_loop_runs_the_due_jobs_by_itself(city, monkeypatch):
         ("core-export-audit-head", ScheduledRun.Outcome.SUCCEEDED),
         ("organization-apply-scheduled-ends", ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", ScheduledRun.Outcome.SUCCEEDED),
+        ("rosters-requeue-stalled-runs", ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", ScheduledRun.Outcome.SUCCEEDED),
     ]
