@@ -206,6 +206,17 @@ def ensure_packages() -> None:
         raise RuntimeError("PostgreSQL 15 is missing (apt-get install postgresql-15)")
 
 
+def static_files_stale(root: Path = ROOT) -> bool:
+    """Whether ``collectstatic`` must run: no manifest in STATIC_ROOT (var/static) yet, or a static file of the project
+    newer than it. (It compresses every front-end package too: minutes on a busy machine, so not at every ``up``.)"""
+    manifest = root / "var" / "static" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    sources = [root / "static", *sorted((root / "telework").glob("*/static"))]
+    return any(path.stat().st_mtime > collected for source in sources if source.exists() for path in source.rglob("*") if path.is_file())
+
+
 @dataclass
 class Service:
     """A long-running process on one host: how to start it again after a fault."""
@@ -493,7 +504,8 @@ class Topology:
         # commit (a crash would only mean running migrate again) it takes seconds instead of minutes.
         self.manage("app1", ["migrate", "--no-input", "-v", "0"], database_url=self.owner_url, pgoptions="-c synchronous_commit=off")
         self.grant()
-        self.manage("app1", ["collectstatic", "--no-input", "-v", "0"], database_url=self.owner_url)
+        if static_files_stale():
+            self.manage("app1", ["collectstatic", "--no-input", "-v", "0"], database_url=self.owner_url)
 
     def grant(self) -> None:
         self.psql(";".join(audit_grants()), database=DATABASE)
