@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from deploy.topology import PG_BIN, Topology, address, as_user, in_namespace, namespace_pids, run
+from deploy.topology import PG_BIN, Topology, address, as_user, http_status, in_namespace, namespace_pids, run
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("units_expected", "units_solved_once", "acknowledged", "stored", "lost", "duplicated", "restore_counts_match", "audit_chain_ok")
@@ -382,12 +382,15 @@ def postgres_restart(topology: Topology, keys: Sequence[str]) -> dict[str, Any]:
     database_back = time.monotonic()
     deadline = database_back + 120
     first_success = None
+    ready_at = None
     while time.monotonic() < deadline:
         after = [(moment, status) for moment, status in events if moment >= database_back]
         successes = [moment for moment, status in after if 200 <= status < 300]
+        if ready_at is None and topology.health_path == "/health/live/" and http_status(topology.lb_url + "/health/ready/") == 200:
+            ready_at = time.monotonic()
         if successes:
             first_success = successes[0]
-            if len(successes) >= 10:
+            if len(successes) >= 10 and (ready_at is not None or topology.health_path != "/health/live/"):
                 break
         time.sleep(0.2)
     stop.set()
@@ -402,6 +405,8 @@ def postgres_restart(topology: Topology, keys: Sequence[str]) -> dict[str, Any]:
         "seconds_to_recovery_from_restart": round(first_success - restart_started, 2) if first_success else None,
         "seconds_to_recovery_after_database_up": round(first_success - database_back, 2) if first_success else None,
         "failed_probes_after_database_up": len(errors_after_back),
+        # /health/ready/ (branch h-ops) answers 200 again through haproxy: the database, the replica, cache and broker.
+        "seconds_to_ready_after_database_up": round(ready_at - database_back, 2) if ready_at else None,
         "probe_statuses_during": _status_histogram({"probe": during}),
         "replica_streaming_again": replica_streaming(topology),
     }

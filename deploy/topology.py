@@ -255,8 +255,9 @@ def down(state_file: Path = STATE_FILE, *, verbose: bool = False) -> None:
 class Topology:
     """Build the topology (``up``), act on it (kill a host, restart a service), tear it down (``down``)."""
 
-    def __init__(self, *, app_workers: int = 3, worker_concurrency: int = 1, log: bool = True) -> None:
+    def __init__(self, *, app_workers: int = 3, worker_concurrency: int = 1, visibility_timeout: int = 150, log: bool = True) -> None:
         self.app_workers = app_workers
+        self.visibility_timeout = visibility_timeout
         self.worker_concurrency = worker_concurrency
         self.log_enabled = log
         self.directory = Path()
@@ -326,6 +327,10 @@ class Topology:
             # The drill's load generator is one address behind haproxy; an office's phones share one too.
             "TELEWORK_API_RATE_PER_ADDRESS": "100000/min",
             "TELEWORK_API_RATE_PER_TOKEN": "120/min",
+            # A message whose worker's host died goes back to the queue after this long (longer than a roster chunk
+            # takes here; tasks are idempotent, so a slow chunk delivered twice is only wasted work). Production: 1800.
+            "TELEWORK_CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
+            "TELEWORK_CELERY_RESTORE_INTERVAL": "10",
         }
 
     def manage(
