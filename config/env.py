@@ -146,6 +146,13 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'telework
 # connection, telework.core.db.hot_cursor). Set 0 behind a pooler that cannot keep them (PgBouncer in transaction
 # mode before 1.21).
 DATABASE_PREPARED_STATEMENTS = env_bool("TELEWORK_DB_PREPARED_STATEMENTS", True)
+# A streaming replica that the dashboards, the outcome panel's screens and the exports may read (same engine as
+# DATABASE_URL); empty: everything reads the primary. Past this many seconds of replay lag, they read the primary.
+REPLICA_DATABASE_URL = env_str("TELEWORK_REPLICA_DATABASE_URL", "").strip()
+REPLICA_MAX_LAG_SECONDS = env_int("TELEWORK_REPLICA_MAX_LAG_SECONDS", 30)
+if not 1 <= REPLICA_MAX_LAG_SECONDS <= 86_400:
+    raise ImproperlyConfigured(f"TELEWORK_REPLICA_MAX_LAG_SECONDS must be between 1 and 86400, got {REPLICA_MAX_LAG_SECONDS}")
+READY_NEEDS_REPLICA = env_bool("TELEWORK_READY_NEEDS_REPLICA", True)
 # Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # The periodic jobs (stall and missed-check-in detection) run inside the web processes when there is no broker (the

@@ -6,6 +6,7 @@ from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/live/ and /health/ready/ answer before the SSL redirect, host check, session and login
+    # (telework.core.health), so a load balancer's probe is never redirected and writes no session.
+    "telework.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +105,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.D
     # Only the cursors of telework.core.db.hot_cursor prepare (Django's own cursors bind on the client and never do);
     # 0: they prepare at their first execution.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+# A read replica (PostgreSQL streaming standby) for dashboards, the outcome panel's screens and the exports
+# (telework.core.db.reporting_alias, which falls back to "default" when it is down or lags). Tests mirror it onto
+# the default database.
+if env.REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(env.REPLICA_DATABASE_URL, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("TELEWORK_REPLICA_DATABASE_URL must use the same database engine as DATABASE_URL")
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that hangs must not hold a dashboard for long: reporting_alias then falls back to the primary.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_MAX_LAG_SECONDS = env.REPLICA_MAX_LAG_SECONDS
+# /health/ready/ fails when the replica does not answer (set 0 to keep the application hosts in the pool then: the
+# reports fall back to the primary by themselves).
+READY_NEEDS_REPLICA = env.READY_NEEDS_REPLICA
 
 # The API's rate limits (telework.accounts.api_auth.RateLimit): per token, and per client address (a ward office's
 # staff may share one address behind its router, hence the higher figure). None turns one off.

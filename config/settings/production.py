@@ -22,6 +22,9 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 SECURE_PROXY_SSL_HEADER = env.proxy_ssl_header(env.PROXY_SSL_HEADER_NAME)
 SECURE_SSL_REDIRECT = env.SSL_REDIRECT
+# The load balancer's probes and Prometheus' scrapes come over plain HTTP to the host's address (they are also answered
+# before SecurityMiddleware: telework.core.health, telework.core.metrics).
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)/$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.HSTS_SECONDS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
