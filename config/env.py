@@ -153,8 +153,28 @@ REPLICA_MAX_LAG_SECONDS = env_int("TELEWORK_REPLICA_MAX_LAG_SECONDS", 30)
 if not 1 <= REPLICA_MAX_LAG_SECONDS <= 86_400:
     raise ImproperlyConfigured(f"TELEWORK_REPLICA_MAX_LAG_SECONDS must be between 1 and 86400, got {REPLICA_MAX_LAG_SECONDS}")
 READY_NEEDS_REPLICA = env_bool("TELEWORK_READY_NEEDS_REPLICA", True)
+# PostgreSQL connections are kept between requests and tasks for this many seconds (0: one per request); each is
+# checked before reuse (CONN_HEALTH_CHECKS), so a restarted server costs one reconnection, not an error.
+DATABASE_CONN_MAX_AGE = env_int("TELEWORK_DB_CONN_MAX_AGE", 60)
+if not 0 <= DATABASE_CONN_MAX_AGE <= 3600:
+    raise ImproperlyConfigured(f"TELEWORK_DB_CONN_MAX_AGE must be between 0 and 3600 seconds, got {DATABASE_CONN_MAX_AGE}")
 # Empty means "run background tasks in-process" (the embedded default); a redis:// URL means Celery workers.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# Redis as a broker: a message taken by a worker and not acknowledged within this many seconds (the worker's host
+# died) is delivered again to another worker. Longer than the longest task (a roster chunk: minutes); shorter means a
+# slow task runs twice (harmless, tasks are idempotent, but wasted).
+CELERY_VISIBILITY_TIMEOUT = env_int("TELEWORK_CELERY_VISIBILITY_TIMEOUT", 1800)
+if not 1 <= CELERY_VISIBILITY_TIMEOUT <= 12 * 3600:
+    raise ImproperlyConfigured(f"TELEWORK_CELERY_VISIBILITY_TIMEOUT must be between 1 and 43200 seconds, got {CELERY_VISIBILITY_TIMEOUT}")
+# How often (seconds) a worker looks for such messages to deliver again.
+CELERY_RESTORE_INTERVAL = env_int("TELEWORK_CELERY_RESTORE_INTERVAL", 60)
+if not 1 <= CELERY_RESTORE_INTERVAL <= 3600:
+    raise ImproperlyConfigured(f"TELEWORK_CELERY_RESTORE_INTERVAL must be between 1 and 3600 seconds, got {CELERY_RESTORE_INTERVAL}")
+# A roster run fanned out to workers that has stored nothing for this many minutes lost a message (Redis restarted
+# without its queue, a worker host died): the sweep (rosters.requeue_stalled_runs) queues its missing units again.
+ROSTER_RUN_STALL_MINUTES = env_int("TELEWORK_ROSTER_RUN_STALL_MINUTES", 10)
+if not 1 <= ROSTER_RUN_STALL_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(f"TELEWORK_ROSTER_RUN_STALL_MINUTES must be between 1 and 1440, got {ROSTER_RUN_STALL_MINUTES}")
 # The periodic jobs (stall and missed-check-in detection) run inside the web processes when there is no broker (the
 # embedded default); with a broker, Celery beat runs them. Set 0 to rely on cron or beat instead.
 SCHEDULER_IN_PROCESS = env_bool("TELEWORK_SCHEDULER_IN_PROCESS", not CELERY_BROKER_URL)

@@ -91,7 +91,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+# Connections persist for TELEWORK_DB_CONN_MAX_AGE seconds and are checked before each request or task reuses one
+# (CONN_HEALTH_CHECKS): after a PostgreSQL restart the first request reconnects instead of failing on a dead socket.
+DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=env.DATABASE_CONN_MAX_AGE, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE makes a write transaction take the
     # lock at BEGIN, so two approvals never both read a cap before either writes.
@@ -215,6 +217,36 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Surviving a worker, Redis or PostgreSQL going away (docs/architecture.md, "Faults"). A task is acknowledged when it
+# has finished, not when a worker takes it, so a worker killed mid-task leaves its message to be delivered again (every
+# task is idempotent); a worker process lost under the prefork pool sends it back at once; each worker process holds
+# one message at a time, so a killed worker strands at most one per process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis: a message not acknowledged within the visibility timeout (its worker's host died) goes back to the queue;
+# socket timeouts and health checks notice a broker that vanished without closing the connection.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": env.CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": env.CELERY_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
+    "socket_timeout": 30,
+    "socket_connect_timeout": 10,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+}
+# Redis restarted or unreachable: workers, beat and publishers keep retrying, at start-up too, instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops can no longer be acknowledged, so it will be delivered again: stop
+# it rather than finish it twice (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 10, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 3}
+# Redis lost the queue (restarted without persistence) or a message was lost otherwise: a roster run that stored nothing
+# for this many minutes is queued again by the sweep below (telework.rosters.services.runs.roster_runs_requeue_stalled).
+ROSTER_RUN_STALL_MINUTES = env.ROSTER_RUN_STALL_MINUTES
 # Without a broker, work that should not hold a request (a switch's follow-up) runs in a daemon thread of the serving
 # process (telework.core.background); tests turn this off to run it inline.
 BACKGROUND_THREADS = True
@@ -243,6 +275,9 @@ CELERY_BEAT_SCHEDULE: dict[str, Any] = {
     # The outcome panel: yesterday's week recomputed each night (idempotent; a missed night is caught up by the next, as
     # it recomputes whole weeks; `manage.py refresh_outcomes --rebuild` recomputes everything).
     "outcomes-refresh-panel": {"task": "outcomes.refresh_panel", "schedule": crontab(hour=1, minute=30)},
+    # Roster runs fanned out to workers that stalled (a message lost with Redis, a worker host gone): their missing
+    # units are queued again (idempotent: a unit stored for the run is never solved twice).
+    "rosters-requeue-stalled-runs": {"task": "rosters.requeue_stalled_runs", "schedule": crontab(minute="*/5")},
 }
 
 LOGGING = {

@@ -64,11 +64,8 @@ def _reachability_at_check_in(mode: str, now: dt.datetime) -> tuple[str, dt.date
     return (Reachability.REACHABLE.value, now) if mode == WorkMode.HOME else ("", None)
 
 
-def _already_checked_in(staff_id: int, day: dt.date) -> RuleViolation | None:
-    """The refusal of a second check-in, with the time and mode of the first (None if there is no first)."""
-    existing = CheckIn.objects.filter(staff_id=staff_id, day=day).first()
-    if existing is None:
-        return None
+def _already_checked_in(existing: CheckIn) -> RuleViolation:
+    """The refusal of a second check-in, with the time and mode of the first (``existing``)."""
     return RuleViolation(
         _(
             "You already checked in today at %(time)s (%(mode)s). There is one check-in per person per day; if the first was wrong, say so in the note when you check out."
@@ -79,13 +76,27 @@ def _already_checked_in(staff_id: int, day: dt.date) -> RuleViolation | None:
     )
 
 
+def _second_check_in(staff_id: int, day: dt.date, mode: str, note: str) -> CheckIn | RuleViolation | None:
+    """What a check-in that met the unique index answers. The same check-in sent again — same person, day, mode and
+    note: a phone that lost the answer and retried, a request replayed after an application host died, a double
+    tap — gets the check-in stored, exactly as the first call would have (one row, the same acknowledgement); any
+    other is refused with the time and mode of the first. None if there is no first."""
+    existing = CheckIn.objects.filter(staff_id=staff_id, day=day).first()
+    if existing is None:
+        return None
+    if existing.mode == mode and existing.note == note:
+        return existing
+    return _already_checked_in(existing)
+
+
 def attendance_check_in(*, actor: User, mode: str, note: str = "", now: dt.datetime | None = None, context: selectors.CheckInContext | None = None) -> CheckIn:
     """Check the actor in for today, at the office or at home, as they choose.
 
     The check-in is compared with the newest published roster and recorded leave (``rules.compare``): at home while
     the roster says office (or a desk), at the office while it says home, or checked in while on leave is flagged
     for the head, never refused. One check-in per person per day (the unique index ``one_check_in_per_person_per_day``):
-    a second is refused with the time of the first, and nothing changes. No location or address is recorded.
+    the same check-in sent again (same mode and note) answers the one stored; another is refused with the time of the
+    first, and nothing changes. No location or address is recorded.
 
     ``context``: the actor's facts for today when the caller already read them (``selectors.caller_by_token``);
     otherwise, or if they are for another person or day, they are read here.
@@ -120,10 +131,12 @@ def attendance_check_in(*, actor: User, mode: str, note: str = "", now: dt.datet
             # Alone, the INSERT is its own transaction: BEGIN and COMMIT around it would cost two more round trips.
             CheckIn.objects.insert(check_in)
     except IntegrityError as error:
-        refusal = _already_checked_in(context.staff_id, day)
-        if refusal is None:
+        answer = _second_check_in(context.staff_id, day, mode, note)
+        if answer is None:
             raise
-        raise refusal from error
+        if isinstance(answer, CheckIn):
+            return answer
+        raise answer from error
     return check_in
 
 
@@ -154,10 +167,12 @@ def attendance_check_in_with_token(*, key: str, mode: str, note: str = "", now: 
         if done.staff_id is None:
             raise NotPermitted(NO_STAFF_RECORD, rule="staff_record")
         if done.check_in is None:
-            # The unique index refused the INSERT (ON CONFLICT DO NOTHING): someone checked in first, this person.
-            raise _already_checked_in(done.staff_id, day) or RuleViolation(
-                _("Your check-in could not be recorded; try again."), rule="one_check_in_per_person_per_day"
-            )
+            # The unique index refused the INSERT (ON CONFLICT DO NOTHING): this person checked in first — maybe with
+            # this very request, retried after its answer was lost.
+            answer = _second_check_in(done.staff_id, day, mode, note)
+            if isinstance(answer, CheckIn):
+                return answer
+            raise answer or RuleViolation(_("Your check-in could not be recorded; try again."), rule="one_check_in_per_person_per_day")
         return done.check_in
     caller = selectors.caller_by_token(key=key, day=day)
     if caller is None:

@@ -61,7 +61,11 @@ register(
     AuditSubject(
         object_type="rosters.rosterrun",
         visible=lambda viewer: selectors.roster_runs(viewer=viewer),
-        actions={"roster.generate_many": _("Rosters generated for many units"), "roster.generate_many.start": _("Roster generation for many units started")},
+        actions={
+            "roster.generate_many": _("Rosters generated for many units"),
+            "roster.generate_many.start": _("Roster generation for many units started"),
+            "roster.generate_many.requeue": _("Roster generation stalled: its remaining units queued again"),
+        },
         fields={
             "week": _("Week"),
             "agency": _("Agency"),
@@ -81,6 +85,8 @@ register(
             "solve": _("Solving"),
             "save": _("Saving"),
             "total": _("Total"),
+            "units_pending": _("Units still to roster"),
+            "stalled_minutes": _("Minutes without progress"),
         },
         choices={"mode": {"process_pool": _("On the web server"), "celery": _("In the background")}},
         url_name="rosters:run",

@@ -54,6 +54,10 @@ class RosterRun(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Fanned out to Celery workers: when a unit was last stored (or the run queued or re-queued), and how many times the
+    # sweep queued its missing units again after it stalled (``services.runs.roster_runs_requeue_stalled``).
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    requeued = models.PositiveIntegerField(_("times queued again"), default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -66,6 +70,29 @@ class RosterRun(models.Model):
     @property
     def progress_share(self) -> float:
         return self.units_done / self.units_total if self.units_total else 0.0
+
+
+class RosterRunUnit(models.Model):
+    """One unit of a run fanned out to Celery workers: pending until a worker stores its roster (``done_at`` set,
+    ``roster`` the version stored, or none when the unit had nobody to roster).
+
+    The ledger is what makes a run survive lost and repeated messages: a chunk delivered twice, or queued again by the
+    sweep, stores only the units still pending, under the run's row lock; the run's progress is counted from these
+    rows, never from increments a killed worker may have half made; the sweep queues again exactly the pending ones."""
+
+    run = models.ForeignKey(RosterRun, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    roster = models.ForeignKey("Roster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "unit"], name="one_ledger_row_per_run_unit")]
+        indexes = [models.Index(fields=["run", "done_at"])]
+        verbose_name = _("unit of a roster generation")
+        verbose_name_plural = _("units of a roster generation")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}"
 
 
 class Roster(models.Model):
@@ -107,6 +134,8 @@ class Roster(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "week_start", "version"], name="roster_version_unique"),
             models.UniqueConstraint(fields=["unit", "week_start"], condition=Q(is_current=True), name="one_current_roster_per_unit_week"),
+            # A run stores one roster per unit, whichever worker (or redelivery of the same chunk) gets there first.
+            models.UniqueConstraint(fields=["run", "unit"], condition=Q(run__isnull=False), name="one_roster_per_unit_per_run"),
         ]
         indexes = [models.Index(fields=["week_start", "is_current"]), models.Index(fields=["unit", "week_start", "status"])]
         verbose_name = _("roster")

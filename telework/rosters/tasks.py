@@ -19,7 +19,7 @@ from telework.core.notifications import NotificationCategory, notify_user
 from telework.organization.heads import heads_of, unit_heads
 from telework.rosters.models import LeaveRequest, Roster, RosterEntry, RosterRun, SwapRequest
 from telework.rosters.selectors import cell_label, weekday_name
-from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, rosters_regenerate_after_switch
+from telework.rosters.services import follow_ups, generate_units_chunk, roster_run_execute, roster_runs_requeue_stalled, rosters_regenerate_after_switch
 
 
 def _roster_url(roster_id: int) -> str:
@@ -39,7 +39,8 @@ def resolve_after_switch_task(kind: str, is_active: bool, actor_id: int | None) 
 
 @shared_task(name="rosters.generate_run")
 def generate_run_task(run_id: int) -> None:
-    """Carry out a many-unit generation started from the screens."""
+    """Carry out a many-unit generation started from the screens (delivered again after a worker died, it fans out
+    nothing twice: ``runs._fan_out`` finds the run's ledger)."""
     run = RosterRun.objects.select_related("agency", "started_by").filter(pk=run_id, status=RosterRun.Status.RUNNING, finished_at__isnull=True).first()
     if run is None or run.units_done:
         return
@@ -48,12 +49,19 @@ def generate_run_task(run_id: int) -> None:
 
 @shared_task(name="rosters.generate_units")
 def generate_units_task(run_id: int, unit_ids: list[int], week_start: str, actor_id: int | None, reason: str) -> int:
-    """One chunk of a run fanned out to Celery workers (units of a few agencies)."""
+    """One chunk of a run fanned out to Celery workers (units of a few agencies); idempotent, so it may be delivered
+    again (acks_late: a worker killed mid-chunk leaves the message to another)."""
     run = RosterRun.objects.filter(pk=run_id).first()
     if run is None:
         return 0
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return generate_units_chunk(run=run, unit_ids=unit_ids, week_start=dt.date.fromisoformat(week_start), actor=actor, reason=reason)
+
+
+@shared_task(name="rosters.requeue_stalled_runs")
+def requeue_stalled_runs_task() -> dict[str, int]:
+    """The sweep: queue again the units of roster runs that stored nothing for ``ROSTER_RUN_STALL_MINUTES``."""
+    return roster_runs_requeue_stalled()
 
 
 @shared_task(name="rosters.notify_published")

@@ -209,13 +209,29 @@ def test_a_refused_second_check_in_costs_one_more_read(city, phone, django_asser
     headers = bearer(city.staff[0].user)
     post(phone, "/api/attendance/check-in", {"mode": "office"}, headers)
     with django_assert_max_num_queries(7) as captured:
-        assert post(phone, "/api/attendance/check-in", {"mode": "office"}, headers).status_code == 409
+        assert post(phone, "/api/attendance/check-in", {"mode": "home"}, headers).status_code == 409
     assert statements(captured) == [*check_in_statements(), "SELECT"]
+
+
+def test_a_retried_check_in_answers_the_same_acknowledgement_and_stores_one_row(city, phone, django_assert_max_num_queries):
+    """The phone lost the answer (a timeout, an application host killed after the commit) and sends the same check-in
+    again: it gets the check-in it made, not an error, and there is still one row (issue 15, point 6)."""
+    headers = bearer(city.staff[0].user)
+    first = post(phone, "/api/attendance/check-in", {"mode": "home", "note": "Làm ở nhà"}, headers)
+    assert first.status_code == 201
+    with django_assert_max_num_queries(7) as captured:
+        again = post(phone, "/api/attendance/check-in", {"mode": "home", "note": "Làm ở nhà"}, headers)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert statements(captured) == [*check_in_statements(), "SELECT"]
+    assert CheckIn.objects.filter(staff=city.staff[0]).count() == 1
+    # Not a retry: another mode or note is a second check-in, refused with the first's time.
+    assert post(phone, "/api/attendance/check-in", {"mode": "home", "note": "khác"}, headers).status_code == 409
+    assert CheckIn.objects.filter(staff=city.staff[0]).count() == 1
 
 
 @pytest.mark.parametrize(
     ("body", "status"),
-    [({"mode": "office"}, 409), ({"mode": "garden"}, 422)],
+    [({"mode": "home"}, 409), ({"mode": "garden"}, 422)],
     ids=["second check-in", "malformed"],
 )
 def test_a_refused_check_in_still_stamps_the_token(city, phone, body, status):

@@ -142,6 +142,30 @@ def test_a_second_check_in_the_same_day_is_refused_and_nothing_changes(city):
     assert CheckIn.objects.filter(staff=member).count() == 1
 
 
+@pytest.mark.parametrize("path", ["page", "phone"])
+def test_the_same_check_in_sent_again_answers_the_first_and_stores_nothing_more(city, path):
+    """A retry (same person, day, mode and note) after the answer was lost: the stored check-in, as acknowledged the
+    first time, on the page's path and the phone's (one statement on PostgreSQL, a read and a write on SQLite)."""
+    monday = next_monday()
+    member = city.staff[0]
+    publish_roster(city.unit, monday, {member: EntryStatus.OFFICE})
+    _token, key = ApiToken.issue(user=member.user, name="điện thoại")
+
+    def check_in(minute: int) -> CheckIn | None:
+        if path == "page":
+            return services.attendance_check_in(actor=member.user, mode="office", note="đến sớm", now=at(monday, 7, minute))
+        return services.attendance_check_in_with_token(key=key, mode="office", note="đến sớm", now=at(monday, 7, minute))
+
+    first = check_in(50)
+    before = snapshot()
+    again = check_in(51)
+    assert again is not None
+    assert first is not None
+    assert (again.pk, again.checked_in_at, again.finding, again.mode) == (first.pk, at(monday, 7, 50), first.finding, "office")
+    assert snapshot() == before
+    assert CheckIn.objects.filter(staff=member).count() == 1
+
+
 def test_the_unique_index_refuses_a_duplicate_even_without_the_service(city):
     monday = next_monday()
     member = city.staff[0]

@@ -139,13 +139,14 @@ def test_a_pass_runs_each_due_job_once_and_records_outcome_and_counts(city):
         ("organization-apply-scheduled-ends", at("2026-11-18 00:15"), ScheduledRun.Outcome.SUCCEEDED),
         ("staffing-send-reminders", at("2026-11-18 09:00"), ScheduledRun.Outcome.SUCCEEDED),
         ("outcomes-refresh-panel", at("2026-11-18 01:30"), ScheduledRun.Outcome.SUCCEEDED),
+        ("rosters-requeue-stalled-runs", at("2026-11-18 09:05"), ScheduledRun.Outcome.SUCCEEDED),
     ]
     missed = runs[1]
     assert missed.finished_at is not None
     assert set(missed.counts) >= {"expected", "missed"}
     # A second pass, or another process, finds every slot taken.
     assert scheduler.run_due_jobs() == []
-    assert ScheduledRun.objects.count() == 5
+    assert ScheduledRun.objects.count() == 6
 
 
 @pytest.mark.django_db

@@ -9,8 +9,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from telework.accounts.models import User
@@ -23,7 +25,7 @@ from telework.policy.models import SwitchKind
 from telework.rosters import selectors
 from telework.rosters.adapters import load_units
 from telework.rosters.engine.solver import SolveSettings, solve_units
-from telework.rosters.models import Roster, RosterRun, RosterStatus
+from telework.rosters.models import Roster, RosterRun, RosterRunUnit, RosterStatus
 from telework.rosters.services import follow_ups
 from telework.rosters.services.common import actor_user, week_days
 from telework.rosters.services.generation import default_workers, prepare, start_method, store, summarise
@@ -120,22 +122,43 @@ def rosters_generate_many(
     return summary
 
 
-def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, actor: User | None, reason: str, started: float) -> dict[str, Any]:
-    """Queue one Celery task per chunk of agencies (about ``UNITS_PER_TASK`` units each); the tasks update ``run``.
-    Returns the run's state when queued: the caller polls ``RosterRun`` for progress and the final summary."""
+def _chunks(units: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """``(unit id, agency id)`` pairs cut into chunks of about ``UNITS_PER_TASK`` units, an agency's units never split
+    (a chunk loads its agencies' policies once)."""
     by_agency: dict[int, list[int]] = defaultdict(list)
-    for unit in unit_list:
-        by_agency[unit.agency_id].append(unit.pk)
+    for unit_id, agency_id in units:
+        by_agency[agency_id].append(unit_id)
     chunks: list[list[int]] = [[]]
     for agency_id in sorted(by_agency):
         if chunks[-1] and len(chunks[-1]) + len(by_agency[agency_id]) > UNITS_PER_TASK:
             chunks.append([])
-        chunks[-1].extend(by_agency[agency_id])
-    chunks = [chunk for chunk in chunks if chunk]
-    RosterRun.objects.filter(pk=run.pk).update(units_total=len(unit_list), summary={"mode": "celery", "tasks": len(chunks)})
-    actor_id = actor_user(actor).pk if actor_user(actor) is not None else None
+        chunks[-1].extend(sorted(by_agency[agency_id]))
+    return [chunk for chunk in chunks if chunk]
+
+
+def _queue_chunks(run: RosterRun, chunks: list[list[int]]) -> None:
+    """Queue one ``rosters.generate_units`` task per chunk, when the current transaction commits."""
+    actor_id = run.started_by_id
     for chunk in chunks:
-        follow_ups.after_commit(follow_ups.UNITS_CHUNK, run.pk, chunk, week_start.isoformat(), actor_id, reason)
+        follow_ups.after_commit(follow_ups.UNITS_CHUNK, run.pk, chunk, run.week_start.isoformat(), actor_id, run.reason)
+
+
+def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, actor: User | None, reason: str, started: float) -> dict[str, Any]:
+    """Queue one Celery task per chunk of agencies (about ``UNITS_PER_TASK`` units each); the tasks update ``run``.
+    Returns the run's state when queued: the caller polls ``RosterRun`` for progress and the final summary.
+
+    Each unit gets its pending row in the run's ledger (``RosterRunUnit``) in the same transaction as the run's total,
+    so a run's progress and what is left of it never depend on a message arriving."""
+    chunks = _chunks((unit.pk, unit.agency_id) for unit in unit_list)
+    with transaction.atomic():
+        locked = RosterRun.objects.select_for_update().get(pk=run.pk)
+        if RosterRunUnit.objects.filter(run=locked).exists():
+            # Delivered again after its fan-out committed (the worker died before acknowledging): the ledger is there,
+            # and the stall sweep queues whatever is still pending.
+            return {"week": run.iso_week, "mode": "celery", "run": run.pk, "tasks": 0, "units": locked.units_total, "seconds": {"queue": 0.0}}
+        RosterRunUnit.objects.bulk_create(RosterRunUnit(run=locked, unit_id=unit.pk) for unit in unit_list)
+        RosterRun.objects.filter(pk=run.pk).update(units_total=len(unit_list), summary={"mode": "celery", "tasks": len(chunks)}, progress_at=clock.now())
+        _queue_chunks(locked, chunks)
     return {
         "week": run.iso_week,
         "mode": "celery",
@@ -147,11 +170,18 @@ def _fan_out(run: RosterRun, unit_list: list[Unit], *, week_start: dt.date, acto
 
 
 def generate_units_chunk(*, run: RosterRun, unit_ids: list[int], week_start: dt.date, actor: User | None, reason: str) -> int:
-    """One Celery task's share of a run: load, solve and save ``unit_ids``; count them done on the run, and close the
-    run with its summary when the last chunk finishes. Idempotent per unit: a unit that already has a roster of this
-    run is skipped."""
-    already = set(Roster.objects.filter(run=run, unit_id__in=unit_ids).values_list("unit_id", flat=True))
-    units = list(Unit.objects.select_related("agency").filter(pk__in=[unit_id for unit_id in unit_ids if unit_id not in already]))
+    """One Celery task's share of a run: load, solve and save the units of ``unit_ids`` still pending in the run's
+    ledger; count the run's progress from the ledger, and close the run with its summary when no unit is left.
+
+    Idempotent, whatever the deliveries: a chunk delivered twice (a worker killed before acknowledging it, the sweep
+    queuing it again, Redis restoring it) may be solved twice, but it is stored once — under the run's row lock, each
+    unit is stored only if its ledger row is still pending, and ``one_roster_per_unit_per_run`` backs that up. Returns
+    the number of rosters this call stored."""
+    pending = set(RosterRunUnit.objects.filter(run=run, unit_id__in=unit_ids, done_at__isnull=True).values_list("unit_id", flat=True))
+    if not pending:
+        _count_progress(run.pk)
+        return 0
+    units = list(Unit.objects.select_related("agency").filter(pk__in=pending).order_by("pk"))
     lap_started = time.perf_counter()
     loaded = load_units(units, week_start)
     load_seconds = time.perf_counter() - lap_started
@@ -160,16 +190,38 @@ def generate_units_chunk(*, run: RosterRun, unit_ids: list[int], week_start: dt.
     solved = [prepare(item, results[item.unit.pk], {**share, "solve": results[item.unit.pk].certificate.wall_seconds}) for item in loaded]
     lap_started = time.perf_counter()
     with transaction.atomic():
+        # The run's row lock serialises the chunks' writes: whoever comes second sees what the first stored.
+        RosterRun.objects.select_for_update().filter(pk=run.pk).first()
+        ledger = {row.unit_id: row for row in RosterRunUnit.objects.filter(run=run, unit_id__in=pending, done_at__isnull=True)}
+        solved = [item for item in solved if item.loaded.unit.pk in ledger]
         rosters = store(solved, week_start=week_start, actor=actor, reason=reason or _("Generated for the whole week"), run=run)
         save_share = (time.perf_counter() - lap_started) / max(1, len(rosters))
         for roster in rosters:
             roster.certificate.setdefault("timings", {})["save"] = round(save_share, 6)
             Roster.objects.filter(pk=roster.pk).update(certificate=roster.certificate)
-        RosterRun.objects.filter(pk=run.pk).update(units_done=F("units_done") + len(unit_ids) - len(already))
-    finished = RosterRun.objects.filter(pk=run.pk, status=RosterRun.Status.RUNNING, units_done__gte=F("units_total")).update(status=RosterRun.Status.DONE)
-    if finished:
-        _close_run(run.pk)
+        # Every pending unit of the chunk is now done: with its roster, or without one (nobody to roster).
+        now = clock.now()
+        roster_of_unit = {roster.unit_id: roster for roster in rosters}
+        for unit_id, row in ledger.items():
+            row.roster = roster_of_unit.get(unit_id)
+            row.done_at = now
+        RosterRunUnit.objects.bulk_update(ledger.values(), ["roster", "done_at"])
+        _count_progress(run.pk, locked=True)
     return len(rosters)
+
+
+def _count_progress(run_id: int, *, locked: bool = False) -> None:
+    """Set the run's progress from its ledger and close it when no unit is pending (once: under the run's lock, and
+    only a running run closes)."""
+    with transaction.atomic():
+        if not locked:
+            RosterRun.objects.select_for_update().filter(pk=run_id).first()
+        counts = RosterRunUnit.objects.filter(run_id=run_id).aggregate(total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)))
+        if not counts["total"]:
+            return
+        RosterRun.objects.filter(pk=run_id).update(units_done=counts["done"], progress_at=clock.now())
+        if counts["done"] >= counts["total"] and RosterRun.objects.filter(pk=run_id, status=RosterRun.Status.RUNNING).update(status=RosterRun.Status.DONE):
+            _close_run(run_id)
 
 
 def _close_run(run_id: int) -> None:
@@ -189,7 +241,54 @@ def _close_run(run_id: int) -> None:
         seconds=dict(seconds),
     )
     summary["wall_seconds"] = round((clock.now() - run.started_at).total_seconds(), 3)
+    if run.requeued:
+        summary["requeued"] = run.requeued
     RosterRun.objects.filter(pk=run_id).update(summary=summary, finished_at=clock.now())
+
+
+def roster_runs_requeue_stalled(*, stall_minutes: int | None = None) -> dict[str, int]:
+    """The sweep (beat job ``rosters-requeue-stalled-runs``): queue again what a stalled run still lacks.
+
+    A run fanned out to workers that has stored nothing for ``ROSTER_RUN_STALL_MINUTES`` lost a message: Redis
+    restarted without its queue, or a worker's host died and the broker has not delivered its chunk again yet. Its
+    pending units (the ledger) are queued again in chunks; a run whose fan-out itself was lost (no ledger yet) is
+    started again. Both are idempotent, so a chunk that was only slow costs a second solve, never a second roster.
+    Each re-queue is audited on the run. Returns how many runs and units were queued again."""
+    minutes = stall_minutes or int(getattr(django_settings, "ROSTER_RUN_STALL_MINUTES", 10))
+    now = clock.now()
+    stalled_before = now - dt.timedelta(minutes=minutes)
+    candidates = list(
+        RosterRun.objects.filter(status=RosterRun.Status.RUNNING, finished_at__isnull=True)
+        .annotate(last_progress=Coalesce("progress_at", "started_at"))
+        .filter(last_progress__lt=stalled_before)
+        .values_list("pk", flat=True)
+    )
+    requeued = {"runs": 0, "units": 0}
+    for run_id in candidates:
+        with transaction.atomic():
+            run = RosterRun.objects.select_for_update().filter(pk=run_id, status=RosterRun.Status.RUNNING).first()
+            if run is None or (run.progress_at or run.started_at) >= stalled_before:
+                continue  # finished, or moved on, since the list was read
+            pending = list(RosterRunUnit.objects.filter(run=run, done_at__isnull=True).values_list("unit_id", "unit__agency_id"))
+            has_ledger = bool(pending) or RosterRunUnit.objects.filter(run=run).exists()
+            if has_ledger and not pending:
+                _count_progress(run.pk, locked=True)
+                continue
+            RosterRun.objects.filter(pk=run.pk).update(requeued=run.requeued + 1, progress_at=now)
+            if has_ledger:
+                _queue_chunks(run, _chunks(pending))
+            else:
+                follow_ups.after_commit(follow_ups.RUN_STARTED, run.pk)
+            audit_record(
+                actor=None,
+                action="roster.generate_many.requeue",
+                target=run,
+                after={"week": run.iso_week, "units_pending": len(pending) if has_ledger else run.units_total, "stalled_minutes": minutes},
+                agency_id=run.agency_id,
+            )
+            requeued["runs"] += 1
+            requeued["units"] += len(pending)
+    return requeued
 
 
 def roster_run_start(*, week_start: dt.date, actor: User, agency: Agency | None = None) -> RosterRun:
