@@ -151,7 +151,7 @@ def run_state(run_id: int) -> tuple[str, int, int, bool]:
 # --- a and c: a city-wide roster run with a fault at a quarter ------------------------------------------------------
 
 
-def roster_run_with_fault(topology: Topology, week_start: dt.date, fault: Callable[[], None], fault_name: str) -> dict[str, Any]:
+def roster_run_with_fault(topology: Topology, week_start: dt.date, fault: Callable[[], object], fault_name: str) -> dict[str, Any]:
     year, week, _day = week_start.isocalendar()
     iso_week = f"{year}-W{week:02d}"
     expected = units_expected(week_start)
