@@ -58,6 +58,7 @@ COUNTED_TABLES = (
     "organization_staff",
     "registrations_registration",
     "rosters_rosterrun",
+    "rosters_rosterrununit",
     "rosters_roster",
     "rosters_rosterentry",
     "attendance_checkin",
@@ -151,7 +152,20 @@ def run_state(run_id: int) -> tuple[str, int, int, bool]:
 # --- a and c: a city-wide roster run with a fault at a quarter ------------------------------------------------------
 
 
-def roster_run_with_fault(topology: Topology, week_start: dt.date, fault: Callable[[], object], fault_name: str) -> dict[str, Any]:
+def worker_holds_chunk(topology: Topology, host: str) -> bool:
+    """Whether ``host``'s worker has taken a roster chunk it has not finished (from its log: received, not succeeded)."""
+    path = topology.directory / "logs" / f"{host}.log"
+    text = path.read_text(errors="replace") if path.exists() else ""
+    received = {line.split("[", 2)[2].split("]", 1)[0] for line in text.splitlines() if "rosters.generate_units[" in line and line.endswith("received")}
+    finished = {
+        line.split("rosters.generate_units[", 1)[1].split("]", 1)[0] for line in text.splitlines() if "rosters.generate_units[" in line and "succeeded" in line
+    }
+    return bool(received - finished)
+
+
+def roster_run_with_fault(
+    topology: Topology, week_start: dt.date, fault: Callable[[], object], fault_name: str, ready: Callable[[int, int], bool]
+) -> dict[str, Any]:
     year, week, _day = week_start.isocalendar()
     iso_week = f"{year}-W{week:02d}"
     expected = units_expected(week_start)
@@ -171,7 +185,7 @@ def roster_run_with_fault(topology: Topology, week_start: dt.date, fault: Callab
             run_id = run_id if run_id > before else 0
         if run_id and not fault_at:
             status, done, total, _finished = run_state(run_id)
-            if total and done >= total / 4:
+            if total and done < total and ready(done, total):
                 fault_at = {"units_done": done, "units_total": total, "seconds": round(time.monotonic() - started, 2)}
                 log(f"{fault_name}: fault at {done}/{total} units")
                 fault()
@@ -572,11 +586,14 @@ def drill(arguments: argparse.Namespace) -> dict[str, Any]:
         result["seed_seconds"] = seed(topology, arguments.staff, arguments.seed)
         week_start = next_week_start()
         # a. worker1 killed mid-run; it stays dead until the run is over, then comes back.
-        worker = roster_run_with_fault(topology, week_start, lambda: topology.kill_host("worker1"), "worker1_sigkill")
+        worker = roster_run_with_fault(
+            topology, week_start, lambda: topology.kill_host("worker1"), "worker1_sigkill", lambda _done, _total: worker_holds_chunk(topology, "worker1")
+        )
         topology.start_service("worker1")
         result["loadavg"]["after_roster_run"] = loadavg()
         # c. redis restarted mid-run.
-        broker = roster_run_with_fault(topology, week_start, topology.restart_redis, "redis_restart")
+        # Restarted as soon as the run's chunks are queued, before the workers have finished them.
+        broker = roster_run_with_fault(topology, week_start, topology.restart_redis, "redis_restart", lambda _done, _total: True)
         # b. the check-in peak, app1 killed mid-peak.
         from bench.checkin import seed as seed_check_ins
 
