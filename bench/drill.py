@@ -7,10 +7,11 @@ Celery worker hosts and beat, each in its own network namespace), seeds a city (
 bench's staff with phone tokens (``bench.checkin.seed``), then, in turn:
 
 a. **worker killed**: a city-wide roster run (``roster_solve`` on app1, fanned out to both workers in chunks of
-   ``rosters.generate_units``); when a quarter of the units are done every process on worker1 gets SIGKILL. Every unit
-   must have exactly one roster of the run, and the run must finish (worker2 alone, worker1 stays dead until then).
+   ``rosters.generate_units``); as soon as worker1 holds a chunk (received, not finished: read from its log) every
+   process on worker1 gets SIGKILL. Every unit must have exactly one roster of the run, and the run must finish
+   (worker2 alone: the chunk comes back after the visibility timeout; worker1 stays dead until the run is over).
 c. **redis restarted**: a second city-wide run; redis is stopped (SIGTERM, its append-only file written) and started
-   again at a quarter; the run must finish, each unit once.
+   again as soon as the run's chunks are queued; the run must finish, each unit once.
 b. **app host killed**: every staff member checks in once through haproxy (a Python client, 32 connections; a
    request that fails or answers 5xx is retried, up to 20 times); when a third are acknowledged every process on app1
    gets SIGKILL. ``acknowledged`` are the 2xx the client received, ``stored`` the acknowledged people whose check-in
@@ -604,9 +605,7 @@ def drill(arguments: argparse.Namespace) -> dict[str, Any]:
         peak = check_in_peak(topology, keys[: arguments.check_ins], arguments.connections)
         result["loadavg"]["after_peak"] = loadavg()
         topology.start_service("app1")
-        rejoin_started = time.monotonic()
-        topology.wait_until_serving()
-        peak["app1_restarted_seconds"] = round(time.monotonic() - rejoin_started, 2)
+        peak["app1_restarted_seconds"] = topology.wait_until_host_serves("app1")
         # d. PostgreSQL restarted.
         database = postgres_restart(topology, keys[arguments.check_ins : arguments.check_ins + 300])
         # e. base backup + WAL, restore.

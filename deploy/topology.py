@@ -627,6 +627,15 @@ class Topology:
             time.sleep(0.2)
         return time.monotonic() - started
 
+    def wait_until_host_serves(self, host: str, timeout: float = 300.0) -> float:
+        """Seconds until ``host`` answers 200 on the liveness path itself (haproxy takes it back two checks later)."""
+        started = time.monotonic()
+        while http_status(self.app_url(host) + self.health_path) != 200:
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(f"{host} did not answer 200 on {self.health_path} within {timeout:.0f} s")
+            time.sleep(0.2)
+        return round(time.monotonic() - started, 2)
+
     # --- faults --------------------------------------------------------------------------------------------------
     def kill_host(self, host: str) -> int:
         """SIGKILL every process on ``host`` (a machine that dies): returns how many were killed."""
