@@ -136,3 +136,16 @@ def test_requests_beyond_the_rate_of_an_address_get_429_whatever_the_token(city,
     assert forged.status_code == 429
     clock.shift(dt.timedelta(minutes=1))
     assert phone.get("/api/me", REMOTE_ADDR="10.0.0.7", **bearer(city.staff[7].user, scope=TokenScope.READ)).status_code == 200
+
+
+@override_settings(
+    API_THROTTLE_RATES=LIMITS,
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}},
+)
+def test_a_check_in_goes_through_while_the_shared_cache_of_the_rate_limits_is_down(city, phone):
+    # Production counts the rate limits in Redis (TELEWORK_CACHE_URL); Redis restarting must not refuse check-ins.
+    check_in = phone.post(
+        "/api/attendance/check-in", {"mode": "office"}, content_type="application/json", **bearer(city.staff[0].user, scope=TokenScope.CHECK_IN)
+    )
+    assert check_in.status_code == 201
+    assert CheckIn.objects.filter(staff=city.staff[0]).count() == 1
