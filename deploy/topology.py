@@ -402,6 +402,11 @@ class Topology:
     def start_service(self, name: str) -> subprocess.Popen[bytes]:
         """Start (or start again) service ``name`` in the background, its output appended to logs/<name>.log."""
         service = self.services[name]
+        # Prometheus' per-process files of a previous start would be summed with the new ones: empty the directory.
+        metrics = Path(service.env["PROMETHEUS_MULTIPROC_DIR"]) if "PROMETHEUS_MULTIPROC_DIR" in service.env else None
+        if metrics is not None and metrics.is_dir():
+            for stale in metrics.iterdir():
+                stale.unlink(missing_ok=True)
         log_file = (self.directory / "logs" / f"{name}.log").open("ab")
         process = subprocess.Popen(service.argv(), env=service.env or None, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)  # noqa: S603
         log_file.close()
