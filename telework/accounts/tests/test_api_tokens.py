@@ -154,3 +154,16 @@ def test_the_rate_limits_hold_in_a_shared_redis_cache(city, phone, clock, redis_
         clock.shift(dt.timedelta(minutes=1))
         assert phone.get("/api/me", REMOTE_ADDR="10.0.0.1", **headers).status_code == 200
         cache.clear()
+
+
+@override_settings(
+    API_THROTTLE_RATES=LIMITS,
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}},
+)
+def test_a_check_in_goes_through_while_the_shared_cache_of_the_rate_limits_is_down(city, phone):
+    # Production counts the rate limits in Redis (TELEWORK_CACHE_URL); Redis restarting must not refuse check-ins.
+    check_in = phone.post(
+        "/api/attendance/check-in", {"mode": "office"}, content_type="application/json", **bearer(city.staff[0].user, scope=TokenScope.CHECK_IN)
+    )
+    assert check_in.status_code == 201
+    assert CheckIn.objects.filter(staff=city.staff[0]).count() == 1
