@@ -286,6 +286,9 @@ def celery_worker(redis_url: str, transactional_db: None) -> Iterator[CeleryWork
     keys = ("broker_url", "task_always_eager", "broker_connection_retry_on_startup", "worker_hijack_root_logger")
     saved = {key: app.conf[key] for key in keys}
     app.close()  # drop a connection pool built for the previous broker
+    # ... and the producers' pool, which ``close`` keeps: it would go on publishing to the previous broker.
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
     app.conf.update(broker_url=redis_url, task_always_eager=False, broker_connection_retry_on_startup=True, worker_hijack_root_logger=False)
     failures: dict[str, BaseException] = {}
 
