@@ -79,7 +79,7 @@ def test_a_committed_check_in_is_counted_and_a_refused_one_is_not(client, city, 
     with django_capture_on_commit_callbacks(execute=True):
         services.attendance_check_in(actor=member.user, mode="home")
     with pytest.raises(RuleViolation), django_capture_on_commit_callbacks(execute=True):
-        services.attendance_check_in(actor=member.user, mode="home")
+        services.attendance_check_in(actor=member.user, mode="office")
     assert sample(scrape(client), "telework_check_ins_total", mode="home") == before + 1
 
 
