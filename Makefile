@@ -57,7 +57,7 @@ typecheck:
 	$(UV) run mypy
 
 test-unit: setup
-	$(UV) run pytest -m "not postgres and not redis and not browser" -q
+	$(UV) run pytest -m "not postgres and not redis and not browser" -q --durations=25
 
 # The same suite again on PostgreSQL, plus the tests marked postgres (concurrent approvals, the audit trigger).
 # pg_virtualenv makes a throwaway cluster (owned by postgres, since initdb refuses root), exports
@@ -68,7 +68,7 @@ test-unit: setup
 # the next one refuse to start.
 PG_VIRTUALENV := pg_virtualenv -t -c "--locale=C.UTF-8 --encoding=UTF8" -o shared_buffers=64MB -o fsync=off -o synchronous_commit=off -o full_page_writes=off
 test-postgres: setup
-	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser" -q -p no:cacheprovider
+	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser" -q -p no:cacheprovider --durations=25
 
 # A redis-server on a free loopback port and a Celery worker thread, started by the tests' fixtures.
 test-redis: setup
@@ -76,7 +76,7 @@ test-redis: setup
 
 # Playwright drives Debian's chromium (never `playwright install`); failures leave screenshots in var/screenshots/.
 test-browser: setup
-	$(UV) run pytest -m browser -q
+	$(UV) run pytest -m browser -q --durations=25
 
 clean:
 	rm -rf var/*.sqlite3* var/static

@@ -9,8 +9,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +58,24 @@ def prepare_database(name: str) -> None:
     # As in production: the development settings' query log would format every bulk statement.
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
+
+
+def main(module: str, database: str, arguments: Any, argv: Sequence[str], run_benchmark: Callable[..., dict[str, Any]]) -> int:
+    """The entry point the PostgreSQL benchmarks share. ``--here``: run on the database Django is configured with and
+    print the JSON. Otherwise run ``module`` again inside a throwaway cluster (``run_in_throwaway_cluster``), where
+    ``--in-cluster`` makes a fresh, migrated ``database`` and leaves the JSON in ``--result-file``. Exit 0 when the
+    benchmark met its target."""
+    if arguments.here:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        import django
+
+        django.setup()
+        figures = run_benchmark(arguments, database="the configured database")
+        print(json.dumps(figures, ensure_ascii=False, indent=None if arguments.json else 2))
+        return 0 if figures["target_met"] else 1
+    if not arguments.in_cluster:
+        return run_in_throwaway_cluster(module, argv, as_json=arguments.json)
+    prepare_database(database)
+    figures = run_benchmark(arguments, database="PostgreSQL (pg_virtualenv -t)")
+    Path(arguments.result_file).write_text(json.dumps(figures))
+    return 0

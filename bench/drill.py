@@ -44,7 +44,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from deploy.topology import PG_BIN, Topology, address, as_user, http_status, in_namespace, namespace_pids, run
 
@@ -112,7 +111,9 @@ def count_rows(tables: Sequence[str]) -> dict[str, int]:
 
 def next_week_start() -> dt.date:
     """Next week's Monday in the city's time zone: the week ``seed_demo`` gave approved home days."""
-    today = dt.datetime.now(ZoneInfo(os.environ.get("TELEWORK_TIME_ZONE", "Asia/Ho_Chi_Minh"))).date()
+    from telework.core import clock
+
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday())
     return monday + dt.timedelta(weeks=1)
 

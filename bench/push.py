@@ -31,7 +31,6 @@ import resource
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from bench import cluster
@@ -216,16 +215,7 @@ def run_benchmark(arguments: argparse.Namespace, *, database: str) -> dict[str, 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     arguments = parse_arguments(argv)
-    if arguments.here:
-        figures = run_benchmark(arguments, database="the configured database")
-        print(json.dumps(figures, ensure_ascii=False, indent=None if arguments.json else 2))
-        return 0 if figures["target_met"] else 1
-    if not arguments.in_cluster:
-        return cluster.run_in_throwaway_cluster("bench.push", argv, as_json=arguments.json)
-    cluster.prepare_database(DATABASE)
-    figures = run_benchmark(arguments, database="PostgreSQL (pg_virtualenv -t)")
-    Path(arguments.result_file).write_text(json.dumps(figures))
-    return 0
+    return cluster.main("bench.push", DATABASE, arguments, argv, run_benchmark)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -28,6 +28,7 @@ from telework.accounts.api_auth import (
     RateLimit,
     ReadableJSONRenderer,
 )
+from telework.core.error_views import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from telework.core.exceptions import DomainError, NotFound, NotPermitted
 from telework.organization.api import router as me_router
 
@@ -118,6 +119,17 @@ def out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
     them, so a value they miss still answers 422 rather than 500."""
     logger.warning("API input out of range on %s %s: %s", request.method, request.path, error)
     return _error(request, 422, code="validation_failed", rule="value_range", message=OUT_OF_RANGE)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The database did not answer (a restart, a failover): nothing was written, and the same request can be sent
+    again after Retry-After — the phone app retries a check-in with the same key (idempotent)."""
+    logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
+    response = _error(request, 503, code="database_unavailable", rule="", message=DATABASE_UNAVAILABLE)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

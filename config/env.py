@@ -153,7 +153,8 @@ REPLICA_DATABASE_URL = env_str("TELEWORK_REPLICA_DATABASE_URL", "").strip()
 REPLICA_MAX_LAG_SECONDS = env_int("TELEWORK_REPLICA_MAX_LAG_SECONDS", 30)
 if not 1 <= REPLICA_MAX_LAG_SECONDS <= 86_400:
     raise ImproperlyConfigured(f"TELEWORK_REPLICA_MAX_LAG_SECONDS must be between 1 and 86400, got {REPLICA_MAX_LAG_SECONDS}")
-READY_NEEDS_REPLICA = env_bool("TELEWORK_READY_NEEDS_REPLICA", True)
+# A replica that does not answer makes /health/ready/ fail only when this is on (the reports read the primary then).
+READY_NEEDS_REPLICA = env_bool("TELEWORK_READY_NEEDS_REPLICA", False)
 # Prometheus: the networks (CIDR, comma-separated) whose addresses may read /metrics; others get a 404.
 METRICS_ALLOWED_NETS = env_list("TELEWORK_METRICS_ALLOWED_NETS", ["127.0.0.1/32", "::1/128"])
 for _net in METRICS_ALLOWED_NETS:

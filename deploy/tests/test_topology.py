@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from bench.drill import _status_histogram
@@ -43,7 +42,7 @@ def test_static_files_are_collected_again_only_when_a_source_is_newer(tmp_path: 
     manifest = tmp_path / "var" / "static" / "staticfiles.json"
     manifest.parent.mkdir(parents=True)
     manifest.write_text("{}")
-    past = time.time() - 60
+    past = manifest.stat().st_mtime - 60  # older than the manifest whatever the clock says (tests freeze it)
     os.utime(source, (past, past))
     assert not topology.static_files_stale(tmp_path)
     source.write_text("body { margin: 0 }")

@@ -125,6 +125,19 @@ def audit_accounts(
     )
 
 
+def audit_account_change(*, actor: User | None, action: str, user: User, after: Mapping[str, Any], reason: str, agency_id: int | None) -> None:
+    """One account's change by an administrator (closed, reopened, its second factor reset), with the reason they gave
+    and, when known, the agency whose administrators may read the row."""
+    audit_accounts(
+        actor=actor,
+        action=action,
+        users=[user],
+        after=after,
+        reason=reason.strip(),
+        agency_ids={user.pk: agency_id} if agency_id else None,
+    )
+
+
 def audit_unknown_account(*, action: str, label: str, after: Mapping[str, Any]) -> None:
     """An audit row about an account nobody could name (a single sign-on refused before the person was known): object
     id 0, which is no account, so only the roles that read the whole trail read it."""
@@ -281,13 +294,13 @@ def deactivate_account(*, user: User, actor: User | None, reason: str, agency_id
         tokens = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=now)
         ActivationCode.objects.filter(user=locked, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         sessions = end_sessions(locked)
-        audit_accounts(
+        audit_account_change(
             actor=actor,
             action="account.deactivate",
-            users=[locked],
+            user=locked,
             after={"is_active": False, "sessions_ended": sessions, "tokens_revoked": tokens},
-            reason=reason.strip(),
-            agency_ids={locked.pk: agency_id} if agency_id else None,
+            reason=reason,
+            agency_id=agency_id,
         )
     user.is_active = False
     return locked
@@ -302,14 +315,7 @@ def reactivate_account(*, user: User, actor: User | None, reason: str = "", agen
             return locked
         locked.is_active = True
         locked.save(update_fields=["is_active"])
-        audit_accounts(
-            actor=actor,
-            action="account.reactivate",
-            users=[locked],
-            after={"is_active": True},
-            reason=reason.strip(),
-            agency_ids={locked.pk: agency_id} if agency_id else None,
-        )
+        audit_account_change(actor=actor, action="account.reactivate", user=locked, after={"is_active": True}, reason=reason, agency_id=agency_id)
     user.is_active = True
     return locked
 
@@ -334,13 +340,13 @@ def reset_second_factor(*, user: User, actor: User | None, reason: str, agency_i
         TOTPDevice.objects.filter(user=locked).delete()
         recovery.delete()
         sessions = end_sessions(locked)
-        audit_accounts(
+        audit_account_change(
             actor=actor,
             action="account.second_factor_reset",
-            users=[locked],
+            user=locked,
             after={"authenticators_removed": authenticators, "recovery_codes_removed": codes, "sessions_ended": sessions},
-            reason=reason.strip(),
-            agency_ids={locked.pk: agency_id} if agency_id else None,
+            reason=reason,
+            agency_id=agency_id,
         )
     return authenticators
 

@@ -1,9 +1,11 @@
 """Health and readiness for the load balancer and the operator (issue 15, point 5).
 
 * ``GET /health/live/`` — the process answers: 200 ``ok`` as plain text, nothing else consulted (no database).
-* ``GET /health/ready/`` — this process can serve: 200 when the default database answers, the replica when one is
-  configured (``TELEWORK_READY_NEEDS_REPLICA``), the cache, and the Celery broker when one is configured; otherwise
-  503. Both answer JSON ``{"ready": …, "checks": {"database": "ok", "cache": "…", …}}`` where a failed check says in
+* ``GET /health/ready/`` — this process can serve: 200 when the default database answers, the cache, and the Celery
+  broker when one is configured; otherwise 503. A configured replica is checked and reported too, but by default it
+  does not make the process unready: the reports read the primary while it is down, so taking every application host
+  out of the pool for it would turn a slower dashboard into an outage (``TELEWORK_READY_NEEDS_REPLICA=1`` makes it
+  count). Both answer JSON ``{"ready": …, "checks": {"database": "ok", "cache": "…", …}}`` where a failed check says in
   plain words what does not answer (the exception's kind only: the page is public, the details go to the log).
 
 ``HealthCheckMiddleware`` answers these two paths first in ``MIDDLEWARE``, before the SSL redirect, the host check,
@@ -65,14 +67,18 @@ def broker_configured() -> bool:
     return not settings.CELERY_TASK_ALWAYS_EAGER and not str(settings.CELERY_BROKER_URL).startswith("memory://")
 
 
-def checks_to_run() -> dict[str, tuple[str, Callable[[], None]]]:
-    """name → (what failed, in words; the check). Order: what the response lists first."""
-    checks: dict[str, tuple[str, Callable[[], None]]] = {"database": ("the database does not answer", lambda: _database("default"))}
-    if db.replica_configured() and settings.READY_NEEDS_REPLICA:
-        checks["replica"] = ("the read replica does not answer", lambda: _database("replica"))
-    checks["cache"] = ("the cache does not answer", _cache)
+def checks_to_run() -> dict[str, tuple[str, Callable[[], None], bool]]:
+    """name → (what failed, in words; the check; whether its failure makes the process unready). Order: what the
+    response lists first."""
+    checks: dict[str, tuple[str, Callable[[], None], bool]] = {"database": ("the database does not answer", lambda: _database("default"), True)}
+    if db.replica_configured():
+        if settings.READY_NEEDS_REPLICA:
+            checks["replica"] = ("the read replica does not answer", lambda: _database("replica"), True)
+        else:
+            checks["replica"] = ("the read replica does not answer; the reports read the primary", lambda: _database("replica"), False)
+    checks["cache"] = ("the cache does not answer", _cache, True)
     if broker_configured():
-        checks["broker"] = ("the task broker does not answer", _broker)
+        checks["broker"] = ("the task broker does not answer", _broker, True)
     return checks
 
 
@@ -80,12 +86,12 @@ def readiness() -> tuple[bool, dict[str, str]]:
     """Run every check; (all passed, name → "ok" or what failed in words)."""
     results: dict[str, str] = {}
     ready = True
-    for name, (failure, check) in checks_to_run().items():
+    for name, (failure, check, required) in checks_to_run().items():
         started = time.monotonic()
         try:
             check()
         except Exception as error:  # noqa: BLE001 — any failure of a dependency means "not ready", said in words
-            ready = False
+            ready = ready and not required
             results[name] = f"{failure} ({type(error).__name__})"
             logger.warning("Readiness: %s: %s", failure, error, extra={"check": name, "duration_ms": round((time.monotonic() - started) * 1000, 1)})
         else:

@@ -11,12 +11,16 @@ mozilla-django-oidc runs the authorization-code flow (with PKCE and a nonce); th
 * Accounts are never created. An unknown code, a staff member without an account, one who has left or whose account is
   closed is refused with a Vietnamese message naming why, on the login page. Every sign-in and every refusal is audited
   (``account.sso_login``, ``account.sso_refused`` with the reason).
+* The provider's signing keys (its JWKS) are kept in the cache for ``JWKS_CACHE_SECONDS``, so a morning of sign-ins
+  does not ask the provider for them each time; a token signed by a key not in the kept set makes one fresh fetch (the
+  provider rotated its key) before it is refused.
 * A person of a role that must pass a second factor is then asked for this site's, unless the provider asserted one
   (``telework.accounts.oidc.asserts_second_factor``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +31,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,6 +47,9 @@ from telework.organization.models import Staff
 
 # Claims are the provider's text: bounded before they reach a message, a query or the audit trail.
 MAX_CLAIM_LENGTH = 64
+# How long the provider's signing keys are kept before they are fetched again (a rotation is caught sooner: a token
+# whose key is not among the kept ones makes a fresh fetch).
+JWKS_CACHE_SECONDS = 3600
 
 
 class Refusal:
@@ -190,6 +198,26 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         record_refusal(outcome.refusal)
         return None
 
+    def retrieve_matching_jwk(self, token: str | bytes) -> jwt.PyJWK:
+        """The provider's key that signed ``token``: from the kept JWKS, else from a fresh fetch (a rotated key)."""
+        header = jwt.get_unverified_header(token)
+        cache_key = "telework:sso:jwks:" + hashlib.sha256(str(self.OIDC_OP_JWKS_ENDPOINT).encode()).hexdigest()
+        kept = cache.get(cache_key)
+        if kept is not None and (key := _matching_key(kept, header)) is not None:
+            return jwt.PyJWK(key)
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT,
+            verify=oidc.setting("OIDC_VERIFY_SSL", True),
+            timeout=oidc.setting("OIDC_TIMEOUT", None),
+            proxies=oidc.setting("OIDC_PROXY", None),
+        )
+        response.raise_for_status()
+        jwks = response.json()
+        cache.set(cache_key, jwks, JWKS_CACHE_SECONDS)
+        if (key := _matching_key(jwks, header)) is None:
+            raise SuspiciousOperation("No key of the provider's JWKS matches the token.")
+        return jwt.PyJWK(key)
+
     def _verify_jws(self, payload: str, key: Any) -> dict[str, Any]:
         """The ID token's claims, checked: RS256 only, the provider's key, our issuer and audience, in its lifetime."""
         try:
@@ -231,6 +259,19 @@ class StaffCodeBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     def get_user(self, user_id: Any) -> User | None:
         # Django's check (an account closed since stays out), not the library's plain lookup.
         return ModelBackend.get_user(self, user_id)
+
+
+def _matching_key(jwks: Any, header: dict[str, Any]) -> dict[str, Any] | None:
+    """The JWK of ``jwks`` with the token's key id (and its algorithm, when the key names one), as the library matches."""
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    found = None
+    for key in keys if isinstance(keys, list) else []:
+        if not isinstance(key, dict) or key.get("kid") != header.get("kid"):
+            continue
+        if "alg" in key and key["alg"] != header.get("alg"):
+            continue
+        found = key
+    return found
 
 
 def record_refusal(refusal: SsoRefused | None) -> None:

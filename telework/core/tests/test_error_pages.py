@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.db import connections
+from django.db.utils import load_backend
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from telework.accounts.models import ApiToken
 from telework.core import error_views
+from telework.core.tests.replicas import closed_port
 
 LAYOUT = 'class="navbar-brand"'
 
@@ -125,3 +133,53 @@ def _no_language_left_active():
     # A request leaves its language active in the thread; the next test must not inherit English.
     yield
     translation.deactivate()
+
+
+@contextmanager
+def database_down() -> Iterator[None]:
+    """The default database stops answering for this thread, as when PostgreSQL restarts: the connection goes to a
+    port (or, on SQLite, a file) nothing serves. Afterwards the real connection is back, as after the restart."""
+    original = connections["default"]
+    config: dict[str, Any] = dict(original.settings_dict)
+    if config["ENGINE"].endswith("sqlite3"):
+        config["NAME"] = "/nonexistent-telework-database/telework.sqlite3"
+    else:
+        config.update(HOST="127.0.0.1", PORT=str(closed_port()), OPTIONS={**config.get("OPTIONS", {}), "connect_timeout": 2})
+    broken = load_backend(config["ENGINE"]).DatabaseWrapper(config, "default")
+    connections["default"] = broken
+    try:
+        yield
+    finally:
+        broken.close()
+        connections["default"] = original
+
+
+@pytest.mark.django_db
+def test_a_database_that_does_not_answer_gives_a_page_that_says_to_send_again_not_a_500(client, city):
+    client.force_login(city.head_user)
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(error_views.RETRY_AFTER_SECONDS)
+    assert LAYOUT in html
+    assert "Cơ sở dữ liệu tạm thời không phản hồi" in html
+    assert "Traceback" not in html
+    assert "OperationalError" not in html
+    # The database is back: the next request works, nobody restarted anything.
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_answers_503_with_retry_after_in_its_error_shape_when_the_database_does_not_answer(client, city):
+    _token, key = ApiToken.issue(user=city.staff[0].user, name="Điện thoại")
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(error_views.RETRY_AFTER_SECONDS)
+    body = response.json()
+    assert body["code"] == "database_unavailable"
+    assert body["message"].startswith("Cơ sở dữ liệu tạm thời không phản hồi")
+    assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200

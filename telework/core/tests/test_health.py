@@ -71,14 +71,17 @@ def test_a_broker_that_answers_is_ready(client, redis_url):
     assert response.json()["checks"]["broker"] == "ok"
 
 
-def test_a_replica_that_does_not_answer_is_named(client):
+def test_a_replica_that_does_not_answer_is_named_but_keeps_the_host_in_the_pool_unless_required(client):
     with replica_alias(broken=True):
+        # The reports read the primary while the replica is down: the hosts stay in the pool, the probe says why.
         response = client.get("/health/ready/")
-        assert response.status_code == 503
-        assert response.json()["checks"]["replica"].startswith("the read replica does not answer")
-        # The operator may keep the hosts in the pool while the replica is down: the reports read the primary then.
-        with override_settings(READY_NEEDS_REPLICA=False):
-            assert client.get("/health/ready/").status_code == 200
+        assert response.status_code == 200
+        assert response.json()["ready"] is True
+        assert response.json()["checks"]["replica"].startswith("the read replica does not answer; the reports read the primary")
+        with override_settings(READY_NEEDS_REPLICA=True):
+            required = client.get("/health/ready/")
+        assert required.status_code == 503
+        assert required.json()["checks"]["replica"].startswith("the read replica does not answer (")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -241,3 +243,51 @@ def test_a_sign_in_the_provider_refused_is_said_once_and_audited(client, sso):
     assert AuditEvent.objects.get(action="account.sso_refused").after == {"refusal": "provider_error"}
     # The state is spent: the same answer cannot be replayed.
     assert state not in client.session.get("oidc_states", {})
+
+
+@pytest.fixture
+def counted_jwks(sso: Provider) -> Iterator[tuple[str, list[str]]]:
+    """The provider's JWKS endpoint behind a loopback proxy that notes each fetch."""
+    jwks_endpoint = oidc.discovery_document(sso.issuer)["jwks_uri"]
+    fetches: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            fetches.append(self.path)
+            upstream = requests.get(jwks_endpoint, timeout=10)
+            data = upstream.content
+            self.send_response(upstream.status_code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/jwks/", fetches
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_providers_keys_are_fetched_once_for_many_sign_ins_and_again_when_it_rotates_them(sso, counted_jwks):
+    endpoint, fetches = counted_jwks
+    StaffFactory(code="SSO-AN", full_name="Trần Thị An", user=UserFactory(username="an"))
+    with override_settings(OIDC_OP_JWKS_ENDPOINT=endpoint):
+        for _attempt in range(3):
+            client = Client()
+            sign_in(client, "079100000001")
+            assert client.session["_auth_user_id"] == str(User.objects.get(username="an").pk)
+        assert len(fetches) == 1
+        # The kept keys no longer hold the one the provider signs with (it rotated): one fresh fetch, and the sign-in works.
+        cache_key = "telework:sso:jwks:" + hashlib.sha256(endpoint.encode()).hexdigest()
+        cache.set(cache_key, {"keys": [{"kty": "RSA", "kid": "retired-key", "n": "AQAB", "e": "AQAB"}]})
+        client = Client()
+        sign_in(client, "079100000001")
+        assert "_auth_user_id" in client.session
+        assert len(fetches) == 2

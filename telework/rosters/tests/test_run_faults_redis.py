@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connections
-from django.utils import timezone
 
 from config.celery import app
+from telework.core import clock
 from telework.core.models import AuditEvent
 from telework.demo.testing import build_city, next_monday
 from telework.organization.tests.factories import AgencyFactory, StaffFactory, UnitFactory
@@ -202,7 +202,7 @@ class Workers:
             # A message taken by a worker that died comes back after 5 s (30 min in production), looked for every second.
             "TELEWORK_CELERY_VISIBILITY_TIMEOUT": "5",
             "TELEWORK_CELERY_RESTORE_INTERVAL": "1",
-            "RESIL_NOW": timezone.now().isoformat(),
+            "RESIL_NOW": clock.now().isoformat(),
             "RESIL_MARKS": str(self.marks),
             "RESIL_NAME": name,
             "RESIL_HOLD": str(hold),

@@ -19,7 +19,8 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.utils import timezone
+
+from telework.core import clock
 
 ROOT = Path(__file__).resolve().parents[4]
 CLIENT_ID = "telework-tests"
@@ -33,7 +34,7 @@ class Provider:
 
     def sync_clock(self) -> None:
         """Put the provider's clock on the tests' (both frozen, ticking)."""
-        requests.get(f"{self.base}/_clock/", params={"at": timezone.now().isoformat()}, timeout=10).raise_for_status()
+        requests.get(f"{self.base}/_clock/", params={"at": clock.now().isoformat()}, timeout=10).raise_for_status()
 
     def settings(self, **extra: Any) -> dict[str, Any]:
         """The RP settings pointing at this provider (endpoints from its discovery document)."""
@@ -76,7 +77,7 @@ def running_provider(*, people: dict[str, dict[str, Any]], redirect_uris: list[s
             "OIDC_PROVIDER_CLIENT": json.dumps(
                 {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": redirect_uris, "post_logout_redirect_uris": post_logout_redirect_uris}
             ),
-            "OIDC_PROVIDER_NOW": timezone.now().isoformat(),
+            "OIDC_PROVIDER_NOW": clock.now().isoformat(),
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         process = subprocess.Popen(
