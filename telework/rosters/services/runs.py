@@ -123,16 +123,25 @@ def rosters_generate_many(
 
 
 def _chunks(units: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """``(unit id, agency id)`` pairs cut into chunks of about ``UNITS_PER_TASK`` units, an agency's units never split
-    (a chunk loads its agencies' policies once)."""
+    """``(unit id, agency id)`` pairs cut into chunks of at most ``UNITS_PER_TASK`` units. Small agencies are packed
+    whole into a chunk (a chunk loads its agencies' policies once); an agency larger than a chunk is cut into pieces
+    of near-equal size, so that one large department does not become one long task that the other workers wait for
+    (each unit is solved alone: the cut changes no roster)."""
     by_agency: dict[int, list[int]] = defaultdict(list)
     for unit_id, agency_id in units:
         by_agency[agency_id].append(unit_id)
     chunks: list[list[int]] = [[]]
     for agency_id in sorted(by_agency):
-        if chunks[-1] and len(chunks[-1]) + len(by_agency[agency_id]) > UNITS_PER_TASK:
+        agency_units = sorted(by_agency[agency_id])
+        pieces = -(-len(agency_units) // UNITS_PER_TASK)
+        if pieces > 1:
+            size = -(-len(agency_units) // pieces)
+            chunks.extend(agency_units[start : start + size] for start in range(0, len(agency_units), size))
             chunks.append([])
-        chunks[-1].extend(sorted(by_agency[agency_id]))
+            continue
+        if chunks[-1] and len(chunks[-1]) + len(agency_units) > UNITS_PER_TASK:
+            chunks.append([])
+        chunks[-1].extend(agency_units)
     return [chunk for chunk in chunks if chunk]
 
 

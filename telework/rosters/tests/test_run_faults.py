@@ -26,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fanned_out(city, monkeypatch, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """A city-wide run fanned out as with a broker, one agency per chunk; returns the run and its queued chunks (the
+    """A city-wide run fanned out as with a broker, two units a chunk (here: one agency per chunk); returns the run and its queued chunks (the
     messages, not yet delivered) as ``(unit_ids, week_start)``."""
-    monkeypatch.setattr(runs, "UNITS_PER_TASK", 1)
+    monkeypatch.setattr(runs, "UNITS_PER_TASK", 2)
     monday = next_monday()
     approve_home_days(city.staff[0], [monday])
     run = RosterRun.objects.create(week_start=monday, iso_week="", started_by=city.home_affairs, reason="Cả thành phố")
@@ -191,3 +191,15 @@ def test_the_sweep_is_a_scheduled_job():
     assert entry["task"] == "rosters.requeue_stalled_runs"
     assert entry["schedule"].minute == set(range(0, 60, 5))
     assert entry["schedule"].hour == set(range(6, 21))
+
+
+def test_small_agencies_share_a_chunk_and_a_large_one_is_cut_into_near_equal_pieces(monkeypatch):
+    # A province's fan-out: a department of 120 units must not become one task the other workers wait for.
+    monkeypatch.setattr(runs, "UNITS_PER_TASK", 50)
+    department = [(unit_id, 1) for unit_id in range(1, 121)]
+    wards = [(1000 + index, 2 + index // 10) for index in range(30)]  # three wards of ten units
+    chunks = runs._chunks([*wards, *department])
+    assert [len(chunk) for chunk in chunks] == [40, 40, 40, 30]
+    assert chunks[0] == list(range(1, 41))
+    assert sorted(unit for chunk in chunks for unit in chunk) == sorted(unit for unit, _agency in [*department, *wards])
+    assert max(len(chunk) for chunk in runs._chunks([(unit, 1) for unit in range(101)])) == 34  # 101 units: 34, 34, 33

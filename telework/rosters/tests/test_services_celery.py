@@ -17,13 +17,13 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 def test_generation_fans_out_to_celery_workers_and_closes_the_run(city, celery_worker, monkeypatch):
     assert app.conf.task_always_eager is False
-    monkeypatch.setattr(runs, "UNITS_PER_TASK", 1)
+    monkeypatch.setattr(runs, "UNITS_PER_TASK", 2)
     monday = next_monday()
     approve_home_days(city.staff[0], [monday])
 
     queued = services.rosters_generate_many(week_start=monday, actor=city.home_affairs)
 
-    # One task per agency here (an agency's units are never split): the test agency's two units, the other agency's one.
+    # Two units a task: the test agency's two units, then the other agency's one (it does not fit beside them).
     assert (queued["mode"], queued["tasks"], queued["units"]) == ("celery", 2, 3)
     finished = celery_worker.wait_for(2, timeout=60)
     assert [(task.name, task.state, task.error) for task in finished] == [("rosters.generate_units", "SUCCESS", None)] * 2
