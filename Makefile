@@ -59,7 +59,8 @@ typecheck:
 test-unit: setup
 	$(UV) run pytest -m "not postgres and not redis and not browser" -q --durations=25
 
-# The same suite again on PostgreSQL, plus the tests marked postgres (concurrent approvals, the audit trigger).
+# The same suite again on PostgreSQL, plus the tests marked postgres (concurrent approvals, the audit trigger), less
+# those marked own_process (their code runs in a child process on its own database or none: the same in both suites).
 # pg_virtualenv makes a throwaway cluster (owned by postgres, since initdb refuses root), exports
 # PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE, runs pytest, and removes the cluster. The locale is explicit: in a bare
 # CI environment (no LANG) initdb would pick SQL_ASCII, and Vietnamese text would neither sort nor case-fold.
@@ -68,7 +69,7 @@ test-unit: setup
 # the next one refuse to start.
 PG_VIRTUALENV := pg_virtualenv -t -c "--locale=C.UTF-8 --encoding=UTF8" -o shared_buffers=64MB -o fsync=off -o synchronous_commit=off -o full_page_writes=off
 test-postgres: setup
-	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser" -q -p no:cacheprovider --durations=25
+	$(PG_VIRTUALENV) $(UV) run pytest --postgres -m "not redis and not browser and not own_process" -q -p no:cacheprovider --durations=25
 
 # A redis-server on a free loopback port and a Celery worker thread, started by the tests' fixtures.
 test-redis: setup

@@ -118,6 +118,7 @@ def run_settings_with(**environment: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.own_process
 def test_json_format_writes_one_object_per_line_and_text_stays_the_default():
     as_json = run_settings_with(TELEWORK_LOG_FORMAT="json").stderr.splitlines()
     records = [json.loads(line) for line in as_json]

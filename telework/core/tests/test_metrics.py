@@ -100,6 +100,7 @@ def test_scheduled_task_outcomes_and_last_runs_are_exposed(client):
     assert sample(after, "telework_audit_last_id") is not None
 
 
+@pytest.mark.own_process
 def test_the_counts_of_several_worker_processes_add_up(client, tmp_path):
     """Two processes (as two gunicorn workers) count check-ins in the shared directory; a scrape answered by any
     process reads the sum."""

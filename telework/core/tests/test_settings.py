@@ -14,6 +14,9 @@ from config import env
 
 STRONG_KEY = "k7Qx-2vN9pLr_4TzW8bYc1Hs6Fj3Md0Ga5Ue7Ri9Oo2Kw4Xy6Zq8Vt1Nb3Pl5Sm"
 
+# Each test starts Python with other settings (or reads them): nothing here uses the suite's database.
+pytestmark = pytest.mark.own_process
+
 
 def settings_value(module: str, expression: str, **environment: str) -> subprocess.CompletedProcess[str]:
     """Import a settings module in a fresh interpreter with only ``environment`` set among TELEWORK_* variables."""

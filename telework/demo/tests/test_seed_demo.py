@@ -380,6 +380,7 @@ def test_too_small_a_city_is_refused() -> None:
     assert Agency.objects.count() == 0
 
 
+@pytest.mark.own_process
 def test_reset_recreates_the_sqlite_database_file(tmp_path: Path) -> None:
     """End to end in a separate process on a throwaway SQLite file: --reset on a missing file creates it; --reset on
     a seeded file deletes and recreates it (the audit trail's triggers forbid DELETE, so that is the only way);
