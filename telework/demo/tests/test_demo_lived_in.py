@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from telework.accounts.models import User
 from telework.assignments.models import Alert, WorkItem, WorkStatus
@@ -48,56 +49,57 @@ def test_the_finished_quarter_ends_before_the_recent_weeks_and_lies_in_the_pilot
     assert calendar_.phase_one[0] <= calendar_.quarter[0]
 
 
-@pytest.fixture
-def demo():
-    """The smallest demo city, built on the suite's frozen day; e-mail copies stay unsent."""
-    result = build_demo_city(staff=MINIMUM_STAFF, seed=7, today=TODAY)
-    return result
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The smallest demo city, built once for the read-only tests of ``TestTheLivedInCity`` (10 s a build) on the
+    suite's frozen day, inside a transaction rolled back after the last of them; e-mail copies stay unsent."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo_city(staff=MINIMUM_STAFF, seed=7, today=TODAY)
+        transaction.set_rollback(True)
 
 
-def test_this_weeks_rosters_are_published_for_every_pilot_unit_and_next_weeks_are_drafts(demo):
-    this_week = Roster.objects.filter(week_start=MONDAY, is_current=True)
-    assert this_week.exists()
-    assert set(this_week.values_list("status", flat=True)) == {RosterStatus.PUBLISHED}
-    assert not Roster.objects.filter(week_start=MONDAY, is_current=True, unit__agency__pilots__isnull=True).exists()
-    next_week = Roster.objects.filter(week_start=MONDAY + dt.timedelta(weeks=1), is_current=True)
-    assert next_week.exists()
-    assert set(next_week.values_list("status", flat=True)) == {RosterStatus.DRAFT}
+class TestTheLivedInCity:
+    def test_this_weeks_rosters_are_published_for_every_pilot_unit_and_next_weeks_are_drafts(self, demo):
+        this_week = Roster.objects.filter(week_start=MONDAY, is_current=True)
+        assert this_week.exists()
+        assert set(this_week.values_list("status", flat=True)) == {RosterStatus.PUBLISHED}
+        assert not Roster.objects.filter(week_start=MONDAY, is_current=True, unit__agency__pilots__isnull=True).exists()
+        next_week = Roster.objects.filter(week_start=MONDAY + dt.timedelta(weeks=1), is_current=True)
+        assert next_week.exists()
+        assert set(next_week.values_list("status", flat=True)) == {RosterStatus.DRAFT}
 
+    def test_work_is_due_around_today_some_done_some_late_some_stalled_with_alerts(self, demo):
+        current = WorkItem.objects.filter(due_on__gte=TODAY - dt.timedelta(days=10), due_on__lte=TODAY + dt.timedelta(days=15))
+        assert current.filter(status=WorkStatus.ACCEPTED).exists()
+        assert current.filter(status=WorkStatus.IN_PROGRESS, due_on__lt=TODAY).exists()  # late
+        assert current.filter(status=WorkStatus.IN_PROGRESS, due_on__gte=TODAY, last_activity_on__lte=TODAY - dt.timedelta(days=7)).exists()  # stalled
+        assert current.filter(status=WorkStatus.SUBMITTED).exists()
+        kinds = set(Alert.objects.filter(day=TODAY).values_list("kind", flat=True))
+        assert "no_update" in kinds
+        assert len(kinds) >= 2
 
-def test_work_is_due_around_today_some_done_some_late_some_stalled_with_alerts(demo):
-    current = WorkItem.objects.filter(due_on__gte=TODAY - dt.timedelta(days=10), due_on__lte=TODAY + dt.timedelta(days=15))
-    assert current.filter(status=WorkStatus.ACCEPTED).exists()
-    assert current.filter(status=WorkStatus.IN_PROGRESS, due_on__lt=TODAY).exists()  # late
-    assert current.filter(status=WorkStatus.IN_PROGRESS, due_on__gte=TODAY, last_activity_on__lte=TODAY - dt.timedelta(days=7)).exists()  # stalled
-    assert current.filter(status=WorkStatus.SUBMITTED).exists()
-    kinds = set(Alert.objects.filter(day=TODAY).values_list("kind", flat=True))
-    assert "no_update" in kinds
-    assert len(kinds) >= 2
-
-
-def test_in_the_finished_quarter_people_worked_from_home_on_published_rosters_and_checked_in(demo):
-    evaluated = EvaluationPeriod.objects.get()
-    assert evaluated.status == PeriodStatus.PUBLISHED
-    agency = evaluated.agency
-    home_days = RegistrationDay.objects.filter(unit__agency=agency, day__range=QUARTER, is_counted=True)
-    assert home_days.exists()
-    rostered_home = RosterEntry.objects.filter(
-        roster__unit__agency=agency, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day__range=QUARTER, status="home"
-    )
-    assert rostered_home.exists()
-    weeks = set(Roster.objects.filter(unit__agency=agency, status=RosterStatus.PUBLISHED, week_start__range=QUARTER).values_list("week_start", flat=True))
-    assert len(weeks) >= 10
-    check_ins = CheckIn.objects.filter(unit__agency=agency, day__range=QUARTER)
-    assert check_ins.filter(mode=WorkMode.HOME).exists()
-    assert check_ins.filter(mode=WorkMode.OFFICE).exists()
-    assert (
-        check_ins.count()
-        > 0.9
-        * RosterEntry.objects.filter(roster__unit__agency=agency, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day__range=QUARTER)
-        .exclude(status="leave")
-        .count()
-    )
+    def test_in_the_finished_quarter_people_worked_from_home_on_published_rosters_and_checked_in(self, demo):
+        evaluated = EvaluationPeriod.objects.get()
+        assert evaluated.status == PeriodStatus.PUBLISHED
+        agency = evaluated.agency
+        home_days = RegistrationDay.objects.filter(unit__agency=agency, day__range=QUARTER, is_counted=True)
+        assert home_days.exists()
+        rostered_home = RosterEntry.objects.filter(
+            roster__unit__agency=agency, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day__range=QUARTER, status="home"
+        )
+        assert rostered_home.exists()
+        weeks = set(Roster.objects.filter(unit__agency=agency, status=RosterStatus.PUBLISHED, week_start__range=QUARTER).values_list("week_start", flat=True))
+        assert len(weeks) >= 10
+        check_ins = CheckIn.objects.filter(unit__agency=agency, day__range=QUARTER)
+        assert check_ins.filter(mode=WorkMode.HOME).exists()
+        assert check_ins.filter(mode=WorkMode.OFFICE).exists()
+        assert (
+            check_ins.count()
+            > 0.9
+            * RosterEntry.objects.filter(roster__unit__agency=agency, roster__status=RosterStatus.PUBLISHED, roster__is_current=True, day__range=QUARTER)
+            .exclude(status="leave")
+            .count()
+        )
 
 
 def test_the_example_head_approves_the_example_staff_member_and_each_login_says_what_its_home_page_shows():
