@@ -18,11 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-import shutil
-import socket
-import subprocess
 import threading
-import time
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,47 +192,13 @@ def city(db):  # type: ignore[no-untyped-def]
 # --- Redis and Celery (tests marked ``redis``) -------------------------------------------------------------------
 
 
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A throwaway ``redis-server`` on a free loopback port, without persistence, for the whole session."""
-    import redis
+    from telework.core.tests.servers import redis_server
 
-    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = _free_loopback_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed executable, arguments built here
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-    deadline = time.monotonic() + 15
-    try:
-        while True:
-            if server.poll() is not None:
-                output = server.stdout.read().decode(errors="replace") if server.stdout else ""
-                raise RuntimeError(f"redis-server exited with {server.returncode}: {output}")
-            try:
-                if client.ping():
-                    break
-            except redis.exceptions.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with redis_server() as url:
+        yield url
 
 
 @dataclass

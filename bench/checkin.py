@@ -33,7 +33,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -264,12 +263,6 @@ def seed(staff_count: int) -> list[str]:
         RosterEntry.objects.bulk_create(entries, batch_size=5000)
     generator.shuffle(keys)
     return keys
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -510,13 +503,14 @@ def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
     load_before = load_average()
     keys = prepare_database(arguments)
     from bench.checkin_urls import REFERENCE_TABLE
+    from telework.core.tests.servers import free_loopback_port
 
     with tempfile.TemporaryDirectory(prefix="telework-bench-tokens-") as directory:
         peak_tokens = Path(directory) / "peak.txt"
         peak_tokens.write_text("\n".join(keys) + "\n")
         paced_tokens = Path(directory) / "paced.txt"
         paced_tokens.write_text("\n".join(list(reversed(keys))[: arguments.rate * arguments.paced_seconds]) + "\n")
-        port = free_port()
+        port = free_loopback_port()
         with gunicorn(arguments, port) as server:
 
             def run(mode: str, tokens: Path, *, seconds: int, budget: int = 0, rate: int = 0, connections: int = arguments.connections) -> WrkRun:

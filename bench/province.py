@@ -44,9 +44,7 @@ import json
 import math
 import os
 import random
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -207,42 +205,7 @@ def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-# --- redis and the Celery workers -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str]:
-    """A throwaway ``redis-server`` on a free loopback port, without persistence."""
-    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed executable, arguments built here
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                connection.sendall(b"PING\r\n")
-                if connection.recv(16).startswith(b"+PONG"):
-                    break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+# --- the Celery workers (their broker: telework.core.tests.servers.redis_server) ------------------------------------
 
 
 @contextlib.contextmanager
@@ -714,9 +677,11 @@ def dashboards(province: Province, arguments: argparse.Namespace) -> dict[str, A
 
 def run_benchmark(arguments: argparse.Namespace) -> dict[str, Any]:
     load_before = load_average()
-    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")  # a stamp for the reader, not a business date
     started = time.perf_counter()
     cluster.prepare_database(DATABASE)
+    from telework.core import clock
+
+    started_at = clock.now().isoformat(timespec="seconds")
     migrate_seconds = time.perf_counter() - started
     log(arguments, f"migrated in {migrate_seconds:.1f} s")
     seed_started = time.perf_counter()
@@ -821,6 +786,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     arguments = parse_arguments(argv)
     if arguments.in_cluster:
+        from telework.core.tests.servers import redis_server
+
         with redis_server() as broker:
             # Before Django starts (cluster.prepare_database): the settings read the broker once.
             os.environ["CELERY_BROKER_URL"] = broker

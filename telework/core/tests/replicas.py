@@ -9,7 +9,6 @@ rows only, as a replica does.
 
 from __future__ import annotations
 
-import socket
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from django.db.utils import load_backend
 from django.test import override_settings
 
 from telework.core import db
+from telework.core.tests.servers import free_loopback_port
 
 
 @contextmanager
@@ -52,6 +52,4 @@ def replica_alias(*, broken: bool = False) -> Iterator[str]:
 
 def closed_port() -> int:
     """A loopback TCP port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return free_loopback_port()

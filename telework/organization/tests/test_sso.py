@@ -10,6 +10,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -133,6 +134,19 @@ def test_accounts_are_never_created_for_a_staff_member_without_one(client, sso):
     assert not User.objects.filter(username__startswith="SSO").exists()
 
 
+@contextmanager
+def loopback_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served on a free loopback port in a thread; yields its base address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def tampering_proxy(sso: Provider) -> Iterator[str]:
     """A man in the middle of the token exchange, on loopback: it rewrites the ID token's staff code to SSO-AN and
@@ -159,14 +173,8 @@ def tampering_proxy(sso: Provider) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/token/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_http_server(Handler) as base:
+        yield f"{base}/token/"
 
 
 def test_a_tampered_token_is_refused(client, sso, tampering_proxy):
@@ -265,14 +273,8 @@ def counted_jwks(sso: Provider) -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/jwks/", fetches
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_http_server(Handler) as base:
+        yield f"{base}/jwks/", fetches
 
 
 def test_the_providers_keys_are_fetched_once_for_many_sign_ins_and_again_when_it_rotates_them(sso, counted_jwks):

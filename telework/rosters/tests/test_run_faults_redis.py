@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from django.db import connections
 from config.celery import app
 from telework.core import clock
 from telework.core.models import AuditEvent
+from telework.core.tests.servers import free_loopback_port
 from telework.demo.testing import build_city, next_monday
 from telework.organization.tests.factories import AgencyFactory, StaffFactory, UnitFactory
 from telework.rosters import services
@@ -71,17 +71,11 @@ main()
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class RedisServer:
     """A ``redis-server`` without persistence on a fixed port, which the test may restart (losing every queue)."""
 
     def __init__(self, log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_loopback_port()
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from telework.core import clock
+from telework.core.tests.servers import free_loopback_port
 
 ROOT = Path(__file__).resolve().parents[4]
 CLIENT_ID = "telework-tests"
@@ -53,16 +53,10 @@ class Provider:
         }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running_provider(*, people: dict[str, dict[str, Any]], redirect_uris: list[str], post_logout_redirect_uris: list[str]) -> Iterator[Provider]:
     """A provider subprocess knowing ``people`` (username → password and claims), stopped afterwards."""
-    port = free_port()
+    port = free_loopback_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
